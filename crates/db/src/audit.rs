@@ -1,0 +1,246 @@
+//! The access and audit log: append-only and chained. Entries are appended inside the
+//! transaction of the change or read they describe, so that both are kept or neither.
+
+use crate::{on_tx, Db, Result, Tx};
+use chrono::{DateTime, Utc};
+use domain::audit::{verify_chain, AuditEntry, AuditEvent, ChainBreak};
+use sqlx::Row;
+use uuid::Uuid;
+
+const COLUMNS: &str = "seq, id, at, actor_id, actor_name, actor_org, actor_unit, action, outcome, \
+                       record_kind, record_id, register_owner, subject_id, purpose, details, prev_hash, hash";
+
+macro_rules! map_row {
+    ($r:expr) => {{
+        let r = $r;
+        Ok::<_, crate::DbError>(AuditEntry {
+            seq: r.try_get("seq")?,
+            id: r.try_get("id")?,
+            at: r.try_get("at")?,
+            actor_id: r.try_get("actor_id")?,
+            actor_name: r.try_get("actor_name")?,
+            actor_org: r.try_get("actor_org")?,
+            actor_unit: r.try_get("actor_unit")?,
+            action: r.try_get("action")?,
+            outcome: r.try_get("outcome")?,
+            record_kind: r.try_get("record_kind")?,
+            record_id: r.try_get("record_id")?,
+            register_owner: r.try_get("register_owner")?,
+            subject_id: r.try_get("subject_id")?,
+            purpose: r.try_get("purpose")?,
+            details: r.try_get("details")?,
+            prev_hash: r.try_get("prev_hash")?,
+            hash: r.try_get("hash")?,
+        })
+    }};
+}
+
+/// Appends one entry to the chain. Taking the head row with an UPDATE first makes concurrent
+/// writers on PostgreSQL queue behind each other instead of chaining to the same predecessor;
+/// on SQLite the `BEGIN IMMEDIATE` transaction already holds the write lock.
+pub async fn append(tx: &mut Tx, event: AuditEvent, at: DateTime<Utc>) -> Result<AuditEntry> {
+    let (seq, prev): (i64, String) = on_tx!(tx, c => {
+        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(c)
+            .await?
+    });
+    let entry = AuditEntry::chain(seq, Uuid::now_v7(), at, &prev, event);
+    on_tx!(tx, c => {
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(&entry.hash)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO audit_log (seq, id, at, actor_id, actor_name, actor_org, actor_unit, action, outcome, \
+             record_kind, record_id, register_owner, subject_id, purpose, details, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind(entry.seq)
+        .bind(entry.id)
+        .bind(entry.at)
+        .bind(entry.actor_id)
+        .bind(&entry.actor_name)
+        .bind(entry.actor_org)
+        .bind(entry.actor_unit)
+        .bind(&entry.action)
+        .bind(&entry.outcome)
+        .bind(&entry.record_kind)
+        .bind(entry.record_id)
+        .bind(entry.register_owner)
+        .bind(entry.subject_id)
+        .bind(&entry.purpose)
+        .bind(&entry.details)
+        .bind(&entry.prev_hash)
+        .bind(&entry.hash)
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(entry)
+}
+
+/// What an auditor asks of the log.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only entries made by, or about records of, this organisation.
+    pub org: Option<Uuid>,
+    pub actor: Option<Uuid>,
+    /// The record itself, or the person it is about.
+    pub record: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: i64,
+}
+
+enum Param {
+    Uuid(Uuid),
+    At(DateTime<Utc>),
+}
+
+/// Entries matching the filter, newest first.
+pub async fn search(tx: &mut Tx, f: &Filter) -> Result<Vec<AuditEntry>> {
+    let mut sql = format!("SELECT {COLUMNS} FROM audit_log WHERE 1 = 1");
+    let mut params = Vec::new();
+    let next = |p: Param, params: &mut Vec<Param>| {
+        params.push(p);
+        params.len()
+    };
+    if let Some(org) = f.org {
+        let n = next(Param::Uuid(org), &mut params);
+        sql.push_str(&format!(" AND (actor_org = ${n} OR register_owner = ${n})"));
+    }
+    if let Some(a) = f.actor {
+        let n = next(Param::Uuid(a), &mut params);
+        sql.push_str(&format!(" AND actor_id = ${n}"));
+    }
+    if let Some(r) = f.record {
+        let n = next(Param::Uuid(r), &mut params);
+        sql.push_str(&format!(" AND (record_id = ${n} OR subject_id = ${n})"));
+    }
+    if let Some(t) = f.from {
+        let n = next(Param::At(t), &mut params);
+        sql.push_str(&format!(" AND at >= ${n}"));
+    }
+    if let Some(t) = f.until {
+        let n = next(Param::At(t), &mut params);
+        sql.push_str(&format!(" AND at < ${n}"));
+    }
+    sql.push_str(&format!(
+        " ORDER BY seq DESC LIMIT {}",
+        f.limit.clamp(1, 10_000)
+    ));
+    on_tx!(tx, c => {
+        let mut q = sqlx::query(&sql);
+        for p in &params {
+            q = match p {
+                Param::Uuid(u) => q.bind(*u),
+                Param::At(t) => q.bind(*t),
+            };
+        }
+        q.fetch_all(c).await?.into_iter().map(|r| map_row!(r)).collect()
+    })
+}
+
+/// The outcome of checking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub checked: i64,
+    pub first_break: Option<ChainBreak>,
+}
+
+/// Walks the whole chain in order, in pages, and reports the first broken link. Also checks that
+/// the head row agrees with the last entry, which catches removal of the newest entries.
+pub async fn verify(db: &Db) -> Result<Verification> {
+    const PAGE: i64 = 5_000;
+    let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
+    let mut state: Option<(i64, String)> = None;
+    let mut checked = 0i64;
+    loop {
+        let after = state.as_ref().map(|(s, _)| *s).unwrap_or(0);
+        let page: Vec<AuditEntry> = match db {
+            Db::Sqlite(p) => sqlx::query(&sql)
+                .bind(after)
+                .bind(PAGE)
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| map_row!(r))
+                .collect::<Result<_>>()?,
+            Db::Postgres(p) => sqlx::query(&sql)
+                .bind(after)
+                .bind(PAGE)
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| map_row!(r))
+                .collect::<Result<_>>()?,
+        };
+        if page.is_empty() {
+            break;
+        }
+        if state.is_none() {
+            if let Some(first) = page.first() {
+                if first.seq != 1 {
+                    return Ok(Verification {
+                        checked,
+                        first_break: Some(ChainBreak::Gap {
+                            after: 0,
+                            next: first.seq,
+                        }),
+                    });
+                }
+            }
+        }
+        match verify_chain(state.clone(), page.iter()) {
+            Ok(s) => {
+                checked += page.len() as i64;
+                state = s;
+            }
+            Err(b) => {
+                let seq = match &b {
+                    ChainBreak::Altered { seq } | ChainBreak::Unlinked { seq } => *seq,
+                    ChainBreak::Gap { next, .. } => *next,
+                };
+                checked += page.iter().filter(|e| e.seq < seq).count() as i64;
+                return Ok(Verification {
+                    checked,
+                    first_break: Some(b),
+                });
+            }
+        }
+    }
+    let head: (i64, String) = match db {
+        Db::Sqlite(p) => {
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(p)
+                .await?
+        }
+        Db::Postgres(p) => {
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(p)
+                .await?
+        }
+    };
+    let last = state.unwrap_or((0, domain::audit::GENESIS_HASH.to_owned()));
+    let first_break = if head.0 != last.0 {
+        Some(ChainBreak::Gap {
+            after: last.0,
+            next: head.0,
+        })
+    } else if head.1 != last.1 {
+        Some(ChainBreak::Altered { seq: last.0 })
+    } else {
+        None
+    };
+    Ok(Verification {
+        checked,
+        first_break,
+    })
+}
+
+/// Counts entries matching a record, for tests and the auditor's summary.
+pub async fn count(tx: &mut Tx) -> Result<i64> {
+    on_tx!(tx, c => {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM audit_log").fetch_one(c).await?;
+        Ok(row.try_get("n")?)
+    })
+}

@@ -1,0 +1,205 @@
+//! Storage on SQLite (the embedded default) and PostgreSQL (production). The only crate that
+//! writes SQL.
+//!
+//! Every query is one SQL text in the dialect both databases accept (`$n` placeholders,
+//! `RETURNING`, no `ILIKE`), run through [`on_tx!`], which expands the same code once per backend:
+//! the backend is an enum, not a trait object, so each arm is compiled with the concrete driver.
+
+pub mod audit;
+mod migrate;
+pub mod organisation;
+pub mod schema;
+pub mod session;
+pub mod unit;
+pub mod user;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use migrate::Migration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error(
+        "unknown database URL scheme in {0:?}: expected a file path, sqlite:// or postgres://"
+    )]
+    UnknownUrl(String),
+    #[error("stored {what} is not valid: {value:?}")]
+    Corrupt { what: &'static str, value: String },
+    #[error("migration {version} ({name}): {source}")]
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: sqlx::Error,
+    },
+}
+
+impl DbError {
+    /// Whether the error is a unique-constraint violation (on either backend).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, DbError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to one of the two backends.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction. On SQLite it is begun with `BEGIN IMMEDIATE`, so that it holds the write
+/// lock from the start and never fails half-way with `SQLITE_BUSY` on upgrade.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs the same block against whichever backend a [`Tx`] holds. Inside the block `$c` is a
+/// `&mut` connection of the concrete driver.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    /// Connects to `url`: `postgres://…` or `postgresql://…` for PostgreSQL; `sqlite://PATH`,
+    /// `sqlite::memory:` or a bare file path for SQLite (the file is created if missing).
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            return Ok(Db::Postgres(pool));
+        }
+        let opts = if url.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(url)?
+        } else if url.contains("://") {
+            return Err(DbError::UnknownUrl(url.to_owned()));
+        } else {
+            SqliteConnectOptions::new().filename(url)
+        };
+        let opts = opts
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Whether the database answers; for `/readyz`.
+    pub async fn ping(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
+        }
+        .map_err(DbError::from)
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Applies the migrations not yet applied; returns those it applied.
+    pub async fn migrate(&self) -> Result<Vec<&'static Migration>> {
+        migrate::run(self).await
+    }
+
+    /// Runs raw SQL outside the model. For tests and tooling that must reach behind the
+    /// application, such as a test that tampers with the access log.
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64> {
+        Ok(match self {
+            Db::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
+            Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
+        })
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Decodes a stored code into its enum, or reports the stored value as corrupt.
+pub(crate) fn decode<T>(
+    what: &'static str,
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T> {
+    parse(value).ok_or_else(|| DbError::Corrupt {
+        what,
+        value: value.to_owned(),
+    })
+}

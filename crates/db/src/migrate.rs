@@ -1,0 +1,64 @@
+//! Migrations, embedded in the binary: one folder per backend, kept in lockstep (same versions,
+//! same names, and a test that the resulting schemas match).
+
+use crate::{Db, DbError, Result};
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub static MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "skeleton",
+    sqlite: include_str!("../../../migrations/sqlite/0001_skeleton.sql"),
+    postgres: include_str!("../../../migrations/postgres/0001_skeleton.sql"),
+}];
+
+const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+pub(crate) async fn run(db: &Db) -> Result<Vec<&'static Migration>> {
+    let mut applied = Vec::new();
+    for m in MIGRATIONS {
+        let mut tx = db.begin().await?;
+        let now = chrono::Utc::now().to_rfc3339();
+        let done: bool = crate::on_tx!(&mut tx, c => {
+            sqlx::raw_sql(CREATE).execute(&mut *c).await?;
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_one(&mut *c)
+                .await?;
+            n > 0
+        });
+        if done {
+            tx.rollback().await?;
+            continue;
+        }
+        let sql = match db {
+            Db::Sqlite(_) => m.sqlite,
+            Db::Postgres(_) => m.postgres,
+        };
+        let wrap = |source| DbError::Migration {
+            version: m.version,
+            name: m.name,
+            source,
+        };
+        crate::on_tx!(&mut tx, c => {
+            sqlx::raw_sql(sql).execute(&mut *c).await.map_err(wrap)?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(m.version)
+                .bind(m.name)
+                .bind(&now)
+                .execute(&mut *c)
+                .await
+                .map_err(wrap)?;
+        });
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+        applied.push(m);
+    }
+    Ok(applied)
+}

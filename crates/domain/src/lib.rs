@@ -1,0 +1,12 @@
+//! Pure types and rules of Kumppani: identifiers that parse on construction, money, the working-day
+//! calendar, organisations and roles, the access policy and audit events. No I/O, no async.
+
+pub mod access;
+pub mod audit;
+pub mod calendar;
+pub mod ident;
+pub mod locale;
+pub mod money;
+pub mod org;
+pub mod time;
+pub mod validate;

@@ -1,0 +1,174 @@
+//! The access policy as a table: every role, in its own and in another organisation, against
+//! every record and action.
+
+use domain::access::{decide, Action, Denial, Resource};
+use domain::org::{Actor, OrgKind, Role};
+use uuid::Uuid;
+
+const OWN_PURCHASER: Uuid = Uuid::from_u128(1);
+const OTHER_PURCHASER: Uuid = Uuid::from_u128(2);
+const OWN_PROVIDER: Uuid = Uuid::from_u128(3);
+const OTHER_PROVIDER: Uuid = Uuid::from_u128(4);
+const SELF_USER: Uuid = Uuid::from_u128(10);
+const OTHER_USER: Uuid = Uuid::from_u128(11);
+
+fn actor(role: Role) -> Actor {
+    let (org_id, org_kind) = if role.is_purchaser_role() {
+        (OWN_PURCHASER, OrgKind::County)
+    } else {
+        (OWN_PROVIDER, OrgKind::Company)
+    };
+    Actor {
+        user_id: SELF_USER,
+        username: "u".into(),
+        display_name: "U".into(),
+        org_id,
+        org_kind,
+        roles: vec![role],
+    }
+}
+
+/// The expected outcome for one role against one record and action. Written out by hand from
+/// the rules in `access.rs`'s module comment, not computed by the same code.
+fn expected(role: Role, action: Action, resource: &str) -> bool {
+    use Action::*;
+    use Role::*;
+    let org_admin = matches!(role, PurchaserAdmin | ProviderSignatory);
+    let provider_unit_manager = matches!(role, ProviderSignatory | ServiceManager);
+    let purchaser = role.is_purchaser_role();
+    match (resource, action) {
+        ("organisations", List) => true,
+        ("organisations", Create) => role == PurchaserAdmin,
+        ("own_org", Read) | ("other_org", Read) => true,
+        ("own_org", Update | Deactivate) => org_admin,
+        ("own_users", List | Create) => org_admin,
+        ("own_user", Read | Update | Deactivate) => org_admin,
+        ("self", Read) => true,
+        ("self", Update | Deactivate) => org_admin,
+        ("own_units", List) => !purchaser,
+        ("own_units", Create) => provider_unit_manager,
+        ("own_unit", Read) => !purchaser,
+        ("own_unit", Update | Deactivate) => provider_unit_manager,
+        ("other_units", List) | ("other_unit", Read) => purchaser,
+        ("audit", List | Read) => role == Auditor,
+        _ => false,
+    }
+}
+
+#[test]
+fn every_role_record_and_action() {
+    let mut checked = 0;
+    for role in Role::ALL {
+        let a = actor(role);
+        let (own_prov, other_prov) = if a.org_kind.is_provider() {
+            (a.org_id, OTHER_PROVIDER)
+        } else {
+            // A purchaser's "own" units do not exist; use another provider for both.
+            (OTHER_PROVIDER, OTHER_PROVIDER)
+        };
+        let other_org = if a.org_kind.is_purchaser() {
+            OTHER_PURCHASER
+        } else {
+            OTHER_PROVIDER
+        };
+        let mut resources = vec![
+            ("organisations", Resource::Organisations),
+            ("own_org", Resource::Organisation { org_id: a.org_id }),
+            ("other_org", Resource::Organisation { org_id: other_org }),
+            ("own_users", Resource::Users { org_id: a.org_id }),
+            ("other_users", Resource::Users { org_id: other_org }),
+            (
+                "own_user",
+                Resource::User {
+                    org_id: a.org_id,
+                    user_id: OTHER_USER,
+                },
+            ),
+            (
+                "self",
+                Resource::User {
+                    org_id: a.org_id,
+                    user_id: SELF_USER,
+                },
+            ),
+            (
+                "other_user",
+                Resource::User {
+                    org_id: other_org,
+                    user_id: OTHER_USER,
+                },
+            ),
+            ("audit", Resource::AuditLog),
+            (
+                "purchaser_units",
+                Resource::ServiceUnits {
+                    org_id: OWN_PURCHASER,
+                    org_kind: OrgKind::County,
+                },
+            ),
+        ];
+        if a.org_kind.is_provider() {
+            resources.push((
+                "own_units",
+                Resource::ServiceUnits {
+                    org_id: own_prov,
+                    org_kind: OrgKind::Company,
+                },
+            ));
+            resources.push((
+                "own_unit",
+                Resource::ServiceUnit {
+                    org_id: own_prov,
+                    org_kind: OrgKind::Company,
+                },
+            ));
+        }
+        resources.push((
+            "other_units",
+            Resource::ServiceUnits {
+                org_id: other_prov,
+                org_kind: OrgKind::Ngo,
+            },
+        ));
+        resources.push((
+            "other_unit",
+            Resource::ServiceUnit {
+                org_id: other_prov,
+                org_kind: OrgKind::Ngo,
+            },
+        ));
+        for (name, res) in &resources {
+            for action in Action::ALL {
+                let got = decide(&a, action, *res).is_ok();
+                assert_eq!(
+                    got,
+                    expected(role, action, name),
+                    "{role:?} {action:?} {name}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 400, "only {checked} cases");
+}
+
+#[test]
+fn another_organisation_is_named_as_the_reason() {
+    let a = actor(Role::PurchaserAdmin);
+    assert_eq!(
+        decide(
+            &a,
+            Action::Update,
+            Resource::User {
+                org_id: OTHER_PURCHASER,
+                user_id: OTHER_USER
+            }
+        ),
+        Err(Denial::OtherOrganisation)
+    );
+    let w = actor(Role::SocialWorker);
+    assert_eq!(
+        decide(&w, Action::List, Resource::Users { org_id: w.org_id }),
+        Err(Denial::MissingRole)
+    );
+}

@@ -1,0 +1,7 @@
+//! The one integration-test binary of `domain`.
+
+mod access;
+mod calendar;
+mod ident;
+mod locale;
+mod money;

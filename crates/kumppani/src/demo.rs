@@ -1,0 +1,337 @@
+//! The demo: the organisations the seeds name, made-up providers and users for every role.
+//!
+//! Business IDs: Kymenlaakso's (3221311-5) is from seed 000, Vantaa's (0124610-9) from its TED
+//! notice in `shared/data/ted-xml-real`. For the other municipalities no source at hand gives the
+//! ID, so they get valid made-up IDs from the 99xxxxx range, which the trade register has not
+//! reached; replace them from YTJ before using the demo data for anything real. Providers and all
+//! people are made up.
+
+use anyhow::{Context, Result};
+use domain::ident::BusinessId;
+use domain::org::{OrganisationForm, ServiceUnitForm, UserForm};
+use serde::Serialize;
+use service::Service;
+use std::path::Path;
+use uuid::Uuid;
+
+#[derive(Debug, Serialize)]
+pub struct Credential {
+    pub username: String,
+    pub password: String,
+    pub role: String,
+    pub organisation: String,
+}
+
+/// A valid made-up business ID from the 99xxxxx range (see the module comment).
+fn made_up_business_id(n: u32) -> Result<String> {
+    (0..11)
+        .find_map(|k| BusinessId::from_digits(9_900_000 + n * 11 + k))
+        .map(|b| b.to_string())
+        .context("no valid check digit found")
+}
+
+struct OrgSpec {
+    kind: &'static str,
+    name: &'static str,
+    business_id: Option<&'static str>,
+    street: &'static str,
+    postal: &'static str,
+    city: &'static str,
+    key: &'static str,
+    roles: &'static [&'static str],
+}
+
+const ORGS: &[OrgSpec] = &[
+    OrgSpec {
+        kind: "county",
+        name: "Kymenlaakson hyvinvointialue",
+        business_id: Some("3221311-5"),
+        street: "Kotkantie 41",
+        postal: "48210",
+        city: "Kotka",
+        key: "kymenlaakso",
+        roles: &[
+            "purchaser_admin",
+            "procurement_specialist",
+            "social_worker",
+            "leading_social_worker",
+            "controller",
+            "auditor",
+        ],
+    },
+    OrgSpec {
+        kind: "municipality",
+        name: "Vantaan kaupunki",
+        business_id: Some("0124610-9"),
+        street: "Asematie 7",
+        postal: "01300",
+        city: "Vantaa",
+        key: "vantaa",
+        roles: &["purchaser_admin", "social_worker", "auditor"],
+    },
+    OrgSpec {
+        kind: "municipality",
+        name: "Keravan kaupunki",
+        business_id: None,
+        street: "Kauppakaari 11",
+        postal: "04200",
+        city: "Kerava",
+        key: "kerava",
+        roles: &["purchaser_admin", "procurement_specialist"],
+    },
+    OrgSpec {
+        kind: "municipality",
+        name: "Hämeenlinnan kaupunki",
+        business_id: None,
+        street: "Raatihuoneenkatu 9",
+        postal: "13100",
+        city: "Hämeenlinna",
+        key: "hameenlinna",
+        roles: &["purchaser_admin", "controller"],
+    },
+    OrgSpec {
+        kind: "municipality",
+        name: "Tornion kaupunki",
+        business_id: None,
+        street: "Suensaarenkatu 4",
+        postal: "95400",
+        city: "Tornio",
+        key: "tornio",
+        roles: &["purchaser_admin", "controller"],
+    },
+    OrgSpec {
+        kind: "municipality",
+        name: "Kemin kaupunki",
+        business_id: None,
+        street: "Valtakatu 26",
+        postal: "94100",
+        city: "Kemi",
+        key: "kemi",
+        roles: &[],
+    },
+    OrgSpec {
+        kind: "municipality",
+        name: "Keminmaan kunta",
+        business_id: None,
+        street: "Kauppatie 10",
+        postal: "94400",
+        city: "Keminmaa",
+        key: "keminmaa",
+        roles: &[],
+    },
+    OrgSpec {
+        kind: "municipality",
+        name: "Simon kunta",
+        business_id: None,
+        street: "Simontie 27",
+        postal: "95200",
+        city: "Simo",
+        key: "simo",
+        roles: &[],
+    },
+    OrgSpec {
+        kind: "municipality",
+        name: "Tervolan kunta",
+        business_id: None,
+        street: "Kirkkotie 2",
+        postal: "95300",
+        city: "Tervola",
+        key: "tervola",
+        roles: &[],
+    },
+    OrgSpec {
+        kind: "municipality",
+        name: "Ylitornion kunta",
+        business_id: None,
+        street: "Alkkulanraitti 26",
+        postal: "95600",
+        city: "Ylitornio",
+        key: "ylitornio",
+        roles: &[],
+    },
+    OrgSpec {
+        kind: "company",
+        name: "Perhetuki Aallokko Oy",
+        business_id: None,
+        street: "Satamakatu 3",
+        postal: "48100",
+        city: "Kotka",
+        key: "aallokko",
+        roles: &["provider_signatory", "service_manager", "worker"],
+    },
+    OrgSpec {
+        kind: "ngo",
+        name: "Tukiverkko ry",
+        business_id: None,
+        street: "Kauppakatu 12",
+        postal: "45100",
+        city: "Kouvola",
+        key: "tukiverkko",
+        roles: &["provider_signatory", "service_manager", "worker"],
+    },
+    OrgSpec {
+        kind: "company",
+        name: "Kasvun Polku Oy",
+        business_id: None,
+        street: "Hämeenkatu 5",
+        postal: "04200",
+        city: "Kerava",
+        key: "kasvunpolku",
+        roles: &["provider_signatory"],
+    },
+];
+
+/// Made-up first and last names, one per demo user.
+const NAMES: &[&str] = &[
+    "Aino Laaksonen",
+    "Elias Virtanen",
+    "Helmi Korhonen",
+    "Onni Mäkinen",
+    "Ella Nieminen",
+    "Väinö Hämäläinen",
+    "Sofia Koskinen",
+    "Leo Heikkinen",
+    "Lilja Järvinen",
+    "Eino Lehtonen",
+    "Olivia Saarinen",
+    "Toivo Salminen",
+    "Aada Lindqvist",
+    "Oskar Björklund",
+    "Ronja Heinonen",
+    "Veeti Rantanen",
+    "Emma Karjalainen",
+    "Niilo Turunen",
+    "Isla Lindholm",
+    "Aarni Salo",
+    "Venla Kinnunen",
+    "Hugo Ahonen",
+    "Kerttu Hiltunen",
+];
+
+fn password() -> Result<String> {
+    let t = service::password::random_token().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(t[..16].to_owned())
+}
+
+/// Fills an empty, migrated database; returns the users and their passwords.
+pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
+    let mut creds = Vec::new();
+    let mut name = NAMES.iter().cycle();
+    for (i, o) in ORGS.iter().enumerate() {
+        let business_id = match o.business_id {
+            Some(b) => b.to_owned(),
+            None => made_up_business_id(i as u32)?,
+        };
+        let org_id: Uuid = svc
+            .bootstrap_organisation(&OrganisationForm {
+                kind: o.kind.into(),
+                name: o.name.into(),
+                business_id,
+                street_address: o.street.into(),
+                postal_code: o.postal.into(),
+                city: o.city.into(),
+                email: format!("kirjaamo@{}.example", o.key),
+                phone: "+358 40 000 0000".into(),
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("organisation {}: {e:?}", o.name))?;
+        if o.kind == "company" || o.kind == "ngo" {
+            let units: &[(&str, &str)] = match o.key {
+                "aallokko" => &[
+                    ("Aallokko perhetyö Kotka", "Kotka"),
+                    ("Aallokko perhetyö Kouvola", "Kouvola"),
+                ],
+                "tukiverkko" => &[("Tukiverkko tukihenkilötoiminta", "Kouvola")],
+                _ => &[("Kasvun Polku Kerava", "Kerava")],
+            };
+            for (n, (unit_name, municipality)) in units.iter().enumerate() {
+                svc.bootstrap_service_unit(
+                    org_id,
+                    &ServiceUnitForm {
+                        name: (*unit_name).into(),
+                        street_address: o.street.into(),
+                        postal_code: o.postal.into(),
+                        city: o.city.into(),
+                        municipality: (*municipality).into(),
+                        soteri_number: format!("DEMO-{:03}-{n}", i),
+                        oid: format!("1.2.246.10.{}.10.{n}", 99_000_000 + i),
+                        languages: if o.key == "tukiverkko" {
+                            vec!["fi".into(), "sv".into()]
+                        } else {
+                            vec!["fi".into()]
+                        },
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("unit {unit_name}: {e:?}"))?;
+            }
+        }
+        for role in o.roles {
+            let username = format!("{}.{}", o.key, role.replace('_', "-"));
+            let password = password()?;
+            let display = name.next().copied().unwrap_or("Demo User");
+            svc.bootstrap_user(
+                org_id,
+                &UserForm {
+                    username: username.clone(),
+                    display_name: display.into(),
+                    email: format!("{username}@{}.example", o.key),
+                    language: if o.key == "tukiverkko" {
+                        "sv".into()
+                    } else {
+                        "fi".into()
+                    },
+                    roles: vec![(*role).into()],
+                    password: password.clone(),
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("user {username}: {e:?}"))?;
+            creds.push(Credential {
+                username,
+                password,
+                role: (*role).into(),
+                organisation: o.name.into(),
+            });
+        }
+    }
+    Ok(creds)
+}
+
+pub fn print_credentials(creds: &[Credential], listen: &str) {
+    println!("Kumppani demo: sign in at http://{listen}/login with any of these (passwords are new every start):");
+    println!(
+        "{:<38} {:<18} {:<24} organisation",
+        "user name", "password", "role"
+    );
+    for c in creds {
+        println!(
+            "{:<38} {:<18} {:<24} {}",
+            c.username, c.password, c.role, c.organisation
+        );
+    }
+}
+
+pub fn write_credentials(creds: &[Credential], path: &Path) -> Result<()> {
+    let json = serde_json::to_string_pretty(creds).context("serialising the demo users")?;
+    std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The demo always starts from an empty database: removes the SQLite file and its WAL files.
+/// Refuses to touch anything but a plain SQLite file path.
+pub fn remove_sqlite_files(url: &str) -> Result<()> {
+    anyhow::ensure!(
+        !url.starts_with("postgres"),
+        "the demo runs on its own SQLite file; give --database a file path"
+    );
+    let path = url.strip_prefix("sqlite://").unwrap_or(url);
+    for suffix in ["", "-wal", "-shm"] {
+        let p = format!("{path}{suffix}");
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("removing the old demo database {p}")),
+        }
+    }
+    Ok(())
+}

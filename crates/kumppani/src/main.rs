@@ -1,0 +1,215 @@
+//! The `kumppani` binary: configuration, the command line and wiring.
+
+mod config;
+mod demo;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use config::Config;
+use service::{Service, SystemClock};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "kumppani",
+    version,
+    about = "Purchased social services, from the procurement notice to the paid invoice"
+)]
+struct Cli {
+    /// Configuration file (TOML). Environment variables override it; flags override both.
+    #[arg(long, global = true, env = "KUMPPANI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database: a SQLite file path or sqlite:// URL (the default), or postgres://…
+    #[arg(long, global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the application.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Do not apply pending migrations at start.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a fresh demo database from the seeds and serve it on 127.0.0.1.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Write the demo users and their passwords to this JSON file too.
+        #[arg(long)]
+        credentials_file: Option<PathBuf>,
+    },
+    /// The access and audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the whole log; exits non-zero and names the first broken entry.
+    Verify,
+}
+
+fn main() -> Result<()> {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    let mut cfg = Config::load(cli.config.as_deref())?;
+    if let Some(db) = &cli.database {
+        cfg.database_url = db.clone();
+    }
+    config::init_tracing(&cfg);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(run(cli.command, cfg, started))
+}
+
+async fn connect(cfg: &Config) -> Result<service::Db> {
+    service::Db::connect(&cfg.database_url)
+        .await
+        .with_context(|| format!("connecting to the database {}", cfg.database_display()))
+}
+
+fn make_service(db: service::Db, cfg: &Config) -> Service {
+    Service::new(db, Arc::new(SystemClock), cfg.service_settings())
+}
+
+async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> {
+    match command {
+        Command::Migrate => {
+            let db = connect(&cfg).await?;
+            let applied = db.migrate().await.context("applying migrations")?;
+            println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::Serve { listen, no_migrate } => {
+            if let Some(l) = listen {
+                cfg.listen = l;
+            }
+            let db = connect(&cfg).await?;
+            if !no_migrate && cfg.migrate_on_start {
+                db.migrate().await.context("applying migrations")?;
+            }
+            serve(make_service(db, &cfg), &cfg, started).await
+        }
+        Command::Demo {
+            listen,
+            credentials_file,
+        } => {
+            cfg.listen = listen;
+            if cfg.database_url == config::DEFAULT_DATABASE {
+                cfg.database_url = "kumppani-demo.db".into();
+            }
+            demo::remove_sqlite_files(&cfg.database_url)?;
+            let db = connect(&cfg).await?;
+            db.migrate().await.context("applying migrations")?;
+            let svc = make_service(db, &cfg);
+            let creds = demo::populate(&svc)
+                .await
+                .context("creating the demo data")?;
+            demo::print_credentials(&creds, &cfg.listen);
+            if let Some(path) = credentials_file {
+                demo::write_credentials(&creds, &path)?;
+            }
+            serve(svc, &cfg, started).await
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let db = connect(&cfg).await?;
+            let svc = make_service(db, &cfg);
+            let v = svc
+                .audit_verify()
+                .await
+                .context("verifying the access log")?;
+            match v.first_break {
+                None => {
+                    println!("access log intact: {} entries verified", v.checked);
+                    Ok(())
+                }
+                Some(b) => {
+                    println!("access log BROKEN after {} intact entries: {b}", v.checked);
+                    std::process::exit(1);
+                }
+            }
+        }
+    }
+}
+
+async fn serve(svc: Service, cfg: &Config, started: Instant) -> Result<()> {
+    let app = web::router(
+        svc.clone(),
+        web::WebConfig {
+            secure_cookies: cfg.secure_cookies,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| format!("listening on {}", cfg.listen))?;
+    let addr = listener.local_addr().context("reading the local address")?;
+    tracing::info!(%addr, ready_in_ms = started.elapsed().as_millis() as u64, "serving");
+    println!(
+        "Kumppani is serving on http://{addr} (ready in {} ms)",
+        started.elapsed().as_millis()
+    );
+    // Expired sessions are removed now and then; any instance may do it.
+    let purge = svc.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = purge.purge_sessions().await {
+                tracing::warn!(error = %e, "purging sessions failed");
+            }
+        }
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving")?;
+    svc.db().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, let requests in flight finish, close the pool.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,879 @@
+//! Administering organisations, their service units and their users, with the register of users
+//! and rights.
+
+use crate::auth::event;
+use crate::{password, Service, ServiceError, ServiceResult};
+use db::{organisation, unit, user, Tx};
+use domain::access::{decide, Action, Resource};
+use domain::audit::{AuditAction, AuditEvent, Outcome, RecordKind};
+use domain::org::{
+    Actor, Organisation, OrganisationForm, RoleChange, ServiceUnit, ServiceUnitForm, User, UserForm,
+};
+use domain::validate::FieldErrors;
+use uuid::Uuid;
+
+/// An organisation with what the actor may see of it.
+#[derive(Debug, Clone)]
+pub struct OrganisationView {
+    pub organisation: Organisation,
+    pub units: Vec<ServiceUnit>,
+    /// `None` when the actor may not see the organisation's users.
+    pub users: Option<Vec<User>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserView {
+    pub user: User,
+    pub organisation: Organisation,
+    pub history: Vec<RoleChange>,
+}
+
+/// The thing an access decision and its log row are about.
+struct Target {
+    kind: RecordKind,
+    id: Option<Uuid>,
+    owner: Option<Uuid>,
+    subject: Option<Uuid>,
+}
+
+impl Service {
+    /// Asks the policy; a refusal is logged and committed on its own before the error returns,
+    /// so that refused attempts are in the log even though nothing else happens.
+    async fn authorize(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: Action,
+        resource: Resource,
+        audit_action: AuditAction,
+        target: &Target,
+    ) -> ServiceResult<()> {
+        match decide(actor, action, resource) {
+            Ok(()) => Ok(()),
+            Err(denial) => {
+                let mut ev = self.ev(actor, audit_action, target);
+                ev.outcome = Outcome::Denied;
+                ev.details = denial.code().to_owned();
+                db::audit::append(tx, ev, self.now()).await?;
+                Err(ServiceError::Denied(denial))
+            }
+        }
+    }
+
+    fn ev(&self, actor: &Actor, action: AuditAction, t: &Target) -> AuditEvent {
+        let mut ev = event(Some(actor), action, t.kind);
+        ev.record_id = t.id;
+        ev.register_owner = t.owner;
+        ev.subject_id = t.subject;
+        ev
+    }
+
+    /// Logs a change that failed its checks, after the transaction that tried it was rolled back.
+    async fn log_failure(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        t: &Target,
+        errs: &FieldErrors,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let mut ev = self.ev(actor, action, t);
+        ev.outcome = Outcome::Failed;
+        ev.details = errs
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.code))
+            .collect::<Vec<_>>()
+            .join("; ");
+        db::audit::append(&mut tx, ev, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Commits a denial's log row and hands back the error; other errors roll back.
+    async fn finish<T>(&self, tx: Tx, r: ServiceResult<T>) -> ServiceResult<T> {
+        match r {
+            Ok(v) => {
+                tx.commit().await?;
+                Ok(v)
+            }
+            Err(e @ ServiceError::Denied(_)) => {
+                tx.commit().await?;
+                Err(e)
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }
+
+    // ---- organisations ------------------------------------------------------------------
+
+    /// The organisation register. Names and business IDs are public; no access-log row.
+    pub async fn organisations(&self, actor: &Actor) -> ServiceResult<Vec<Organisation>> {
+        let _ = actor;
+        let mut tx = self.db.begin().await?;
+        let list = organisation::list(&mut tx).await?;
+        tx.rollback().await?;
+        Ok(list)
+    }
+
+    pub async fn organisation(&self, actor: &Actor, id: Uuid) -> ServiceResult<OrganisationView> {
+        let mut tx = self.db.begin().await?;
+        let r = self.organisation_in(&mut tx, actor, id).await;
+        self.finish(tx, r).await
+    }
+
+    async fn organisation_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<OrganisationView> {
+        let org = organisation::get(tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let units = if decide(
+            actor,
+            Action::List,
+            Resource::ServiceUnits {
+                org_id: id,
+                org_kind: org.kind,
+            },
+        )
+        .is_ok()
+        {
+            unit::list_for(tx, id).await?
+        } else {
+            Vec::new()
+        };
+        let users = if decide(actor, Action::List, Resource::Users { org_id: id }).is_ok() {
+            let users = user::list_for(tx, id).await?;
+            let mut ev = event(Some(actor), AuditAction::List, RecordKind::User);
+            ev.register_owner = Some(id);
+            ev.details = format!("users of organisation {id}: {} shown", users.len());
+            db::audit::append(tx, ev, self.now()).await?;
+            Some(users)
+        } else {
+            None
+        };
+        Ok(OrganisationView {
+            organisation: org,
+            units,
+            users,
+        })
+    }
+
+    pub async fn create_organisation(
+        &self,
+        actor: &Actor,
+        form: &OrganisationForm,
+    ) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        let t = Target {
+            kind: RecordKind::Organisation,
+            id: Some(id),
+            owner: Some(id),
+            subject: None,
+        };
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Create,
+                Resource::Organisations,
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+            let data = form.validate().map_err(ServiceError::Invalid)?;
+            if organisation::by_business_id(&mut tx, &data.business_id)
+                .await?
+                .is_some()
+            {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "business_id",
+                    "business-id-taken",
+                )));
+            }
+            organisation::insert(&mut tx, id, &data, self.now()).await?;
+            let mut ev = self.ev(actor, AuditAction::Create, &t);
+            ev.details = format!("{} {}", data.kind.code(), data.business_id);
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(id)
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let Err(ServiceError::Invalid(e)) = &r {
+            self.log_failure(actor, AuditAction::Create, &t, e).await?;
+        }
+        r
+    }
+
+    pub async fn update_organisation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        form: &OrganisationForm,
+    ) -> ServiceResult<()> {
+        let t = Target {
+            kind: RecordKind::Organisation,
+            id: Some(id),
+            owner: Some(id),
+            subject: None,
+        };
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let org = organisation::get(&mut tx, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Update,
+                Resource::Organisation { org_id: id },
+                AuditAction::Update,
+                &t,
+            )
+            .await?;
+            // The kind is fixed at creation: a form cannot turn a provider into a purchaser.
+            let mut form = form.clone();
+            form.kind = org.kind.code().to_owned();
+            let data = form.validate().map_err(ServiceError::Invalid)?;
+            if let Some(other) = organisation::by_business_id(&mut tx, &data.business_id).await? {
+                if other.id != id {
+                    return Err(ServiceError::Invalid(FieldErrors::single(
+                        "business_id",
+                        "business-id-taken",
+                    )));
+                }
+            }
+            organisation::update(&mut tx, id, &data, self.now()).await?;
+            db::audit::append(&mut tx, self.ev(actor, AuditAction::Update, &t), self.now()).await?;
+            Ok(())
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let Err(ServiceError::Invalid(e)) = &r {
+            self.log_failure(actor, AuditAction::Update, &t, e).await?;
+        }
+        r
+    }
+
+    pub async fn set_organisation_active(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        active: bool,
+    ) -> ServiceResult<()> {
+        let t = Target {
+            kind: RecordKind::Organisation,
+            id: Some(id),
+            owner: Some(id),
+            subject: None,
+        };
+        let action = if active {
+            AuditAction::Update
+        } else {
+            AuditAction::Deactivate
+        };
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            organisation::get(&mut tx, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Deactivate,
+                Resource::Organisation { org_id: id },
+                action,
+                &t,
+            )
+            .await?;
+            organisation::set_active(&mut tx, id, active, self.now()).await?;
+            let mut ev = self.ev(actor, action, &t);
+            ev.details = if active { "reactivated" } else { "deactivated" }.into();
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(())
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    // ---- service units ------------------------------------------------------------------
+
+    pub async fn service_unit(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<(ServiceUnit, Organisation)> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let u = unit::get(&mut tx, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let org = organisation::get(&mut tx, u.organisation_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::ServiceUnit,
+                id: Some(id),
+                owner: Some(org.id),
+                subject: None,
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Resource::ServiceUnit {
+                    org_id: org.id,
+                    org_kind: org.kind,
+                },
+                AuditAction::Read,
+                &t,
+            )
+            .await?;
+            Ok((u, org))
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    pub async fn create_service_unit(
+        &self,
+        actor: &Actor,
+        org_id: Uuid,
+        form: &ServiceUnitForm,
+    ) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        let t = Target {
+            kind: RecordKind::ServiceUnit,
+            id: Some(id),
+            owner: Some(org_id),
+            subject: None,
+        };
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let org = organisation::get(&mut tx, org_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Create,
+                Resource::ServiceUnits {
+                    org_id,
+                    org_kind: org.kind,
+                },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+            let data = form.validate().map_err(ServiceError::Invalid)?;
+            unit::insert(&mut tx, id, org_id, &data, self.now()).await?;
+            db::audit::append(&mut tx, self.ev(actor, AuditAction::Create, &t), self.now()).await?;
+            Ok(id)
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let Err(ServiceError::Invalid(e)) = &r {
+            self.log_failure(actor, AuditAction::Create, &t, e).await?;
+        }
+        r
+    }
+
+    pub async fn update_service_unit(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        form: &ServiceUnitForm,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let mut target = None;
+        let r = async {
+            let u = unit::get(&mut tx, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let org = organisation::get(&mut tx, u.organisation_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = target.insert(Target {
+                kind: RecordKind::ServiceUnit,
+                id: Some(id),
+                owner: Some(org.id),
+                subject: None,
+            });
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Update,
+                Resource::ServiceUnit {
+                    org_id: org.id,
+                    org_kind: org.kind,
+                },
+                AuditAction::Update,
+                t,
+            )
+            .await?;
+            let data = form.validate().map_err(ServiceError::Invalid)?;
+            unit::update(&mut tx, id, &data, self.now()).await?;
+            db::audit::append(&mut tx, self.ev(actor, AuditAction::Update, t), self.now()).await?;
+            Ok(())
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
+            self.log_failure(actor, AuditAction::Update, t, e).await?;
+        }
+        r
+    }
+
+    pub async fn set_service_unit_active(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        active: bool,
+    ) -> ServiceResult<()> {
+        let action = if active {
+            AuditAction::Update
+        } else {
+            AuditAction::Deactivate
+        };
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let u = unit::get(&mut tx, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let org = organisation::get(&mut tx, u.organisation_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::ServiceUnit,
+                id: Some(id),
+                owner: Some(org.id),
+                subject: None,
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Deactivate,
+                Resource::ServiceUnit {
+                    org_id: org.id,
+                    org_kind: org.kind,
+                },
+                action,
+                &t,
+            )
+            .await?;
+            unit::set_active(&mut tx, id, active, self.now()).await?;
+            db::audit::append(&mut tx, self.ev(actor, action, &t), self.now()).await?;
+            Ok(())
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    // ---- users --------------------------------------------------------------------------
+
+    /// The users of an organisation; a list view of protected records, so it is logged.
+    pub async fn users(&self, actor: &Actor, org_id: Uuid) -> ServiceResult<Vec<User>> {
+        let t = Target {
+            kind: RecordKind::User,
+            id: None,
+            owner: Some(org_id),
+            subject: None,
+        };
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            organisation::get(&mut tx, org_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::List,
+                Resource::Users { org_id },
+                AuditAction::List,
+                &t,
+            )
+            .await?;
+            let users = user::list_for(&mut tx, org_id).await?;
+            let mut ev = self.ev(actor, AuditAction::List, &t);
+            ev.details = format!("users of organisation {org_id}: {} shown", users.len());
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(users)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    pub async fn user(&self, actor: &Actor, id: Uuid) -> ServiceResult<UserView> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let u = user::get(&mut tx, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::User,
+                id: Some(id),
+                owner: Some(u.organisation_id),
+                subject: Some(id),
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Resource::User {
+                    org_id: u.organisation_id,
+                    user_id: id,
+                },
+                AuditAction::Read,
+                &t,
+            )
+            .await?;
+            let org = organisation::get(&mut tx, u.organisation_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let history = user::role_history(&mut tx, id).await?;
+            db::audit::append(&mut tx, self.ev(actor, AuditAction::Read, &t), self.now()).await?;
+            Ok(UserView {
+                user: u,
+                organisation: org,
+                history,
+            })
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        org_id: Uuid,
+        form: &UserForm,
+    ) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        let t = Target {
+            kind: RecordKind::User,
+            id: Some(id),
+            owner: Some(org_id),
+            subject: Some(id),
+        };
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let org = organisation::get(&mut tx, org_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Create,
+                Resource::Users { org_id },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+            let data = form
+                .validate(org.kind, true)
+                .map_err(ServiceError::Invalid)?;
+            self.insert_user(&mut tx, id, org_id, &data, Some(actor.user_id))
+                .await?;
+            let mut ev = self.ev(actor, AuditAction::Create, &t);
+            ev.details = format!(
+                "roles: {}",
+                data.roles
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(id)
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let Err(ServiceError::Invalid(e)) = &r {
+            self.log_failure(actor, AuditAction::Create, &t, e).await?;
+        }
+        r
+    }
+
+    async fn insert_user(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        org_id: Uuid,
+        data: &domain::org::UserData,
+        by: Option<Uuid>,
+    ) -> ServiceResult<()> {
+        if user::id_by_username(tx, &data.username).await?.is_some() {
+            return Err(ServiceError::Invalid(FieldErrors::single(
+                "username",
+                "username-taken",
+            )));
+        }
+        let hash = password::hash(data.password.as_deref().unwrap_or_default())?;
+        user::insert(
+            tx,
+            &user::NewUser {
+                id,
+                organisation_id: org_id,
+                username: &data.username,
+                display_name: &data.display_name,
+                email: &data.email,
+                language: data.language,
+                password_hash: &hash,
+            },
+            self.now(),
+        )
+        .await?;
+        user::set_roles(tx, id, &data.roles, by, self.now()).await?;
+        Ok(())
+    }
+
+    pub async fn update_user(&self, actor: &Actor, id: Uuid, form: &UserForm) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let mut target = None;
+        let r = async {
+            let u = user::get(&mut tx, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = target.insert(Target {
+                kind: RecordKind::User,
+                id: Some(id),
+                owner: Some(u.organisation_id),
+                subject: Some(id),
+            });
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Update,
+                Resource::User {
+                    org_id: u.organisation_id,
+                    user_id: id,
+                },
+                AuditAction::Update,
+                t,
+            )
+            .await?;
+            let org = organisation::get(&mut tx, u.organisation_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let data = form
+                .validate(org.kind, false)
+                .map_err(ServiceError::Invalid)?;
+            if let Some(other) = user::id_by_username(&mut tx, &data.username).await? {
+                if other != id {
+                    return Err(ServiceError::Invalid(FieldErrors::single(
+                        "username",
+                        "username-taken",
+                    )));
+                }
+            }
+            // An administrator may not take their own administrator role away and so lock the
+            // organisation out of its own administration.
+            if id == actor.user_id
+                && !data.roles.iter().any(|r| {
+                    actor.roles.contains(r)
+                        && matches!(
+                            r,
+                            domain::org::Role::PurchaserAdmin
+                                | domain::org::Role::ProviderSignatory
+                        )
+                })
+            {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "roles",
+                    "role-own-admin",
+                )));
+            }
+            user::update_profile(
+                &mut tx,
+                id,
+                &data.username,
+                &data.display_name,
+                &data.email,
+                data.language,
+                self.now(),
+            )
+            .await?;
+            if let Some(p) = &data.password {
+                user::set_password(&mut tx, id, &password::hash(p)?, self.now()).await?;
+            }
+            let diff =
+                user::set_roles(&mut tx, id, &data.roles, Some(actor.user_id), self.now()).await?;
+            let mut ev = self.ev(actor, AuditAction::Update, t);
+            let mut details: Vec<String> = diff
+                .iter()
+                .map(|(r, g)| format!("{}{}", if *g { "+" } else { "-" }, r.code()))
+                .collect();
+            if data.password.is_some() {
+                details.push("password set".into());
+            }
+            ev.details = details.join(", ");
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(())
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
+            self.log_failure(actor, AuditAction::Update, t, e).await?;
+        }
+        r
+    }
+
+    /// Deactivates (or reactivates) an account. Deactivation ends its sessions at once and keeps
+    /// the account and its history: the register of users and rights must show who had access.
+    pub async fn set_user_active(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        active: bool,
+    ) -> ServiceResult<()> {
+        let action = if active {
+            AuditAction::Update
+        } else {
+            AuditAction::Deactivate
+        };
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let u = user::get(&mut tx, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::User,
+                id: Some(id),
+                owner: Some(u.organisation_id),
+                subject: Some(id),
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Deactivate,
+                Resource::User {
+                    org_id: u.organisation_id,
+                    user_id: id,
+                },
+                action,
+                &t,
+            )
+            .await?;
+            if !active && id == actor.user_id {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "active",
+                    "deactivate-self",
+                )));
+            }
+            user::set_active(&mut tx, id, active, self.now()).await?;
+            if !active {
+                db::session::delete_for_user(&mut tx, id).await?;
+            }
+            let mut ev = self.ev(actor, action, &t);
+            ev.details = if active { "reactivated" } else { "deactivated" }.into();
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(())
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    // ---- set-up by the operator (command line, demo) -----------------------------------
+
+    /// Creates an organisation on the operator's authority, outside any user's rights: for the
+    /// first organisation of a deployment and for the demo. Logged with the actor "system".
+    pub async fn bootstrap_organisation(&self, form: &OrganisationForm) -> ServiceResult<Uuid> {
+        let data = form.validate().map_err(ServiceError::Invalid)?;
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        if organisation::by_business_id(&mut tx, &data.business_id)
+            .await?
+            .is_some()
+        {
+            tx.rollback().await?;
+            return Err(ServiceError::Invalid(FieldErrors::single(
+                "business_id",
+                "business-id-taken",
+            )));
+        }
+        organisation::insert(&mut tx, id, &data, self.now()).await?;
+        let mut ev = system_event(AuditAction::Create, RecordKind::Organisation);
+        ev.record_id = Some(id);
+        ev.register_owner = Some(id);
+        ev.details = format!("{} {}", data.kind.code(), data.business_id);
+        db::audit::append(&mut tx, ev, self.now()).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Creates a user on the operator's authority; see [`Service::bootstrap_organisation`].
+    pub async fn bootstrap_user(&self, org_id: Uuid, form: &UserForm) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let org = organisation::get(&mut tx, org_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let data = form
+                .validate(org.kind, true)
+                .map_err(ServiceError::Invalid)?;
+            self.insert_user(&mut tx, id, org_id, &data, None).await?;
+            let mut ev = system_event(AuditAction::Create, RecordKind::User);
+            ev.record_id = Some(id);
+            ev.subject_id = Some(id);
+            ev.register_owner = Some(org_id);
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(id)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+}
+
+fn system_event(action: AuditAction, kind: RecordKind) -> AuditEvent {
+    let mut ev = event(None, action, kind);
+    ev.actor_name = "system".into();
+    ev
+}
+
+impl Service {
+    /// Organisation names by id, for showing log entries and lists. Public register data.
+    pub async fn organisation_names(
+        &self,
+    ) -> ServiceResult<std::collections::HashMap<Uuid, String>> {
+        let mut tx = self.db.begin().await?;
+        let list = organisation::list(&mut tx).await?;
+        tx.rollback().await?;
+        Ok(list.into_iter().map(|o| (o.id, o.name)).collect())
+    }
+
+    /// The id behind a user name, for the auditor's filter. Reveals no more than the log does.
+    pub async fn user_id_by_username(&self, username: &str) -> ServiceResult<Option<Uuid>> {
+        let mut tx = self.db.begin().await?;
+        let id = user::id_by_username(&mut tx, &username.trim().to_lowercase()).await?;
+        tx.rollback().await?;
+        Ok(id)
+    }
+}
+
+impl Service {
+    /// Creates a service unit on the operator's authority; see [`Service::bootstrap_organisation`].
+    pub async fn bootstrap_service_unit(
+        &self,
+        org_id: Uuid,
+        form: &ServiceUnitForm,
+    ) -> ServiceResult<Uuid> {
+        let data = form.validate().map_err(ServiceError::Invalid)?;
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        unit::insert(&mut tx, id, org_id, &data, self.now()).await?;
+        let mut ev = system_event(AuditAction::Create, RecordKind::ServiceUnit);
+        ev.record_id = Some(id);
+        ev.register_owner = Some(org_id);
+        db::audit::append(&mut tx, ev, self.now()).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}

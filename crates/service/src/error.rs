@@ -1,0 +1,51 @@
+use domain::access::Denial;
+use domain::validate::FieldErrors;
+
+/// Why a use case did not happen. Each has a stable code that the UI translates (Fluent id
+/// `error-<code>`) and the JSON API returns.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("access denied: {}", .0.code())]
+    Denied(Denial),
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// Wrong user name or password, a locked or deactivated account: deliberately one error, so
+    /// that the answer does not tell which.
+    #[error("sign-in failed")]
+    SignInFailed,
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ServiceError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::Unauthenticated => "unauthenticated",
+            ServiceError::Denied(d) => d.code(),
+            ServiceError::NotFound => "not-found",
+            ServiceError::Invalid(_) => "invalid-input",
+            ServiceError::SignInFailed => "sign-in-failed",
+            ServiceError::Db(_) | ServiceError::Internal(_) => "internal",
+        }
+    }
+
+    /// Every code, for the test that each has a message in every language.
+    pub const ALL_CODES: &'static [&'static str] = &[
+        "unauthenticated",
+        "access-not-applicable",
+        "access-other-organisation",
+        "access-missing-role",
+        "not-found",
+        "invalid-input",
+        "sign-in-failed",
+        "internal",
+    ];
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;

@@ -1,0 +1,305 @@
+//! The request context: who is signed in, in which language, and the CSRF guard that every
+//! unsafe request passes. Runs as a middleware before every handler.
+
+use crate::i18n::Tr;
+use crate::render;
+use crate::AppState;
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::locale::Lang;
+use domain::org::Actor;
+use service::auth::Session;
+
+pub const SESSION_COOKIE: &str = "kumppani_session";
+pub const CSRF_COOKIE: &str = "kumppani_csrf";
+pub const LANG_COOKIE: &str = "kumppani_lang";
+
+/// Largest request body accepted. Forms and API calls of this issue are small.
+const BODY_LIMIT: usize = 1024 * 1024;
+
+/// What every handler knows about its request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub session: Option<Session>,
+    pub lang: Lang,
+    /// The token forms must send back: the session's, or before sign-in the browser's own.
+    pub csrf: String,
+    /// Path and query of this request, for "back to where you were".
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang)
+    }
+
+    pub fn actor(&self) -> Option<&Actor> {
+        self.session.as_ref().map(|s| &s.actor)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+pub fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            Some((k.to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+fn cookie<'a>(all: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    all.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Compares without an early exit, so timing does not reveal how much of a token matched.
+pub fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(a) = max_age {
+        c.push_str(&format!("; Max-Age={a}"));
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Browsers say where a request comes from in `Sec-Fetch-Site` and `Origin`. A request that
+/// says it comes from another site is refused whatever token it carries.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if !matches!(site, "same-origin" | "none") {
+            return false;
+        }
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some("null"), _) => false,
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .map(|(_, h)| h == host)
+            .unwrap_or(false),
+        _ => true,
+    }
+}
+
+/// Paths that work without a session.
+fn public_path(path: &str) -> bool {
+    matches!(
+        path,
+        "/login" | "/language" | "/healthz" | "/readyz" | "/static/app.css"
+    )
+}
+
+pub fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let jar = cookies(req.headers());
+    let path = req.uri().path().to_owned();
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| path.clone());
+    let session_token = cookie(&jar, SESSION_COOKIE)
+        .filter(|t| is_token(t))
+        .map(str::to_owned);
+    let session = match &session_token {
+        Some(t) => match app.service.session(t).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return render::plain_error(StatusCode::SERVICE_UNAVAILABLE, Lang::Fi);
+            }
+        },
+        None => None,
+    };
+    let stale_session = session_token.is_some() && session.is_none();
+    let anon = cookie(&jar, CSRF_COOKIE)
+        .filter(|t| is_token(t))
+        .map(str::to_owned);
+    let new_anon = match anon {
+        Some(_) => None,
+        None => service::password::random_token().ok(),
+    };
+    let anon_token = anon.or_else(|| new_anon.clone()).unwrap_or_default();
+    let lang = session
+        .as_ref()
+        .map(|s| s.language)
+        .or_else(|| cookie(&jar, LANG_COOKIE).and_then(Lang::parse))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default();
+    let csrf = session
+        .as_ref()
+        .map(|s| s.csrf_token.clone())
+        .unwrap_or_else(|| anon_token.clone());
+    let ctx = Ctx {
+        session,
+        lang,
+        csrf,
+        path: path_and_query,
+    };
+    let secure = app.config.secure_cookies;
+
+    let mut req = req;
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        if !same_origin(req.headers()) {
+            return finish(
+                render::csrf_failed(&ctx),
+                new_anon.as_deref(),
+                stale_session,
+                secure,
+            );
+        }
+        let (parts, body) = req.into_parts();
+        let bytes: Bytes = match to_bytes(body, BODY_LIMIT).await {
+            Ok(b) => b,
+            Err(_) => {
+                return finish(
+                    render::plain_error(StatusCode::PAYLOAD_TOO_LARGE, lang),
+                    new_anon.as_deref(),
+                    stale_session,
+                    secure,
+                )
+            }
+        };
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let sent = if is_form {
+            form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == "csrf")
+                .map(|(_, v)| v.into_owned())
+        } else {
+            parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        if ctx.session.is_none() && !public_path(&path) {
+            let resp = if is_api(&path) {
+                crate::api::unauthenticated(lang)
+            } else if stale_session && is_form {
+                // The session ended while the person was filling in a form: ask them to sign in
+                // again and carry what they sent through the sign-in page, not lose it.
+                let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes)
+                    .filter(|(k, _)| k != "csrf")
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                crate::pages::auth::relogin(&ctx, &anon_token, &path, fields)
+            } else {
+                render::redirect_to_login(&ctx.path)
+            };
+            return finish(resp, new_anon.as_deref(), stale_session, secure);
+        }
+        if !sent.as_deref().is_some_and(|s| same_token(s, &ctx.csrf)) {
+            let resp = if is_api(&path) {
+                crate::api::csrf_failed(lang)
+            } else {
+                render::csrf_failed(&ctx)
+            };
+            return finish(resp, new_anon.as_deref(), stale_session, secure);
+        }
+        req = Request::from_parts(parts, Body::from(bytes));
+    }
+    req.extensions_mut().insert(ctx);
+    let resp = next.run(req).await;
+    finish(resp, new_anon.as_deref(), stale_session, secure)
+}
+
+/// Adds the cookies the middleware owes and the security headers every response carries.
+fn finish(
+    mut resp: Response,
+    new_anon: Option<&str>,
+    clear_session: bool,
+    secure: bool,
+) -> Response {
+    let h = resp.headers_mut();
+    if let Some(t) = new_anon {
+        h.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, t, None, secure));
+    }
+    if clear_session
+        && !h
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(SESSION_COOKIE.as_bytes()))
+    {
+        h.append(
+            header::SET_COOKIE,
+            set_cookie(SESSION_COOKIE, "", Some(0), secure),
+        );
+    }
+    let fixed: [(&str, &str); 7] = [
+        (
+            "content-security-policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        (
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=()",
+        ),
+        ("cross-origin-opener-policy", "same-origin"),
+        ("cache-control", "no-store"),
+    ];
+    for (k, v) in fixed {
+        if !h.contains_key(k) {
+            h.insert(k, HeaderValue::from_static(v));
+        }
+    }
+    if secure {
+        h.insert(
+            "strict-transport-security",
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    resp.into_response()
+}

@@ -1,0 +1,318 @@
+//! The OpenAPI 3.1 document of the JSON API, built from the table of operations below so that
+//! the document and the routes are reviewed side by side. A test checks that every operation
+//! listed here answers on the router.
+
+use serde_json::{json, Map, Value};
+
+/// One operation: method, path, summary, request schema, success status and response schema.
+pub struct Op {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub request: Option<&'static str>,
+    pub status: u16,
+    pub response: Option<Value>,
+}
+
+fn r(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn list(name: &str) -> Value {
+    json!({ "type": "array", "items": r(name) })
+}
+
+pub fn operations() -> Vec<Op> {
+    let op = |method, path, summary, request, status, response| Op {
+        method,
+        path,
+        summary,
+        request,
+        status,
+        response,
+    };
+    vec![
+        op(
+            "get",
+            "/api/v1/session",
+            "The signed-in user and the CSRF token for unsafe calls",
+            None,
+            200,
+            Some(r("Session")),
+        ),
+        op(
+            "get",
+            "/api/v1/organisations",
+            "The organisation register",
+            None,
+            200,
+            Some(list("Organisation")),
+        ),
+        op(
+            "post",
+            "/api/v1/organisations",
+            "Create an organisation (purchaser admin)",
+            Some("OrganisationInput"),
+            201,
+            Some(r("Created")),
+        ),
+        op(
+            "get",
+            "/api/v1/organisations/{id}",
+            "An organisation and the service units the caller may see",
+            None,
+            200,
+            Some(
+                json!({"type": "object", "properties": {"organisation": r("Organisation"), "units": list("ServiceUnit")}}),
+            ),
+        ),
+        op(
+            "put",
+            "/api/v1/organisations/{id}",
+            "Update an organisation (its own administrator)",
+            Some("OrganisationInput"),
+            204,
+            None,
+        ),
+        op(
+            "post",
+            "/api/v1/organisations/{id}/active",
+            "Deactivate or reactivate an organisation",
+            Some("Active"),
+            204,
+            None,
+        ),
+        op(
+            "get",
+            "/api/v1/organisations/{id}/users",
+            "The organisation's users (its own administrator); logged",
+            None,
+            200,
+            Some(list("User")),
+        ),
+        op(
+            "post",
+            "/api/v1/organisations/{id}/users",
+            "Create a user (its own administrator)",
+            Some("UserInput"),
+            201,
+            Some(r("Created")),
+        ),
+        op(
+            "get",
+            "/api/v1/organisations/{id}/units",
+            "A provider's service units",
+            None,
+            200,
+            Some(list("ServiceUnit")),
+        ),
+        op(
+            "post",
+            "/api/v1/organisations/{id}/units",
+            "Create a service unit (provider signatory or service manager)",
+            Some("ServiceUnitInput"),
+            201,
+            Some(r("Created")),
+        ),
+        op(
+            "get",
+            "/api/v1/units/{id}",
+            "A service unit",
+            None,
+            200,
+            Some(r("ServiceUnit")),
+        ),
+        op(
+            "put",
+            "/api/v1/units/{id}",
+            "Update a service unit",
+            Some("ServiceUnitInput"),
+            204,
+            None,
+        ),
+        op(
+            "post",
+            "/api/v1/units/{id}/active",
+            "Deactivate or reactivate a service unit",
+            Some("Active"),
+            204,
+            None,
+        ),
+        op(
+            "get",
+            "/api/v1/users/{id}",
+            "A user and the history of their rights; logged",
+            None,
+            200,
+            Some(
+                json!({"type": "object", "properties": {"user": r("User"), "role_history": list("RoleChange")}}),
+            ),
+        ),
+        op(
+            "put",
+            "/api/v1/users/{id}",
+            "Update a user; roles given replace the old ones and each change is recorded",
+            Some("UserInput"),
+            204,
+            None,
+        ),
+        op(
+            "post",
+            "/api/v1/users/{id}/active",
+            "Deactivate or reactivate a user; deactivation ends their sessions",
+            Some("Active"),
+            204,
+            None,
+        ),
+        op(
+            "get",
+            "/api/v1/audit",
+            "Search the access log of the caller's organisation (auditor); the search is logged",
+            None,
+            200,
+            Some(list("AuditEntry")),
+        ),
+    ]
+}
+
+fn strings(names: &[&str]) -> Value {
+    let mut m = Map::new();
+    for n in names {
+        m.insert((*n).to_owned(), json!({ "type": "string" }));
+    }
+    Value::Object(m)
+}
+
+fn schemas() -> Value {
+    let roles = json!({ "type": "array", "items": { "type": "string", "enum": domain::org::Role::ALL.iter().map(|r| r.code()).collect::<Vec<_>>() } });
+    let langs = json!({ "type": "string", "enum": ["fi", "sv", "en"] });
+    let org_fields = [
+        "name",
+        "business_id",
+        "street_address",
+        "postal_code",
+        "city",
+        "email",
+        "phone",
+    ];
+    let mut org_input = strings(&org_fields);
+    org_input["kind"] = json!({ "type": "string", "enum": domain::org::OrgKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>() });
+    let mut org = org_input.clone();
+    org["id"] = json!({ "type": "string", "format": "uuid" });
+    org["active"] = json!({ "type": "boolean" });
+    org["created_at"] = json!({ "type": "string", "format": "date-time" });
+    org["updated_at"] = json!({ "type": "string", "format": "date-time" });
+    let unit_fields = [
+        "name",
+        "street_address",
+        "postal_code",
+        "city",
+        "municipality",
+        "soteri_number",
+        "oid",
+    ];
+    let mut unit_input = strings(&unit_fields);
+    unit_input["languages"] = json!({ "type": "array", "items": langs });
+    let mut unit = unit_input.clone();
+    unit["id"] = json!({ "type": "string", "format": "uuid" });
+    unit["organisation_id"] = json!({ "type": "string", "format": "uuid" });
+    unit["active"] = json!({ "type": "boolean" });
+    let mut user_input = strings(&["username", "display_name", "email", "password"]);
+    user_input["language"] = langs.clone();
+    user_input["roles"] = roles.clone();
+    let mut user = strings(&["username", "display_name", "email"]);
+    user["id"] = json!({ "type": "string", "format": "uuid" });
+    user["organisation_id"] = json!({ "type": "string", "format": "uuid" });
+    user["language"] = langs;
+    user["roles"] = roles;
+    user["active"] = json!({ "type": "boolean" });
+    let audit = strings(&[
+        "id",
+        "at",
+        "actor_id",
+        "actor_name",
+        "actor_org",
+        "actor_unit",
+        "action",
+        "outcome",
+        "record_kind",
+        "record_id",
+        "register_owner",
+        "subject_id",
+        "purpose",
+        "details",
+        "prev_hash",
+        "hash",
+    ]);
+    json!({
+        "OrganisationInput": { "type": "object", "required": ["kind", "name", "business_id", "street_address", "postal_code", "city"], "properties": org_input },
+        "Organisation": { "type": "object", "properties": org },
+        "ServiceUnitInput": { "type": "object", "required": ["name", "street_address", "postal_code", "city", "municipality", "languages"], "properties": unit_input },
+        "ServiceUnit": { "type": "object", "properties": unit },
+        "UserInput": { "type": "object", "required": ["username", "display_name", "roles"], "properties": user_input },
+        "User": { "type": "object", "properties": user },
+        "RoleChange": { "type": "object", "properties": { "role": { "type": "string" }, "granted": { "type": "boolean" }, "changed_by": { "type": ["string", "null"] }, "changed_at": { "type": "string", "format": "date-time" } } },
+        "AuditEntry": { "type": "object", "properties": audit },
+        "Active": { "type": "object", "required": ["active"], "properties": { "active": { "type": "boolean" } } },
+        "Created": { "type": "object", "properties": { "id": { "type": "string", "format": "uuid" } } },
+        "Session": { "type": "object", "properties": { "user_id": { "type": "string" }, "username": { "type": "string" }, "organisation_id": { "type": "string" }, "roles": { "type": "array", "items": { "type": "string" } }, "language": { "type": "string" }, "csrf_token": { "type": "string" } } },
+        "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
+            "code": { "type": "string", "description": "Stable error code" },
+            "message": { "type": "string", "description": "The code's message in the caller's language" },
+            "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "code": { "type": "string" }, "message": { "type": "string" } } } }
+        } } } }
+    })
+}
+
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for o in operations() {
+        let mut operation = json!({
+            "summary": o.summary,
+            "responses": {
+                o.status.to_string(): match &o.response {
+                    Some(s) => json!({ "description": "OK", "content": { "application/json": { "schema": s } } }),
+                    None => json!({ "description": "Done" }),
+                },
+                "401": { "description": "Not signed in", "content": { "application/json": { "schema": r("Error") } } },
+                "403": { "description": "Refused by the access policy or the CSRF guard; logged", "content": { "application/json": { "schema": r("Error") } } },
+                "404": { "description": "No such record", "content": { "application/json": { "schema": r("Error") } } },
+                "422": { "description": "Invalid input, one entry per field", "content": { "application/json": { "schema": r("Error") } } }
+            }
+        });
+        if o.path.contains("{id}") {
+            operation["parameters"] = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+        }
+        if let Some(req) = o.request {
+            operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": r(req) } } });
+        }
+        if o.method != "get" {
+            operation["parameters"] = {
+                let mut p = operation["parameters"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                p.push(json!({ "name": "X-CSRF-Token", "in": "header", "required": true, "schema": { "type": "string" } }));
+                Value::Array(p)
+            };
+        }
+        let entry = paths
+            .entry(o.path.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        entry[o.method] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kumppani API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Organisations, service units, users and the access log. Authenticate with the session cookie from signing in; send the CSRF token from /api/v1/session in X-CSRF-Token on unsafe calls."
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE } }
+        },
+        "security": [{ "session": [] }]
+    })
+}

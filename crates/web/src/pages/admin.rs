@@ -1,0 +1,637 @@
+//! Organisations, service units and users: the administration screens.
+
+use super::{role_name, status, OrgRow, UnitRow, UserRow};
+use crate::ctx::Ctx;
+use crate::forms::{self, attach_errors, Field, FormData, SummaryItem};
+use crate::render::{self, render, render_status, Page};
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::access::{decide, Action, Resource};
+use domain::org::{Actor, OrgKind, OrganisationForm, ServiceUnitForm, UserForm};
+use domain::validate::FieldErrors;
+use service::ServiceError;
+use uuid::Uuid;
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage {
+    p: Page,
+    lead: Option<String>,
+    action: String,
+    submit: String,
+    cancel: String,
+    fields: Vec<Field>,
+    summary: Vec<SummaryItem>,
+}
+
+#[derive(Template)]
+#[template(path = "organisations.html")]
+struct OrganisationsPage {
+    p: Page,
+    orgs: Vec<OrgRow>,
+    can_create_org: bool,
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OrganisationPage {
+    p: Page,
+    notice: Option<String>,
+    org: OrgRow,
+    can_edit: bool,
+    show_units: bool,
+    can_edit_units: bool,
+    units: Vec<UnitRow>,
+    users: Option<Vec<UserRow>>,
+}
+
+pub struct HistoryRow {
+    at: String,
+    role: String,
+    change: String,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    p: Page,
+    notice: Option<String>,
+    user: UserRow,
+    org_id: String,
+    org_name: String,
+    language: String,
+    can_edit: bool,
+    is_self: bool,
+    history: Vec<HistoryRow>,
+}
+
+/// The signed-in actor, or the response that sends the person to sign in.
+#[allow(clippy::result_large_err)]
+fn actor(ctx: &Ctx) -> Result<Actor, Response> {
+    ctx.actor()
+        .cloned()
+        .ok_or_else(|| render::redirect_to_login(&ctx.path))
+}
+
+macro_rules! try_page {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
+}
+
+fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
+    Uuid::parse_str(id).map_err(|_| render::service_error(ctx, ServiceError::NotFound))
+}
+
+/// A form page, with errors attached when the use case refused the input.
+#[allow(clippy::too_many_arguments)]
+fn form_page(
+    ctx: &Ctx,
+    title: String,
+    action: String,
+    submit_key: &str,
+    cancel: String,
+    mut fields: Vec<Field>,
+    errs: Option<&FieldErrors>,
+) -> Response {
+    let t = ctx.tr();
+    let summary = errs
+        .map(|e| attach_errors(&t, &mut fields, e))
+        .unwrap_or_default();
+    let mut p = Page::new(ctx, title);
+    if !summary.is_empty() {
+        p.title = t.t1("title-with-errors", "title", &p.title);
+    }
+    let page = FormPage {
+        p,
+        lead: None,
+        action,
+        submit: t.t(submit_key),
+        cancel,
+        fields,
+        summary,
+    };
+    let status = if errs.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(status, &page)
+}
+
+fn done(path: String) -> Response {
+    Redirect::to(&path).into_response()
+}
+
+// ---- organisations ----------------------------------------------------------------------
+
+pub async fn organisations(State(app): State<AppState>, ctx: Ctx) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let t = ctx.tr();
+    match app.service.organisations(&actor).await {
+        Ok(list) => render(&OrganisationsPage {
+            p: Page::new(&ctx, t.t("organisations-title")),
+            orgs: list.iter().map(|o| OrgRow::new(&t, o)).collect(),
+            can_create_org: decide(&actor, Action::Create, Resource::Organisations).is_ok(),
+        }),
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn new_organisation(ctx: Ctx) -> Response {
+    let actor = try_page!(actor(&ctx));
+    if let Err(d) = decide(&actor, Action::Create, Resource::Organisations) {
+        return render::service_error(&ctx, ServiceError::Denied(d));
+    }
+    let t = ctx.tr();
+    form_page(
+        &ctx,
+        t.t("organisation-new-title"),
+        "/organisations".into(),
+        "action-create",
+        "/organisations".into(),
+        forms::organisation_fields(&t, &OrganisationForm::default(), true),
+        None,
+    )
+}
+
+pub async fn create_organisation(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let form = FormData::parse(&body).organisation();
+    match app.service.create_organisation(&actor, &form).await {
+        Ok(id) => done(format!("/organisations/{id}")),
+        Err(ServiceError::Invalid(errs)) => {
+            let t = ctx.tr();
+            form_page(
+                &ctx,
+                t.t("organisation-new-title"),
+                "/organisations".into(),
+                "action-create",
+                "/organisations".into(),
+                forms::organisation_fields(&t, &form, true),
+                Some(&errs),
+            )
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn organisation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let t = ctx.tr();
+    let view = match app.service.organisation(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let o = &view.organisation;
+    let units_res = Resource::ServiceUnits {
+        org_id: o.id,
+        org_kind: o.kind,
+    };
+    render(&OrganisationPage {
+        p: Page::new(&ctx, o.name.clone()),
+        notice: None,
+        org: OrgRow::new(&t, o),
+        can_edit: decide(
+            &actor,
+            Action::Update,
+            Resource::Organisation { org_id: o.id },
+        )
+        .is_ok(),
+        show_units: o.kind.is_provider() && decide(&actor, Action::List, units_res).is_ok(),
+        can_edit_units: o.kind.is_provider() && decide(&actor, Action::Create, units_res).is_ok(),
+        units: view.units.iter().map(|u| UnitRow::new(&t, u)).collect(),
+        users: view
+            .users
+            .map(|us| us.iter().map(|u| UserRow::new(&t, u)).collect()),
+    })
+}
+
+pub async fn edit_organisation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    if let Err(d) = decide(
+        &actor,
+        Action::Update,
+        Resource::Organisation { org_id: id },
+    ) {
+        return render::service_error(&ctx, ServiceError::Denied(d));
+    }
+    let view = match app.service.organisation(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let t = ctx.tr();
+    form_page(
+        &ctx,
+        t.t1("organisation-edit-title", "name", &view.organisation.name),
+        format!("/organisations/{id}"),
+        "action-save",
+        format!("/organisations/{id}"),
+        forms::organisation_fields(&t, &OrganisationForm::from(&view.organisation), false),
+        None,
+    )
+}
+
+pub async fn update_organisation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let form = FormData::parse(&body).organisation();
+    match app.service.update_organisation(&actor, id, &form).await {
+        Ok(()) => done(format!("/organisations/{id}")),
+        Err(ServiceError::Invalid(errs)) => {
+            let t = ctx.tr();
+            form_page(
+                &ctx,
+                t.t1("organisation-edit-title", "name", &form.name),
+                format!("/organisations/{id}"),
+                "action-save",
+                format!("/organisations/{id}"),
+                forms::organisation_fields(&t, &form, false),
+                Some(&errs),
+            )
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+fn active_flag(body: &[u8]) -> bool {
+    FormData::parse(body).get("active") == "true"
+}
+
+pub async fn set_organisation_active(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    match app
+        .service
+        .set_organisation_active(&actor, id, active_flag(&body))
+        .await
+    {
+        Ok(()) => done(format!("/organisations/{id}")),
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+// ---- service units ----------------------------------------------------------------------
+
+pub async fn new_unit(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let view = match app.service.organisation(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let res = Resource::ServiceUnits {
+        org_id: id,
+        org_kind: view.organisation.kind,
+    };
+    if let Err(d) = decide(&actor, Action::Create, res) {
+        return render::service_error(&ctx, ServiceError::Denied(d));
+    }
+    let t = ctx.tr();
+    form_page(
+        &ctx,
+        t.t1("unit-new-title", "name", &view.organisation.name),
+        format!("/organisations/{id}/units"),
+        "action-create",
+        format!("/organisations/{id}"),
+        forms::unit_fields(&t, &ServiceUnitForm::default()),
+        None,
+    )
+}
+
+pub async fn create_unit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let form = FormData::parse(&body).unit();
+    match app.service.create_service_unit(&actor, id, &form).await {
+        Ok(_) => done(format!("/organisations/{id}")),
+        Err(ServiceError::Invalid(errs)) => {
+            let t = ctx.tr();
+            form_page(
+                &ctx,
+                t.t1("unit-new-title", "name", ""),
+                format!("/organisations/{id}/units"),
+                "action-create",
+                format!("/organisations/{id}"),
+                forms::unit_fields(&t, &form),
+                Some(&errs),
+            )
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn edit_unit(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let (unit, org) = match app.service.service_unit(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let res = Resource::ServiceUnit {
+        org_id: org.id,
+        org_kind: org.kind,
+    };
+    if let Err(d) = decide(&actor, Action::Update, res) {
+        return render::service_error(&ctx, ServiceError::Denied(d));
+    }
+    let t = ctx.tr();
+    form_page(
+        &ctx,
+        t.t1("unit-edit-title", "name", &unit.name),
+        format!("/units/{id}"),
+        "action-save",
+        format!("/organisations/{}", org.id),
+        forms::unit_fields(&t, &ServiceUnitForm::from(&unit)),
+        None,
+    )
+}
+
+pub async fn update_unit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let form = FormData::parse(&body).unit();
+    match app.service.update_service_unit(&actor, id, &form).await {
+        Ok(()) => match app.service.service_unit(&actor, id).await {
+            Ok((_, org)) => done(format!("/organisations/{}", org.id)),
+            Err(e) => render::service_error(&ctx, e),
+        },
+        Err(ServiceError::Invalid(errs)) => {
+            let t = ctx.tr();
+            form_page(
+                &ctx,
+                t.t1("unit-edit-title", "name", &form.name),
+                format!("/units/{id}"),
+                "action-save",
+                "/".into(),
+                forms::unit_fields(&t, &form),
+                Some(&errs),
+            )
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn set_unit_active(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    match app
+        .service
+        .set_service_unit_active(&actor, id, active_flag(&body))
+        .await
+    {
+        Ok(()) => match app.service.service_unit(&actor, id).await {
+            Ok((_, org)) => done(format!("/organisations/{}", org.id)),
+            Err(e) => render::service_error(&ctx, e),
+        },
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+// ---- users ------------------------------------------------------------------------------
+
+async fn org_kind(
+    app: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    org_id: Uuid,
+) -> Result<(OrgKind, String), Response> {
+    match app.service.organisation(actor, org_id).await {
+        Ok(v) => Ok((v.organisation.kind, v.organisation.name)),
+        Err(e) => Err(render::service_error(ctx, e)),
+    }
+}
+
+pub async fn new_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    if let Err(d) = decide(&actor, Action::Create, Resource::Users { org_id: id }) {
+        // Through the use case, so that the refused attempt is logged.
+        let _ = app.service.users(&actor, id).await;
+        return render::service_error(&ctx, ServiceError::Denied(d));
+    }
+    let (kind, name) = try_page!(org_kind(&app, &ctx, &actor, id).await);
+    let t = ctx.tr();
+    let form = UserForm {
+        language: ctx.lang.code().into(),
+        ..Default::default()
+    };
+    form_page(
+        &ctx,
+        t.t1("user-new-title", "name", &name),
+        format!("/organisations/{id}/users"),
+        "action-create",
+        format!("/organisations/{id}"),
+        forms::user_fields(&t, &form, kind, true),
+        None,
+    )
+}
+
+pub async fn create_user(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let form = FormData::parse(&body).user();
+    match app.service.create_user(&actor, id, &form).await {
+        Ok(uid) => done(format!("/users/{uid}")),
+        Err(ServiceError::Invalid(errs)) => {
+            let (kind, name) = try_page!(org_kind(&app, &ctx, &actor, id).await);
+            let t = ctx.tr();
+            form_page(
+                &ctx,
+                t.t1("user-new-title", "name", &name),
+                format!("/organisations/{id}/users"),
+                "action-create",
+                format!("/organisations/{id}"),
+                forms::user_fields(&t, &form, kind, true),
+                Some(&errs),
+            )
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let t = ctx.tr();
+    let view = match app.service.user(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let u = &view.user;
+    let history = view
+        .history
+        .iter()
+        .map(|h| HistoryRow {
+            at: t.datetime(h.changed_at),
+            role: role_name(&t, h.role),
+            change: t.t(if h.granted {
+                "role-granted"
+            } else {
+                "role-revoked"
+            }),
+            by: h
+                .changed_by_name
+                .clone()
+                .unwrap_or_else(|| t.t("actor-system")),
+        })
+        .collect();
+    let _ = status;
+    render(&UserPage {
+        p: Page::new(&ctx, u.display_name.clone()),
+        notice: None,
+        user: UserRow::new(&t, u),
+        org_id: view.organisation.id.to_string(),
+        org_name: view.organisation.name.clone(),
+        language: t.t(&format!("language-{}", u.language.code())),
+        can_edit: decide(
+            &actor,
+            Action::Update,
+            Resource::User {
+                org_id: u.organisation_id,
+                user_id: u.id,
+            },
+        )
+        .is_ok(),
+        is_self: u.id == actor.user_id,
+        history,
+    })
+}
+
+pub async fn edit_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let view = match app.service.user(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let res = Resource::User {
+        org_id: view.user.organisation_id,
+        user_id: id,
+    };
+    if let Err(d) = decide(&actor, Action::Update, res) {
+        return render::service_error(&ctx, ServiceError::Denied(d));
+    }
+    let t = ctx.tr();
+    form_page(
+        &ctx,
+        t.t1("user-edit-title", "name", &view.user.display_name),
+        format!("/users/{id}"),
+        "action-save",
+        format!("/users/{id}"),
+        forms::user_fields(
+            &t,
+            &UserForm::from(&view.user),
+            view.organisation.kind,
+            false,
+        ),
+        None,
+    )
+}
+
+pub async fn update_user(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let form = FormData::parse(&body).user();
+    match app.service.update_user(&actor, id, &form).await {
+        Ok(()) => done(format!("/users/{id}")),
+        Err(ServiceError::Invalid(errs)) => {
+            let view = match app.service.user(&actor, id).await {
+                Ok(v) => v,
+                Err(e) => return render::service_error(&ctx, e),
+            };
+            let t = ctx.tr();
+            form_page(
+                &ctx,
+                t.t1("user-edit-title", "name", &view.user.display_name),
+                format!("/users/{id}"),
+                "action-save",
+                format!("/users/{id}"),
+                forms::user_fields(&t, &form, view.organisation.kind, false),
+                Some(&errs),
+            )
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn set_user_active(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    match app
+        .service
+        .set_user_active(&actor, id, active_flag(&body))
+        .await
+    {
+        Ok(()) => done(format!("/users/{id}")),
+        Err(ServiceError::Invalid(errs)) => render::error_page(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "title-error",
+            errs.0
+                .iter()
+                .map(|e| ctx.tr().error(&e.code))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Err(e) => render::service_error(&ctx, e),
+    }
+}

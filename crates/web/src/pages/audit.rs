@@ -1,0 +1,194 @@
+//! The auditor's screen: the access log filtered by user, record and period.
+
+use crate::ctx::Ctx;
+use crate::forms::{attach_errors, Field, SummaryItem};
+use crate::i18n::Tr;
+use crate::render::{self, render_status, Page};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use domain::audit::AuditEntry;
+use domain::validate::FieldErrors;
+use serde::Deserialize;
+use service::audit::AuditQuery;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub user: String,
+    pub user_org: String,
+    pub action: String,
+    pub outcome: String,
+    pub record_kind: String,
+    pub record_id: String,
+    pub register: String,
+    pub purpose: String,
+    pub details: String,
+}
+
+/// Entries as rows, with organisation names in place of their ids.
+pub async fn rows(app: &AppState, t: &Tr, entries: &[AuditEntry]) -> Vec<AuditRow> {
+    let names: HashMap<Uuid, String> = match app.service.organisation_names().await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(error = %e, "organisation names unavailable");
+            HashMap::new()
+        }
+    };
+    let org = |id: Option<Uuid>| {
+        id.map(|i| names.get(&i).cloned().unwrap_or_else(|| i.to_string()))
+            .unwrap_or_default()
+    };
+    entries
+        .iter()
+        .map(|e| AuditRow {
+            seq: e.seq,
+            at: t.datetime(e.at),
+            user: if e.actor_name.is_empty() {
+                t.t("actor-anonymous")
+            } else {
+                e.actor_name.clone()
+            },
+            user_org: org(e.actor_org),
+            action: t.t(&format!("audit-action-{}", e.action)),
+            outcome: t.t(&format!("audit-outcome-{}", e.outcome)),
+            record_kind: t.t(&format!("audit-record-{}", e.record_kind)),
+            record_id: e.record_id.map(|i| i.to_string()).unwrap_or_default(),
+            register: org(e.register_owner),
+            purpose: t.t(&format!("audit-purpose-{}", e.purpose)),
+            details: e.details.clone(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    p: Page,
+    fields: Vec<Field>,
+    summary: Vec<SummaryItem>,
+    count_text: String,
+    entries: Vec<AuditRow>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditParams {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    record: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+}
+
+/// Parses the filter; a user may be given by user name or id, dates as `YYYY-MM-DD` (the date
+/// input's format) or `d.m.yyyy`.
+pub async fn parse_query(app: &AppState, q: &AuditParams) -> Result<AuditQuery, FieldErrors> {
+    let mut errs = FieldErrors::default();
+    let mut out = AuditQuery {
+        limit: 500,
+        ..Default::default()
+    };
+    let user = q.user.trim();
+    if !user.is_empty() {
+        match Uuid::parse_str(user) {
+            Ok(id) => out.actor = Some(id),
+            Err(_) => match app.service.user_id_by_username(user).await {
+                Ok(Some(id)) => out.actor = Some(id),
+                _ => errs.add("user", "audit-user-unknown"),
+            },
+        }
+    }
+    let record = q.record.trim();
+    if !record.is_empty() {
+        match Uuid::parse_str(record) {
+            Ok(id) => out.record = Some(id),
+            Err(_) => errs.add("record", "audit-record-format"),
+        }
+    }
+    let date = |s: &str| {
+        let s = s.trim();
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+            .ok()
+    };
+    if !q.from.trim().is_empty() {
+        match date(&q.from).and_then(|d| d.and_hms_opt(0, 0, 0)) {
+            Some(d) => out.from = Some(domain::time::from_helsinki(d)),
+            None => errs.add("from", "date-format"),
+        }
+    }
+    if !q.until.trim().is_empty() {
+        // Through the end of the given day.
+        match date(&q.until)
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+        {
+            Some(d) => out.until = Some(domain::time::from_helsinki(d)),
+            None => errs.add("until", "date-format"),
+        }
+    }
+    if let (Some(f), Some(u)) = (out.from, out.until) {
+        if u <= f {
+            errs.add("until", "date-range");
+        }
+    }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs)
+    }
+}
+
+pub async fn audit_log(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AuditParams>,
+) -> Response {
+    let Some(actor) = ctx.actor().cloned() else {
+        return render::redirect_to_login(&ctx.path);
+    };
+    let t = ctx.tr();
+    let mut fields = vec![
+        Field::new(&t, "user", "text", &q.user).hint(&t, "hint-audit-user"),
+        Field::new(&t, "record", "text", &q.record).hint(&t, "hint-audit-record"),
+        Field::new(&t, "from", "date", &q.from),
+        Field::new(&t, "until", "date", &q.until),
+    ];
+    let (query, summary, status) = match parse_query(&app, &q).await {
+        Ok(query) => (query, Vec::new(), StatusCode::OK),
+        Err(errs) => {
+            let s = attach_errors(&t, &mut fields, &errs);
+            (
+                AuditQuery {
+                    limit: 500,
+                    ..Default::default()
+                },
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    };
+    let entries = match app.service.audit_search(&actor, &query).await {
+        Ok(e) => e,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let rows = rows(&app, &t, &entries).await;
+    render_status(
+        status,
+        &AuditPage {
+            p: Page::new(&ctx, t.t("audit-title")),
+            fields,
+            summary,
+            count_text: t.tn("audit-count", "count", rows.len() as i64),
+            entries: rows,
+        },
+    )
+}

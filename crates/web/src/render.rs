@@ -1,0 +1,210 @@
+//! What every page shares: the frame (header, navigation by role, language switch), rendering,
+//! redirects and the error pages.
+
+use crate::ctx::Ctx;
+use crate::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::locale::Lang;
+use domain::org::Role;
+use service::ServiceError;
+
+pub struct NavItem {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+pub struct LangOption {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The frame of a page.
+pub struct Page {
+    pub t: Tr,
+    pub lang: Lang,
+    pub csrf: String,
+    pub title: String,
+    /// Where the language switch returns to.
+    pub path: String,
+    /// The signed-in person's name, if any.
+    pub user: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub langs: Vec<LangOption>,
+}
+
+impl Page {
+    pub fn new(ctx: &Ctx, title: String) -> Page {
+        let t = ctx.tr();
+        let current_path = ctx.path.split('?').next().unwrap_or("/").to_owned();
+        let mut nav = Vec::new();
+        if let Some(a) = ctx.actor() {
+            let mut add = |href: String, key: &str| {
+                let current = href == current_path;
+                nav.push(NavItem {
+                    href,
+                    label: t.t(key),
+                    current,
+                });
+            };
+            add("/".into(), "nav-home");
+            add("/organisations".into(), "nav-organisations");
+            if a.is_org_admin() || a.has(Role::ServiceManager) {
+                add(
+                    format!("/organisations/{}", a.org_id),
+                    "nav-own-organisation",
+                );
+            }
+            if a.has(Role::Auditor) {
+                add("/audit".into(), "nav-audit");
+            }
+            add(format!("/users/{}", a.user_id), "nav-my-account");
+        }
+        Page {
+            t,
+            lang: ctx.lang,
+            csrf: ctx.csrf.clone(),
+            title,
+            path: ctx.path.clone(),
+            user: ctx.actor().map(|a| a.display_name.clone()),
+            nav,
+            langs: Lang::ALL
+                .into_iter()
+                .map(|l| LangOption {
+                    code: l.code(),
+                    label: match l {
+                        Lang::Fi => "Suomeksi",
+                        Lang::Sv => "På svenska",
+                        Lang::En => "In English",
+                    },
+                    current: l == ctx.lang,
+                })
+                .collect(),
+        }
+    }
+}
+
+pub fn render<T: Template>(t: &T) -> Response {
+    render_status(StatusCode::OK, t)
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub p: Page,
+    pub message: String,
+}
+
+pub fn error_page(ctx: &Ctx, status: StatusCode, title_key: &str, message: String) -> Response {
+    let p = Page::new(ctx, ctx.tr().t(title_key));
+    render_status(status, &ErrorPage { p, message })
+}
+
+/// A failed use case as a page.
+pub fn service_error(ctx: &Ctx, e: ServiceError) -> Response {
+    let t = ctx.tr();
+    match e {
+        ServiceError::Unauthenticated => redirect_to_login(&ctx.path),
+        ServiceError::Denied(d) => error_page(
+            ctx,
+            StatusCode::FORBIDDEN,
+            "title-forbidden",
+            t.error(d.code()),
+        ),
+        ServiceError::NotFound => error_page(
+            ctx,
+            StatusCode::NOT_FOUND,
+            "title-not-found",
+            t.error("not-found"),
+        ),
+        other => {
+            tracing::error!(error = %other, "use case failed");
+            error_page(
+                ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "title-error",
+                t.error("internal"),
+            )
+        }
+    }
+}
+
+pub fn redirect_to_login(next: &str) -> Response {
+    let q: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", next)
+        .finish();
+    Redirect::to(&format!("/login?{q}")).into_response()
+}
+
+/// Only paths of this site: never `//host` or `https://…`, which would send people elsewhere.
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+pub fn csrf_failed(ctx: &Ctx) -> Response {
+    error_page(
+        ctx,
+        StatusCode::FORBIDDEN,
+        "title-error",
+        ctx.tr().error("csrf"),
+    )
+}
+
+pub fn plain_error(status: StatusCode, lang: Lang) -> Response {
+    (status, Tr::new(lang).t("error-internal")).into_response()
+}
+
+pub async fn not_found(ctx: Ctx) -> Response {
+    if crate::ctx::is_api(&ctx.path) {
+        return crate::api::error_json(ctx.lang, StatusCode::NOT_FOUND, "not-found", None);
+    }
+    error_page(
+        &ctx,
+        StatusCode::NOT_FOUND,
+        "title-not-found",
+        ctx.tr().error("not-found"),
+    )
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/app.css"),
+    )
+        .into_response()
+}
+
+/// Liveness: the process answers.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers too.
+pub async fn readyz(State(app): State<AppState>) -> Response {
+    match app.service.db().ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
