@@ -576,9 +576,9 @@ impl Service {
                 &t,
             )
             .await?;
-            let data = form
-                .validate(org.kind, true)
-                .map_err(ServiceError::Invalid)?;
+            let data = self
+                .check_user_form(&mut tx, form, org.kind, true, id)
+                .await?;
             self.insert_user(&mut tx, id, org_id, &data, Some(actor.user_id))
                 .await?;
             let mut ev = self.ev(actor, AuditAction::Create, &t);
@@ -599,6 +599,38 @@ impl Service {
             self.log_failure(actor, AuditAction::Create, &t, e).await?;
         }
         r
+    }
+
+    /// Checks a user form, including whether the user name is free, so that every problem is
+    /// reported at once.
+    async fn check_user_form(
+        &self,
+        tx: &mut Tx,
+        form: &UserForm,
+        kind: domain::org::OrgKind,
+        creating: bool,
+        id: Uuid,
+    ) -> ServiceResult<domain::org::UserData> {
+        let checked = form.validate(kind, creating);
+        let mut errs = checked.as_ref().err().cloned().unwrap_or_default();
+        let username = form.username.trim().to_lowercase();
+        if errs.get("username").is_none() && !username.is_empty() {
+            if let Some(other) = user::id_by_username(tx, &username).await? {
+                if other != id {
+                    errs.0.insert(
+                        0,
+                        domain::validate::FieldError {
+                            field: "username".into(),
+                            code: "username-taken".into(),
+                        },
+                    );
+                }
+            }
+        }
+        match checked {
+            Ok(data) if errs.is_empty() => Ok(data),
+            _ => Err(ServiceError::Invalid(errs)),
+        }
     }
 
     async fn insert_user(
@@ -662,17 +694,9 @@ impl Service {
             let org = organisation::get(&mut tx, u.organisation_id)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
-            let data = form
-                .validate(org.kind, false)
-                .map_err(ServiceError::Invalid)?;
-            if let Some(other) = user::id_by_username(&mut tx, &data.username).await? {
-                if other != id {
-                    return Err(ServiceError::Invalid(FieldErrors::single(
-                        "username",
-                        "username-taken",
-                    )));
-                }
-            }
+            let data = self
+                .check_user_form(&mut tx, form, org.kind, false, id)
+                .await?;
             // An administrator may not take their own administrator role away and so lock the
             // organisation out of its own administration.
             if id == actor.user_id

@@ -91,14 +91,12 @@ fn fail(ctx: &Ctx, e: ServiceError) -> Response {
     error_json(ctx.lang, status, e.code(), fields)
 }
 
-#[allow(clippy::result_large_err)]
 fn actor(ctx: &Ctx) -> Result<Actor, Response> {
     ctx.actor()
         .cloned()
         .ok_or_else(|| unauthenticated(ctx.lang))
 }
 
-#[allow(clippy::result_large_err)]
 fn id(ctx: &Ctx, s: &str) -> Result<Uuid, Response> {
     Uuid::parse_str(s).map_err(|_| fail(ctx, ServiceError::NotFound))
 }

@@ -1,1 +1,26 @@
-//! The one integration-test binary of `service`.
+//! The one integration-test binary of `service`: use cases on a real database (SQLite, and
+//! PostgreSQL when `KUMPPANI_TEST_DATABASE_URL` names a server).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod admin;
+mod sign_in;
+
+use domain::audit::AuditEntry;
+
+/// Every entry of the log, oldest first.
+pub async fn log(w: &testkit::World) -> Vec<AuditEntry> {
+    let mut tx = w.service.db().begin().await.unwrap();
+    let mut all = db::audit::search(
+        &mut tx,
+        &db::audit::Filter {
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    tx.rollback().await.unwrap();
+    all.reverse();
+    all
+}

@@ -71,7 +71,6 @@ struct UserPage {
 }
 
 /// The signed-in actor, or the response that sends the person to sign in.
-#[allow(clippy::result_large_err)]
 fn actor(ctx: &Ctx) -> Result<Actor, Response> {
     ctx.actor()
         .cloned()

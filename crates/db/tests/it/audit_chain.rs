@@ -1,0 +1,132 @@
+use chrono::{Duration, Utc};
+use db::audit::{append, verify};
+use domain::audit::{AuditAction, AuditEvent, ChainBreak, Outcome, Purpose, RecordKind};
+use uuid::Uuid;
+
+fn event(i: usize) -> AuditEvent {
+    AuditEvent {
+        actor_id: Some(Uuid::now_v7()),
+        actor_name: format!("user{i}"),
+        actor_org: Some(Uuid::now_v7()),
+        actor_unit: None,
+        action: AuditAction::Read,
+        outcome: Outcome::Ok,
+        record_kind: RecordKind::User,
+        record_id: Some(Uuid::now_v7()),
+        register_owner: None,
+        subject_id: None,
+        purpose: Purpose::Administration,
+        details: format!("entry {i}"),
+    }
+}
+
+async fn chain_of(n: usize) -> testkit::TestDb {
+    let t = testkit::migrated_db().await;
+    let start = Utc::now();
+    for i in 0..n {
+        let mut tx = t.db.begin().await.unwrap();
+        append(
+            &mut tx,
+            event(i),
+            start + Duration::milliseconds(i as i64 * 1_234),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    t
+}
+
+#[tokio::test]
+async fn an_untouched_chain_verifies() {
+    let t = chain_of(12).await;
+    let v = verify(&t.db).await.unwrap();
+    assert_eq!(v.checked, 12);
+    assert_eq!(v.first_break, None);
+}
+
+#[tokio::test]
+async fn an_edited_entry_is_named() {
+    let t = chain_of(8).await;
+    t.db.execute_raw("UPDATE audit_log SET outcome = 'denied' WHERE seq = 5")
+        .await
+        .unwrap();
+    let v = verify(&t.db).await.unwrap();
+    assert_eq!(v.first_break, Some(ChainBreak::Altered { seq: 5 }));
+    assert_eq!(v.checked, 4);
+}
+
+#[tokio::test]
+async fn a_removed_entry_is_found() {
+    let t = chain_of(6).await;
+    t.db.execute_raw("DELETE FROM audit_log WHERE seq = 3")
+        .await
+        .unwrap();
+    let v = verify(&t.db).await.unwrap();
+    assert_eq!(v.first_break, Some(ChainBreak::Gap { after: 2, next: 4 }));
+}
+
+#[tokio::test]
+async fn removing_the_newest_entry_is_found() {
+    let t = chain_of(4).await;
+    t.db.execute_raw("DELETE FROM audit_log WHERE seq = 4")
+        .await
+        .unwrap();
+    let v = verify(&t.db).await.unwrap();
+    assert_eq!(v.first_break, Some(ChainBreak::Gap { after: 3, next: 4 }));
+}
+
+/// An entry rewritten with a correct hash of its own still breaks the link to the next one.
+#[tokio::test]
+async fn a_rehashed_entry_breaks_the_next_link() {
+    let t = chain_of(5).await;
+    let mut tx = t.db.begin().await.unwrap();
+    let mut all = db::audit::search(
+        &mut tx,
+        &db::audit::Filter {
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    tx.rollback().await.unwrap();
+    all.sort_by_key(|e| e.seq);
+    let mut e = all[1].clone();
+    e.details = "forged".into();
+    e.hash = e.compute_hash();
+    t.db.execute_raw(&format!(
+        "UPDATE audit_log SET details = 'forged', hash = '{}' WHERE seq = 2",
+        e.hash
+    ))
+    .await
+    .unwrap();
+    let v = verify(&t.db).await.unwrap();
+    assert_eq!(v.first_break, Some(ChainBreak::Unlinked { seq: 3 }));
+}
+
+/// Concurrent writers must not fork the chain (PostgreSQL serialises them on the head row,
+/// SQLite on its write lock).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_appends_keep_one_chain() {
+    let t = testkit::migrated_db().await;
+    let mut handles = Vec::new();
+    for w in 0..4 {
+        let db = t.db.clone();
+        handles.push(tokio::spawn(async move {
+            for i in 0..10 {
+                let mut tx = db.begin().await.unwrap();
+                append(&mut tx, event(w * 100 + i), Utc::now())
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    let v = verify(&t.db).await.unwrap();
+    assert_eq!(v.first_break, None);
+    assert_eq!(v.checked, 40);
+}

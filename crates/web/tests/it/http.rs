@@ -1,0 +1,504 @@
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use chrono::Duration;
+use http_body_util::BodyExt;
+use std::collections::HashMap;
+use testkit::{World, PASSWORD};
+use tower::ServiceExt;
+
+struct Client {
+    app: Router,
+    cookies: HashMap<String, String>,
+    csrf: String,
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+fn csrf_in(html: &str) -> Option<String> {
+    let i = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(html[i..i + 64].to_owned())
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+impl Client {
+    fn new(w: &World) -> Client {
+        Client {
+            app: web::router(w.service.clone(), web::WebConfig::default()),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+        }
+    }
+
+    async fn send(&mut self, mut req: Request<Body>) -> Resp {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !cookie.is_empty() {
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        req.headers_mut()
+            .insert(header::HOST, "kumppani.test".parse().unwrap());
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        for c in headers.get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (kv, _) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            if c.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let body = String::from_utf8(
+            resp.into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
+        if let Some(t) = csrf_in(&body) {
+            self.csrf = t;
+        }
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Resp {
+        let mut all = vec![("csrf", self.csrf.clone())];
+        all.extend(pairs.iter().map(|(k, v)| (*k, v.to_string())));
+        let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("origin", "http://kumppani.test")
+                .body(Body::from(form(&refs)))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn json(&mut self, method: Method, path: &str, body: serde_json::Value) -> Resp {
+        let csrf = self.csrf.clone();
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(path)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-csrf-token", csrf)
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn sign_in(&mut self, username: &str) -> Resp {
+        self.get("/login").await;
+        let r = self
+            .post(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", PASSWORD),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let home = self.get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        home
+    }
+}
+
+#[tokio::test]
+async fn the_sign_in_page_speaks_the_browsers_language_and_sends_security_headers() {
+    let w = World::new().await;
+    let mut c = Client::new(&w);
+    let r = c.get("/login").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<html lang=\"fi\">"));
+    assert!(r.body.contains("Kirjaudu sisään"));
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+    ] {
+        assert!(r.headers.contains_key(h), "{h}");
+    }
+    let set = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    assert!(set.iter().any(|c| c.starts_with("kumppani_csrf=")
+        && c.contains("HttpOnly")
+        && c.contains("SameSite=Lax")));
+    let r = c
+        .send(
+            Request::get("/login")
+                .header(header::ACCEPT_LANGUAGE, "sv-FI,sv;q=0.9,en;q=0.5")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(r.body.contains("<html lang=\"sv\">"), "{}", &r.body[..200]);
+    // The switch is remembered in a cookie and wins over the browser's wish.
+    let r = c
+        .post("/language", &[("lang", "en"), ("next", "/login")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = c
+        .send(
+            Request::get("/login")
+                .header(header::ACCEPT_LANGUAGE, "sv")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(r.body.contains("<html lang=\"en\">"));
+    assert!(r.body.contains("Sign in"));
+}
+
+#[tokio::test]
+async fn unsafe_requests_need_the_token_and_the_same_origin() {
+    let w = World::new().await;
+    let mut c = Client::new(&w);
+    c.get("/login").await;
+    let good = c.csrf.clone();
+    c.csrf = "0".repeat(64);
+    let r = c
+        .post(
+            "/login",
+            &[("username", "county.admin"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    c.csrf = good;
+    let r = c
+        .send(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("origin", "https://evil.example")
+                .body(Body::from(form(&[
+                    ("csrf", &c.csrf.clone()),
+                    ("username", "county.admin"),
+                    ("password", PASSWORD),
+                ])))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // No session was made by either.
+    assert!(!c.cookies.contains_key(web::SESSION_COOKIE));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_page() {
+    let w = World::new().await;
+    let mut c = Client::new(&w);
+    c.get("/login").await;
+    let a = c
+        .post(
+            "/login",
+            &[("username", "county.admin"), ("password", "wrong wrong")],
+        )
+        .await;
+    let b = c
+        .post(
+            "/login",
+            &[("username", "no.such.user"), ("password", "wrong wrong")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(b.status, StatusCode::UNAUTHORIZED);
+    let msg = "Kirjautuminen epäonnistui.";
+    assert!(a.body.contains(msg) && b.body.contains(msg));
+}
+
+#[tokio::test]
+async fn an_admin_of_one_organisation_cannot_reach_anothers_users_by_link_or_api() {
+    let w = World::new().await;
+    let mut c = Client::new(&w);
+    let home = c.sign_in("city.admin").await;
+    assert!(home.body.contains("city.admin"));
+    assert!(!home.body.contains("county.worker"));
+
+    let r = c.get(&format!("/users/{}", w.social_worker)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains("county.worker"));
+    let r = c.get(&format!("/organisations/{}", w.county)).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "the organisation itself is public"
+    );
+    assert!(!r.body.contains("county.worker"), "but not its users");
+    let r = c
+        .post(
+            &format!("/users/{}/active", w.social_worker),
+            &[("active", "false")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let r = c.get("/api/v1/session").await;
+    let s: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    c.csrf = s["csrf_token"].as_str().unwrap().to_owned();
+    let r = c
+        .get(&format!("/api/v1/organisations/{}/users", w.county))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let e: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(e["error"]["code"], "access-other-organisation");
+    let r = c
+        .json(
+            Method::PUT,
+            &format!("/api/v1/users/{}", w.social_worker),
+            serde_json::json!({"username": "county.worker", "display_name": "X", "roles": ["purchaser_admin"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = c.get(&format!("/api/v1/users/{}", w.social_worker)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let denied: Vec<_> = crate::http::log(&w)
+        .await
+        .into_iter()
+        .filter(|e| e.outcome == "denied")
+        .collect();
+    let actions: Vec<_> = denied.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["read", "deactivate", "list", "update", "read"],
+        "{denied:#?}"
+    );
+    assert!(denied
+        .iter()
+        .all(|e| e.actor_id == Some(w.city_admin) && e.register_owner == Some(w.county)));
+}
+
+pub async fn log(w: &World) -> Vec<domain::audit::AuditEntry> {
+    let mut tx = w.service.db().begin().await.unwrap();
+    let mut all = db::audit::search(
+        &mut tx,
+        &db::audit::Filter {
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    tx.rollback().await.unwrap();
+    all.reverse();
+    all
+}
+
+#[tokio::test]
+async fn bad_input_comes_back_with_messages_next_to_the_fields() {
+    let w = World::new().await;
+    let mut c = Client::new(&w);
+    c.sign_in("county.admin").await;
+    c.get(&format!("/organisations/{}/users/new", w.county))
+        .await;
+    let r = c
+        .post(
+            &format!("/organisations/{}/users", w.county),
+            &[
+                ("username", "county.worker"),
+                ("display_name", ""),
+                ("language", "fi"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("id=\"e-username\">Käyttäjätunnus on jo käytössä."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"e-display_name\">Täytä tämä kenttä."));
+    assert!(r
+        .body
+        .contains("id=\"e-roles\">Valitse vähintään yksi rooli."));
+    assert!(
+        r.body.contains("href=\"#f-username\""),
+        "the summary links to the field"
+    );
+    assert!(
+        r.body.contains("value=\"county.worker\""),
+        "what was typed is kept"
+    );
+    let users = c
+        .get(&format!("/api/v1/organisations/{}/users", w.county))
+        .await;
+    let list: serde_json::Value = serde_json::from_str(&users.body).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn an_expired_session_keeps_the_form_through_sign_in() {
+    let w = World::new().await;
+    let mut c = Client::new(&w);
+    c.sign_in("county.admin").await;
+    c.get(&format!("/organisations/{}/users/new", w.county))
+        .await;
+    w.clock.advance(Duration::minutes(45));
+    let r = c
+        .post(
+            &format!("/organisations/{}/users", w.county),
+            &[
+                ("username", "new.person"),
+                ("display_name", "Uusi Henkilö"),
+                ("roles", "controller"),
+                ("roles", "social_worker"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("id=\"login-form\""));
+    assert!(
+        r.body
+            .contains("name=\"resume:display_name\" value=\"Uusi Henkilö\""),
+        "{}",
+        r.body
+    );
+    assert!(r
+        .body
+        .contains("name=\"resume:roles\" value=\"social_worker\""));
+    // Sign in from that page: the form comes back, ready to send.
+    let resume: Vec<(String, String)> = vec![
+        ("resume:username".into(), "new.person".into()),
+        ("resume:display_name".into(), "Uusi Henkilö".into()),
+        ("resume:roles".into(), "controller".into()),
+        ("resume:roles".into(), "social_worker".into()),
+    ];
+    let next = format!("/organisations/{}/users", w.county);
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("username", "county.admin"),
+        ("password", PASSWORD),
+        ("next", next.as_str()),
+    ];
+    pairs.extend(resume.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let r = c.post("/login", &pairs).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&format!("action=\"{next}\"")));
+    assert!(r
+        .body
+        .contains("name=\"display_name\" value=\"Uusi Henkilö\""));
+    // Sending it now reaches the use case (which asks for the missing password).
+    let r = c
+        .post(
+            &next,
+            &[
+                ("username", "new.person"),
+                ("display_name", "Uusi Henkilö"),
+                ("roles", "controller"),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn every_documented_api_operation_is_routed() {
+    let w = World::new().await;
+    let mut c = Client::new(&w);
+    c.sign_in("provider.admin").await;
+    let r = c.get("/api/v1/session").await;
+    let s: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    c.csrf = s["csrf_token"].as_str().unwrap().to_owned();
+    let unit = c
+        .json(
+            Method::POST,
+            &format!("/api/v1/organisations/{}/units", w.provider),
+            serde_json::json!({"name": "Yksikkö", "street_address": "Katu 1", "postal_code": "00100", "city": "Helsinki", "municipality": "Helsinki", "languages": ["fi"]}),
+        )
+        .await;
+    assert_eq!(unit.status, StatusCode::CREATED, "{}", unit.body);
+    let unit_id = serde_json::from_str::<serde_json::Value>(&unit.body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let doc = c.get("/api/openapi.json").await;
+    let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
+    let ops = web::openapi::operations();
+    assert_eq!(
+        doc["paths"].as_object().unwrap().len(),
+        ops.iter()
+            .map(|o| o.path)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    );
+    for op in ops {
+        let id = if op.path.starts_with("/api/v1/units") {
+            unit_id.clone()
+        } else if op.path.starts_with("/api/v1/users") {
+            w.provider_admin.to_string()
+        } else {
+            w.provider.to_string()
+        };
+        let path = op.path.replace("{id}", &id);
+        let method = Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
+        let r = c.json(method, &path, serde_json::json!({})).await;
+        assert_ne!(
+            r.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{} {path}",
+            op.method
+        );
+        assert_ne!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "{} {path}: {}",
+            op.method,
+            r.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let w = World::new().await;
+    let mut c = Client::new(&w);
+    assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
+    assert_eq!(c.get("/readyz").await.status, StatusCode::OK);
+    let r = c.get("/organisations").await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "signed-out users are sent to sign in"
+    );
+}
