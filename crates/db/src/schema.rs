@@ -27,13 +27,12 @@ pub async fn describe(db: &Db) -> Result<Vec<String>> {
                     let notnull: i64 = c.try_get("notnull")?;
                     let pk: i64 = c.try_get("pk")?;
                     // SQLite reports a primary-key column as nullable; PostgreSQL as not null.
-                    out.push(column(
-                        &t,
-                        &name,
-                        &ty.to_uppercase(),
-                        notnull != 0 || pk > 0,
-                        pk > 0,
-                    ));
+                    // BIGINT and INTEGER are one integer type in SQLite.
+                    let ty = match ty.to_uppercase().as_str() {
+                        "BIGINT" => "INTEGER".to_owned(),
+                        other => other.to_owned(),
+                    };
+                    out.push(column(&t, &name, &ty, notnull != 0 || pk > 0, pk > 0));
                 }
             }
             let idx: Vec<(String, String)> = sqlx::query_as(
