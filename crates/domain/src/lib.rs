@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod codes;
 pub mod ident;
 pub mod locale;
 pub mod money;

@@ -2,6 +2,7 @@
 
 mod access;
 mod calendar;
+mod codes;
 mod ident;
 mod locale;
 mod money;
