@@ -229,3 +229,20 @@ impl World {
             .actor
     }
 }
+
+/// Every entry of the access log, oldest first, read behind the application's back.
+pub async fn audit_log(db: &Db) -> Vec<domain::audit::AuditEntry> {
+    let mut tx = db.begin().await.unwrap();
+    let mut all = db::audit::search(
+        &mut tx,
+        &db::audit::Filter {
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    tx.rollback().await.unwrap();
+    all.reverse();
+    all
+}

@@ -80,18 +80,7 @@ async fn removing_the_newest_entry_is_found() {
 #[tokio::test]
 async fn a_rehashed_entry_breaks_the_next_link() {
     let t = chain_of(5).await;
-    let mut tx = t.db.begin().await.unwrap();
-    let mut all = db::audit::search(
-        &mut tx,
-        &db::audit::Filter {
-            limit: 100,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    tx.rollback().await.unwrap();
-    all.sort_by_key(|e| e.seq);
+    let all = testkit::audit_log(&t.db).await;
     let mut e = all[1].clone();
     e.details = "forged".into();
     e.hash = e.compute_hash();

@@ -10,17 +10,5 @@ use domain::audit::AuditEntry;
 
 /// Every entry of the log, oldest first.
 pub async fn log(w: &testkit::World) -> Vec<AuditEntry> {
-    let mut tx = w.service.db().begin().await.unwrap();
-    let mut all = db::audit::search(
-        &mut tx,
-        &db::audit::Filter {
-            limit: 10_000,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    tx.rollback().await.unwrap();
-    all.reverse();
-    all
+    testkit::audit_log(w.service.db()).await
 }

@@ -308,19 +308,7 @@ async fn an_admin_of_one_organisation_cannot_reach_anothers_users_by_link_or_api
 }
 
 pub async fn log(w: &World) -> Vec<domain::audit::AuditEntry> {
-    let mut tx = w.service.db().begin().await.unwrap();
-    let mut all = db::audit::search(
-        &mut tx,
-        &db::audit::Filter {
-            limit: 10_000,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    tx.rollback().await.unwrap();
-    all.reverse();
-    all
+    testkit::audit_log(w.service.db()).await
 }
 
 #[tokio::test]
