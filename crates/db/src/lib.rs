@@ -6,6 +6,7 @@
 //! the backend is an enum, not a trait object, so each arm is compiled with the concrete driver.
 
 pub mod audit;
+pub mod doc;
 mod migrate;
 pub mod organisation;
 pub mod schema;
@@ -20,6 +21,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use migrate::Migration;
+
+/// How many migrations the binary carries.
+pub fn migrate_count() -> usize {
+    migrate::MIGRATIONS.len()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

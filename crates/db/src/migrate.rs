@@ -10,12 +10,20 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
-pub static MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "skeleton",
-    sqlite: include_str!("../../../migrations/sqlite/0001_skeleton.sql"),
-    postgres: include_str!("../../../migrations/postgres/0001_skeleton.sql"),
-}];
+pub static MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "skeleton",
+        sqlite: include_str!("../../../migrations/sqlite/0001_skeleton.sql"),
+        postgres: include_str!("../../../migrations/postgres/0001_skeleton.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "procurement",
+        sqlite: include_str!("../../../migrations/sqlite/0002_procurement.sql"),
+        postgres: include_str!("../../../migrations/postgres/0002_procurement.sql"),
+    },
+];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";

@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 const COLUMNS: &str =
     "id, organisation_id, name, street_address, postal_code, city, municipality, \
-                       soteri_number, oid, languages, active, created_at, updated_at";
+                       soteri_number, oid, languages, served_municipalities, capacity, free_capacity, \
+                       active, created_at, updated_at";
 
 fn langs_to_db(l: &[Lang]) -> String {
     l.iter().map(|l| l.code()).collect::<Vec<_>>().join(",")
@@ -37,6 +38,15 @@ macro_rules! map_row {
             soteri_number: r.try_get("soteri_number")?,
             oid: r.try_get("oid")?,
             languages: langs_from_db(&langs)?,
+            served_municipalities: {
+                let s: String = r.try_get("served_municipalities")?;
+                s.split('\n')
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            },
+            capacity: r.try_get("capacity")?,
+            free_capacity: r.try_get("free_capacity")?,
             active: r.try_get("active")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
@@ -54,8 +64,9 @@ pub async fn insert(
     on_tx!(tx, c => {
         sqlx::query(
             "INSERT INTO service_units (id, organisation_id, name, street_address, postal_code, city, \
-             municipality, soteri_number, oid, languages, active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $11)",
+             municipality, soteri_number, oid, languages, served_municipalities, capacity, \
+             free_capacity, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14, TRUE, $11, $11)",
         )
         .bind(id)
         .bind(org_id)
@@ -68,6 +79,9 @@ pub async fn insert(
         .bind(&d.oid)
         .bind(langs_to_db(&d.languages))
         .bind(now)
+        .bind(d.served_municipalities.join("\n"))
+        .bind(d.capacity)
+        .bind(d.free_capacity)
         .execute(c)
         .await?;
     });
@@ -83,7 +97,8 @@ pub async fn update(
     let n = on_tx!(tx, c => {
         sqlx::query(
             "UPDATE service_units SET name = $2, street_address = $3, postal_code = $4, city = $5, \
-             municipality = $6, soteri_number = $7, oid = $8, languages = $9, updated_at = $10 WHERE id = $1",
+             municipality = $6, soteri_number = $7, oid = $8, languages = $9, updated_at = $10, \
+             served_municipalities = $11, capacity = $12, free_capacity = $13 WHERE id = $1",
         )
         .bind(id)
         .bind(&d.name)
@@ -95,6 +110,9 @@ pub async fn update(
         .bind(&d.oid)
         .bind(langs_to_db(&d.languages))
         .bind(now)
+        .bind(d.served_municipalities.join("\n"))
+        .bind(d.capacity)
+        .bind(d.free_capacity)
         .execute(c)
         .await?
         .rows_affected()

@@ -15,15 +15,18 @@ pub enum Action {
     Create,
     Update,
     Deactivate,
+    /// Deciding on someone else's request: admitting or rejecting an application.
+    Decide,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::Read,
         Action::List,
         Action::Create,
         Action::Update,
         Action::Deactivate,
+        Action::Decide,
     ];
 }
 
@@ -54,6 +57,27 @@ pub enum Resource {
     },
     /// The access and audit log of the actor's own organisation.
     AuditLog,
+    /// Procurements as a whole (list, create).
+    Procurements,
+    /// A procurement and its lots, owned by the purchaser that runs it.
+    Procurement {
+        purchaser_id: Uuid,
+    },
+    /// A provider's applications as a whole (list, create).
+    Applications {
+        org_id: Uuid,
+    },
+    /// An application of `provider_id` to a lot of `purchaser_id`'s procurement.
+    Application {
+        provider_id: Uuid,
+        purchaser_id: Uuid,
+    },
+    /// A provider's staff register and evidence (list, create, read, update, remove).
+    ProviderRecords {
+        org_id: Uuid,
+    },
+    /// The register of admitted providers.
+    ProviderRegister,
 }
 
 /// Why access was refused, for the log and the message.
@@ -75,6 +99,15 @@ impl Denial {
             Denial::MissingRole => "access-missing-role",
         }
     }
+}
+
+fn procurement_staff(actor: &Actor) -> bool {
+    actor.org_kind.is_purchaser()
+        && (actor.has(Role::ProcurementSpecialist) || actor.has(Role::PurchaserAdmin))
+}
+
+fn provider_staff_manager(actor: &Actor) -> bool {
+    actor.has(Role::ProviderSignatory) || actor.has(Role::ServiceManager)
 }
 
 /// Decides whether `actor` may do `action` on `resource`.
@@ -141,5 +174,61 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
 
         (Resource::AuditLog, List | Read) => role(actor.has(Role::Auditor)),
         (Resource::AuditLog, _) => Err(Denial::NotApplicable),
+
+        // Procurements and lots are public: anyone signed in reads them. The purchaser's
+        // procurement staff set them up.
+        (Resource::Procurements, List) => Ok(()),
+        (Resource::Procurements, Create) => role(procurement_staff(actor)),
+        (Resource::Procurements, _) => Err(Denial::NotApplicable),
+        (Resource::Procurement { .. }, Read) => Ok(()),
+        (Resource::Procurement { purchaser_id }, Update) => {
+            own(purchaser_id)?;
+            role(procurement_staff(actor))
+        }
+        (Resource::Procurement { .. }, _) => Err(Denial::NotApplicable),
+
+        // A provider's signatory and service managers apply; a purchaser's procurement staff
+        // see every application to their own procurements, and only those.
+        (Resource::Applications { org_id }, List) => {
+            if actor.org_kind.is_purchaser() {
+                own(org_id)?;
+                role(procurement_staff(actor) || actor.has(Role::Auditor))
+            } else {
+                own(org_id)?;
+                role(provider_staff_manager(actor))
+            }
+        }
+        (Resource::Applications { org_id }, Create) => {
+            own(org_id)?;
+            role(!actor.org_kind.is_purchaser() && provider_staff_manager(actor))
+        }
+        (Resource::Applications { .. }, _) => Err(Denial::NotApplicable),
+        (Resource::Application { provider_id, .. }, Read | Update)
+            if !actor.org_kind.is_purchaser() =>
+        {
+            own(provider_id)?;
+            role(provider_staff_manager(actor))
+        }
+        (Resource::Application { purchaser_id, .. }, Read) => {
+            own(purchaser_id)?;
+            role(procurement_staff(actor) || actor.has(Role::Auditor))
+        }
+        (Resource::Application { purchaser_id, .. }, Decide) if actor.org_kind.is_purchaser() => {
+            own(purchaser_id)?;
+            role(actor.has(Role::ProcurementSpecialist))
+        }
+        (Resource::Application { .. }, Update | Decide) => Err(Denial::MissingRole),
+        (Resource::Application { .. }, _) => Err(Denial::NotApplicable),
+
+        // Staff and evidence are the provider's own. Purchasers see them only through
+        // applications, whose rosters carry what the evaluation used.
+        (Resource::ProviderRecords { org_id }, List | Read | Create | Update | Deactivate) => {
+            own(org_id)?;
+            role(!actor.org_kind.is_purchaser() && provider_staff_manager(actor))
+        }
+        (Resource::ProviderRecords { .. }, _) => Err(Denial::NotApplicable),
+
+        (Resource::ProviderRegister, List) => Ok(()),
+        (Resource::ProviderRegister, _) => Err(Denial::NotApplicable),
     }
 }

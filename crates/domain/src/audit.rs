@@ -92,15 +92,28 @@ pub enum RecordKind {
     User,
     Session,
     AuditLog,
+    Procurement,
+    Lot,
+    Application,
+    StaffMember,
+    Evidence,
+    /// The register of admitted providers (searches).
+    ProviderRegister,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 11] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
         RecordKind::Session,
         RecordKind::AuditLog,
+        RecordKind::Procurement,
+        RecordKind::Lot,
+        RecordKind::Application,
+        RecordKind::StaffMember,
+        RecordKind::Evidence,
+        RecordKind::ProviderRegister,
     ];
 
     pub fn code(self) -> &'static str {
@@ -110,6 +123,12 @@ impl RecordKind {
             RecordKind::User => "user",
             RecordKind::Session => "session",
             RecordKind::AuditLog => "audit_log",
+            RecordKind::Procurement => "procurement",
+            RecordKind::Lot => "lot",
+            RecordKind::Application => "application",
+            RecordKind::StaffMember => "staff_member",
+            RecordKind::Evidence => "evidence",
+            RecordKind::ProviderRegister => "provider_register",
         }
     }
 
@@ -127,13 +146,16 @@ pub enum Purpose {
     Authentication,
     /// Supervising use of the registers (the auditor's own reads).
     Supervision,
+    /// Procurement and admission of providers.
+    Procurement,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 3] = [
+    pub const ALL: [Purpose; 4] = [
         Purpose::Administration,
         Purpose::Authentication,
         Purpose::Supervision,
+        Purpose::Procurement,
     ];
 
     pub fn code(self) -> &'static str {
@@ -141,6 +163,7 @@ impl Purpose {
             Purpose::Administration => "administration",
             Purpose::Authentication => "authentication",
             Purpose::Supervision => "supervision",
+            Purpose::Procurement => "procurement",
         }
     }
 

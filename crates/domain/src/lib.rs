@@ -2,12 +2,18 @@
 //! calendar, organisations and roles, the access policy and audit events. No I/O, no async.
 
 pub mod access;
+pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod codes;
+pub mod evidence;
 pub mod ident;
 pub mod locale;
 pub mod money;
 pub mod org;
+pub mod procurement;
+pub mod requirement;
+pub mod search;
+pub mod staff;
 pub mod time;
 pub mod validate;

@@ -265,6 +265,11 @@ pub struct ServiceUnit {
     /// The service-unit OID of the national SOTE organisation register (1.2.246.10.…).
     pub oid: String,
     pub languages: Vec<Lang>,
+    /// Municipalities the unit serves, by name.
+    pub served_municipalities: Vec<String>,
+    /// Clients the unit can take at once, and how many more it can take now.
+    pub capacity: Option<i64>,
+    pub free_capacity: Option<i64>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -286,6 +291,13 @@ pub struct ServiceUnitForm {
     pub soteri_number: String,
     #[serde(default)]
     pub oid: String,
+    /// Municipality names, separated by commas or new lines.
+    #[serde(default)]
+    pub served_municipalities: String,
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub free_capacity: String,
     /// Language codes, e.g. `["fi", "sv"]`.
     #[serde(default)]
     pub languages: Vec<String>,
@@ -301,6 +313,9 @@ pub struct ServiceUnitData {
     pub soteri_number: String,
     pub oid: String,
     pub languages: Vec<Lang>,
+    pub served_municipalities: Vec<String>,
+    pub capacity: Option<i64>,
+    pub free_capacity: Option<i64>,
 }
 
 impl ServiceUnitForm {
@@ -333,6 +348,30 @@ impl ServiceUnitForm {
         if languages.is_empty() && errs.get("languages").is_none() {
             errs.add("languages", "required");
         }
+        let served_municipalities: Vec<String> = self
+            .served_municipalities
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let count = |errs: &mut FieldErrors, field: &str, v: &str| match v.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(n) if (0..=100_000).contains(&n) => Some(n),
+                _ => {
+                    errs.add(field, "number-format");
+                    None
+                }
+            },
+        };
+        let capacity = count(&mut errs, "capacity", &self.capacity);
+        let free_capacity = count(&mut errs, "free_capacity", &self.free_capacity);
+        if let (Some(c), Some(f)) = (capacity, free_capacity) {
+            if f > c {
+                errs.add("free_capacity", "free-over-capacity");
+            }
+        }
         if errs.is_empty() {
             Ok(ServiceUnitData {
                 name,
@@ -343,6 +382,9 @@ impl ServiceUnitForm {
                 soteri_number,
                 oid,
                 languages,
+                served_municipalities,
+                capacity,
+                free_capacity,
             })
         } else {
             Err(errs)
@@ -361,6 +403,9 @@ impl From<&ServiceUnit> for ServiceUnitForm {
             soteri_number: u.soteri_number.clone(),
             oid: u.oid.clone(),
             languages: u.languages.iter().map(|l| l.code().to_owned()).collect(),
+            served_municipalities: u.served_municipalities.join(", "),
+            capacity: u.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            free_capacity: u.free_capacity.map(|c| c.to_string()).unwrap_or_default(),
         }
     }
 }

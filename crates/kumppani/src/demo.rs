@@ -8,9 +8,10 @@
 
 use anyhow::{Context, Result};
 use domain::ident::BusinessId;
-use domain::org::{OrganisationForm, ServiceUnitForm, UserForm};
+use domain::org::{Actor, OrgKind, OrganisationForm, Role, ServiceUnitForm, UserForm};
 use serde::Serialize;
 use service::Service;
+use std::collections::HashMap;
 use std::path::Path;
 use uuid::Uuid;
 
@@ -216,6 +217,8 @@ fn password() -> Result<String> {
 /// Fills an empty, migrated database; returns the users and their passwords.
 pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
     let mut creds = Vec::new();
+    let mut orgs_by_business_id: HashMap<String, Uuid> = HashMap::new();
+    let mut actors: HashMap<String, Actor> = HashMap::new();
     let mut name = NAMES.iter().cycle();
     for (i, o) in ORGS.iter().enumerate() {
         let business_id = match o.business_id {
@@ -235,6 +238,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
             })
             .await
             .map_err(|e| anyhow::anyhow!("organisation {}: {e:?}", o.name))?;
+        orgs_by_business_id.insert(business_id_of(o, i)?, org_id);
         if o.kind == "company" || o.kind == "ngo" {
             let units: &[(&str, &str)] = match o.key {
                 "aallokko" => &[
@@ -260,6 +264,9 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                         } else {
                             vec!["fi".into()]
                         },
+                        served_municipalities: served(municipality),
+                        capacity: "12".into(),
+                        free_capacity: if n == 0 { "4".into() } else { "0".into() },
                     },
                 )
                 .await
@@ -270,32 +277,64 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
             let username = format!("{}.{}", o.key, role.replace('_', "-"));
             let password = password()?;
             let display = name.next().copied().unwrap_or("Demo User");
-            svc.bootstrap_user(
-                org_id,
-                &UserForm {
+            let user_id = svc
+                .bootstrap_user(
+                    org_id,
+                    &UserForm {
+                        username: username.clone(),
+                        display_name: display.into(),
+                        email: format!("{username}@{}.example", o.key),
+                        language: if o.key == "tukiverkko" {
+                            "sv".into()
+                        } else {
+                            "fi".into()
+                        },
+                        roles: vec![(*role).into()],
+                        password: password.clone(),
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("user {username}: {e:?}"))?;
+            let org_kind = OrgKind::parse(o.kind).context("demo organisation kind")?;
+            let role_code = *role;
+            let role = Role::parse(role).context("demo role")?;
+            actors.insert(
+                username.clone(),
+                Actor {
+                    user_id,
                     username: username.clone(),
                     display_name: display.into(),
-                    email: format!("{username}@{}.example", o.key),
-                    language: if o.key == "tukiverkko" {
-                        "sv".into()
-                    } else {
-                        "fi".into()
-                    },
-                    roles: vec![(*role).into()],
-                    password: password.clone(),
+                    org_id,
+                    org_kind,
+                    roles: vec![role],
                 },
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("user {username}: {e:?}"))?;
+            );
             creds.push(Credential {
                 username,
                 password,
-                role: (*role).into(),
+                role: role_code.into(),
                 organisation: o.name.into(),
             });
         }
     }
+    crate::demo_procurement::populate(svc, &orgs_by_business_id, &actors).await?;
     Ok(creds)
+}
+
+fn business_id_of(o: &OrgSpec, i: usize) -> Result<String> {
+    match o.business_id {
+        Some(b) => Ok(b.to_owned()),
+        None => made_up_business_id(i as u32),
+    }
+}
+
+/// The municipalities a demo unit serves: its own region's.
+fn served(municipality: &str) -> String {
+    match municipality {
+        "Kotka" | "Kouvola" => "Kotka, Kouvola, Hamina, Pyhtää, Miehikkälä, Virolahti".into(),
+        "Kerava" => "Kerava, Vantaa, Järvenpää".into(),
+        other => other.into(),
+    }
 }
 
 pub fn print_credentials(creds: &[Credential], listen: &str) {

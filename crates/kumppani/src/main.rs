@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod demo_procurement;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};

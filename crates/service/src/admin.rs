@@ -29,17 +29,17 @@ pub struct UserView {
 }
 
 /// The thing an access decision and its log row are about.
-struct Target {
-    kind: RecordKind,
-    id: Option<Uuid>,
-    owner: Option<Uuid>,
-    subject: Option<Uuid>,
+pub(crate) struct Target {
+    pub(crate) kind: RecordKind,
+    pub(crate) id: Option<Uuid>,
+    pub(crate) owner: Option<Uuid>,
+    pub(crate) subject: Option<Uuid>,
 }
 
 impl Service {
     /// Asks the policy; a refusal is logged and committed on its own before the error returns,
     /// so that refused attempts are in the log even though nothing else happens.
-    async fn authorize(
+    pub(crate) async fn authorize(
         &self,
         tx: &mut Tx,
         actor: &Actor,
@@ -60,7 +60,7 @@ impl Service {
         }
     }
 
-    fn ev(&self, actor: &Actor, action: AuditAction, t: &Target) -> AuditEvent {
+    pub(crate) fn ev(&self, actor: &Actor, action: AuditAction, t: &Target) -> AuditEvent {
         let mut ev = event(Some(actor), action, t.kind);
         ev.record_id = t.id;
         ev.register_owner = t.owner;
@@ -69,7 +69,7 @@ impl Service {
     }
 
     /// Logs a change that failed its checks, after the transaction that tried it was rolled back.
-    async fn log_failure(
+    pub(crate) async fn log_failure(
         &self,
         actor: &Actor,
         action: AuditAction,
@@ -91,7 +91,7 @@ impl Service {
     }
 
     /// Commits a denial's log row and hands back the error; other errors roll back.
-    async fn finish<T>(&self, tx: Tx, r: ServiceResult<T>) -> ServiceResult<T> {
+    pub(crate) async fn finish<T>(&self, tx: Tx, r: ServiceResult<T>) -> ServiceResult<T> {
         match r {
             Ok(v) => {
                 tx.commit().await?;

@@ -3,10 +3,13 @@
 //! commits. The web tier and the command line come in only through here.
 
 pub mod admin;
+pub mod application;
 pub mod audit;
 pub mod auth;
 mod error;
 pub mod password;
+pub mod procurement;
+pub mod provider;
 
 pub use db::{Backend, Db};
 pub use error::{ServiceError, ServiceResult};

@@ -49,6 +49,17 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/users/{id}", get(get_user).put(update_user))
         .route("/api/v1/users/{id}/active", post(set_user_active))
         .route("/api/v1/audit", get(audit))
+        .route("/api/v1/procurements", get(list_procurements))
+        .route("/api/v1/procurements/{id}", get(get_procurement))
+        .route("/api/v1/lots/{id}", get(get_lot))
+        .route("/api/v1/lots/{id}/applications", post(start_application))
+        .route("/api/v1/applications", get(list_applications))
+        .route(
+            "/api/v1/applications/{id}",
+            get(get_application).put(save_application),
+        )
+        .route("/api/v1/applications/{id}/step", post(application_step))
+        .route("/api/v1/register", get(register))
 }
 
 pub fn error_json(
@@ -360,6 +371,212 @@ async fn audit(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditParam
     };
     match app.service.audit_search(&a, &query).await {
         Ok(v) => ok(v),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+// ---- procurement ---------------------------------------------------------------------------
+
+async fn list_procurements(State(app): State<AppState>, ctx: Ctx) -> Response {
+    let a = try_api!(actor(&ctx));
+    match app.service.procurements(&a).await {
+        Ok(list) => ok(list
+            .into_iter()
+            .map(|p| {
+                json!({ "id": p.id, "purchaser": p.purchaser_name, "lots": p.lots,
+                        "open_lots": p.open_lots, "procurement": p.data })
+            })
+            .collect::<Vec<_>>()),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+async fn get_procurement(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
+    let a = try_api!(actor(&ctx));
+    let id = try_api!(id(&ctx, &p));
+    match app.service.procurement(&a, id).await {
+        Ok(v) => ok(json!({
+            "id": v.id,
+            "purchaser": { "id": v.purchaser.id, "name": v.purchaser.name },
+            "procurement": v.data,
+            "lots": v.lots.iter().map(|l| json!({ "id": l.id, "lot": l.data })).collect::<Vec<_>>(),
+        })),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+async fn get_lot(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
+    let a = try_api!(actor(&ctx));
+    let id = try_api!(id(&ctx, &p));
+    let rank = |r: &service::procurement::RankRow| {
+        json!({ "position": r.position, "provider": r.provider_name, "unit": r.unit_name,
+                "price": r.price, "quality_points": r.quality_points, "points": r.points })
+    };
+    match app.service.lot(&a, id).await {
+        Ok(v) => ok(json!({
+            "id": v.id,
+            "procurement_id": v.procurement_id,
+            "lot": v.lot,
+            "framework_order": v.ranking.iter().map(rank).collect::<Vec<_>>(),
+            "admitted": v.admitted.iter().map(rank).collect::<Vec<_>>(),
+        })),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+async fn start_application(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(p): Path<String>,
+) -> Response {
+    let a = try_api!(actor(&ctx));
+    let id = try_api!(id(&ctx, &p));
+    match app.service.start_application(&a, id).await {
+        Ok(id) => created(id),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+async fn list_applications(State(app): State<AppState>, ctx: Ctx) -> Response {
+    let a = try_api!(actor(&ctx));
+    match app.service.applications(&a).await {
+        Ok(rows) => ok(rows
+            .iter()
+            .map(|r| {
+                json!({ "id": r.id, "status": r.status, "provider": r.provider_name,
+                        "lot_id": r.lot_id, "lot_title": r.lot.title, "submitted_on": r.submitted_on,
+                        "decision_due": r.decision_due })
+            })
+            .collect::<Vec<_>>()),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+async fn get_application(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
+    let a = try_api!(actor(&ctx));
+    let id = try_api!(id(&ctx, &p));
+    match app.service.application(&a, id).await {
+        Ok(v) => ok(json!({
+            "id": v.id,
+            "status": v.application.status,
+            "lot_id": v.lot_id,
+            "procurement_id": v.procurement_id,
+            "provider": { "id": v.provider.id, "name": v.provider.name },
+            "unit_id": v.application.unit_id,
+            "price": v.application.price,
+            "employees": v.application.employees,
+            "submitted_on": v.application.submitted_on,
+            "decision_due": v.application.decision_due(),
+            "decided_on": v.application.decided_on,
+            "decision_reasons": v.application.decision_reasons,
+            "roster": v.roster,
+            "evaluation": v.evaluation,
+            "overall": v.evaluation.overall(),
+            "history": v.application.history,
+        })),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ApplicationInput {
+    unit_id: String,
+    roster: Vec<String>,
+    price: String,
+    employees: String,
+    note: String,
+}
+
+async fn save_application(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(p): Path<String>,
+    b: Result<Json<ApplicationInput>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let a = try_api!(actor(&ctx));
+    let id = try_api!(id(&ctx, &p));
+    let f = try_api!(body(&ctx, b));
+    let form = service::application::ApplicationForm {
+        unit_id: f.unit_id,
+        roster: f.roster,
+        price: f.price,
+        employees: f.employees,
+        note: f.note,
+    };
+    match app.service.save_application(&a, id, &form, ctx.lang).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StepInput {
+    step: String,
+    note: String,
+    quality_points: String,
+    extend: bool,
+}
+
+async fn application_step(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(p): Path<String>,
+    b: Result<Json<StepInput>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let a = try_api!(actor(&ctx));
+    let id = try_api!(id(&ctx, &p));
+    let f = try_api!(body(&ctx, b));
+    let form = service::application::StepForm {
+        step: f.step,
+        note: f.note,
+        quality_points: f.quality_points,
+        extend: if f.extend {
+            "yes".into()
+        } else {
+            String::new()
+        },
+    };
+    match app.service.application_step(&a, id, &form).await {
+        Ok(status) => ok(json!({ "status": status })),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RegisterParams {
+    q: String,
+    lot: String,
+    municipality: String,
+    language: String,
+    free: bool,
+}
+
+async fn register(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<RegisterParams>,
+) -> Response {
+    let a = try_api!(actor(&ctx));
+    let query = service::procurement::RegisterQuery {
+        lot: Uuid::parse_str(&q.lot).ok(),
+        municipality: q.municipality,
+        language: Lang::parse(&q.language).filter(|_| !q.language.is_empty()),
+        free_capacity: q.free,
+        words: q.q,
+    };
+    match app.service.register(&a, &query).await {
+        Ok(rows) => ok(rows
+            .iter()
+            .map(|r| {
+                json!({ "application_id": r.application_id, "provider_id": r.provider_id,
+                        "provider": r.provider_name, "business_id": r.business_id,
+                        "unit": r.unit, "lot_id": r.lot_id, "lot_title": r.lot.title,
+                        "price": r.price })
+            })
+            .collect::<Vec<_>>()),
         Err(e) => fail(&ctx, e),
     }
 }

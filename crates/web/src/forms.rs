@@ -152,6 +152,9 @@ impl FormData {
             soteri_number: self.get("soteri_number"),
             oid: self.get("oid"),
             languages: self.all("languages"),
+            served_municipalities: self.get("served_municipalities"),
+            capacity: self.get("capacity"),
+            free_capacity: self.get("free_capacity"),
         }
     }
 
@@ -228,6 +231,10 @@ pub fn unit_fields(t: &Tr, f: &ServiceUnitForm) -> Vec<Field> {
         Field::new(t, "languages", "checkboxes", "")
             .required()
             .options(language_options(t, &f.languages)),
+        Field::new(t, "served_municipalities", "text", &f.served_municipalities)
+            .hint(t, "hint-served-municipalities"),
+        Field::new(t, "capacity", "text", &f.capacity).hint(t, "hint-capacity"),
+        Field::new(t, "free_capacity", "text", &f.free_capacity),
     ]
 }
 

@@ -42,6 +42,13 @@ fn build(lang: Lang, src: &str) -> Bundle {
     b
 }
 
+/// A message argument: text, or a number that plural forms select on.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    S(String),
+    N(i64),
+}
+
 /// The translator a page renders with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tr {
@@ -91,6 +98,18 @@ impl Tr {
         let mut args = FluentArgs::new();
         args.set(name, FluentValue::from(n));
         self.format(key, Some(&args))
+    }
+
+    /// The message `key` with several arguments, text or numbers.
+    pub fn ta(&self, key: &str, args: &[(&str, Arg)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (name, v) in args {
+            match v {
+                Arg::S(s) => fa.set(*name, FluentValue::from(s.clone())),
+                Arg::N(n) => fa.set(*name, FluentValue::from(*n)),
+            }
+        }
+        self.format(key, Some(&fa))
     }
 
     /// The message for an error code (`error-<code>`).

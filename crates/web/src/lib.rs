@@ -8,6 +8,7 @@
 
 mod api;
 mod ctx;
+pub mod describe;
 mod forms;
 pub mod i18n;
 pub mod openapi;
@@ -79,6 +80,70 @@ pub fn router(service: Service, config: WebConfig) -> Router {
         .route("/users/{id}/edit", get(pages::admin::edit_user))
         .route("/users/{id}/active", post(pages::admin::set_user_active))
         .route("/audit", get(pages::audit::audit_log))
+        .route(
+            "/procurements",
+            get(pages::procurement::procurements).post(pages::procurement::create_procurement),
+        )
+        .route(
+            "/procurements/new",
+            get(pages::procurement::new_procurement),
+        )
+        .route(
+            "/procurements/{id}",
+            get(pages::procurement::procurement).post(pages::procurement::update_procurement),
+        )
+        .route(
+            "/procurements/{id}/edit",
+            get(pages::procurement::edit_procurement),
+        )
+        .route(
+            "/procurements/{id}/lots/new",
+            get(pages::procurement::new_lot),
+        )
+        .route(
+            "/procurements/{id}/lots",
+            post(pages::procurement::create_lot),
+        )
+        .route(
+            "/lots/{id}",
+            get(pages::procurement::lot).post(pages::procurement::update_lot),
+        )
+        .route("/lots/{id}/edit", get(pages::procurement::edit_lot))
+        .route(
+            "/lots/{id}/requirements/new",
+            get(pages::procurement::new_requirement),
+        )
+        .route(
+            "/lots/{id}/requirements",
+            post(pages::procurement::create_requirement),
+        )
+        .route(
+            "/lots/{id}/requirements/{index}/remove",
+            post(pages::procurement::remove_requirement),
+        )
+        .route("/lots/{id}/apply", post(pages::application::apply))
+        .route("/applications", get(pages::application::applications))
+        .route(
+            "/applications/{id}",
+            get(pages::application::application).post(pages::application::save),
+        )
+        .route("/applications/{id}/step", post(pages::application::step))
+        .route(
+            "/applications/{id}/decision",
+            get(pages::application::decision),
+        )
+        .route(
+            "/staff",
+            get(pages::provider::staff).post(pages::provider::create_staff),
+        )
+        .route("/staff/new", get(pages::provider::new_staff))
+        .route("/staff/{id}", post(pages::provider::update_staff))
+        .route("/staff/{id}/edit", get(pages::provider::edit_staff))
+        .route(
+            "/evidence",
+            get(pages::provider::evidence).post(pages::provider::add_evidence),
+        )
+        .route("/register", get(pages::procurement::register))
         .route("/static/app.css", get(render::stylesheet))
         .route("/healthz", get(render::healthz))
         .route("/readyz", get(render::readyz));

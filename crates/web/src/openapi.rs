@@ -172,6 +172,78 @@ pub fn operations() -> Vec<Op> {
             200,
             Some(list("AuditEntry")),
         ),
+        op(
+            "get",
+            "/api/v1/procurements",
+            "Procurements with their lot counts (public to everyone signed in)",
+            None,
+            200,
+            Some(list("ProcurementSummary")),
+        ),
+        op(
+            "get",
+            "/api/v1/procurements/{id}",
+            "A procurement with its lots, service descriptions and requirement rules",
+            None,
+            200,
+            Some(r("Object")),
+        ),
+        op(
+            "get",
+            "/api/v1/lots/{id}",
+            "A lot with its requirements, admitted providers and framework order",
+            None,
+            200,
+            Some(r("Object")),
+        ),
+        op(
+            "post",
+            "/api/v1/lots/{id}/applications",
+            "Start a draft application of the caller's organisation to a lot",
+            None,
+            201,
+            Some(r("Created")),
+        ),
+        op(
+            "get",
+            "/api/v1/applications",
+            "The caller's applications (provider), or those to the caller's procurements (purchaser)",
+            None,
+            200,
+            Some(list("Object")),
+        ),
+        op(
+            "get",
+            "/api/v1/applications/{id}",
+            "An application with its roster and the rule-by-rule evaluation",
+            None,
+            200,
+            Some(r("Object")),
+        ),
+        op(
+            "put",
+            "/api/v1/applications/{id}",
+            "Save a draft: unit, roster (staff ids), price in euros, employees, note",
+            Some("ApplicationInput"),
+            204,
+            None,
+        ),
+        op(
+            "post",
+            "/api/v1/applications/{id}/step",
+            "submit, withdraw (provider); start_review, ask_info, admit, reject (purchaser)",
+            Some("StepInput"),
+            200,
+            Some(r("Object")),
+        ),
+        op(
+            "get",
+            "/api/v1/register",
+            "Search admitted providers' units: q (stemmed words), lot, municipality, language, free",
+            None,
+            200,
+            Some(list("Object")),
+        ),
     ]
 }
 
@@ -254,6 +326,10 @@ fn schemas() -> Value {
         "RoleChange": { "type": "object", "properties": { "role": { "type": "string" }, "granted": { "type": "boolean" }, "changed_by": { "type": ["string", "null"] }, "changed_at": { "type": "string", "format": "date-time" } } },
         "AuditEntry": { "type": "object", "properties": audit },
         "Active": { "type": "object", "required": ["active"], "properties": { "active": { "type": "boolean" } } },
+        "Object": { "type": "object" },
+        "ProcurementSummary": { "type": "object", "properties": { "id": { "type": "string", "format": "uuid" }, "purchaser": { "type": "string" }, "lots": { "type": "integer" }, "open_lots": { "type": "integer" }, "procurement": { "type": "object" } } },
+        "ApplicationInput": { "type": "object", "properties": { "unit_id": { "type": "string", "format": "uuid" }, "roster": { "type": "array", "items": { "type": "string", "format": "uuid" } }, "price": { "type": "string", "description": "Euros as written, e.g. 80,00" }, "employees": { "type": "string" }, "note": { "type": "string" } } },
+        "StepInput": { "type": "object", "required": ["step"], "properties": { "step": { "type": "string", "enum": ["submit", "withdraw", "start_review", "ask_info", "admit", "reject"] }, "note": { "type": "string" }, "quality_points": { "type": "string" }, "extend": { "type": "boolean" } } },
         "Created": { "type": "object", "properties": { "id": { "type": "string", "format": "uuid" } } },
         "Session": { "type": "object", "properties": { "user_id": { "type": "string" }, "username": { "type": "string" }, "organisation_id": { "type": "string" }, "roles": { "type": "array", "items": { "type": "string" } }, "language": { "type": "string" }, "csrf_token": { "type": "string" } } },
         "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
@@ -306,7 +382,7 @@ pub fn document() -> Value {
         "info": {
             "title": "Kumppani API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Organisations, service units, users and the access log. Authenticate with the session cookie from signing in; send the CSRF token from /api/v1/session in X-CSRF-Token on unsafe calls."
+            "description": "Organisations, service units, users, the access log, procurements, lots, applications and the provider register. Authenticate with the session cookie from signing in; send the CSRF token from /api/v1/session in X-CSRF-Token on unsafe calls."
         },
         "paths": paths,
         "components": {

@@ -53,6 +53,18 @@ impl Page {
                 });
             };
             add("/".into(), "nav-home");
+            add("/procurements".into(), "nav-procurements");
+            let procurement_staff =
+                a.has(Role::ProcurementSpecialist) || a.has(Role::PurchaserAdmin);
+            let provider_manager = a.has(Role::ProviderSignatory) || a.has(Role::ServiceManager);
+            if procurement_staff || provider_manager {
+                add("/applications".into(), "nav-applications");
+            }
+            if provider_manager {
+                add("/staff".into(), "nav-staff");
+                add("/evidence".into(), "nav-evidence");
+            }
+            add("/register".into(), "nav-register");
             add("/organisations".into(), "nav-organisations");
             if a.is_org_admin() || a.has(Role::ServiceManager) {
                 add(

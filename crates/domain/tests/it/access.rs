@@ -36,6 +36,7 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
     let org_admin = matches!(role, PurchaserAdmin | ProviderSignatory);
     let provider_unit_manager = matches!(role, ProviderSignatory | ServiceManager);
     let purchaser = role.is_purchaser_role();
+    let procurement_staff = matches!(role, ProcurementSpecialist | PurchaserAdmin);
     match (resource, action) {
         ("organisations", List) => true,
         ("organisations", Create) => role == PurchaserAdmin,
@@ -51,6 +52,21 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         ("own_unit", Update | Deactivate) => provider_unit_manager,
         ("other_units", List) | ("other_unit", Read) => purchaser,
         ("audit", List | Read) => role == Auditor,
+        // Procurements are public; the purchaser's procurement staff set up their own.
+        ("procurements", List) => true,
+        ("procurements", Create) => procurement_staff,
+        ("own_procurement", Read) | ("other_procurement", Read) => true,
+        ("own_procurement", Update) => procurement_staff,
+        // Providers' managers apply and see their own; purchasers' procurement staff (and
+        // auditors, read only) see applications to their own procurements; the specialist decides.
+        ("own_applications", List) => provider_unit_manager || procurement_staff || role == Auditor,
+        ("own_applications", Create) => provider_unit_manager,
+        ("own_application", Read) => provider_unit_manager || procurement_staff || role == Auditor,
+        ("own_application", Update) => provider_unit_manager,
+        ("own_application", Decide) => role == ProcurementSpecialist,
+        // Staff and certificates: the provider's managers only.
+        ("own_records", List | Read | Create | Update | Deactivate) => provider_unit_manager,
+        ("register", List) => true,
         _ => false,
     }
 }
@@ -137,6 +153,59 @@ fn every_role_record_and_action() {
                 org_kind: OrgKind::Ngo,
             },
         ));
+        // Procurement records. "own" is the actor's side of the relationship: the purchaser's
+        // procurement, or the provider's application; "other" belongs to someone else entirely.
+        let (app_provider, app_purchaser) = if a.org_kind.is_provider() {
+            (a.org_id, OTHER_PURCHASER)
+        } else {
+            (OTHER_PROVIDER, a.org_id)
+        };
+        resources.extend([
+            ("procurements", Resource::Procurements),
+            (
+                "own_procurement",
+                Resource::Procurement {
+                    purchaser_id: a.org_id,
+                },
+            ),
+            (
+                "other_procurement",
+                Resource::Procurement {
+                    purchaser_id: OTHER_PURCHASER,
+                },
+            ),
+            (
+                "own_applications",
+                Resource::Applications { org_id: a.org_id },
+            ),
+            (
+                "other_applications",
+                Resource::Applications { org_id: other_org },
+            ),
+            (
+                "own_application",
+                Resource::Application {
+                    provider_id: app_provider,
+                    purchaser_id: app_purchaser,
+                },
+            ),
+            (
+                "other_application",
+                Resource::Application {
+                    provider_id: OTHER_PROVIDER,
+                    purchaser_id: OTHER_PURCHASER,
+                },
+            ),
+            (
+                "own_records",
+                Resource::ProviderRecords { org_id: a.org_id },
+            ),
+            (
+                "other_records",
+                Resource::ProviderRecords { org_id: other_org },
+            ),
+            ("register", Resource::ProviderRegister),
+        ]);
         for (name, res) in &resources {
             for action in Action::ALL {
                 let got = decide(&a, action, *res).is_ok();
@@ -149,7 +218,7 @@ fn every_role_record_and_action() {
             }
         }
     }
-    assert!(checked > 400, "only {checked} cases");
+    assert!(checked > 900, "only {checked} cases");
 }
 
 #[test]

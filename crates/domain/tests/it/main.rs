@@ -1,8 +1,13 @@
 //! The one integration-test binary of `domain`.
 
 mod access;
+mod application;
 mod calendar;
 mod codes;
+mod demo_data;
 mod ident;
 mod locale;
 mod money;
+mod requirement;
+mod search;
+mod staff;

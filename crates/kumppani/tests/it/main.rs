@@ -52,7 +52,8 @@ async fn migrate_is_idempotent() {
     let t = testkit::empty_db().await;
     let (code, out) = kumppani(&t.url, &["migrate"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("1 migration(s) applied"), "{out}");
+    let all = format!("{} migration(s) applied", db::migrate_count());
+    assert!(out.contains(&all), "{out}");
     let (code, out) = kumppani(&t.url, &["migrate"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 migration(s) applied"), "{out}");

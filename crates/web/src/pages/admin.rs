@@ -1,32 +1,19 @@
 //! Organisations, service units and users: the administration screens.
 
-use super::{role_name, status, OrgRow, UnitRow, UserRow};
+use super::{actor, done, form_page, parse_id, role_name, status, OrgRow, UnitRow, UserRow};
 use crate::ctx::Ctx;
-use crate::forms::{self, attach_errors, Field, FormData, SummaryItem};
-use crate::render::{self, render, render_status, Page};
+use crate::forms::{self, FormData};
+use crate::render::{self, render, Page};
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use domain::access::{decide, Action, Resource};
 use domain::org::{Actor, OrgKind, OrganisationForm, ServiceUnitForm, UserForm};
-use domain::validate::FieldErrors;
 use service::ServiceError;
 use uuid::Uuid;
-
-#[derive(Template)]
-#[template(path = "form.html")]
-struct FormPage {
-    p: Page,
-    lead: Option<String>,
-    action: String,
-    submit: String,
-    cancel: String,
-    fields: Vec<Field>,
-    summary: Vec<SummaryItem>,
-}
 
 #[derive(Template)]
 #[template(path = "organisations.html")]
@@ -68,66 +55,6 @@ struct UserPage {
     can_edit: bool,
     is_self: bool,
     history: Vec<HistoryRow>,
-}
-
-/// The signed-in actor, or the response that sends the person to sign in.
-fn actor(ctx: &Ctx) -> Result<Actor, Response> {
-    ctx.actor()
-        .cloned()
-        .ok_or_else(|| render::redirect_to_login(&ctx.path))
-}
-
-macro_rules! try_page {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return r,
-        }
-    };
-}
-
-fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(id).map_err(|_| render::service_error(ctx, ServiceError::NotFound))
-}
-
-/// A form page, with errors attached when the use case refused the input.
-#[allow(clippy::too_many_arguments)]
-fn form_page(
-    ctx: &Ctx,
-    title: String,
-    action: String,
-    submit_key: &str,
-    cancel: String,
-    mut fields: Vec<Field>,
-    errs: Option<&FieldErrors>,
-) -> Response {
-    let t = ctx.tr();
-    let summary = errs
-        .map(|e| attach_errors(&t, &mut fields, e))
-        .unwrap_or_default();
-    let mut p = Page::new(ctx, title);
-    if !summary.is_empty() {
-        p.title = t.t1("title-with-errors", "title", &p.title);
-    }
-    let page = FormPage {
-        p,
-        lead: None,
-        action,
-        submit: t.t(submit_key),
-        cancel,
-        fields,
-        summary,
-    };
-    let status = if errs.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    render_status(status, &page)
-}
-
-fn done(path: String) -> Response {
-    Redirect::to(&path).into_response()
 }
 
 // ---- organisations ----------------------------------------------------------------------

@@ -1,18 +1,101 @@
 //! The pages people use. Each handler resolves its context, calls one use case and renders.
 
+/// Unwraps a page step or returns the response it carries (a sign-in redirect, an error page).
+macro_rules! try_page {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
+}
+
 pub mod admin;
+pub mod application;
 pub mod audit;
 pub mod auth;
+pub mod procurement;
+pub mod provider;
 
 use crate::ctx::Ctx;
+use crate::forms::{attach_errors, Field, SummaryItem};
 use crate::i18n::Tr;
+use crate::render::render_status;
 use crate::render::{self, render, Page};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
 use domain::access::{decide, Action, Resource};
-use domain::org::{Organisation, Role, ServiceUnit, User};
+use domain::org::{Actor, Organisation, Role, ServiceUnit, User};
+use domain::validate::FieldErrors;
+use service::ServiceError;
+use uuid::Uuid;
+
+#[derive(Template)]
+#[template(path = "form.html")]
+pub(crate) struct FormPage {
+    pub(crate) p: Page,
+    pub(crate) lead: Option<String>,
+    pub(crate) action: String,
+    pub(crate) submit: String,
+    pub(crate) cancel: String,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) summary: Vec<SummaryItem>,
+}
+
+/// The signed-in actor, or the response that sends the person to sign in.
+pub(crate) fn actor(ctx: &Ctx) -> Result<Actor, Response> {
+    ctx.actor()
+        .cloned()
+        .ok_or_else(|| render::redirect_to_login(&ctx.path))
+}
+
+pub(crate) fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
+    Uuid::parse_str(id).map_err(|_| render::service_error(ctx, ServiceError::NotFound))
+}
+
+/// A form page, with errors attached when the use case refused the input.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn form_page(
+    ctx: &Ctx,
+    title: String,
+    action: String,
+    submit_key: &str,
+    cancel: String,
+    mut fields: Vec<Field>,
+    errs: Option<&FieldErrors>,
+) -> Response {
+    let t = ctx.tr();
+    let summary = errs
+        .map(|e| attach_errors(&t, &mut fields, e))
+        .unwrap_or_default();
+    let mut p = Page::new(ctx, title);
+    if !summary.is_empty() {
+        p.title = t.t1("title-with-errors", "title", &p.title);
+    }
+    let page = FormPage {
+        p,
+        lead: None,
+        action,
+        submit: t.t(submit_key),
+        cancel,
+        fields,
+        summary,
+    };
+    let status = if errs.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(status, &page)
+}
+
+pub(crate) fn done(path: String) -> Response {
+    Redirect::to(&path).into_response()
+}
 
 /// An organisation as a table row.
 pub struct OrgRow {
@@ -117,6 +200,7 @@ pub fn status(t: &Tr, active: bool) -> String {
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    evidence_warnings: Vec<String>,
     p: Page,
     greeting: String,
     org: OrgRow,
@@ -159,7 +243,23 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx) -> Response {
     } else {
         None
     };
+    // Certificates running out, so that the provider renews them before purchasers see a gap.
+    let evidence_warnings = match app.service.evidence_warnings(&actor).await {
+        Ok(rows) => rows
+            .iter()
+            .map(|r| {
+                let (_, state) = provider::evidence_state(&t, r.validity);
+                format!(
+                    "{}: {}",
+                    crate::describe::evidence_kind(&t, r.evidence.kind),
+                    state
+                )
+            })
+            .collect(),
+        Err(e) => return render::service_error(&ctx, e),
+    };
     let page = HomePage {
+        evidence_warnings,
         p: Page::new(&ctx, t.t("home-title")),
         greeting: t.t1("home-greeting", "name", &actor.display_name),
         org: OrgRow::new(&t, &view.organisation),

@@ -440,6 +440,22 @@ async fn every_documented_api_operation_is_routed() {
         .as_str()
         .unwrap()
         .to_owned();
+    // A procurement with an open lot, and the provider's draft application to it.
+    let mut lot = domain::procurement::Lot::empty(1);
+    lot.open = true;
+    let procurement: domain::procurement::Procurement = toml::from_str(
+        "kind = 'dynamic_purchasing_system'\nstarts_on = '2026-01-01'\nends_on = '2027-12-31'\n\
+         cpv_main = '85300000'\nnuts = 'FI1C7'\n[title]\nfi = 'Hankinta'\n",
+    )
+    .unwrap();
+    let procurement_id = w
+        .service
+        .bootstrap_procurement(w.county, &procurement, &[lot])
+        .await
+        .unwrap();
+    let admin = w.actor("provider.admin").await;
+    let lot_id = w.service.procurement(&admin, procurement_id).await.unwrap().lots[0].id;
+    let application_id = w.service.start_application(&admin, lot_id).await.unwrap();
     let doc = c.get("/api/openapi.json").await;
     let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
     let ops = web::openapi::operations();
@@ -453,6 +469,12 @@ async fn every_documented_api_operation_is_routed() {
     for op in ops {
         let id = if op.path.starts_with("/api/v1/units") {
             unit_id.clone()
+        } else if op.path.starts_with("/api/v1/procurements") {
+            procurement_id.to_string()
+        } else if op.path.starts_with("/api/v1/lots") {
+            lot_id.to_string()
+        } else if op.path.starts_with("/api/v1/applications") {
+            application_id.to_string()
         } else if op.path.starts_with("/api/v1/users") {
             w.provider_admin.to_string()
         } else {

@@ -45,7 +45,7 @@ fn every_key_used_exists() {
     }
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
-        for pat in [".t(\"", ".t1(\"", ".tn(\""] {
+        for pat in [".t(\"", ".t1(\"", ".tn(\"", ".ta(\""] {
             for (i, _) in text.match_indices(pat) {
                 let rest = &text[i + pat.len()..];
                 if let Some(end) = rest.find('"') {
@@ -54,6 +54,13 @@ fn every_key_used_exists() {
                         used.insert(k.to_owned());
                     }
                 }
+            }
+        }
+        // Form fields take their label from `field-<name>`.
+        for (i, _) in text.match_indices("Field::new(t, \"") {
+            let rest = &text[i + "Field::new(t, \"".len()..];
+            if let Some(end) = rest.find('"') {
+                used.insert(format!("field-{}", rest[..end].replace('_', "-")));
             }
         }
         // Keys passed by name to helpers: `"field-…"`, `"hint-…"`, `"title-…"`, `"action-…"`.
@@ -97,6 +104,22 @@ fn every_key_used_exists() {
     }
     for p in domain::audit::Purpose::ALL {
         used.insert(format!("audit-purpose-{}", p.code()));
+    }
+    // The procurement vocabulary, built from codes.
+    used.extend(web::describe::all_keys());
+    for s in ["met", "manual-review", "cannot-evaluate", "not-met"] {
+        used.insert(format!("eval-overall-{s}"));
+    }
+    for s in [
+        "submit",
+        "withdraw",
+        "start-review",
+        "ask-info",
+        "admit",
+        "reject",
+        "saved",
+    ] {
+        used.insert(format!("notice-{s}"));
     }
     for name in [
         "kind",

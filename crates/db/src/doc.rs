@@ -1,0 +1,186 @@
+//! Records kept as one JSON document each (procurements, lots, staff, evidence, applications),
+//! with the columns that queries filter on beside it: the owning organisation, the containing
+//! record and a status. Their shape belongs to `domain`; this module only stores it.
+
+use crate::{on_tx, DbError, Result, Tx};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sqlx::Row;
+use uuid::Uuid;
+
+/// The document tables; their names never come from input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// owner: purchaser.
+    Procurements,
+    /// owner: purchaser; parent: procurement.
+    Lots,
+    /// owner: provider.
+    StaffMembers,
+    /// owner: provider.
+    Evidence,
+    /// owner: provider; parent: lot.
+    Applications,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Procurements => "procurements",
+            Table::Lots => "lots",
+            Table::StaffMembers => "staff_members",
+            Table::Evidence => "evidence",
+            Table::Applications => "applications",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Doc<T> {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub status: String,
+    pub data: T,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which rows to list; `None` means any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter<'a> {
+    pub owner: Option<Uuid>,
+    pub parent: Option<Uuid>,
+    pub status: Option<&'a str>,
+}
+
+fn to_json<T: Serialize>(what: &'static str, data: &T) -> Result<String> {
+    serde_json::to_string(data).map_err(|e| DbError::Corrupt {
+        what,
+        value: e.to_string(),
+    })
+}
+
+fn from_json<T: DeserializeOwned>(table: Table, s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| DbError::Corrupt {
+        what: table.name(),
+        value: e.to_string(),
+    })
+}
+
+macro_rules! map_doc {
+    ($table:expr, $r:expr) => {{
+        let r = $r;
+        let data: String = r.try_get("data")?;
+        Ok::<_, DbError>(Doc {
+            id: r.try_get("id")?,
+            owner_id: r.try_get("owner_id")?,
+            parent_id: r.try_get("parent_id")?,
+            status: r.try_get("status")?,
+            data: from_json($table, &data)?,
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+        })
+    }};
+}
+
+const COLUMNS: &str = "id, owner_id, parent_id, status, data, created_at, updated_at";
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert<T: Serialize>(
+    tx: &mut Tx,
+    table: Table,
+    id: Uuid,
+    owner_id: Uuid,
+    parent_id: Option<Uuid>,
+    status: &str,
+    data: &T,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let json = to_json(table.name(), data)?;
+    let sql = format!(
+        "INSERT INTO {} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        table.name()
+    );
+    on_tx!(tx, c => {
+        sqlx::query(&sql)
+            .bind(id)
+            .bind(owner_id)
+            .bind(parent_id)
+            .bind(status)
+            .bind(&json)
+            .bind(now)
+            .execute(c)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Replaces the document and its status; false when there is no such row.
+pub async fn update<T: Serialize>(
+    tx: &mut Tx,
+    table: Table,
+    id: Uuid,
+    status: &str,
+    data: &T,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let json = to_json(table.name(), data)?;
+    let sql = format!(
+        "UPDATE {} SET status = $2, data = $3, updated_at = $4 WHERE id = $1",
+        table.name()
+    );
+    let n = on_tx!(tx, c => {
+        sqlx::query(&sql)
+            .bind(id)
+            .bind(status)
+            .bind(&json)
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    Ok(n == 1)
+}
+
+pub async fn get<T: DeserializeOwned>(
+    tx: &mut Tx,
+    table: Table,
+    id: Uuid,
+) -> Result<Option<Doc<T>>> {
+    let sql = format!("SELECT {COLUMNS} FROM {} WHERE id = $1", table.name());
+    on_tx!(tx, c => {
+        match sqlx::query(&sql).bind(id).fetch_optional(c).await? {
+            Some(r) => Ok(Some(map_doc!(table, r)?)),
+            None => Ok(None),
+        }
+    })
+}
+
+/// Rows matching the filter, oldest first.
+pub async fn list<T: DeserializeOwned>(
+    tx: &mut Tx,
+    table: Table,
+    f: Filter<'_>,
+) -> Result<Vec<Doc<T>>> {
+    // Unused conditions compare a column with itself through a NULL parameter test, so that
+    // one SQL text serves every filter and both backends.
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {} WHERE ($1 IS NULL OR owner_id = $1) \
+         AND ($2 IS NULL OR parent_id = $2) AND ($3 IS NULL OR status = $3) \
+         ORDER BY created_at, id",
+        table.name()
+    );
+    on_tx!(tx, c => {
+        sqlx::query(&sql)
+            .bind(f.owner)
+            .bind(f.parent)
+            .bind(f.status)
+            .fetch_all(c)
+            .await?
+            .into_iter()
+            .map(|r| map_doc!(table, r))
+            .collect()
+    })
+}

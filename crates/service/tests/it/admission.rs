@@ -1,0 +1,508 @@
+use chrono::NaiveDate;
+use domain::access::Denial;
+use domain::application::AppStatus;
+use domain::evidence::EvidenceForm;
+use domain::org::{Actor, ServiceUnitForm};
+use domain::procurement::{Lot, PriceModel, Procurement, ProcurementKind, Regime};
+use domain::requirement::{LocalText, Reason, Requirement, Rule, Status, Subject};
+use domain::staff::{Area, StaffForm, StaffRole};
+use service::application::{ApplicationForm, StepForm};
+use service::procurement::RegisterQuery;
+use service::ServiceError;
+use testkit::{org_form, user_form, World};
+use uuid::Uuid;
+
+fn procurement(kind: ProcurementKind) -> Procurement {
+    Procurement {
+        kind,
+        title: LocalText::fi("Lasten ja perheiden tukitoimet"),
+        description: LocalText::default(),
+        starts_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        ends_on: NaiveDate::from_ymd_opt(2029, 12, 31).unwrap(),
+        option_years: vec![1, 1],
+        estimated_value: None,
+        cpv_main: "85300000".into(),
+        cpv_additional: vec![],
+        nuts: "FI1C7".into(),
+        regime: Regime::default(),
+        notice_number: String::new(),
+        notice_url: String::new(),
+    }
+}
+
+fn req(rule: Rule) -> Requirement {
+    Requirement {
+        text: LocalText {
+            fi: format!("vaatimus {}", rule.kind_code()),
+            sv: String::new(),
+            en: String::new(),
+        },
+        rule,
+    }
+}
+
+fn lot(number: u32, title: &str, open: bool) -> Lot {
+    let mut l = Lot::empty(number);
+    l.title = LocalText::fi(title);
+    l.open = open;
+    l.price_model = PriceModel::PerHour;
+    l.price_cap = Some(domain::money::Money::from_cents(8500));
+    l.requirements = vec![
+        req(Rule::Experience {
+            roles: vec![StaffRole::ResponsiblePerson, StaffRole::Worker],
+            areas: vec![Area::ChildWelfare],
+            min_months: 24,
+        }),
+        req(Rule::ResponsibleManagement {
+            more_than_employees: 3,
+            min_months: 12,
+        }),
+        req(Rule::Evidence {
+            kinds: vec![domain::evidence::EvidenceKind::TaxCertificate],
+        }),
+        req(Rule::CriminalRecord),
+    ];
+    l
+}
+
+fn person(name: &str, role: &str, child_welfare_years: &str) -> StaffForm {
+    StaffForm {
+        name: name.into(),
+        role: role.into(),
+        degrees: "Sosionomi (AMK)".into(),
+        experience: [
+            (Area::ChildWelfare, child_welfare_years.to_owned()),
+            (Area::Management, "2".to_owned()),
+        ]
+        .into_iter()
+        .collect(),
+        trainings: vec![],
+        other_training: String::new(),
+        languages: vec!["fi".into()],
+        supervision: "yes".into(),
+        criminal_record_checked_on: "2026-06-01".into(),
+    }
+}
+
+fn step(s: &str, note: &str) -> StepForm {
+    StepForm {
+        step: s.into(),
+        note: note.into(),
+        quality_points: String::new(),
+        extend: String::new(),
+    }
+}
+
+/// A provider with a unit in Kotka, a tax certificate and the given staff.
+async fn provider(
+    w: &World,
+    org: Uuid,
+    username: &str,
+    staff: &[StaffForm],
+) -> (Actor, Uuid, Vec<Uuid>) {
+    w.service
+        .bootstrap_user(org, &user_form(username, "provider_signatory"))
+        .await
+        .unwrap();
+    let a = w.actor(username).await;
+    let unit = w
+        .service
+        .bootstrap_service_unit(
+            org,
+            &ServiceUnitForm {
+                name: format!("{username} yksikkö"),
+                street_address: "Satamakatu 1".into(),
+                postal_code: "48100".into(),
+                city: "Kotka".into(),
+                municipality: "Kotka".into(),
+                languages: vec!["fi".into()],
+                served_municipalities: "Kotka, Hamina".into(),
+                free_capacity: "2".into(),
+                capacity: "10".into(),
+                ..ServiceUnitForm::default()
+            },
+        )
+        .await
+        .unwrap();
+    w.service
+        .add_evidence(
+            &a,
+            &EvidenceForm {
+                kind: "tax_certificate".into(),
+                issued_on: "2026-11-01".into(),
+                valid_until: "2027-01-31".into(),
+                reference: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for s in staff {
+        ids.push(w.service.save_staff_member(&a, None, s).await.unwrap());
+    }
+    (a, unit, ids)
+}
+
+fn app_form(unit: Uuid, roster: &[Uuid], price: &str) -> ApplicationForm {
+    ApplicationForm {
+        unit_id: unit.to_string(),
+        roster: roster.iter().map(Uuid::to_string).collect(),
+        price: price.into(),
+        employees: "5".into(),
+        note: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_provider_applies_is_told_why_fixes_it_and_is_admitted_and_no_one_else_sees_it() {
+    let w = World::new().await;
+    w.service
+        .bootstrap_user(
+            w.county,
+            &user_form("county.buyer", "procurement_specialist"),
+        )
+        .await
+        .unwrap();
+    let buyer = w.actor("county.buyer").await;
+    let pid = w
+        .service
+        .bootstrap_procurement(
+            w.county,
+            &procurement(ProcurementKind::DynamicPurchasingSystem),
+            &[
+                lot(1, "Tehostettu perhetyö", true),
+                lot(2, "Suljettu osa", false),
+            ],
+        )
+        .await
+        .unwrap();
+    let view = w.service.procurement(&buyer, pid).await.unwrap();
+    let (lot1, lot2) = (view.lots[0].id, view.lots[1].id);
+
+    let (p, unit, staff) = provider(
+        &w,
+        w.provider,
+        "provider.signer",
+        &[
+            person("Kaisa Esimerkki", "responsible_person", "5"),
+            person("Tiina Kuvitelma", "worker", "1"),
+        ],
+    )
+    .await;
+
+    // A closed lot takes no applications.
+    let e = w.service.start_application(&p, lot2).await.unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("lot") == Some("lot-closed")),
+        "{e:?}"
+    );
+
+    let app = w.service.start_application(&p, lot1).await.unwrap();
+    // A second application to the same lot while one is open is refused.
+    let e = w.service.start_application(&p, lot1).await.unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("lot").is_some()),
+        "{e:?}"
+    );
+
+    // Incomplete applications cannot be submitted, and say what is missing.
+    let e = w
+        .service
+        .application_step(&p, app, &step("submit", ""))
+        .await
+        .unwrap_err();
+    let ServiceError::Invalid(f) = e else {
+        panic!("{e:?}")
+    };
+    let fields: Vec<&str> = f.0.iter().map(|x| x.field.as_str()).collect();
+    assert_eq!(fields, ["roster", "price", "employees"], "{f:?}");
+
+    // A price over the cap is refused; nothing is saved.
+    let e = w
+        .service
+        .save_application(
+            &p,
+            app,
+            &app_form(unit, &staff, "99,00"),
+            domain::locale::Lang::Fi,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("price") == Some("price-over-cap")));
+    assert!(w
+        .service
+        .application(&p, app)
+        .await
+        .unwrap()
+        .application
+        .roster
+        .is_empty());
+
+    w.service
+        .save_application(
+            &p,
+            app,
+            &app_form(unit, &staff, "80,00"),
+            domain::locale::Lang::Fi,
+        )
+        .await
+        .unwrap();
+    w.service
+        .application_step(&p, app, &step("submit", ""))
+        .await
+        .unwrap();
+    let v = w.service.application(&p, app).await.unwrap();
+    assert_eq!(v.application.status, AppStatus::Submitted);
+    let not_met: Vec<_> = v
+        .evaluation
+        .results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.status == Status::NotMet)
+        .collect();
+    assert_eq!(not_met.len(), 1, "{:?}", v.evaluation);
+    assert_eq!(
+        not_met[0].subject,
+        Subject::Worker {
+            index: 2,
+            of: 2,
+            name: "Tiina Kuvitelma".into()
+        }
+    );
+    assert_eq!(
+        not_met[0].reason,
+        Reason::ExperienceShort {
+            months: 12,
+            needed: 24,
+            areas: vec![Area::ChildWelfare]
+        }
+    );
+    // Submitted Tuesday 24.11.2026; ten working days later (6.12. is Independence Day, a Sunday).
+    assert_eq!(
+        v.application.decision_due(),
+        NaiveDate::from_ymd_opt(2026, 12, 8)
+    );
+
+    // Another provider, another purchaser: refused by every use case, and logged.
+    let other_org = w
+        .service
+        .bootstrap_organisation(&org_form("ngo", "Toinen yhdistys ry", "0201256-6"))
+        .await
+        .unwrap();
+    let (other, other_unit, _) = provider(&w, other_org, "other.signer", &[]).await;
+    for e in [
+        w.service.application(&other, app).await.err(),
+        w.service
+            .save_application(
+                &other,
+                app,
+                &app_form(other_unit, &[], "1,00"),
+                domain::locale::Lang::Fi,
+            )
+            .await
+            .err(),
+        w.service
+            .application_step(&other, app, &step("withdraw", ""))
+            .await
+            .err(),
+    ] {
+        assert!(
+            matches!(e, Some(ServiceError::Denied(Denial::OtherOrganisation))),
+            "{e:?}"
+        );
+    }
+    assert!(w.service.applications(&other).await.unwrap().is_empty());
+    let city = w.actor("city.admin").await;
+    assert!(matches!(
+        w.service.application(&city, app).await,
+        Err(ServiceError::Denied(Denial::OtherOrganisation))
+    ));
+    // The provider cannot decide on its own application.
+    assert!(matches!(
+        w.service
+            .application_step(&p, app, &step("admit", ""))
+            .await,
+        Err(ServiceError::Denied(_))
+    ));
+
+    // The purchaser cannot admit while a requirement is not met; asking for more needs a note.
+    let e = w
+        .service
+        .application_step(&buyer, app, &step("admit", ""))
+        .await
+        .unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.0[0].code == "admit-unmet-requirements"));
+    assert!(matches!(
+        w.service
+            .application_step(&buyer, app, &step("ask_info", ""))
+            .await,
+        Err(ServiceError::Invalid(_))
+    ));
+    assert_eq!(
+        w.service
+            .application_step(&buyer, app, &step("ask_info", "Tiinan kokemus ei riitä."))
+            .await
+            .unwrap(),
+        AppStatus::InfoRequested
+    );
+
+    // The provider corrects the record and resubmits; the new evaluation passes.
+    w.service
+        .save_staff_member(
+            &p,
+            Some(staff[1]),
+            &person("Tiina Kuvitelma", "worker", "2,5"),
+        )
+        .await
+        .unwrap();
+    w.service
+        .application_step(&p, app, &step("submit", ""))
+        .await
+        .unwrap();
+    let v = w.service.application(&buyer, app).await.unwrap();
+    assert_eq!(v.evaluation.overall(), Status::Met, "{:?}", v.evaluation);
+    assert!(v.may_decide);
+    assert_eq!(
+        w.service
+            .application_step(&buyer, app, &step("admit", "Täyttää vaatimukset."))
+            .await
+            .unwrap(),
+        AppStatus::Admitted
+    );
+
+    // The register finds it by a word in another form, and filters by municipality.
+    let find = |words: &str, municipality: &str| RegisterQuery {
+        words: words.into(),
+        municipality: municipality.into(),
+        ..RegisterQuery::default()
+    };
+    let rows = w
+        .service
+        .register(&buyer, &find("perhetyötä", ""))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].application_id, app);
+    assert_eq!(
+        w.service
+            .register(&buyer, &find("perhetyö", "Hamina"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(w
+        .service
+        .register(&buyer, &find("perhetyö", "Kerava"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(w
+        .service
+        .register(&buyer, &find("kotihoito", ""))
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The log holds the refusals and the reads, by kind.
+    let log = crate::log(&w).await;
+    let denied = log
+        .iter()
+        .filter(|e| e.outcome == "denied" && e.record_kind == "application")
+        .count();
+    assert_eq!(
+        denied, 5,
+        "three by the other provider, one by the city, one by the provider"
+    );
+    assert!(log.iter().any(|e| e.record_kind == "application"
+        && e.action == "read"
+        && e.actor_name == "county.buyer"));
+    assert!(log
+        .iter()
+        .any(|e| e.record_kind == "provider_register" && e.action == "search"));
+}
+
+#[tokio::test]
+async fn a_framework_lot_orders_admitted_providers_by_price_and_quality() {
+    let w = World::new().await;
+    w.service
+        .bootstrap_user(
+            w.county,
+            &user_form("county.buyer", "procurement_specialist"),
+        )
+        .await
+        .unwrap();
+    let buyer = w.actor("county.buyer").await;
+    let mut l = lot(1, "Ammatillinen tukihenkilötyö", true);
+    l.price_weight = 70;
+    let pid = w
+        .service
+        .bootstrap_procurement(
+            w.county,
+            &procurement(ProcurementKind::FrameworkAgreement),
+            &[l],
+        )
+        .await
+        .unwrap();
+    let lot_id = w.service.procurement(&buyer, pid).await.unwrap().lots[0].id;
+    let second = w
+        .service
+        .bootstrap_organisation(&org_form("ngo", "Toinen yhdistys ry", "0201256-6"))
+        .await
+        .unwrap();
+    let team = [
+        person("Kaisa Esimerkki", "responsible_person", "5"),
+        person("Mikko Malli", "worker", "3"),
+    ];
+    // Cheaper with fewer quality points vs dearer with more: 70/30 puts the dearer first.
+    for (org, user, price, quality) in [
+        (w.provider, "a.signer", "57,50", "60"),
+        (second, "b.signer", "61,00", "85"),
+    ] {
+        let (p, unit, staff) = provider(&w, org, user, &team).await;
+        let app = w.service.start_application(&p, lot_id).await.unwrap();
+        w.service
+            .save_application(
+                &p,
+                app,
+                &app_form(unit, &staff, price),
+                domain::locale::Lang::Fi,
+            )
+            .await
+            .unwrap();
+        w.service
+            .application_step(&p, app, &step("submit", ""))
+            .await
+            .unwrap();
+        // Admission to a framework needs quality points.
+        let e = w
+            .service
+            .application_step(&buyer, app, &step("admit", ""))
+            .await
+            .unwrap_err();
+        assert!(matches!(&e, ServiceError::Invalid(f) if f.get("quality_points").is_some()));
+        let mut s = step("admit", "");
+        s.quality_points = quality.into();
+        w.service.application_step(&buyer, app, &s).await.unwrap();
+    }
+    let v = w.service.lot(&buyer, lot_id).await.unwrap();
+    let order: Vec<(&str, u32)> = v
+        .ranking
+        .iter()
+        .map(|r| (r.provider_name.as_str(), r.quality_points))
+        .collect();
+    assert_eq!(
+        order,
+        [("Toinen yhdistys ry", 85), ("Testituottaja Oy", 60)]
+    );
+    assert!(
+        (v.ranking[0].points - 91.48).abs() < 0.01,
+        "{}",
+        v.ranking[0].points
+    );
+    assert!(
+        (v.ranking[1].points - 88.0).abs() < 0.01,
+        "{}",
+        v.ranking[1].points
+    );
+}
