@@ -454,7 +454,13 @@ async fn every_documented_api_operation_is_routed() {
         .await
         .unwrap();
     let admin = w.actor("provider.admin").await;
-    let lot_id = w.service.procurement(&admin, procurement_id).await.unwrap().lots[0].id;
+    let lot_id = w
+        .service
+        .procurement(&admin, procurement_id)
+        .await
+        .unwrap()
+        .lots[0]
+        .id;
     let application_id = w.service.start_application(&admin, lot_id).await.unwrap();
     let doc = c.get("/api/openapi.json").await;
     let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
