@@ -268,6 +268,8 @@ pub enum Reason {
     LanguagesMissing {
         missing: Vec<Lang>,
     },
+    /// No service unit chosen (or it offers no language), so its languages are unknown.
+    UnitLanguagesUnknown,
     EvidenceValid {
         evidence: EvidenceKind,
         until: Option<NaiveDate>,
@@ -508,6 +510,11 @@ fn evaluate_rule(req: usize, rule: &Rule, offer: &Offer<'_>) -> Vec<Finding> {
             };
             vec![finding(Subject::Unit, status, reason)]
         }
+        Rule::Languages { .. } if offer.unit_languages.is_empty() => vec![finding(
+            Subject::Unit,
+            Status::CannotEvaluate,
+            Reason::UnitLanguagesUnknown,
+        )],
         Rule::Languages { languages } => {
             // A language counts when the unit offers it and someone on the roster speaks it.
             let missing: Vec<Lang> = languages

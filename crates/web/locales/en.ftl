@@ -479,6 +479,7 @@ reason-place-in-region = meeting place in { $municipality }, within the region
 reason-place-outside = meeting place in { $municipality }, outside the region
 reason-place-unknown = the meeting place's municipality is not given
 reason-languages-covered = the service is available in the required languages
+reason-unit-languages-unknown = no service unit chosen, so its languages are not known
 reason-languages-missing = not available in: { $languages }
 reason-evidence-valid = { $evidence }: valid
 reason-evidence-valid-until = { $evidence }: valid until { $until }

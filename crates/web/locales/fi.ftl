@@ -479,6 +479,7 @@ reason-place-in-region = tapaamispaikan kunta { $municipality } on alueella
 reason-place-outside = tapaamispaikan kunta { $municipality } on alueen ulkopuolella
 reason-place-unknown = tapaamispaikan kuntaa ei ole ilmoitettu
 reason-languages-covered = palvelua on saatavilla vaadituilla kielillä
+reason-unit-languages-unknown = palveluyksikköä ei ole valittu, joten sen kieliä ei tiedetä
 reason-languages-missing = puuttuvat palvelukielet: { $languages }
 reason-evidence-valid = { $evidence }: voimassa
 reason-evidence-valid-until = { $evidence }: voimassa { $until } asti

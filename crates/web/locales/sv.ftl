@@ -479,6 +479,7 @@ reason-place-in-region = mötesplatsen i { $municipality }, inom området
 reason-place-outside = mötesplatsen i { $municipality }, utanför området
 reason-place-unknown = mötesplatsens kommun har inte angetts
 reason-languages-covered = tjänsten finns på de språk som krävs
+reason-unit-languages-unknown = ingen serviceenhet har valts, så dess språk är inte kända
 reason-languages-missing = servicespråk som saknas: { $languages }
 reason-evidence-valid = { $evidence }: gäller
 reason-evidence-valid-until = { $evidence }: gäller till { $until }

@@ -203,6 +203,7 @@ pub fn reason(t: &Tr, r: &Reason) -> String {
         ),
         Reason::PlaceUnknown => t.t("reason-place-unknown"),
         Reason::LanguagesCovered => t.t("reason-languages-covered"),
+        Reason::UnitLanguagesUnknown => t.t("reason-unit-languages-unknown"),
         Reason::LanguagesMissing { missing } => t.ta(
             "reason-languages-missing",
             &[(

@@ -892,6 +892,12 @@ fn cases() -> Vec<Case> {
             )],
         },
         Case {
+            what: "languages: no unit chosen, so its languages cannot be evaluated",
+            rule: fi_sv(),
+            given: languages(&[], vec![worker("Helmi Testinen").speaks(&[Lang::Fi])]),
+            want: vec![(Subject::Unit, CannotEvaluate, R::UnitLanguagesUnknown)],
+        },
+        Case {
             what: "languages: nothing covered with an empty roster",
             rule: fi_sv(),
             given: languages(&[Lang::Fi, Lang::Sv], vec![]),
