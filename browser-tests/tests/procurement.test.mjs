@@ -282,3 +282,37 @@ test('the provider keeps its staff and certificates; an unknown degree is kept f
     await checkA11y(page, 'certificate form with an error');
   });
 });
+
+test('a new provider registers itself with a checked business ID and signs in', async () => {
+  await withPage(async (page) => {
+    await page.goto(url('/login'));
+    await page.locator('a[href="/join"]').click();
+    await page.waitForLoadState('load');
+    await checkA11y(page, 'provider registration');
+    await page.locator('select[name=kind]').selectOption('company');
+    await page.locator('input[name=name]').fill('Uusi Perhepalvelu Oy');
+    // A business ID with a wrong check digit is refused next to the field.
+    await page.locator('input[name=business_id]').fill('9909900-4');
+    await page.locator('input[name=street_address]').fill('Kauppakatu 1');
+    await page.locator('input[name=postal_code]').fill('45100');
+    await page.locator('input[name=city]').fill('Kouvola');
+    await page.locator('input[name=user_display_name]').fill('Oona Uusi');
+    await page.locator('input[name=user_username]').fill('oona.uusi');
+    await page.locator('select[name=user_language]').selectOption('fi');
+    await page.locator('input[name=user_password]').fill('pitkä ja hyvä salasana');
+    await page.locator('form[action="/join"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.ok(await page.locator('#e-business_id').isVisible(), 'the check digit is checked');
+    assert.equal(await page.locator('input[name=name]').inputValue(), 'Uusi Perhepalvelu Oy', 'nothing typed is lost');
+    await checkA11y(page, 'provider registration with an error');
+    await page.locator('input[name=business_id]').fill('9909900-3');
+    await page.locator('input[name=user_password]').fill('pitkä ja hyvä salasana');
+    await page.locator('form[action="/join"] button[type=submit]').click();
+    await page.waitForURL(/\/login\?registered=1$/);
+    await signIn(page, 'oona.uusi', 'pitkä ja hyvä salasana');
+    assert.match(await page.locator('main').innerText(), /Uusi Perhepalvelu Oy \(9909900-3\)/);
+    // A new provider manages its own staff and certificates straight away.
+    const nav = await page.locator('nav').innerText();
+    assert.match(nav, /Henkilöstö|Staff|Personal/);
+  });
+});

@@ -138,7 +138,15 @@ impl EvidenceForm {
             },
         };
         let valid_until = match self.valid_until.trim() {
-            "" => None,
+            // Certificates under the Contractor's Liability Act (1233/2006) may be at most three
+            // months old: without a date of their own, they run out three months after issue.
+            "" => match (kind, issued_on) {
+                (
+                    Some(EvidenceKind::TaxCertificate | EvidenceKind::PensionCertificate),
+                    Some(i),
+                ) => i.checked_add_months(chrono::Months::new(3)),
+                _ => None,
+            },
             s => match parse_date(s) {
                 Some(d) => Some(d),
                 None => {

@@ -56,6 +56,7 @@ pub const ALL_CODES: &[&str] = &[
     "price-over-cap",
     "free-over-capacity",
     "application-exists",
+    "already-admitted",
     "admit-unmet-requirements",
     "reasons-required",
     "note-required",

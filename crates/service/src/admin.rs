@@ -603,7 +603,7 @@ impl Service {
 
     /// Checks a user form, including whether the user name is free, so that every problem is
     /// reported at once.
-    async fn check_user_form(
+    pub(crate) async fn check_user_form(
         &self,
         tx: &mut Tx,
         form: &UserForm,
@@ -633,7 +633,7 @@ impl Service {
         }
     }
 
-    async fn insert_user(
+    pub(crate) async fn insert_user(
         &self,
         tx: &mut Tx,
         id: Uuid,
@@ -856,7 +856,7 @@ impl Service {
     }
 }
 
-fn system_event(action: AuditAction, kind: RecordKind) -> AuditEvent {
+pub(crate) fn system_event(action: AuditAction, kind: RecordKind) -> AuditEvent {
     let mut ev = event(None, action, kind);
     ev.actor_name = "system".into();
     ev

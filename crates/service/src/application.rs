@@ -172,6 +172,17 @@ impl Service {
                     "application-exists",
                 )));
             }
+            // An admission runs as long as the procurement: a second one would overlap it.
+            // A rejected provider may apply again (a dynamic purchasing system stays open).
+            if existing
+                .iter()
+                .any(|a| a.data.status == AppStatus::Admitted)
+            {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "lot",
+                    "already-admitted",
+                )));
+            }
             let mut app = Application::new(&p.data.regime);
             // One unit is the obvious choice when the provider has only one.
             let units: Vec<ServiceUnit> = unit::list_for(&mut tx, actor.org_id)

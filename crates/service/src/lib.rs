@@ -10,6 +10,7 @@ mod error;
 pub mod password;
 pub mod procurement;
 pub mod provider;
+pub mod registration;
 
 pub use db::{Backend, Db};
 pub use error::{ServiceError, ServiceResult};

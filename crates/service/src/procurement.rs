@@ -519,7 +519,9 @@ impl Service {
                     },
                 )
                 .is_ok()
-                && !own_applications.iter().any(|(_, s)| !s.is_final());
+                && !own_applications
+                    .iter()
+                    .any(|(_, s)| !s.is_final() || *s == AppStatus::Admitted);
             let admitted = self.ranked(&mut tx, &apps, lot.data.price_weight).await?;
             let (ranking, admitted) = if p.data.kind.is_ranked() {
                 (admitted, Vec::new())

@@ -588,6 +588,7 @@ error-roster-empty = Choose at least one person for the roster.
 error-price-over-cap = The price is over the lot's price cap.
 error-free-over-capacity = Free capacity cannot be more than the capacity.
 error-application-exists = You already have an application to this lot.
+error-already-admitted = You have already been admitted to this lot; the admission stays valid for the whole procurement.
 error-admit-unmet-requirements = A provider cannot be admitted while a requirement is not met. Ask for more information or reject.
 error-reasons-required = Write the reasons for the decision.
 error-note-required = Write what more is needed.
@@ -595,3 +596,15 @@ error-quality-points-format = Give quality points from 0 to 100.
 error-unit-not-own = Choose one of your own service units.
 error-staff-not-own = Choose people from your own staff.
 error-step-not-possible = That cannot be done in the application's current state.
+
+## Provider self-registration
+join-title = Register your organisation as a provider
+join-lead = New service provider?
+join-link = Register your organisation
+join-done = Your organisation has been registered. Sign in with the user name and password you chose.
+action-register = Register
+field-user-display-name = Your name
+field-user-username = Your user name
+field-user-email = Your e-mail
+field-user-language = Your language
+field-user-password = Your password

@@ -588,6 +588,7 @@ error-roster-empty = Valitse henkilöstöön vähintään yksi henkilö.
 error-price-over-cap = Hinta ylittää osan enimmäishinnan.
 error-free-over-capacity = Vapaa kapasiteetti ei voi olla suurempi kuin kapasiteetti.
 error-application-exists = Sinulla on jo hakemus tähän osaan.
+error-already-admitted = Teidät on jo hyväksytty tähän osaan; hyväksyntä on voimassa koko hankinnan ajan.
 error-admit-unmet-requirements = Palveluntuottajaa ei voi hyväksyä, jos jokin vaatimus ei täyty. Pyydä lisätietoja tai hylkää hakemus.
 error-reasons-required = Kirjoita päätöksen perustelut.
 error-note-required = Kirjoita, mitä lisätietoja tarvitaan.
@@ -595,3 +596,15 @@ error-quality-points-format = Anna laatupisteet väliltä 0–100.
 error-unit-not-own = Valitse jokin omista palveluyksiköistäsi.
 error-staff-not-own = Valitse henkilöitä omasta henkilöstöstäsi.
 error-step-not-possible = Sitä ei voi tehdä hakemuksen nykyisessä tilassa.
+
+## Palveluntuottajan rekisteröityminen
+join-title = Rekisteröi organisaatiosi palveluntuottajaksi
+join-lead = Uusi palveluntuottaja?
+join-link = Rekisteröi organisaatiosi
+join-done = Organisaatiosi on rekisteröity. Kirjaudu sisään valitsemallasi käyttäjätunnuksella ja salasanalla.
+action-register = Rekisteröidy
+field-user-display-name = Nimesi
+field-user-username = Käyttäjätunnuksesi
+field-user-email = Sähköpostisi
+field-user-language = Kielesi
+field-user-password = Salasanasi

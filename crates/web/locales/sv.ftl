@@ -588,6 +588,7 @@ error-roster-empty = Välj minst en person till personallistan.
 error-price-over-cap = Priset är högre än delens högsta pris.
 error-free-over-capacity = Den lediga kapaciteten kan inte vara större än kapaciteten.
 error-application-exists = Du har redan en ansökan till den här delen.
+error-already-admitted = Ni har redan godkänts för den här delen; godkännandet gäller under hela upphandlingen.
 error-admit-unmet-requirements = En serviceproducent kan inte godkännas så länge ett krav inte är uppfyllt. Be om mer information eller avslå ansökan.
 error-reasons-required = Skriv motiveringen till beslutet.
 error-note-required = Skriv vilken information som behövs.
@@ -595,3 +596,15 @@ error-quality-points-format = Ange kvalitetspoäng från 0 till 100.
 error-unit-not-own = Välj en av dina egna serviceenheter.
 error-staff-not-own = Välj personer ur din egen personal.
 error-step-not-possible = Det går inte att göra när ansökan har den här statusen.
+
+## Serviceproducentens registrering
+join-title = Registrera din organisation som serviceproducent
+join-lead = Ny serviceproducent?
+join-link = Registrera din organisation
+join-done = Din organisation har registrerats. Logga in med det användarnamn och lösenord du valde.
+action-register = Registrera
+field-user-display-name = Ditt namn
+field-user-username = Ditt användarnamn
+field-user-email = Din e-post
+field-user-language = Ditt språk
+field-user-password = Ditt lösenord

@@ -121,7 +121,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 fn public_path(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/language" | "/healthz" | "/readyz" | "/static/app.css"
+        "/login" | "/join" | "/language" | "/healthz" | "/readyz" | "/static/app.css"
     )
 }
 

@@ -208,7 +208,7 @@ pub fn organisation_fields(t: &Tr, f: &OrganisationForm, creating: bool) -> Vec<
     fields
 }
 
-fn language_options(t: &Tr, selected: &[String]) -> Vec<Opt> {
+pub fn language_options(t: &Tr, selected: &[String]) -> Vec<Opt> {
     Lang::ALL
         .into_iter()
         .map(|l| Opt {

@@ -144,6 +144,10 @@ pub fn router(service: Service, config: WebConfig) -> Router {
             get(pages::provider::evidence).post(pages::provider::add_evidence),
         )
         .route("/register", get(pages::procurement::register))
+        .route(
+            "/join",
+            get(pages::registration::join).post(pages::registration::register),
+        )
         .route("/static/app.css", get(render::stylesheet))
         .route("/healthz", get(render::healthz))
         .route("/readyz", get(render::readyz));

@@ -436,6 +436,25 @@ fn evidence_form_happy_path() {
         reference: String::new(),
     };
     assert_eq!(plan.validate(today).unwrap().valid_until, None);
+    // Tax and pension certificates without a date of their own run out three months after issue.
+    let tax = EvidenceForm {
+        kind: "pension_certificate".into(),
+        issued_on: "2026-01-31".into(),
+        valid_until: String::new(),
+        reference: String::new(),
+    };
+    assert_eq!(
+        tax.validate(today).unwrap().valid_until,
+        Some(d(2026, 4, 30))
+    );
+    let stale = EvidenceForm {
+        issued_on: "2025-10-01".into(),
+        ..tax
+    };
+    assert_eq!(
+        stale.validate(today).unwrap_err().get("valid_until"),
+        Some("evidence-expired")
+    );
     // Issued today and valid only today are both fine.
     let edge = EvidenceForm {
         issued_on: "2.3.2026".into(),

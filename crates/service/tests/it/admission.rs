@@ -370,6 +370,10 @@ async fn a_provider_applies_is_told_why_fixes_it_and_is_admitted_and_no_one_else
         AppStatus::Admitted
     );
 
+    // An admission is not applied for twice.
+    let e = w.service.start_application(&p, lot1).await.unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("lot") == Some("already-admitted")));
+
     // The register finds it by a word in another form, and filters by municipality.
     let find = |words: &str, municipality: &str| RegisterQuery {
         words: words.into(),
@@ -505,4 +509,54 @@ async fn a_framework_lot_orders_admitted_providers_by_price_and_quality() {
         "{}",
         v.ranking[1].points
     );
+}
+
+#[tokio::test]
+async fn a_provider_registers_itself_and_bad_input_is_named_field_by_field() {
+    let w = World::new().await;
+    let mut org = org_form("company", "Uusi Perhepalvelu Oy", "9909900-3");
+    let mut user = user_form("oona.uusi", "purchaser_admin");
+    // A purchaser cannot register itself, a taken business ID and user name are named, and the
+    // user's fields are told apart from the organisation's.
+    org.kind = "county".into();
+    org.business_id = "3221311-5".into();
+    user.username = "county.admin".into();
+    user.password = "short".into();
+    let e = w.service.register_provider(&org, &user).await.unwrap_err();
+    let ServiceError::Invalid(f) = e else {
+        panic!("{e:?}")
+    };
+    let got: Vec<(&str, &str)> =
+        f.0.iter()
+            .map(|x| (x.field.as_str(), x.code.as_str()))
+            .collect();
+    for want in [
+        ("kind", "invalid-choice"),
+        ("business_id", "business-id-taken"),
+        ("user_username", "username-taken"),
+        ("user_password", "password-too-short"),
+    ] {
+        assert!(got.contains(&want), "{want:?} in {got:?}");
+    }
+    // Nothing was half-saved.
+    assert!(w
+        .service
+        .user_id_by_username("oona.uusi")
+        .await
+        .unwrap()
+        .is_none());
+
+    org.kind = "company".into();
+    org.business_id = "9909900-3".into();
+    user.username = "oona.uusi".into();
+    user.password = testkit::PASSWORD.into();
+    let id = w.service.register_provider(&org, &user).await.unwrap();
+    let a = w.actor("oona.uusi").await;
+    assert_eq!(a.org_id, id);
+    assert_eq!(a.roles, [domain::org::Role::ProviderSignatory]);
+    // The role asked for in the form is ignored: the first user is the signatory.
+    assert!(crate::log(&w)
+        .await
+        .iter()
+        .any(|e| e.details.starts_with("self-registration company 9909900-3")));
 }

@@ -35,6 +35,7 @@ struct ResumePage {
 
 #[derive(Deserialize)]
 pub struct NextQuery {
+    registered: Option<String>,
     next: Option<String>,
 }
 
@@ -48,7 +49,7 @@ pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
         next,
         username: String::new(),
         error: None,
-        notice: None,
+        notice: q.registered.is_some().then(|| ctx.tr().t("join-done")),
         resume: Vec::new(),
     })
 }

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod procurement;
 pub mod provider;
+pub mod registration;
 
 use crate::ctx::Ctx;
 use crate::forms::{attach_errors, Field, SummaryItem};
@@ -160,6 +161,8 @@ pub struct UnitRow {
     pub soteri_number: String,
     pub oid: String,
     pub languages: String,
+    pub served: String,
+    pub capacity: String,
     pub status: String,
     pub active: bool,
 }
@@ -179,6 +182,13 @@ impl UnitRow {
                 .map(|l| t.t(&format!("language-{}", l.code())))
                 .collect::<Vec<_>>()
                 .join(", "),
+            served: u.served_municipalities.join(", "),
+            capacity: match (u.free_capacity, u.capacity) {
+                (Some(f), Some(c)) => format!("{f} / {c}"),
+                (Some(f), None) => f.to_string(),
+                (None, Some(c)) => format!("– / {c}"),
+                (None, None) => String::new(),
+            },
             status: status(t, u.active),
             active: u.active,
         }
