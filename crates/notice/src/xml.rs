@@ -1,0 +1,571 @@
+//! A small, safe, zero-copy XML tree for reading notices.
+//!
+//! Built in one pass over quick-xml's events: element names, raw attributes and (mostly) text
+//! borrow from the input, so a tree costs one `Vec` push per element. No DTD is accepted, so no
+//! external entity is fetched and no entity is expanded; only the five predefined entities and
+//! character references are resolved. Each node remembers its byte offset, from which errors and
+//! warnings give line numbers, and whether a reader used it, from which the unread elements are
+//! reported instead of dropped silently.
+
+use crate::{ErrorKind, NoticeError};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
+use std::collections::HashMap;
+
+const NONE: u32 = u32::MAX;
+
+/// The deepest nesting accepted; real notices stay under 20.
+pub const MAX_DEPTH: usize = 128;
+
+const USED: u8 = 1;
+/// The whole subtree was read as text.
+const DEEP: u8 = 2;
+
+struct Node<'a> {
+    qname: &'a str,
+    /// Where the local name starts in `qname` (after the prefix and colon).
+    local_at: usize,
+    attrs: &'a str,
+    text: Cow<'a, str>,
+    parent: u32,
+    first_child: u32,
+    last_child: u32,
+    next_sibling: u32,
+    pos: usize,
+}
+
+/// A parsed document.
+pub struct Doc<'a> {
+    src: &'a str,
+    file: &'a str,
+    nodes: Vec<Node<'a>>,
+    used: Vec<Cell<u8>>,
+    lines: OnceCell<Vec<usize>>,
+}
+
+/// An element of a [`Doc`]; cheap to copy.
+#[derive(Clone, Copy)]
+pub struct El<'d, 'a> {
+    doc: &'d Doc<'a>,
+    idx: u32,
+}
+
+fn resolve_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let code = match n.strip_prefix('x').or_else(|| n.strip_prefix('X')) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => n.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+/// The part of `src` that `part` is a view of. quick-xml's str reader hands out views of its
+/// input, so this finds the same bytes with the input's lifetime, without copying.
+fn view_of<'a>(src: &'a str, part: &[u8]) -> Option<&'a str> {
+    let base = src.as_ptr() as usize;
+    let p = part.as_ptr() as usize;
+    if p >= base && p + part.len() <= base + src.len() {
+        src.get(p - base..p - base + part.len())
+    } else {
+        None
+    }
+}
+
+fn line_of(src: &str, pos: usize) -> usize {
+    src.as_bytes()[..pos.min(src.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+impl<'a> Doc<'a> {
+    /// Parses `src`; `file` names it in errors.
+    pub fn parse(src: &'a str, file: &'a str) -> Result<Doc<'a>, NoticeError> {
+        let mut reader = Reader::from_str(src);
+        reader.config_mut().check_end_names = true;
+        let mut doc = Doc {
+            src,
+            file,
+            nodes: Vec::with_capacity(src.len() / 64 + 1),
+            used: Vec::new(),
+            lines: OnceCell::new(),
+        };
+        let mut stack: Vec<u32> = Vec::with_capacity(32);
+        let mut seen_root = false;
+        loop {
+            let pos = reader.buffer_position() as usize;
+            let ev = match reader.read_event() {
+                Ok(ev) => ev,
+                Err(e) => {
+                    let at = reader.error_position() as usize;
+                    return Err(doc.error_at(at, &stack, ErrorKind::Malformed(e.to_string())));
+                }
+            };
+            match ev {
+                Event::Start(e) => doc.open(&e, pos, &mut stack, &mut seen_root, true)?,
+                Event::Empty(e) => doc.open(&e, pos, &mut stack, &mut seen_root, false)?,
+                Event::End(_) => {
+                    stack.pop();
+                }
+                Event::Text(t) => {
+                    let raw = t.into_inner();
+                    match stack.last() {
+                        Some(&cur) => doc.append_text(cur, raw),
+                        None if raw.trim().is_empty() => {}
+                        None => {
+                            return Err(doc.error_at(
+                                pos,
+                                &stack,
+                                ErrorKind::Malformed("text outside the root element".into()),
+                            ))
+                        }
+                    }
+                }
+                Event::CData(c) => {
+                    if let Some(&cur) = stack.last() {
+                        doc.append_text(cur, c.into_inner());
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let name = r.into_inner();
+                    let Some(ch) = resolve_entity(&name) else {
+                        return Err(doc.error_at(
+                            pos,
+                            &stack,
+                            ErrorKind::Entity(name.into_owned()),
+                        ));
+                    };
+                    if let Some(&cur) = stack.last() {
+                        let mut buf = [0u8; 4];
+                        doc.append_text(cur, Cow::Owned(ch.encode_utf8(&mut buf).to_owned()));
+                    }
+                }
+                Event::DocType(_) => return Err(doc.error_at(pos, &stack, ErrorKind::Dtd)),
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+                Event::Eof => break,
+            }
+        }
+        if let Some(&open) = stack.last() {
+            let at = doc.nodes[open as usize].pos;
+            return Err(doc.error_at(
+                at,
+                &stack,
+                ErrorKind::Malformed("the document ends inside this element".into()),
+            ));
+        }
+        if doc.nodes.is_empty() {
+            return Err(doc.error_at(0, &stack, ErrorKind::Malformed("no root element".into())));
+        }
+        doc.used = (0..doc.nodes.len()).map(|_| Cell::new(0)).collect();
+        Ok(doc)
+    }
+
+    fn open(
+        &mut self,
+        e: &quick_xml::events::BytesStart<'_>,
+        pos: usize,
+        stack: &mut Vec<u32>,
+        seen_root: &mut bool,
+        is_start: bool,
+    ) -> Result<(), NoticeError> {
+        let src = self.src;
+        let name = e.name();
+        let qname = view_of(src, name.as_ref().as_bytes()).ok_or_else(|| {
+            self.error_at(pos, stack, ErrorKind::Malformed("element name".into()))
+        })?;
+        let attrs = view_of(src, e.attributes_raw().as_bytes()).unwrap_or("");
+        let idx = self.nodes.len() as u32;
+        let parent = match stack.last() {
+            Some(p) => *p,
+            None if *seen_root => {
+                return Err(self.error_at(
+                    pos,
+                    stack,
+                    ErrorKind::Malformed("a second root element".into()),
+                ))
+            }
+            None => NONE,
+        };
+        *seen_root = true;
+        self.nodes.push(Node {
+            qname,
+            local_at: qname.find(':').map(|i| i + 1).unwrap_or(0),
+            attrs,
+            text: Cow::Borrowed(""),
+            parent,
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+            pos,
+        });
+        if parent != NONE {
+            let last = self.nodes[parent as usize].last_child;
+            if last == NONE {
+                self.nodes[parent as usize].first_child = idx;
+            } else {
+                self.nodes[last as usize].next_sibling = idx;
+            }
+            self.nodes[parent as usize].last_child = idx;
+        }
+        if is_start {
+            stack.push(idx);
+            if stack.len() > MAX_DEPTH {
+                return Err(self.error_at(pos, stack, ErrorKind::TooDeep));
+            }
+        }
+        Ok(())
+    }
+
+    fn append_text(&mut self, idx: u32, s: Cow<'a, str>) {
+        let n = &mut self.nodes[idx as usize];
+        if n.text.is_empty() {
+            n.text = s;
+        } else {
+            n.text.to_mut().push_str(&s);
+        }
+    }
+
+    fn error_at(&self, pos: usize, stack: &[u32], kind: ErrorKind) -> NoticeError {
+        let element: Vec<&str> = stack
+            .iter()
+            .map(|i| self.nodes[*i as usize].qname)
+            .collect();
+        NoticeError {
+            file: self.file.to_owned(),
+            line: line_of(self.src, pos),
+            element: if element.is_empty() {
+                String::new()
+            } else {
+                format!("/{}", element.join("/"))
+            },
+            kind,
+        }
+    }
+
+    pub fn root(&self) -> El<'_, 'a> {
+        El { doc: self, idx: 0 }
+    }
+
+    pub fn file(&self) -> &'a str {
+        self.file
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, pos: usize) -> usize {
+        let lines = self.lines.get_or_init(|| {
+            self.src
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect()
+        });
+        lines.partition_point(|&nl| nl < pos) + 1
+    }
+
+    /// Elements no reader looked at that carry content of their own (text, or nothing at all
+    /// for a flag element): what the reader did not understand. One entry per distinct path,
+    /// with the first line and the count.
+    pub fn unread(&self) -> Vec<(String, usize, usize)> {
+        let mut out: Vec<(String, usize, usize)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            if self.used[i].get() != 0 {
+                continue;
+            }
+            let has_content = !n.text.trim().is_empty() || n.first_child == NONE;
+            if !has_content || self.under_deep(i as u32) {
+                continue;
+            }
+            let path = El {
+                doc: self,
+                idx: i as u32,
+            }
+            .path();
+            match index.get(&path) {
+                Some(&k) => out[k].2 += 1,
+                None => {
+                    index.insert(path.clone(), out.len());
+                    out.push((path, self.line(n.pos), 1));
+                }
+            }
+        }
+        out
+    }
+
+    fn under_deep(&self, mut i: u32) -> bool {
+        loop {
+            let p = self.nodes[i as usize].parent;
+            if p == NONE {
+                return false;
+            }
+            if self.used[p as usize].get() & DEEP != 0 {
+                return true;
+            }
+            i = p;
+        }
+    }
+
+    /// How many elements the document has.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+impl<'d, 'a> El<'d, 'a> {
+    fn node(&self) -> &'d Node<'a> {
+        &self.doc.nodes[self.idx as usize]
+    }
+
+    fn mark(&self, flag: u8) {
+        if let Some(c) = self.doc.used.get(self.idx as usize) {
+            c.set(c.get() | flag);
+        }
+    }
+
+    /// Marks the element as understood without reading it (a container whose meaning is its
+    /// presence).
+    pub fn touch(&self) -> Self {
+        self.mark(USED);
+        *self
+    }
+
+    /// Marks the element and everything below it as understood.
+    pub fn touch_all(&self) -> Self {
+        self.mark(USED | DEEP);
+        *self
+    }
+
+    /// The local name, without namespace prefix.
+    pub fn name(&self) -> &'a str {
+        let n = self.node();
+        &n.qname[n.local_at..]
+    }
+
+    /// The name as written, with its prefix.
+    pub fn qname(&self) -> &'a str {
+        self.node().qname
+    }
+
+    pub fn line(&self) -> usize {
+        self.doc.line(self.node().pos)
+    }
+
+    /// `/ROOT/CHILD/…` with the names as written.
+    pub fn path(&self) -> String {
+        let mut names = Vec::new();
+        let mut i = self.idx;
+        while i != NONE {
+            let n = &self.doc.nodes[i as usize];
+            names.push(n.qname);
+            i = n.parent;
+        }
+        names.reverse();
+        format!("/{}", names.join("/"))
+    }
+
+    /// The element's own text, trimmed; marks it read.
+    pub fn text(&self) -> &'d str {
+        self.mark(USED);
+        self.node().text.trim()
+    }
+
+    /// The text, or `None` when empty.
+    pub fn text_opt(&self) -> Option<&'d str> {
+        let t = self.text();
+        (!t.is_empty()).then_some(t)
+    }
+
+    /// All text below the element, children's texts on their own lines (TED's `<P>` paragraphs).
+    /// Marks the whole subtree read.
+    pub fn deep_text(&self) -> String {
+        self.mark(USED | DEEP);
+        let mut out = String::new();
+        self.collect_text(&mut out);
+        out.trim().to_owned()
+    }
+
+    fn collect_text(&self, out: &mut String) {
+        let own = self.node().text.trim();
+        if !own.is_empty() {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push(' ');
+            }
+            out.push_str(own);
+        }
+        for c in self.children() {
+            c.collect_text(out);
+            if c.node().first_child == NONE && !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
+
+    /// An attribute's value by local name (prefix ignored), entities resolved; marks the
+    /// element read.
+    pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.mark(USED);
+        let raw = self.node().attrs;
+        let mut rest = raw;
+        loop {
+            rest = rest.trim_start();
+            let eq = rest.find('=')?;
+            let key = rest[..eq].trim();
+            let after = rest[eq + 1..].trim_start();
+            let quote = after.chars().next()?;
+            if quote != '"' && quote != '\'' {
+                return None;
+            }
+            let end = after[1..].find(quote)? + 1;
+            let value = &after[1..end];
+            let local = key.rsplit(':').next().unwrap_or(key);
+            if local == name {
+                return Some(unescape(value));
+            }
+            rest = &after[end + 1..];
+        }
+    }
+
+    pub fn parent(&self) -> Option<El<'d, 'a>> {
+        let p = self.node().parent;
+        (p != NONE).then_some(El {
+            doc: self.doc,
+            idx: p,
+        })
+    }
+
+    pub fn children(&self) -> Children<'d, 'a> {
+        Children {
+            doc: self.doc,
+            next: self.node().first_child,
+        }
+    }
+
+    /// The first child with this local name.
+    pub fn child(&self, name: &str) -> Option<El<'d, 'a>> {
+        self.children().find(|c| c.name() == name)
+    }
+
+    /// Children with this local name.
+    pub fn children_named<'n>(&self, name: &'n str) -> impl Iterator<Item = El<'d, 'a>> + 'n
+    where
+        'd: 'n,
+        'a: 'n,
+    {
+        self.children().filter(move |c| c.name() == name)
+    }
+
+    /// The first element at a path of local names below this one, e.g. `"a/b/c"`. Containers
+    /// passed through are marked used.
+    pub fn at(&self, path: &str) -> Option<El<'d, 'a>> {
+        let mut cur = *self;
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            cur = cur.child(part)?;
+            cur.mark(USED);
+        }
+        Some(cur)
+    }
+
+    /// Every element at a path of local names below this one.
+    pub fn all(&self, path: &str) -> Vec<El<'d, 'a>> {
+        let mut cur = vec![*self];
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            let mut next = Vec::new();
+            for c in &cur {
+                for ch in c.children_named(part) {
+                    ch.mark(USED);
+                    next.push(ch);
+                }
+            }
+            cur = next;
+        }
+        cur
+    }
+
+    /// The text at a path, if any.
+    pub fn text_at(&self, path: &str) -> Option<&'d str> {
+        self.at(path).and_then(|e| e.text_opt())
+    }
+
+    /// Every descendant with this local name, in document order.
+    pub fn descendants(&self, name: &str) -> Vec<El<'d, 'a>> {
+        let mut out = Vec::new();
+        self.walk(&mut |e| {
+            if e.name() == name {
+                out.push(e);
+            }
+        });
+        out
+    }
+
+    fn walk(&self, f: &mut dyn FnMut(El<'d, 'a>)) {
+        for c in self.children() {
+            f(c);
+            c.walk(f);
+        }
+    }
+}
+
+pub struct Children<'d, 'a> {
+    doc: &'d Doc<'a>,
+    next: u32,
+}
+
+impl<'d, 'a> Iterator for Children<'d, 'a> {
+    type Item = El<'d, 'a>;
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.next == NONE {
+            return None;
+        }
+        let e = El {
+            doc: self.doc,
+            idx: self.next,
+        };
+        self.next = self.doc.nodes[self.next as usize].next_sibling;
+        Some(e)
+    }
+}
+
+/// Resolves the predefined entities and character references of an attribute value.
+fn unescape(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after
+            .find(';')
+            .and_then(|j| resolve_entity(&after[..j]).map(|c| (c, j)))
+        {
+            Some((c, j)) => {
+                out.push(c);
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}

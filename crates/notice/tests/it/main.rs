@@ -1,0 +1,5 @@
+//! The one integration-test binary of `notice`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod xml;
