@@ -107,3 +107,19 @@ pub fn nuts() -> &'static CodeList {
     static L: OnceLock<CodeList> = OnceLock::new();
     L.get_or_init(|| CodeList::parse(NUTS_CSV))
 }
+
+const NOTICE_CSV: &str = include_str!("../../../data/notice/labels-fi-sv-en.csv");
+
+/// The eForms SDK's names for business terms, notice subtypes and codes, keyed as in
+/// `data/notice/labels-fi-sv-en.csv` (`business-term:BT-21`, `notice:16`,
+/// `code:procurement-procedure-type.open`).
+pub fn notice_labels() -> &'static CodeList {
+    static L: OnceLock<CodeList> = OnceLock::new();
+    L.get_or_init(|| CodeList::parse(NOTICE_CSV))
+}
+
+/// One notice label in `lang`, looked up by its exact key.
+pub fn notice_label(key: &str, lang: Lang) -> Option<&'static str> {
+    let list = notice_labels();
+    list.index.get(key).map(|&i| list.codes[i].label(lang))
+}

@@ -19,15 +19,18 @@ pub enum ProcurementKind {
     /// Palvelusetelin sääntökirja.
     ServiceVoucherRules,
     OwnProduction,
+    /// A single public contract awarded after a competition.
+    PublicContract,
 }
 
 impl ProcurementKind {
-    pub const ALL: [ProcurementKind; 5] = [
+    pub const ALL: [ProcurementKind; 6] = [
         ProcurementKind::DynamicPurchasingSystem,
         ProcurementKind::FrameworkAgreement,
         ProcurementKind::DirectAward,
         ProcurementKind::ServiceVoucherRules,
         ProcurementKind::OwnProduction,
+        ProcurementKind::PublicContract,
     ];
 
     pub fn code(self) -> &'static str {
@@ -37,6 +40,7 @@ impl ProcurementKind {
             ProcurementKind::DirectAward => "direct_award",
             ProcurementKind::ServiceVoucherRules => "service_voucher_rules",
             ProcurementKind::OwnProduction => "own_production",
+            ProcurementKind::PublicContract => "public_contract",
         }
     }
 
@@ -98,6 +102,24 @@ pub struct Procurement {
     pub notice_number: String,
     #[serde(default)]
     pub notice_url: String,
+    /// The procedure's identifier across its notices (eForms ContractFolderID, Hilma project).
+    #[serde(default)]
+    pub procedure_id: String,
+    /// Every notice imported into this procurement: the first, and later changes and awards.
+    #[serde(default)]
+    pub notices: Vec<NoticeRef>,
+}
+
+/// A notice that belongs to a procurement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeRef {
+    pub number: String,
+    /// The notice kind code of the `notice` crate (`contract_notice`, `contract_award`, …).
+    pub kind: String,
+    /// The subtype or form (`16`, `F21`).
+    pub subtype: String,
+    pub date: Option<NaiveDate>,
+    pub imported_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Procurement {
@@ -430,6 +452,8 @@ impl ProcurementForm {
                     },
                     notice_number: self.notice_number.trim().into(),
                     notice_url: url.into(),
+                    procedure_id: String::new(),
+                    notices: Vec::new(),
                 })
             }
             _ => Err(e),

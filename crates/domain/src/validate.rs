@@ -64,6 +64,8 @@ pub const ALL_CODES: &[&str] = &[
     "unit-not-own",
     "staff-not-own",
     "step-not-possible",
+    "buyer-unknown",
+    "notice-unreadable",
 ];
 
 impl FieldErrors {

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod application;
 pub mod audit;
 pub mod auth;
+pub mod import;
 mod error;
 pub mod password;
 pub mod procurement;

@@ -294,11 +294,14 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut target = None;
         let r = async {
-            let (_, t) = self
+            let (old, t) = self
                 .procurement_for_update(&mut tx, actor, id, RecordKind::Procurement, id)
                 .await?;
             target = Some(self.proc_target(t.kind, t.id, t.owner));
-            let data = form.validate(lang).map_err(ServiceError::Invalid)?;
+            let mut data = form.validate(lang).map_err(ServiceError::Invalid)?;
+            // The form does not carry the notices behind the procurement: keep them.
+            data.procedure_id = old.data.procedure_id;
+            data.notices = old.data.notices;
             doc::update(
                 &mut tx,
                 Table::Procurements,

@@ -254,6 +254,7 @@ procurement-kind-framework-agreement = Framework agreement
 procurement-kind-direct-award = Direct award
 procurement-kind-service-voucher-rules = Service-voucher rule book
 procurement-kind-own-production = Own production
+procurement-kind-public-contract = Public contract
 period-options = { " " }(options { $options } years)
 lots-open-of = { $open } of { $all } open
 admission-days-value = { $days } working days, extendable to { $extended }
@@ -596,6 +597,8 @@ error-quality-points-format = Give quality points from 0 to 100.
 error-unit-not-own = Choose one of your own service units.
 error-staff-not-own = Choose people from your own staff.
 error-step-not-possible = That cannot be done in the application's current state.
+error-buyer-unknown = The notice's buyer is not a registered organisation. Choose the purchaser.
+error-notice-unreadable = The file could not be read as a notice.
 
 ## Provider self-registration
 join-title = Register your organisation as a provider

@@ -254,6 +254,7 @@ procurement-kind-framework-agreement = Puitejärjestely
 procurement-kind-direct-award = Suorahankinta
 procurement-kind-service-voucher-rules = Palvelusetelin sääntökirja
 procurement-kind-own-production = Oma tuotanto
+procurement-kind-public-contract = Julkinen hankintasopimus
 period-options = { " " }(optiot { $options } vuotta)
 lots-open-of = { $open }/{ $all } avoinna
 admission-days-value = { $days } työpäivää, voidaan pidentää { $extended } työpäivään
@@ -596,6 +597,8 @@ error-quality-points-format = Anna laatupisteet väliltä 0–100.
 error-unit-not-own = Valitse jokin omista palveluyksiköistäsi.
 error-staff-not-own = Valitse henkilöitä omasta henkilöstöstäsi.
 error-step-not-possible = Sitä ei voi tehdä hakemuksen nykyisessä tilassa.
+error-buyer-unknown = Ilmoituksen hankintayksikkö ei ole rekisteröity organisaatio. Valitse hankkija.
+error-notice-unreadable = Tiedostoa ei voitu lukea hankintailmoituksena.
 
 ## Palveluntuottajan rekisteröityminen
 join-title = Rekisteröi organisaatiosi palveluntuottajaksi

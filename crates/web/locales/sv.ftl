@@ -254,6 +254,7 @@ procurement-kind-framework-agreement = Ramavtal
 procurement-kind-direct-award = Direktupphandling
 procurement-kind-service-voucher-rules = Regelbok för servicesedlar
 procurement-kind-own-production = Egen produktion
+procurement-kind-public-contract = Offentligt kontrakt
 period-options = { " " }(optionsår { $options })
 lots-open-of = { $open } av { $all } öppna
 admission-days-value = { $days } arbetsdagar, kan förlängas till { $extended }
@@ -596,6 +597,8 @@ error-quality-points-format = Ange kvalitetspoäng från 0 till 100.
 error-unit-not-own = Välj en av dina egna serviceenheter.
 error-staff-not-own = Välj personer ur din egen personal.
 error-step-not-possible = Det går inte att göra när ansökan har den här statusen.
+error-buyer-unknown = Meddelandets upphandlande enhet är inte en registrerad organisation. Välj beställaren.
+error-notice-unreadable = Filen kunde inte läsas som ett meddelande.
 
 ## Serviceproducentens registrering
 join-title = Registrera din organisation som serviceproducent

@@ -39,3 +39,26 @@ fn nuts_regions_of_finland_are_there() {
     assert_eq!(l.get("FI1C2").unwrap().label(Lang::Fi), "Kanta-Häme");
     assert!(l.get("FI1C").is_some());
 }
+
+#[test]
+fn notice_labels_come_from_the_eforms_sdk_in_three_languages() {
+    use domain::codes::notice_label;
+    use domain::locale::Lang;
+    assert_eq!(
+        notice_label("business-term:BT-21", Lang::Fi),
+        Some("Ilmoituksen nimi")
+    );
+    assert_eq!(notice_label("business-term:BT-21", Lang::Sv), Some("Titel"));
+    assert_eq!(
+        notice_label("code:procurement-procedure-type.open", Lang::Fi),
+        Some("Avoin")
+    );
+    assert!(notice_label("notice:16", Lang::En).is_some());
+    // Every one of the 51 eForms subtypes has a name in each language.
+    let subtypes = domain::codes::notice_labels()
+        .all()
+        .iter()
+        .filter(|c| c.code.starts_with("notice:"))
+        .count();
+    assert_eq!(subtypes, 51);
+}

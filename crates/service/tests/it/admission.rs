@@ -27,6 +27,8 @@ fn procurement(kind: ProcurementKind) -> Procurement {
         regime: Regime::default(),
         notice_number: String::new(),
         notice_url: String::new(),
+        procedure_id: String::new(),
+        notices: vec![],
     }
 }
 
