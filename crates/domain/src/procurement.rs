@@ -120,6 +120,9 @@ pub struct NoticeRef {
     pub subtype: String,
     pub date: Option<NaiveDate>,
     pub imported_at: chrono::DateTime<chrono::Utc>,
+    /// The notice as read (the `notice` crate's model), so its page can be shown later.
+    #[serde(default)]
+    pub content: Option<serde_json::Value>,
 }
 
 impl Procurement {

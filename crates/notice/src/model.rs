@@ -3,7 +3,7 @@
 //! Serialised as JSON it follows schema [`SCHEMA`] (documented in `docs/notice-json.md`): fields
 //! are only ever added within a version; renaming or removing one makes a new version.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The JSON schema identifier written into every serialised notice.
@@ -15,7 +15,7 @@ pub const SCHEMA: &str = "kumppani-notice/1";
 pub type Text = BTreeMap<String, String>;
 
 /// The notice format and the schema version it declares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Format {
     /// eForms UBL; `sdk` from the CustomizationID (e.g. `eforms-sdk-1.13`).
@@ -29,7 +29,7 @@ pub enum Format {
 }
 
 /// What kind of notice it is, across formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     PriorInformation,
@@ -43,7 +43,7 @@ pub enum NoticeKind {
     Other,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identifiers {
     /// The publication's own number: the Hilma notice number or the eForms notice ID.
     pub notice_number: Option<String>,
@@ -58,7 +58,7 @@ pub struct Identifiers {
     pub version: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dates {
     /// Dates as `YYYY-MM-DD`, times as `YYYY-MM-DDTHH:MM[:SS][±HH:MM]` when the notice gives them.
     pub issued: Option<String>,
@@ -68,7 +68,7 @@ pub struct Dates {
     pub contract_end: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     pub street: Option<String>,
     pub postal_code: Option<String>,
@@ -79,7 +79,7 @@ pub struct Address {
 }
 
 /// A buyer, a winner or another organisation named in the notice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party {
     pub name: Text,
     /// The organisation's national registration number as given (a Finnish business ID for
@@ -91,7 +91,7 @@ pub struct Party {
 }
 
 /// An amount of money as written in the notice, with its currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Amount {
     /// Decimal with a point, no thousands separators, e.g. `10000000` or `1234.50`.
     pub value: String,
@@ -141,14 +141,14 @@ impl Amount {
 }
 
 /// A duration as the notice states it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Duration {
     pub value: String,
     /// `day`, `week`, `month` or `year`.
     pub unit: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AwardCriterion {
     /// `price`, `cost` or `quality`.
     pub kind: String,
@@ -157,7 +157,7 @@ pub struct AwardCriterion {
     pub weight: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lot {
     /// The lot's identifier as the notice gives it (`LOT-0001`, `1`).
     pub id: String,
@@ -177,7 +177,7 @@ pub struct Lot {
 }
 
 /// The outcome for one lot or group of lots in an award notice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotResult {
     pub lot_ids: Vec<String>,
     /// False when no contract was awarded (unsuccessful or discontinued).
@@ -188,7 +188,7 @@ pub struct LotResult {
     pub tenders_received: Option<u32>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Procedure {
     /// The procedure type as a code of the notice's own list, lower case (`open`, `restricted`,
     /// `neg-w-call`, `oth-single`, …).
@@ -198,9 +198,9 @@ pub struct Procedure {
     pub accelerated: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notice {
-    pub schema: &'static str,
+    pub schema: String,
     pub format: Format,
     pub kind: NoticeKind,
     /// The format's own subtype: eForms notice subtype (`16`, `E3`), TED form (`F02`), Hilma
@@ -229,7 +229,7 @@ pub struct Notice {
 impl Notice {
     pub fn new(format: Format, kind: NoticeKind, subtype: String) -> Notice {
         Notice {
-            schema: SCHEMA,
+            schema: SCHEMA.to_owned(),
             format,
             kind,
             subtype,
@@ -351,7 +351,7 @@ pub fn lang2(code: &str) -> String {
 }
 
 /// Something the reader did not understand or had to guess, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     /// An XPath-like location (`/TED_EXPORT/FORM_SECTION/F02_2014/…`) or a JSON pointer.
     pub location: String,
@@ -360,7 +360,7 @@ pub struct Warning {
 }
 
 /// A notice as read, with what the reader could not place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reading {
     pub notice: Notice,
     pub warnings: Vec<Warning>,

@@ -272,6 +272,7 @@ impl Service {
                 subtype: n.subtype.clone(),
                 date: date(&n.dates.published).or_else(|| date(&n.dates.issued)),
                 imported_at: self.now(),
+                content: serde_json::to_value(n).ok(),
             };
             let existing: Vec<Doc<Procurement>> = doc::list(
                 &mut tx,
@@ -298,8 +299,9 @@ impl Service {
                     p.notices = d.data.notices.clone();
                     p.regime = d.data.regime.clone();
                     p.option_years = d.data.option_years.clone();
-                    if !p.notices.iter().any(|r| r.number == number) {
-                        p.notices.push(reference);
+                    match p.notices.iter_mut().find(|r| r.number == number) {
+                        Some(r) => *r = reference,
+                        None => p.notices.push(reference),
                     }
                     doc::update(&mut tx, Table::Procurements, d.id, p.kind.code(), &p, now).await?;
                     let old: Vec<Doc<Lot>> = doc::list(

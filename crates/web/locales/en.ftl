@@ -611,3 +611,24 @@ field-user-username = Your user name
 field-user-email = Your e-mail
 field-user-language = Your language
 field-user-password = Your password
+
+## Notices
+notice-title = Procurement notice
+notice-results = Results
+notice-warnings = { $count ->
+    [one] One part of the notice was not read
+   *[other] { $count } parts of the notice were not read
+}
+notice-attribution = Labels: eForms SDK, © European Union, CC BY 4.0.
+notice-import-title = Import a procurement notice
+notice-import-lead = An eForms or TED XML notice, or a Hilma notice as JSON. Kumppani creates the procurement and its lots from it; add the requirements and prices after. Importing the same notice again updates it; a later notice of the same procedure is linked to it.
+notice-import-empty = Choose a notice file.
+field-notice-file = Notice file
+hint-notice-file = XML (eForms, TED) or JSON (Hilma), at most 16 MB.
+action-import = Import
+action-preview = Show the notice
+action-import-notice = Import a notice
+notice-imported-created = A procurement was created from the notice, with { $lots } lots. Check the period and add the requirements and prices.
+notice-imported-updated = The procurement was brought up to date from the notice ({ $lots } lots).
+notice-imported-linked = The notice was linked to this procurement, which it belongs to.
+notices-title = Notices

@@ -611,3 +611,24 @@ field-user-username = Käyttäjätunnuksesi
 field-user-email = Sähköpostisi
 field-user-language = Kielesi
 field-user-password = Salasanasi
+
+## Ilmoitukset
+notice-title = Hankintailmoitus
+notice-results = Tulokset
+notice-warnings = { $count ->
+    [one] Yhtä ilmoituksen kohtaa ei luettu
+   *[other] { $count } ilmoituksen kohtaa jäi lukematta
+}
+notice-attribution = Nimikkeet: eForms SDK, © Euroopan unioni, CC BY 4.0.
+notice-import-title = Tuo hankintailmoitus
+notice-import-lead = eForms- tai TED XML -ilmoitus tai Hilman ilmoitus JSON-muodossa. Kumppani luo siitä hankinnan ja sen osat; lisää vaatimukset ja hinnat sen jälkeen. Saman ilmoituksen tuominen uudelleen päivittää hankinnan; saman menettelyn myöhempi ilmoitus liitetään siihen.
+notice-import-empty = Valitse ilmoitustiedosto.
+field-notice-file = Ilmoitustiedosto
+hint-notice-file = XML (eForms, TED) tai JSON (Hilma), enintään 16 Mt.
+action-import = Tuo
+action-preview = Näytä ilmoitus
+action-import-notice = Tuo ilmoitus
+notice-imported-created = Ilmoituksesta luotiin hankinta, jossa on { $lots } osaa. Tarkista voimassaoloaika ja lisää vaatimukset ja hinnat.
+notice-imported-updated = Hankinta päivitettiin ilmoituksen mukaiseksi ({ $lots } osaa).
+notice-imported-linked = Ilmoitus liitettiin tähän hankintaan, johon se kuuluu.
+notices-title = Ilmoitukset

@@ -611,3 +611,24 @@ field-user-username = Ditt användarnamn
 field-user-email = Din e-post
 field-user-language = Ditt språk
 field-user-password = Ditt lösenord
+
+## Meddelanden
+notice-title = Upphandlingsmeddelande
+notice-results = Resultat
+notice-warnings = { $count ->
+    [one] En del av meddelandet lästes inte
+   *[other] { $count } delar av meddelandet lästes inte
+}
+notice-attribution = Benämningar: eForms SDK, © Europeiska unionen, CC BY 4.0.
+notice-import-title = Importera ett upphandlingsmeddelande
+notice-import-lead = Ett meddelande i eForms eller TED XML, eller ett Hilma-meddelande som JSON. Kumppani skapar upphandlingen och dess delar; lägg till kraven och priserna efteråt. Samma meddelande importerat igen uppdaterar upphandlingen; ett senare meddelande i samma förfarande kopplas till den.
+notice-import-empty = Välj en meddelandefil.
+field-notice-file = Meddelandefil
+hint-notice-file = XML (eForms, TED) eller JSON (Hilma), högst 16 MB.
+action-import = Importera
+action-preview = Visa meddelandet
+action-import-notice = Importera ett meddelande
+notice-imported-created = En upphandling med { $lots } delar skapades från meddelandet. Kontrollera giltighetstiden och lägg till kraven och priserna.
+notice-imported-updated = Upphandlingen uppdaterades enligt meddelandet ({ $lots } delar).
+notice-imported-linked = Meddelandet kopplades till den här upphandlingen, som det hör till.
+notices-title = Meddelanden

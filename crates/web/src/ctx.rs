@@ -21,6 +21,8 @@ pub const LANG_COOKIE: &str = "kumppani_lang";
 
 /// Largest request body accepted. Forms and API calls of this issue are small.
 const BODY_LIMIT: usize = 1024 * 1024;
+/// A notice upload: the notice reader's own limit and room for the form around it.
+pub const UPLOAD_LIMIT: usize = notice::MAX_BYTES + 64 * 1024;
 
 /// What every handler knows about its request.
 #[derive(Debug, Clone)]
@@ -194,7 +196,13 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
             );
         }
         let (parts, body) = req.into_parts();
-        let bytes: Bytes = match to_bytes(body, BODY_LIMIT).await {
+        // Notice files may be larger than any form.
+        let limit = if path == "/notices/import" {
+            UPLOAD_LIMIT
+        } else {
+            BODY_LIMIT
+        };
+        let bytes: Bytes = match to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => {
                 return finish(
@@ -210,10 +218,17 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let is_multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
         let sent = if is_form {
             form_urlencoded::parse(&bytes)
                 .find(|(k, _)| k == "csrf")
                 .map(|(_, v)| v.into_owned())
+        } else if is_multipart {
+            multipart_csrf(&bytes)
         } else {
             parts
                 .headers
@@ -250,6 +265,17 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
     req.extensions_mut().insert(ctx);
     let resp = next.run(req).await;
     finish(resp, new_anon.as_deref(), stale_session, secure)
+}
+
+/// The `csrf` field of a multipart form (file uploads), which the forms put first.
+fn multipart_csrf(body: &[u8]) -> Option<String> {
+    let needle = b"name=\"csrf\"";
+    let at = body.windows(needle.len()).position(|w| w == needle)?;
+    let rest = &body[at + needle.len()..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let value = &rest[start..];
+    let end = value.windows(2).position(|w| w == b"\r\n")?;
+    std::str::from_utf8(&value[..end]).ok().map(str::to_owned)
 }
 
 /// Adds the cookies the middleware owes and the security headers every response carries.

@@ -145,6 +145,16 @@ pub fn router(service: Service, config: WebConfig) -> Router {
         )
         .route("/register", get(pages::procurement::register))
         .route(
+            "/notices/import",
+            get(pages::notice::import_form)
+                .post(pages::notice::import)
+                .layer(axum::extract::DefaultBodyLimit::max(ctx::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/procurements/{id}/notices/{index}",
+            get(pages::notice::stored),
+        )
+        .route(
             "/join",
             get(pages::registration::join).post(pages::registration::register),
         )

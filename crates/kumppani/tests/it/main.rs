@@ -58,3 +58,91 @@ async fn migrate_is_idempotent() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 migration(s) applied"), "{out}");
 }
+
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../notice/tests/fixtures/hilma"
+);
+
+#[tokio::test]
+async fn notice_show_prints_text_in_the_chosen_language_and_json_in_the_documented_schema() {
+    let t = testkit::migrated_db().await;
+    let file = format!("{FIXTURES}/social_contract.json");
+    let (code, out) = kumppani(&t.url, &["notice", "show", &file, "--lang", "sv"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Huvudklassificering: 85300000"), "{out}");
+    assert!(
+        out.contains("Del (anbudsområde) 1: Tehostettu perhetyö"),
+        "{out}"
+    );
+    let (code, out) = kumppani(&t.url, &["notice", "show", &file, "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["notice"]["schema"], "kumppani-notice/1");
+    assert_eq!(v["notice"]["lots"].as_array().unwrap().len(), 2);
+    assert_eq!(v["notice"]["buyers"][0]["national_id"], "9909901-1");
+    assert!(v["warnings"].is_array());
+}
+
+#[tokio::test]
+async fn notice_coverage_reports_per_file_and_fails_on_an_unreadable_file() {
+    let t = testkit::migrated_db().await;
+    let (code, out) = kumppani(&t.url, &["notice", "coverage", FIXTURES]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("total: 2 files, 2 read, 0 could not be read"),
+        "{out}"
+    );
+    assert!(out.contains("buyer_name"), "{out}");
+    let dir = std::env::temp_dir().join(format!("kumppani-cov-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("ok.json"),
+        std::fs::read(format!("{FIXTURES}/social_award.json")).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("broken.xml"),
+        "<TED_EXPORT>\n<CODED_DATA_SECTION>\n</TED_EXPORT>",
+    )
+    .unwrap();
+    let (code, out) = kumppani(&t.url, &["notice", "coverage", dir.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("broken.xml:3 in /TED_EXPORT/CODED_DATA_SECTION"),
+        "{out}"
+    );
+    assert!(out.contains("1 could not be read"), "{out}");
+}
+
+#[tokio::test]
+async fn notice_import_creates_then_updates_and_links() {
+    let w = testkit::World::new().await;
+    let url = w.test_db.url.clone();
+    let contract = format!("{FIXTURES}/social_contract.json");
+    // The fixtures' buyer is not registered in this world: name the purchaser.
+    let (code, out) = kumppani(&url, &["notice", "import", &contract]);
+    assert_eq!(code, 1, "{out}");
+    let (code, out) = kumppani(
+        &url,
+        &["notice", "import", &contract, "--purchaser", "3221311-5"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("created"), "{out}");
+    assert!(out.contains("2 lots"), "{out}");
+    let (code, out) = kumppani(
+        &url,
+        &["notice", "import", FIXTURES, "--purchaser", "3221311-5"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let actions: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("note:"))
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    // The directory is read in name order: the award first (linked), then the contract again.
+    assert_eq!(actions, ["linked", "updated"], "{out}");
+    let admin = w.actor("county.admin").await;
+    assert_eq!(w.service.procurements(&admin).await.unwrap().len(), 1);
+}

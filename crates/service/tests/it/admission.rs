@@ -562,3 +562,130 @@ async fn a_provider_registers_itself_and_bad_input_is_named_field_by_field() {
         .iter()
         .any(|e| e.details.starts_with("self-registration company 9909900-3")));
 }
+
+const HILMA_CONTRACT: &[u8] =
+    include_bytes!("../../../notice/tests/fixtures/hilma/social_contract.json");
+const HILMA_AWARD: &[u8] = include_bytes!("../../../notice/tests/fixtures/hilma/social_award.json");
+
+#[tokio::test]
+async fn a_notice_becomes_a_procurement_once_and_later_notices_are_linked_to_it() {
+    use service::import::ImportAction;
+    let w = World::new().await;
+    w.service
+        .bootstrap_user(
+            w.county,
+            &user_form("county.buyer", "procurement_specialist"),
+        )
+        .await
+        .unwrap();
+    let buyer = w.actor("county.buyer").await;
+    let contract = notice::read(HILMA_CONTRACT, "contract.json")
+        .unwrap()
+        .notice;
+
+    let first = w
+        .service
+        .import_notice(Some(&buyer), None, &contract)
+        .await
+        .unwrap();
+    assert_eq!(first.action, ImportAction::Created);
+    assert_eq!(first.lots, 2);
+    let v = w
+        .service
+        .procurement(&buyer, first.procurement_id)
+        .await
+        .unwrap();
+    assert_eq!(v.data.kind, ProcurementKind::DynamicPurchasingSystem);
+    assert_eq!(v.data.title.fi, "Lasten, nuorten ja perheiden tukitoimet");
+    assert_eq!(v.data.cpv_main, "85300000");
+    assert_eq!(v.data.nuts, "FI1C7");
+    assert_eq!(
+        v.data.estimated_value,
+        Some(domain::money::Money::from_cents(1_000_000_000))
+    );
+    // The period comes from the lots' dates.
+    assert_eq!(
+        v.data.starts_on,
+        NaiveDate::from_ymd_opt(2023, 4, 4).unwrap()
+    );
+    assert_eq!(
+        v.data.ends_on,
+        NaiveDate::from_ymd_opt(2027, 12, 31).unwrap()
+    );
+    let titles: Vec<&str> = v.lots.iter().map(|l| l.data.title.fi.as_str()).collect();
+    assert_eq!(titles, ["Tehostettu perhetyö", "Perhetyö"]);
+    assert!(v.lots[0].data.sections[0]
+        .text
+        .fi
+        .starts_with("Tehostettua perhetyötä"));
+    assert!(v.lots.iter().all(|l| l.data.open));
+
+    // The specialist completes a lot; importing the same notice again keeps that and does not
+    // make a second procurement.
+    w.service
+        .add_requirement(
+            &buyer,
+            v.lots[0].id,
+            &domain::requirement::RequirementForm {
+                kind: "supervision".into(),
+                text_fi: "Työnohjaus".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let again = w
+        .service
+        .import_notice(Some(&buyer), None, &contract)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.action, again.procurement_id),
+        (ImportAction::Updated, first.procurement_id)
+    );
+    let v = w
+        .service
+        .procurement(&buyer, first.procurement_id)
+        .await
+        .unwrap();
+    assert_eq!(v.lots.len(), 2);
+    let lot = w.service.lot(&buyer, v.lots[0].id).await.unwrap();
+    assert_eq!(
+        lot.lot.requirements.len(),
+        1,
+        "the specialist's requirement is kept"
+    );
+
+    // The award notice of the same procedure is linked, not imported as another procurement.
+    let award = notice::read(HILMA_AWARD, "award.json").unwrap().notice;
+    let linked = w
+        .service
+        .import_notice(Some(&buyer), None, &award)
+        .await
+        .unwrap();
+    assert_eq!(
+        (linked.action, linked.procurement_id),
+        (ImportAction::Linked, first.procurement_id)
+    );
+    let v = w
+        .service
+        .procurement(&buyer, first.procurement_id)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = v.data.notices.iter().map(|n| n.kind.as_str()).collect();
+    assert_eq!(kinds, ["contract_notice", "contract_award"]);
+    assert_eq!(w.service.procurements(&buyer).await.unwrap().len(), 1);
+
+    // A provider may not import; the command line finds the purchaser by the buyer's ID.
+    let (p, _, _) = provider(&w, w.provider, "provider.signer", &[]).await;
+    assert!(matches!(
+        w.service.import_notice(Some(&p), None, &contract).await,
+        Err(ServiceError::Denied(_))
+    ));
+    let e = w
+        .service
+        .import_notice(None, None, &contract)
+        .await
+        .unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("purchaser") == Some("buyer-unknown")));
+}

@@ -53,6 +53,8 @@ struct ProcurementsPage {
     can_create: bool,
 }
 
+// The import screen is for the same people who create procurements.
+
 pub struct Fact {
     label: String,
     value: String,
@@ -68,10 +70,17 @@ pub struct LotRow {
     status: String,
 }
 
+pub struct NoticeLink {
+    href: String,
+    label: String,
+}
+
 #[derive(Template)]
 #[template(path = "procurement.html")]
 struct ProcurementPage {
     p: Page,
+    notice: Option<String>,
+    notices: Vec<NoticeLink>,
     id: String,
     facts: Vec<Fact>,
     description: Text,
@@ -205,6 +214,7 @@ pub async fn procurement(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let actor = try_page!(actor(&ctx));
     let id = try_page!(parse_id(&ctx, &id));
@@ -282,8 +292,39 @@ pub async fn procurement(
             value: d.notice_number.clone(),
         });
     }
+    // After an import: what it did, in the reader's words.
+    let notice = q.get("imported").map(|action| {
+        t.ta(
+            &format!("notice-imported-{}", action.replace('_', "-")),
+            &[(
+                "lots",
+                crate::i18n::Arg::N(q.get("lots").and_then(|l| l.parse().ok()).unwrap_or(0)),
+            )],
+        )
+    });
+    let notices = d
+        .notices
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.content.is_some())
+        .map(|(i, r)| NoticeLink {
+            href: format!("/procurements/{id}/notices/{i}"),
+            label: format!(
+                "{} {}{}",
+                domain::codes::notice_label(&format!("notice:{}", r.subtype), t.lang)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| r.subtype.clone()),
+                r.number,
+                r.date
+                    .map(|d| format!(", {}", t.date(d)))
+                    .unwrap_or_default()
+            ),
+        })
+        .collect();
     render(&ProcurementPage {
         p: Page::new(&ctx, d.title.get(t.lang).0.to_owned()),
+        notice,
+        notices,
         id: id.to_string(),
         facts,
         description: text(&t, &d.description),
