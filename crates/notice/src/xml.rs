@@ -19,6 +19,26 @@ const NONE: u32 = u32::MAX;
 /// The deepest nesting accepted; real notices stay under 20.
 pub const MAX_DEPTH: usize = 128;
 
+/// The hashes in `unread` are already well mixed: use them as they are.
+#[derive(Default)]
+struct Identity(u64);
+
+impl std::hash::Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type BuildIdentity = std::hash::BuildHasherDefault<Identity>;
+
 const USED: u8 = 1;
 /// The whole subtree was read as text.
 const DEEP: u8 = 2;
@@ -98,7 +118,8 @@ impl<'a> Doc<'a> {
         let mut doc = Doc {
             src,
             file,
-            nodes: Vec::with_capacity(src.len() / 64 + 1),
+            // About one element per two tags: sized once, so the tree never grows by copying.
+            nodes: Vec::with_capacity(memchr::memchr_iter(b'<', src.as_bytes()).count() / 2 + 1),
             used: Vec::new(),
             lines: OnceCell::new(),
         };
@@ -122,6 +143,9 @@ impl<'a> Doc<'a> {
                 Event::Text(t) => {
                     let raw = t.into_inner();
                     match stack.last() {
+                        // Indentation between elements carries nothing; skipping it spares every
+                        // container a string built from its whitespace.
+                        Some(_) if raw.bytes().all(|b| b.is_ascii_whitespace()) => {}
                         Some(&cur) => doc.append_text(cur, raw),
                         None if raw.trim().is_empty() => {}
                         None => {
@@ -264,14 +288,9 @@ impl<'a> Doc<'a> {
 
     /// The 1-based line of a byte offset.
     pub fn line(&self, pos: usize) -> usize {
-        let lines = self.lines.get_or_init(|| {
-            self.src
-                .bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i)
-                .collect()
-        });
+        let lines = self
+            .lines
+            .get_or_init(|| memchr::memchr_iter(b'\n', self.src.as_bytes()).collect());
         lines.partition_point(|&nl| nl < pos) + 1
     }
 
@@ -280,42 +299,47 @@ impl<'a> Doc<'a> {
     /// with the first line and the count.
     pub fn unread(&self) -> Vec<(String, usize, usize)> {
         let mut out: Vec<(String, usize, usize)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        for (i, n) in self.nodes.iter().enumerate() {
-            if self.used[i].get() != 0 {
+        // One forward pass: parents come before their children, so whether an ancestor was
+        // read as a whole, and a hash of the names up to the root, follow from the parent's.
+        // Repeated elements then cost no string; each distinct path is built once.
+        let n = self.nodes.len();
+        let mut covered = vec![false; n];
+        let mut hash = vec![0u64; n];
+        let mut index: HashMap<u64, usize, BuildIdentity> = HashMap::default();
+        for (i, node) in self.nodes.iter().enumerate() {
+            let (parent_covered, parent_hash) = if node.parent == NONE {
+                (false, 0xcbf2_9ce4_8422_2325)
+            } else {
+                let p = node.parent as usize;
+                (covered[p] || self.used[p].get() & DEEP != 0, hash[p])
+            };
+            covered[i] = parent_covered;
+            let mut h = parent_hash ^ 0x2f;
+            for b in node.qname.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+            hash[i] = h;
+            if self.used[i].get() != 0 || parent_covered {
                 continue;
             }
-            let has_content = !n.text.trim().is_empty() || n.first_child == NONE;
-            if !has_content || self.under_deep(i as u32) {
+            let has_content = node.first_child == NONE || !node.text.trim().is_empty();
+            if !has_content {
                 continue;
             }
-            let path = El {
-                doc: self,
-                idx: i as u32,
-            }
-            .path();
-            match index.get(&path) {
+            match index.get(&h) {
                 Some(&k) => out[k].2 += 1,
                 None => {
-                    index.insert(path.clone(), out.len());
-                    out.push((path, self.line(n.pos), 1));
+                    index.insert(h, out.len());
+                    let path = El {
+                        doc: self,
+                        idx: i as u32,
+                    }
+                    .path();
+                    out.push((path, self.line(node.pos), 1));
                 }
             }
         }
         out
-    }
-
-    fn under_deep(&self, mut i: u32) -> bool {
-        loop {
-            let p = self.nodes[i as usize].parent;
-            if p == NONE {
-                return false;
-            }
-            if self.used[p as usize].get() & DEEP != 0 {
-                return true;
-            }
-            i = p;
-        }
     }
 
     /// How many elements the document has.
@@ -369,15 +393,22 @@ impl<'d, 'a> El<'d, 'a> {
 
     /// `/ROOT/CHILD/…` with the names as written.
     pub fn path(&self) -> String {
-        let mut names = Vec::new();
+        let mut chain = [0u32; MAX_DEPTH + 1];
+        let mut depth = 0;
+        let mut len = 0;
         let mut i = self.idx;
-        while i != NONE {
-            let n = &self.doc.nodes[i as usize];
-            names.push(n.qname);
-            i = n.parent;
+        while i != NONE && depth < chain.len() {
+            chain[depth] = i;
+            depth += 1;
+            len += 1 + self.doc.nodes[i as usize].qname.len();
+            i = self.doc.nodes[i as usize].parent;
         }
-        names.reverse();
-        format!("/{}", names.join("/"))
+        let mut out = String::with_capacity(len);
+        for &i in chain[..depth].iter().rev() {
+            out.push('/');
+            out.push_str(self.doc.nodes[i as usize].qname);
+        }
+        out
     }
 
     /// The element's own text, trimmed; marks it read.

@@ -4,4 +4,5 @@
 
 mod eforms;
 mod hilma;
+mod ted;
 mod xml;
