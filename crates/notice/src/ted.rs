@@ -528,6 +528,9 @@ struct St {
     directive: Option<String>,
     /// A value range was met in the form (and reported there if not one amount).
     range_seen: bool,
+    /// TED's own headings (`TI_TEXT`: country, town and the CPV's name): the title only when
+    /// no form gives the buyer's.
+    ted_titles: Text,
 }
 
 struct Forms<'d, 'a> {
@@ -642,6 +645,7 @@ impl St {
             td_kind: None,
             directive: None,
             range_seen: false,
+            ted_titles: Text::new(),
         }
     }
 
@@ -692,6 +696,9 @@ impl St {
                 NoticeKind::Other
             }
         };
+        if self.n.title.is_empty() {
+            self.n.title = std::mem::take(&mut self.ted_titles);
+        }
         let n = &mut self.n;
         if n.procedure.legal_basis.is_none() {
             n.procedure.legal_basis = self.directive.take();
@@ -1063,12 +1070,13 @@ fn translation_section(sec: El<'_, '_>, st: &mut St) {
                     let lang = d.attr("LG").map(|l| lang2(&l)).unwrap_or_default();
                     for k in kids(d) {
                         match k.name() {
-                            // TED's title of the notice in this language: the title where no
-                            // form section gives one.
+                            // TED's heading of the notice in this language (country, town, the
+                            // CPV's name): not the buyer's title, so kept apart and used only
+                            // when no form gives a title at all.
                             "TI_TEXT" => {
                                 let t = k.deep_text();
                                 if !lang.is_empty() {
-                                    put(&mut st.n.title, &lang, t);
+                                    put(&mut st.ted_titles, &lang, t);
                                 }
                             }
                             // The buyer's country and town in this language, as the form's
