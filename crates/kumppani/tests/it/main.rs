@@ -146,3 +146,56 @@ async fn notice_import_creates_then_updates_and_links() {
     let admin = w.actor("county.admin").await;
     assert_eq!(w.service.procurements(&admin).await.unwrap().len(), 1);
 }
+
+/// `../shared/data` beside the checkout: CI always has it; elsewhere its tests say loudly that
+/// they were skipped.
+fn shared_data() -> Option<std::path::PathBuf> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if p.is_dir() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is missing, and CI always has it",
+        p.display()
+    );
+    eprintln!("\n*** SKIPPED: ../shared/data not found beside the checkout ***\n");
+    None
+}
+
+#[tokio::test]
+async fn notice_coverage_reads_every_real_and_synthetic_notice_in_the_shared_data() {
+    let Some(data) = shared_data() else { return };
+    let t = testkit::migrated_db().await;
+    for dir in [
+        "ted-xml-real",
+        "ted-xml-synthetic/output/samples",
+        "hilma-sdk/examples",
+        "hilma-legacy/Hilma.MigrationExample",
+    ] {
+        let path = data.join(dir);
+        let (code, out) = kumppani(&t.url, &["notice", "coverage", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{dir}: {out}");
+        assert!(out.contains(", 0 could not be read"), "{dir}: {out}");
+    }
+    // The eForms examples include INVALID_* files on purpose: only those may fail, and the
+    // command says so with its exit status.
+    for dir in ["eforms-sdk/examples", "eforms-sdk/older-versions"] {
+        let path = data.join(dir);
+        let (code, out) = kumppani(&t.url, &["notice", "coverage", path.to_str().unwrap()]);
+        let failed: Vec<&str> = out.lines().filter(|l| l.starts_with("FAILED")).collect();
+        assert!(
+            !failed.is_empty(),
+            "{dir}: the INVALID_* examples without a CustomizationID fail"
+        );
+        assert_eq!(code, 1, "{dir}");
+        for f in &failed {
+            assert!(
+                f.contains("INVALID_"),
+                "{dir}: only INVALID_* files fail: {f}"
+            );
+        }
+        let read = out.lines().filter(|l| l.starts_with("read ")).count();
+        assert!(read > 80, "{dir}: {read} read");
+    }
+}

@@ -4,5 +4,6 @@
 
 mod eforms;
 mod hilma;
+mod pairs;
 mod ted;
 mod xml;
