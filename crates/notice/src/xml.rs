@@ -43,17 +43,22 @@ const USED: u8 = 1;
 /// The whole subtree was read as text.
 const DEEP: u8 = 2;
 
+/// 64 bytes: names and attributes are offsets into the source rather than slices, so that a
+/// tree of a large notice stays in cache.
 struct Node<'a> {
-    qname: &'a str,
-    /// Where the local name starts in `qname` (after the prefix and colon).
-    local_at: usize,
-    attrs: &'a str,
+    /// The qualified name: `src[name_at..name_at + name_len]`.
+    name_at: u32,
+    name_len: u16,
+    /// Where the local name starts within the name (after the prefix and colon).
+    local_at: u16,
+    attrs_at: u32,
+    attrs_len: u32,
     text: Cow<'a, str>,
     parent: u32,
     first_child: u32,
     last_child: u32,
     next_sibling: u32,
-    pos: usize,
+    pos: u32,
 }
 
 /// A parsed document.
@@ -63,6 +68,7 @@ pub struct Doc<'a> {
     nodes: Vec<Node<'a>>,
     used: Vec<Cell<u8>>,
     lines: OnceCell<Vec<usize>>,
+    line_calls: Cell<u32>,
 }
 
 /// An element of a [`Doc`]; cheap to copy.
@@ -103,11 +109,11 @@ fn view_of<'a>(src: &'a str, part: &[u8]) -> Option<&'a str> {
 }
 
 fn line_of(src: &str, pos: usize) -> usize {
-    src.as_bytes()[..pos.min(src.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+    count_newlines(&src.as_bytes()[..pos.min(src.len())]) + 1
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 impl<'a> Doc<'a> {
@@ -122,6 +128,7 @@ impl<'a> Doc<'a> {
             nodes: Vec::with_capacity(memchr::memchr_iter(b'<', src.as_bytes()).count() / 2 + 1),
             used: Vec::new(),
             lines: OnceCell::new(),
+            line_calls: Cell::new(0),
         };
         let mut stack: Vec<u32> = Vec::with_capacity(32);
         let mut seen_root = false;
@@ -182,7 +189,7 @@ impl<'a> Doc<'a> {
             }
         }
         if let Some(&open) = stack.last() {
-            let at = doc.nodes[open as usize].pos;
+            let at = doc.nodes[open as usize].pos as usize;
             return Err(doc.error_at(
                 at,
                 &stack,
@@ -205,11 +212,15 @@ impl<'a> Doc<'a> {
         is_start: bool,
     ) -> Result<(), NoticeError> {
         let src = self.src;
+        let base = src.as_ptr() as usize;
         let name = e.name();
         let qname = view_of(src, name.as_ref().as_bytes()).ok_or_else(|| {
             self.error_at(pos, stack, ErrorKind::Malformed("element name".into()))
         })?;
         let attrs = view_of(src, e.attributes_raw().as_bytes()).unwrap_or("");
+        if qname.len() > usize::from(u16::MAX) || src.len() > u32::MAX as usize {
+            return Err(self.error_at(pos, stack, ErrorKind::Malformed("name too long".into())));
+        }
         let idx = self.nodes.len() as u32;
         let parent = match stack.last() {
             Some(p) => *p,
@@ -224,15 +235,26 @@ impl<'a> Doc<'a> {
         };
         *seen_root = true;
         self.nodes.push(Node {
-            qname,
-            local_at: qname.find(':').map(|i| i + 1).unwrap_or(0),
-            attrs,
+            name_at: (qname.as_ptr() as usize - base) as u32,
+            name_len: qname.len() as u16,
+            // Names are short: a plain scan beats a vectorised search here.
+            local_at: qname
+                .bytes()
+                .position(|b| b == b':')
+                .map(|i| i + 1)
+                .unwrap_or(0) as u16,
+            attrs_at: if attrs.is_empty() {
+                0
+            } else {
+                (attrs.as_ptr() as usize - base) as u32
+            },
+            attrs_len: attrs.len() as u32,
             text: Cow::Borrowed(""),
             parent,
             first_child: NONE,
             last_child: NONE,
             next_sibling: NONE,
-            pos,
+            pos: pos as u32,
         });
         if parent != NONE {
             let last = self.nodes[parent as usize].last_child;
@@ -252,6 +274,12 @@ impl<'a> Doc<'a> {
         Ok(())
     }
 
+    fn qname_of(&self, i: u32) -> &'a str {
+        let n = &self.nodes[i as usize];
+        let at = n.name_at as usize;
+        self.src.get(at..at + usize::from(n.name_len)).unwrap_or("")
+    }
+
     fn append_text(&mut self, idx: u32, s: Cow<'a, str>) {
         let n = &mut self.nodes[idx as usize];
         if n.text.is_empty() {
@@ -262,10 +290,7 @@ impl<'a> Doc<'a> {
     }
 
     fn error_at(&self, pos: usize, stack: &[u32], kind: ErrorKind) -> NoticeError {
-        let element: Vec<&str> = stack
-            .iter()
-            .map(|i| self.nodes[*i as usize].qname)
-            .collect();
+        let element: Vec<&str> = stack.iter().map(|i| self.qname_of(*i)).collect();
         NoticeError {
             file: self.file.to_owned(),
             line: line_of(self.src, pos),
@@ -286,8 +311,17 @@ impl<'a> Doc<'a> {
         self.file
     }
 
-    /// The 1-based line of a byte offset.
+    /// The 1-based line of a byte offset. The first few are counted directly; a document
+    /// asked for many gets an index of its newlines.
     pub fn line(&self, pos: usize) -> usize {
+        if let Some(lines) = self.lines.get() {
+            return lines.partition_point(|&nl| nl < pos) + 1;
+        }
+        let asked = self.line_calls.get() + 1;
+        self.line_calls.set(asked);
+        if asked <= 8 {
+            return line_of(self.src, pos);
+        }
         let lines = self
             .lines
             .get_or_init(|| memchr::memchr_iter(b'\n', self.src.as_bytes()).collect());
@@ -300,25 +334,19 @@ impl<'a> Doc<'a> {
     pub fn unread(&self) -> Vec<(String, usize, usize)> {
         let mut out: Vec<(String, usize, usize)> = Vec::new();
         // One forward pass: parents come before their children, so whether an ancestor was
-        // read as a whole, and a hash of the names up to the root, follow from the parent's.
-        // Repeated elements then cost no string; each distinct path is built once.
+        // read as a whole follows from the parent. Paths are hashed only for the elements
+        // reported, memoised up the tree, so that a repeated element costs no string and each
+        // distinct path is built once.
         let n = self.nodes.len();
         let mut covered = vec![false; n];
         let mut hash = vec![0u64; n];
         let mut index: HashMap<u64, usize, BuildIdentity> = HashMap::default();
         for (i, node) in self.nodes.iter().enumerate() {
-            let (parent_covered, parent_hash) = if node.parent == NONE {
-                (false, 0xcbf2_9ce4_8422_2325)
-            } else {
+            let parent_covered = node.parent != NONE && {
                 let p = node.parent as usize;
-                (covered[p] || self.used[p].get() & DEEP != 0, hash[p])
+                covered[p] || self.used[p].get() & DEEP != 0
             };
             covered[i] = parent_covered;
-            let mut h = parent_hash ^ 0x2f;
-            for b in node.qname.bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-            }
-            hash[i] = h;
             if self.used[i].get() != 0 || parent_covered {
                 continue;
             }
@@ -326,6 +354,7 @@ impl<'a> Doc<'a> {
             if !has_content {
                 continue;
             }
+            let h = self.path_hash(i as u32, &mut hash);
             match index.get(&h) {
                 Some(&k) => out[k].2 += 1,
                 None => {
@@ -335,11 +364,51 @@ impl<'a> Doc<'a> {
                         idx: i as u32,
                     }
                     .path();
-                    out.push((path, self.line(node.pos), 1));
+                    // The line is filled in below, in one sweep for all entries.
+                    out.push((path, node.pos as usize, 1));
                 }
             }
         }
+        if self.lines.get().is_some() {
+            for e in &mut out {
+                e.1 = self.line(e.1);
+            }
+            return out;
+        }
+        let mut order: Vec<usize> = (0..out.len()).collect();
+        order.sort_by_key(|&k| out[k].1);
+        let (mut at, mut line) = (0usize, 1usize);
+        let bytes = self.src.as_bytes();
+        for k in order {
+            let pos = out[k].1.min(bytes.len());
+            line += count_newlines(&bytes[at..pos]);
+            at = pos;
+            out[k].1 = line;
+        }
         out
+    }
+
+    /// A hash of the names from the root down to `i`, memoised in `memo` (0 = not yet).
+    fn path_hash(&self, i: u32, memo: &mut [u64]) -> u64 {
+        if memo[i as usize] != 0 {
+            return memo[i as usize];
+        }
+        let parent = self.nodes[i as usize].parent;
+        let mut h = if parent == NONE {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.path_hash(parent, memo)
+        };
+        // Eight bytes at a time: names are a few words long.
+        h = (h.rotate_left(5) ^ 0x2f).wrapping_mul(0x517c_c1b7_2722_0a95);
+        for chunk in self.qname_of(i).as_bytes().chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        let h = h.max(1);
+        memo[i as usize] = h;
+        h
     }
 
     /// How many elements the document has.
@@ -379,16 +448,19 @@ impl<'d, 'a> El<'d, 'a> {
     /// The local name, without namespace prefix.
     pub fn name(&self) -> &'a str {
         let n = self.node();
-        &n.qname[n.local_at..]
+        self.doc
+            .qname_of(self.idx)
+            .get(usize::from(n.local_at)..)
+            .unwrap_or("")
     }
 
     /// The name as written, with its prefix.
     pub fn qname(&self) -> &'a str {
-        self.node().qname
+        self.doc.qname_of(self.idx)
     }
 
     pub fn line(&self) -> usize {
-        self.doc.line(self.node().pos)
+        self.doc.line(self.node().pos as usize)
     }
 
     /// `/ROOT/CHILD/…` with the names as written.
@@ -400,13 +472,13 @@ impl<'d, 'a> El<'d, 'a> {
         while i != NONE && depth < chain.len() {
             chain[depth] = i;
             depth += 1;
-            len += 1 + self.doc.nodes[i as usize].qname.len();
+            len += 1 + usize::from(self.doc.nodes[i as usize].name_len);
             i = self.doc.nodes[i as usize].parent;
         }
         let mut out = String::with_capacity(len);
         for &i in chain[..depth].iter().rev() {
             out.push('/');
-            out.push_str(self.doc.nodes[i as usize].qname);
+            out.push_str(self.doc.qname_of(i));
         }
         out
     }
@@ -452,7 +524,13 @@ impl<'d, 'a> El<'d, 'a> {
     /// element read.
     pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
         self.mark(USED);
-        let raw = self.node().attrs;
+        let n = self.node();
+        let at = n.attrs_at as usize;
+        let raw = self
+            .doc
+            .src
+            .get(at..at + n.attrs_len as usize)
+            .unwrap_or("");
         let mut rest = raw;
         loop {
             rest = rest.trim_start();
