@@ -22,6 +22,18 @@ pub enum Table {
     Evidence,
     /// owner: provider; parent: lot.
     Applications,
+    /// owner: purchaser. The identity code is a column of its own: see `db::client`.
+    Clients,
+    /// owner: purchaser.
+    Families,
+    /// owner: purchaser; parent: client.
+    ServiceNeeds,
+    /// owner: purchaser.
+    SteeringGroups,
+    /// owner: purchaser; parent: client.
+    Commitments,
+    /// owner: purchaser.
+    BudgetLines,
 }
 
 impl Table {
@@ -32,6 +44,12 @@ impl Table {
             Table::StaffMembers => "staff_members",
             Table::Evidence => "evidence",
             Table::Applications => "applications",
+            Table::Clients => "clients",
+            Table::Families => "families",
+            Table::ServiceNeeds => "service_needs",
+            Table::SteeringGroups => "steering_groups",
+            Table::Commitments => "commitments",
+            Table::BudgetLines => "budget_lines",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! the backend is an enum, not a trait object, so each arm is compiled with the concrete driver.
 
 pub mod audit;
+pub mod client;
 pub mod doc;
 mod migrate;
 pub mod organisation;

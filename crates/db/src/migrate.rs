@@ -23,6 +23,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0002_procurement.sql"),
         postgres: include_str!("../../../migrations/postgres/0002_procurement.sql"),
     },
+    Migration {
+        version: 3,
+        name: "clients",
+        sqlite: include_str!("../../../migrations/sqlite/0003_clients.sql"),
+        postgres: include_str!("../../../migrations/postgres/0003_clients.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -78,6 +78,31 @@ pub enum Resource {
     },
     /// The register of admitted providers.
     ProviderRegister,
+    /// The purchaser's client register as a whole (list, search, create).
+    Clients {
+        org_id: Uuid,
+    },
+    /// A client of `purchaser_id`. `linked` says whether the actor's organisation holds a
+    /// commitment for the client that is accepted and in its period today
+    /// ([`crate::commitment::Commitment::grants_access_on`]): only then may a provider see the
+    /// client, and only the minimal data.
+    Client {
+        purchaser_id: Uuid,
+        linked: bool,
+    },
+    /// Service needs, steering groups and their meetings of a purchaser.
+    ServiceNeeds {
+        org_id: Uuid,
+    },
+    /// A payment commitment from `purchaser_id` to `provider_id`.
+    Commitment {
+        purchaser_id: Uuid,
+        provider_id: Uuid,
+    },
+    /// A purchaser's budget lines.
+    Budget {
+        org_id: Uuid,
+    },
 }
 
 /// Why access was refused, for the log and the message.
@@ -104,6 +129,12 @@ impl Denial {
 fn procurement_staff(actor: &Actor) -> bool {
     actor.org_kind.is_purchaser()
         && (actor.has(Role::ProcurementSpecialist) || actor.has(Role::PurchaserAdmin))
+}
+
+/// Social workers keep the client register.
+fn client_staff(actor: &Actor) -> bool {
+    actor.org_kind.is_purchaser()
+        && (actor.has(Role::SocialWorker) || actor.has(Role::LeadingSocialWorker))
 }
 
 fn provider_staff_manager(actor: &Actor) -> bool {
@@ -230,5 +261,72 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
 
         (Resource::ProviderRegister, List) => Ok(()),
         (Resource::ProviderRegister, _) => Err(Denial::NotApplicable),
+
+        // Clients are the purchaser's register; its social workers keep it. A provider sees a
+        // client only through an accepted commitment in its period, and only reads.
+        (Resource::Clients { org_id }, List | Create) => {
+            own(org_id)?;
+            role(client_staff(actor))
+        }
+        (Resource::Clients { .. }, _) => Err(Denial::NotApplicable),
+        (Resource::Client { purchaser_id, .. }, Read | Update) if actor.org_kind.is_purchaser() => {
+            own(purchaser_id)?;
+            role(client_staff(actor))
+        }
+        (Resource::Client { linked, .. }, Read) => {
+            if !linked {
+                return Err(Denial::OtherOrganisation);
+            }
+            role(
+                actor.has(Role::ProviderSignatory)
+                    || actor.has(Role::ServiceManager)
+                    || actor.has(Role::Worker),
+            )
+        }
+        (Resource::Client { .. }, Update) => Err(Denial::OtherOrganisation),
+        (Resource::Client { .. }, _) => Err(Denial::NotApplicable),
+
+        // Needs go to the steering group; only a leading social worker decides.
+        (Resource::ServiceNeeds { org_id }, List | Read | Create | Update) => {
+            own(org_id)?;
+            role(client_staff(actor))
+        }
+        (Resource::ServiceNeeds { org_id }, Decide) => {
+            own(org_id)?;
+            role(actor.has(Role::LeadingSocialWorker))
+        }
+        (Resource::ServiceNeeds { .. }, _) => Err(Denial::NotApplicable),
+
+        // A commitment is the purchaser's to send and the provider's to answer.
+        (Resource::Commitment { purchaser_id, .. }, Read | Create | Update)
+            if actor.org_kind.is_purchaser() =>
+        {
+            own(purchaser_id)?;
+            role(client_staff(actor) || actor.has(Role::Controller))
+        }
+        (Resource::Commitment { provider_id, .. }, Read) => {
+            own(provider_id)?;
+            role(
+                actor.has(Role::ProviderSignatory)
+                    || actor.has(Role::ServiceManager)
+                    || actor.has(Role::Worker),
+            )
+        }
+        (Resource::Commitment { provider_id, .. }, Decide) if !actor.org_kind.is_purchaser() => {
+            own(provider_id)?;
+            role(provider_staff_manager(actor))
+        }
+        (Resource::Commitment { .. }, Create | Update | Decide) => Err(Denial::MissingRole),
+        (Resource::Commitment { .. }, _) => Err(Denial::NotApplicable),
+
+        (Resource::Budget { org_id }, List | Read) => {
+            own(org_id)?;
+            role(actor.org_kind.is_purchaser())
+        }
+        (Resource::Budget { org_id }, Create | Update) => {
+            own(org_id)?;
+            role(actor.has(Role::Controller) || actor.has(Role::PurchaserAdmin))
+        }
+        (Resource::Budget { .. }, _) => Err(Denial::NotApplicable),
     }
 }

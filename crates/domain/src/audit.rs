@@ -99,10 +99,14 @@ pub enum RecordKind {
     Evidence,
     /// The register of admitted providers (searches).
     ProviderRegister,
+    Client,
+    ServiceNeed,
+    Commitment,
+    Budget,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 11] = [
+    pub const ALL: [RecordKind; 15] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -114,6 +118,10 @@ impl RecordKind {
         RecordKind::StaffMember,
         RecordKind::Evidence,
         RecordKind::ProviderRegister,
+        RecordKind::Client,
+        RecordKind::ServiceNeed,
+        RecordKind::Commitment,
+        RecordKind::Budget,
     ];
 
     pub fn code(self) -> &'static str {
@@ -129,6 +137,10 @@ impl RecordKind {
             RecordKind::StaffMember => "staff_member",
             RecordKind::Evidence => "evidence",
             RecordKind::ProviderRegister => "provider_register",
+            RecordKind::Client => "client",
+            RecordKind::ServiceNeed => "service_need",
+            RecordKind::Commitment => "commitment",
+            RecordKind::Budget => "budget",
         }
     }
 
@@ -148,14 +160,17 @@ pub enum Purpose {
     Supervision,
     /// Procurement and admission of providers.
     Procurement,
+    /// Work with clients: needs, decisions, commitments (Client Data Act 703/2023).
+    ClientWork,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 4] = [
+    pub const ALL: [Purpose; 5] = [
         Purpose::Administration,
         Purpose::Authentication,
         Purpose::Supervision,
         Purpose::Procurement,
+        Purpose::ClientWork,
     ];
 
     pub fn code(self) -> &'static str {
@@ -164,6 +179,7 @@ impl Purpose {
             Purpose::Authentication => "authentication",
             Purpose::Supervision => "supervision",
             Purpose::Procurement => "procurement",
+            Purpose::ClientWork => "client_work",
         }
     }
 

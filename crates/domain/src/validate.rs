@@ -66,6 +66,11 @@ pub const ALL_CODES: &[&str] = &[
     "step-not-possible",
     "buyer-unknown",
     "notice-unreadable",
+    "provider-not-in-order",
+    "skip-reason-required",
+    "identity-code-taken",
+    "guardian-is-client",
+    "commitment-outside-period",
 ];
 
 impl FieldErrors {

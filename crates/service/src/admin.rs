@@ -29,6 +29,7 @@ pub struct UserView {
 }
 
 /// The thing an access decision and its log row are about.
+#[derive(Clone)]
 pub(crate) struct Target {
     pub(crate) kind: RecordKind,
     pub(crate) id: Option<Uuid>,

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod application;
 pub mod audit;
 pub mod auth;
+pub mod client;
 mod error;
 pub mod import;
 pub mod password;

@@ -599,6 +599,10 @@ error-staff-not-own = Choose people from your own staff.
 error-step-not-possible = That cannot be done in the application's current state.
 error-buyer-unknown = The notice's buyer is not a registered organisation. Choose the purchaser.
 error-notice-unreadable = The file could not be read as a notice.
+error-provider-not-in-order = Choose a provider from the lot's order.
+error-skip-reason-required = Write why this provider is skipped.
+error-identity-code-taken = A client with this identity code is already in the register.
+error-guardian-is-client = A guardian cannot be the client.
 
 ## Provider self-registration
 join-title = Register your organisation as a provider
@@ -632,3 +636,11 @@ notice-imported-created = A procurement was created from the notice, with { $lot
 notice-imported-updated = The procurement was brought up to date from the notice ({ $lots } lots).
 notice-imported-linked = The notice was linked to this procurement, which it belongs to.
 notices-title = Notices
+
+## Clients and commitments
+error-commitment-outside-period = The commitment must lie within the procurement's period, options included.
+audit-record-client = Client
+audit-record-service_need = Service need
+audit-record-commitment = Payment commitment
+audit-record-budget = Budget
+audit-purpose-client_work = Client work

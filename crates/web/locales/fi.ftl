@@ -599,6 +599,10 @@ error-staff-not-own = Valitse henkilöitä omasta henkilöstöstäsi.
 error-step-not-possible = Sitä ei voi tehdä hakemuksen nykyisessä tilassa.
 error-buyer-unknown = Ilmoituksen hankintayksikkö ei ole rekisteröity organisaatio. Valitse hankkija.
 error-notice-unreadable = Tiedostoa ei voitu lukea hankintailmoituksena.
+error-provider-not-in-order = Valitse palveluntuottaja osan järjestyksestä.
+error-skip-reason-required = Kirjoita, miksi tämä palveluntuottaja ohitetaan.
+error-identity-code-taken = Asiakas, jolla on tämä henkilötunnus, on jo rekisterissä.
+error-guardian-is-client = Huoltaja ei voi olla asiakas itse.
 
 ## Palveluntuottajan rekisteröityminen
 join-title = Rekisteröi organisaatiosi palveluntuottajaksi
@@ -632,3 +636,11 @@ notice-imported-created = Ilmoituksesta luotiin hankinta, jossa on { $lots } osa
 notice-imported-updated = Hankinta päivitettiin ilmoituksen mukaiseksi ({ $lots } osaa).
 notice-imported-linked = Ilmoitus liitettiin tähän hankintaan, johon se kuuluu.
 notices-title = Ilmoitukset
+
+## Clients and commitments
+error-commitment-outside-period = Maksusitoumuksen on oltava hankinnan voimassaoloajan sisällä optiot mukaan lukien.
+audit-record-client = Asiakas
+audit-record-service_need = Palvelutarve
+audit-record-commitment = Maksusitoumus
+audit-record-budget = Talousarvio
+audit-purpose-client_work = Asiakastyö

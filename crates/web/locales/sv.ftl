@@ -599,6 +599,10 @@ error-staff-not-own = Välj personer ur din egen personal.
 error-step-not-possible = Det går inte att göra när ansökan har den här statusen.
 error-buyer-unknown = Meddelandets upphandlande enhet är inte en registrerad organisation. Välj beställaren.
 error-notice-unreadable = Filen kunde inte läsas som ett meddelande.
+error-provider-not-in-order = Välj en serviceproducent ur delens ordning.
+error-skip-reason-required = Skriv varför den här serviceproducenten hoppas över.
+error-identity-code-taken = En klient med den här personbeteckningen finns redan i registret.
+error-guardian-is-client = En vårdnadshavare kan inte vara klienten själv.
 
 ## Serviceproducentens registrering
 join-title = Registrera din organisation som serviceproducent
@@ -632,3 +636,11 @@ notice-imported-created = En upphandling med { $lots } delar skapades från medd
 notice-imported-updated = Upphandlingen uppdaterades enligt meddelandet ({ $lots } delar).
 notice-imported-linked = Meddelandet kopplades till den här upphandlingen, som det hör till.
 notices-title = Meddelanden
+
+## Clients and commitments
+error-commitment-outside-period = Betalningsförbindelsen måste ligga inom upphandlingens giltighetstid, optioner medräknade.
+audit-record-client = Klient
+audit-record-service_need = Servicebehov
+audit-record-commitment = Betalningsförbindelse
+audit-record-budget = Budget
+audit-purpose-client_work = Klientarbete

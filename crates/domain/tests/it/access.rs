@@ -37,6 +37,8 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
     let provider_unit_manager = matches!(role, ProviderSignatory | ServiceManager);
     let purchaser = role.is_purchaser_role();
     let procurement_staff = matches!(role, ProcurementSpecialist | PurchaserAdmin);
+    let client_staff = matches!(role, SocialWorker | LeadingSocialWorker);
+    let provider_reader = matches!(role, ProviderSignatory | ServiceManager | Worker);
     match (resource, action) {
         ("organisations", List) => true,
         ("organisations", Create) => role == PurchaserAdmin,
@@ -67,6 +69,23 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         // Staff and certificates: the provider's managers only.
         ("own_records", List | Read | Create | Update | Deactivate) => provider_unit_manager,
         ("register", List) => true,
+        // Clients: the purchaser's social workers keep the register; a provider's signatory,
+        // service manager and worker only read a client linked to them by an accepted
+        // commitment in its period, never an unlinked one, and never update.
+        ("own_clients", List | Create) => client_staff,
+        ("own_client", Read | Update) => client_staff,
+        ("linked_client", Read) => provider_reader,
+        // Service needs: social workers keep them; only the leading social worker decides.
+        ("own_needs", List | Read | Create | Update) => client_staff,
+        ("own_needs", Decide) => role == LeadingSocialWorker,
+        // Commitments: the purchaser's social workers and controller send and change them; the
+        // provider's staff read them and its signatory or service manager answers.
+        ("commitment_as_purchaser", Read | Create | Update) => client_staff || role == Controller,
+        ("commitment_as_provider", Read) => provider_reader,
+        ("commitment_as_provider", Decide) => provider_unit_manager,
+        // Budget: every purchaser role of the organisation reads; controller and admin keep it.
+        ("own_budget", List | Read) => purchaser,
+        ("own_budget", Create | Update) => matches!(role, Controller | PurchaserAdmin),
         _ => false,
     }
 }
@@ -206,6 +225,68 @@ fn every_role_record_and_action() {
             ),
             ("register", Resource::ProviderRegister),
         ]);
+        // Clients and what hangs on them. Every row is given to every role: a provider's "own"
+        // client register or a purchaser's "linked" client of another purchaser must be refused
+        // just like any other organisation's records.
+        resources.extend([
+            ("own_clients", Resource::Clients { org_id: a.org_id }),
+            ("other_clients", Resource::Clients { org_id: other_org }),
+            (
+                "own_client",
+                Resource::Client {
+                    purchaser_id: a.org_id,
+                    linked: false,
+                },
+            ),
+            (
+                "other_client",
+                Resource::Client {
+                    purchaser_id: OTHER_PURCHASER,
+                    linked: false,
+                },
+            ),
+            // For a provider: a client of another organisation (every purchaser is one) that an
+            // accepted commitment in its period links to the actor's organisation, or not.
+            (
+                "linked_client",
+                Resource::Client {
+                    purchaser_id: OTHER_PURCHASER,
+                    linked: true,
+                },
+            ),
+            (
+                "unlinked_client",
+                Resource::Client {
+                    purchaser_id: OTHER_PURCHASER,
+                    linked: false,
+                },
+            ),
+            ("own_needs", Resource::ServiceNeeds { org_id: a.org_id }),
+            ("other_needs", Resource::ServiceNeeds { org_id: other_org }),
+            (
+                "commitment_as_purchaser",
+                Resource::Commitment {
+                    purchaser_id: a.org_id,
+                    provider_id: OTHER_PROVIDER,
+                },
+            ),
+            (
+                "commitment_as_provider",
+                Resource::Commitment {
+                    purchaser_id: OTHER_PURCHASER,
+                    provider_id: a.org_id,
+                },
+            ),
+            (
+                "commitment_of_others",
+                Resource::Commitment {
+                    purchaser_id: OTHER_PURCHASER,
+                    provider_id: OTHER_PROVIDER,
+                },
+            ),
+            ("own_budget", Resource::Budget { org_id: a.org_id }),
+            ("other_budget", Resource::Budget { org_id: other_org }),
+        ]);
         for (name, res) in &resources {
             for action in Action::ALL {
                 let got = decide(&a, action, *res).is_ok();
@@ -218,7 +299,7 @@ fn every_role_record_and_action() {
             }
         }
     }
-    assert!(checked > 900, "only {checked} cases");
+    assert!(checked > 1800, "only {checked} cases");
 }
 
 #[test]
@@ -239,5 +320,67 @@ fn another_organisation_is_named_as_the_reason() {
     assert_eq!(
         decide(&w, Action::List, Resource::Users { org_id: w.org_id }),
         Err(Denial::MissingRole)
+    );
+}
+
+#[test]
+fn a_provider_never_sees_an_unlinked_client() {
+    let w = actor(Role::Worker);
+    let unlinked = Resource::Client {
+        purchaser_id: OTHER_PURCHASER,
+        linked: false,
+    };
+    assert_eq!(
+        decide(&w, Action::Read, unlinked),
+        Err(Denial::OtherOrganisation)
+    );
+    // Linked, the worker reads but still may not change the purchaser's record.
+    let linked = Resource::Client {
+        purchaser_id: OTHER_PURCHASER,
+        linked: true,
+    };
+    assert_eq!(decide(&w, Action::Read, linked), Ok(()));
+    assert_eq!(
+        decide(&w, Action::Update, linked),
+        Err(Denial::OtherOrganisation)
+    );
+    // A purchaser's social worker gains nothing from the flag on another purchaser's client.
+    let s = actor(Role::SocialWorker);
+    assert_eq!(
+        decide(&s, Action::Read, linked),
+        Err(Denial::OtherOrganisation)
+    );
+}
+
+#[test]
+fn commitment_answers_and_needs_decisions_name_the_missing_role() {
+    let commitment = Resource::Commitment {
+        purchaser_id: OWN_PURCHASER,
+        provider_id: OWN_PROVIDER,
+    };
+    // The purchaser sends; it does not answer its own commitment.
+    let c = actor(Role::Controller);
+    assert_eq!(
+        decide(&c, Action::Decide, commitment),
+        Err(Denial::MissingRole)
+    );
+    // A worker reads the commitment but does not accept it.
+    let w = actor(Role::Worker);
+    assert_eq!(decide(&w, Action::Read, commitment), Ok(()));
+    assert_eq!(
+        decide(&w, Action::Decide, commitment),
+        Err(Denial::MissingRole)
+    );
+    // A social worker prepares needs; the leading social worker decides.
+    let needs = Resource::ServiceNeeds {
+        org_id: OWN_PURCHASER,
+    };
+    assert_eq!(
+        decide(&actor(Role::SocialWorker), Action::Decide, needs),
+        Err(Denial::MissingRole)
+    );
+    assert_eq!(
+        decide(&actor(Role::LeadingSocialWorker), Action::Decide, needs),
+        Ok(())
     );
 }

@@ -3,6 +3,7 @@
 mod access;
 mod application;
 mod calendar;
+mod client;
 mod codes;
 mod demo_data;
 mod ident;

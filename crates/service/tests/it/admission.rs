@@ -12,7 +12,7 @@ use service::ServiceError;
 use testkit::{org_form, user_form, World};
 use uuid::Uuid;
 
-fn procurement(kind: ProcurementKind) -> Procurement {
+pub(crate) fn procurement(kind: ProcurementKind) -> Procurement {
     Procurement {
         kind,
         title: LocalText::fi("Lasten ja perheiden tukitoimet"),
@@ -43,7 +43,7 @@ fn req(rule: Rule) -> Requirement {
     }
 }
 
-fn lot(number: u32, title: &str, open: bool) -> Lot {
+pub(crate) fn lot(number: u32, title: &str, open: bool) -> Lot {
     let mut l = Lot::empty(number);
     l.title = LocalText::fi(title);
     l.open = open;
@@ -67,7 +67,7 @@ fn lot(number: u32, title: &str, open: bool) -> Lot {
     l
 }
 
-fn person(name: &str, role: &str, child_welfare_years: &str) -> StaffForm {
+pub(crate) fn person(name: &str, role: &str, child_welfare_years: &str) -> StaffForm {
     StaffForm {
         name: name.into(),
         role: role.into(),
@@ -86,7 +86,7 @@ fn person(name: &str, role: &str, child_welfare_years: &str) -> StaffForm {
     }
 }
 
-fn step(s: &str, note: &str) -> StepForm {
+pub(crate) fn step(s: &str, note: &str) -> StepForm {
     StepForm {
         step: s.into(),
         note: note.into(),
@@ -96,7 +96,7 @@ fn step(s: &str, note: &str) -> StepForm {
 }
 
 /// A provider with a unit in Kotka, a tax certificate and the given staff.
-async fn provider(
+pub(crate) async fn provider(
     w: &World,
     org: Uuid,
     username: &str,
@@ -145,7 +145,7 @@ async fn provider(
     (a, unit, ids)
 }
 
-fn app_form(unit: Uuid, roster: &[Uuid], price: &str) -> ApplicationForm {
+pub(crate) fn app_form(unit: Uuid, roster: &[Uuid], price: &str) -> ApplicationForm {
     ApplicationForm {
         unit_id: unit.to_string(),
         roster: roster.iter().map(Uuid::to_string).collect(),

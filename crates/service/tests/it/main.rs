@@ -5,6 +5,7 @@
 
 mod admin;
 mod admission;
+mod clients;
 mod sign_in;
 
 use domain::audit::AuditEntry;

@@ -1,0 +1,82 @@
+//! The client register: client documents with the identity code in a column of its own, found
+//! only by exact match and never read back into a document.
+
+use crate::doc::{self, Doc, Table};
+use crate::{on_tx, DbError, Result, Tx};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub async fn insert<T: Serialize>(
+    tx: &mut Tx,
+    id: Uuid,
+    owner_id: Uuid,
+    identity_code: &str,
+    data: &T,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let json = serde_json::to_string(data).map_err(|e| DbError::Corrupt {
+        what: "clients",
+        value: e.to_string(),
+    })?;
+    on_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO clients (id, owner_id, parent_id, status, identity_code, data, created_at, updated_at) \
+             VALUES ($1, $2, NULL, 'active', $3, $4, $5, $5)",
+        )
+        .bind(id)
+        .bind(owner_id)
+        .bind(identity_code)
+        .bind(&json)
+        .bind(now)
+        .execute(c)
+        .await?;
+    });
+    Ok(())
+}
+
+/// The client of `owner_id` with exactly this identity code.
+pub async fn by_identity_code<T: serde::de::DeserializeOwned>(
+    tx: &mut Tx,
+    owner_id: Uuid,
+    identity_code: &str,
+) -> Result<Option<Doc<T>>> {
+    let id: Option<Uuid> = on_tx!(tx, c => {
+        sqlx::query_scalar("SELECT id FROM clients WHERE owner_id = $1 AND identity_code = $2")
+            .bind(owner_id)
+            .bind(identity_code)
+            .fetch_optional(c)
+            .await?
+    });
+    match id {
+        Some(id) => doc::get(tx, Table::Clients, id).await,
+        None => Ok(None),
+    }
+}
+
+/// Next commitment serial of a purchaser for a year, counted in the same transaction as the
+/// commitment, so that numbers are never given twice.
+pub async fn next_commitment_serial(tx: &mut Tx, owner_id: Uuid, year: i32) -> Result<u32> {
+    let y = i64::from(year);
+    let last: i64 = on_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO commitment_serials (owner_id, year, last) VALUES ($1, $2, 0) \
+             ON CONFLICT (owner_id, year) DO NOTHING",
+        )
+        .bind(owner_id)
+        .bind(y)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query_scalar(
+            "UPDATE commitment_serials SET last = last + 1 WHERE owner_id = $1 AND year = $2 RETURNING last",
+        )
+        .bind(owner_id)
+        .bind(y)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    u32::try_from(last).map_err(|_| DbError::Corrupt {
+        what: "commitment serial",
+        value: last.to_string(),
+    })
+}

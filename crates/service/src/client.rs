@@ -1,0 +1,1278 @@
+//! The client register, service needs and the steering group's recommendations, decisions,
+//! payment commitments and the budget they reserve. Every read of client data, searches
+//! included, is in the access log with the client as its subject; identity codes never are.
+
+use crate::admin::Target;
+use crate::{Service, ServiceError, ServiceResult};
+use chrono::{Datelike, NaiveDate, Weekday};
+use db::doc::{self, Doc, Filter, Table};
+use db::Tx;
+use domain::access::{decide, Action, Resource};
+use domain::application::{rank, AppStatus, Application};
+use domain::audit::{AuditAction, Purpose, RecordKind};
+use domain::calendar::{deadline, DayCount};
+use domain::client::{Client, ClientForm, Family, MinimalClient};
+use domain::commitment::{
+    check_order, commitment_number, max_total, BudgetLine, Commitment, CommitmentStatus,
+    Recommendation, Skip,
+};
+use domain::ident::PersonalIdentityCode;
+use domain::money::Money;
+use domain::org::Actor;
+use domain::procurement::{Lot, Procurement};
+use domain::validate::FieldErrors;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedStatus {
+    /// In the steering group's queue.
+    Queued,
+    Recommended,
+    Decided,
+    /// Decided against, or closed without service.
+    Closed,
+}
+
+/// A service need: what the social worker applies for on the client's behalf.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Need {
+    pub client: Uuid,
+    pub family: Option<Uuid>,
+    pub lot: Uuid,
+    pub justification: String,
+    pub urgent: bool,
+    pub requested_start: NaiveDate,
+    pub hours_per_week: u32,
+    pub received_on: NaiveDate,
+    /// The meeting whose agenda it is on.
+    pub meeting_on: NaiveDate,
+    pub status: NeedStatus,
+    pub recommendation: Option<Recommendation>,
+    pub decided_by: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub decision_text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NeedForm {
+    pub lot: String,
+    pub justification: String,
+    pub urgent: String,
+    pub requested_start: String,
+    pub hours_per_week: String,
+}
+
+/// The steering group: when it meets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SteeringGroup {
+    pub name: String,
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u32,
+    pub time: String,
+}
+
+impl Default for SteeringGroup {
+    fn default() -> Self {
+        // Vantaa's client steering group meets on Tuesday mornings (seed 004).
+        SteeringGroup {
+            name: "Asiakasohjausryhmä".into(),
+            weekday: 2,
+            time: "09:00".into(),
+        }
+    }
+}
+
+/// The next meeting on or after `day`.
+pub fn next_meeting(group: &SteeringGroup, day: NaiveDate) -> NaiveDate {
+    let target = Weekday::try_from((group.weekday.clamp(1, 7) - 1) as u8).unwrap_or(Weekday::Tue);
+    let mut d = day;
+    while d.weekday() != target {
+        d = d.succ_opt().unwrap_or(d);
+    }
+    d
+}
+
+/// One provider in the lot's order, as the steering group sees it.
+#[derive(Debug, Clone)]
+pub struct OrderedProvider {
+    pub application: Uuid,
+    pub provider: Uuid,
+    pub provider_name: String,
+    pub unit: Uuid,
+    pub free_capacity: Option<i64>,
+    pub price: Money,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientView {
+    pub id: Uuid,
+    pub client: Client,
+    pub guardians: Vec<Client>,
+    pub needs: Vec<Doc<Need>>,
+    pub commitments: Vec<Doc<Commitment>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RecommendForm {
+    /// `ordered_provider`, `own_service`, `competition`, `separate_purchase`,
+    /// `more_information`, `no_service`.
+    pub kind: String,
+    pub application: String,
+    /// Reasons by skipped application id.
+    pub skips: Vec<(String, String)>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CommitmentForm {
+    pub starts_on: String,
+    pub ends_on: String,
+    pub cost_centre: String,
+    pub budget_line: String,
+}
+
+impl Service {
+    fn client_target(&self, owner: Uuid, id: Option<Uuid>) -> Target {
+        Target {
+            kind: RecordKind::Client,
+            id,
+            owner: Some(owner),
+            subject: id,
+        }
+    }
+
+    async fn log_client(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: AuditAction,
+        t: &Target,
+        details: String,
+    ) -> ServiceResult<()> {
+        let mut ev = self.ev(actor, action, t);
+        ev.purpose = Purpose::ClientWork;
+        ev.details = details;
+        db::audit::append(tx, ev, self.now()).await?;
+        Ok(())
+    }
+
+    /// Registers a client with guardians (themselves clients) and, when there are guardians,
+    /// the family as a unit. Nothing is saved unless everything is valid.
+    pub async fn register_client(
+        &self,
+        actor: &Actor,
+        child: &ClientForm,
+        guardians: &[ClientForm],
+    ) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        let t = self.client_target(actor.org_id, Some(id));
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Create,
+                Resource::Clients {
+                    org_id: actor.org_id,
+                },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+            let mut e = FieldErrors::default();
+            let child_v = child.validate();
+            if let Err(ce) = &child_v {
+                e.0.extend(ce.0.iter().cloned());
+            }
+            let mut guardian_v = Vec::new();
+            for (i, g) in guardians.iter().enumerate() {
+                match g.validate() {
+                    Ok(v) => guardian_v.push(v),
+                    Err(ge) => {
+                        for x in ge.0 {
+                            e.add(&format!("guardian{}_{}", i + 1, x.field), &x.code);
+                        }
+                    }
+                }
+            }
+            if let Ok((code, _)) = &child_v {
+                if db::client::by_identity_code::<Client>(&mut tx, actor.org_id, code.as_str())
+                    .await?
+                    .is_some()
+                {
+                    e.add("identity_code", "identity-code-taken");
+                }
+                for (i, (g, _)) in guardian_v.iter().enumerate() {
+                    if g == code {
+                        e.add(
+                            &format!("guardian{}_identity_code", i + 1),
+                            "guardian-is-client",
+                        );
+                    }
+                }
+            }
+            let Ok((code, mut client)) = child_v else {
+                return Err(ServiceError::Invalid(e));
+            };
+            if !e.is_empty() {
+                return Err(ServiceError::Invalid(e));
+            }
+            let now = self.now();
+            let mut guardian_ids = Vec::new();
+            for (gcode, g) in &guardian_v {
+                // A guardian already in the register is the same person.
+                let gid = match db::client::by_identity_code::<Client>(
+                    &mut tx,
+                    actor.org_id,
+                    gcode.as_str(),
+                )
+                .await?
+                {
+                    Some(d) => d.id,
+                    None => {
+                        let gid = Uuid::now_v7();
+                        db::client::insert(&mut tx, gid, actor.org_id, gcode.as_str(), g, now)
+                            .await?;
+                        let gt = self.client_target(actor.org_id, Some(gid));
+                        self.log_client(
+                            &mut tx,
+                            actor,
+                            AuditAction::Create,
+                            &gt,
+                            "guardian".into(),
+                        )
+                        .await?;
+                        gid
+                    }
+                };
+                guardian_ids.push(gid);
+            }
+            client.guardians = guardian_ids.clone();
+            client.responsible_worker = Some(actor.user_id);
+            if !guardian_ids.is_empty() {
+                let fid = Uuid::now_v7();
+                let mut members = vec![id];
+                members.extend(guardian_ids.iter().copied());
+                let family = Family {
+                    name: format!("{} (perhe)", client.last_name),
+                    members,
+                };
+                doc::insert(
+                    &mut tx,
+                    Table::Families,
+                    fid,
+                    actor.org_id,
+                    None,
+                    "active",
+                    &family,
+                    now,
+                )
+                .await?;
+                client.family = Some(fid);
+            }
+            db::client::insert(&mut tx, id, actor.org_id, code.as_str(), &client, now).await?;
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Create,
+                &t,
+                format!("{} guardian(s)", guardian_ids.len()),
+            )
+            .await?;
+            Ok(id)
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let Err(ServiceError::Invalid(e)) = &r {
+            self.log_failure(actor, AuditAction::Create, &t, e).await?;
+        }
+        r
+    }
+
+    /// Finds a client by identity code (exact match). The search is logged, the code is not.
+    pub async fn find_client(
+        &self,
+        actor: &Actor,
+        identity_code: &str,
+    ) -> ServiceResult<Option<Uuid>> {
+        let t = self.client_target(actor.org_id, None);
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::List,
+                Resource::Clients {
+                    org_id: actor.org_id,
+                },
+                AuditAction::Search,
+                &t,
+            )
+            .await?;
+            let code = PersonalIdentityCode::parse(identity_code).map_err(|e| {
+                ServiceError::Invalid(FieldErrors::single("identity_code", e.code()))
+            })?;
+            let found =
+                db::client::by_identity_code::<Client>(&mut tx, actor.org_id, code.as_str())
+                    .await?
+                    .map(|d| d.id);
+            let mut st = self.client_target(actor.org_id, found);
+            st.id = found;
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Search,
+                &st,
+                format!(
+                    "by identity code: {}",
+                    if found.is_some() { "found" } else { "none" }
+                ),
+            )
+            .await?;
+            Ok(found)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// The purchaser's clients, for social workers. The list view is logged.
+    pub async fn clients(&self, actor: &Actor) -> ServiceResult<Vec<Doc<Client>>> {
+        let t = self.client_target(actor.org_id, None);
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::List,
+                Resource::Clients {
+                    org_id: actor.org_id,
+                },
+                AuditAction::List,
+                &t,
+            )
+            .await?;
+            let list: Vec<Doc<Client>> = doc::list(
+                &mut tx,
+                Table::Clients,
+                Filter {
+                    owner: Some(actor.org_id),
+                    ..Filter::default()
+                },
+            )
+            .await?;
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::List,
+                &t,
+                format!("{} clients shown", list.len()),
+            )
+            .await?;
+            Ok(list)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// Whether the actor's organisation holds a commitment for the client that gives access today.
+    async fn linked(&self, tx: &mut Tx, actor: &Actor, client: Uuid) -> ServiceResult<bool> {
+        if actor.org_kind.is_purchaser() {
+            return Ok(false);
+        }
+        let today = self.today();
+        let cs: Vec<Doc<Commitment>> = doc::list(
+            tx,
+            Table::Commitments,
+            Filter {
+                parent: Some(client),
+                ..Filter::default()
+            },
+        )
+        .await?;
+        Ok(cs
+            .iter()
+            .any(|c| c.data.provider == actor.org_id && c.data.grants_access_on(today)))
+    }
+
+    /// A client as the purchaser's social workers see it: everything, with guardians, needs and
+    /// commitments.
+    pub async fn client(&self, actor: &Actor, id: Uuid) -> ServiceResult<ClientView> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let c: Doc<Client> = doc::get(&mut tx, Table::Clients, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = self.client_target(c.owner_id, Some(id));
+            let linked = self.linked(&mut tx, actor, id).await?;
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Resource::Client {
+                    purchaser_id: c.owner_id,
+                    linked,
+                },
+                AuditAction::Read,
+                &t,
+            )
+            .await?;
+            if !actor.org_kind.is_purchaser() {
+                // Providers get the minimal view only, through `client_minimal`.
+                return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
+            }
+            let mut guardians = Vec::new();
+            for g in &c.data.guardians {
+                if let Some(d) = doc::get::<Client>(&mut tx, Table::Clients, *g).await? {
+                    guardians.push(d.data);
+                }
+            }
+            let needs = doc::list(
+                &mut tx,
+                Table::ServiceNeeds,
+                Filter {
+                    parent: Some(id),
+                    ..Filter::default()
+                },
+            )
+            .await?;
+            let commitments = doc::list(
+                &mut tx,
+                Table::Commitments,
+                Filter {
+                    parent: Some(id),
+                    ..Filter::default()
+                },
+            )
+            .await?;
+            self.log_client(&mut tx, actor, AuditAction::Read, &t, "full".into())
+                .await?;
+            Ok(ClientView {
+                id,
+                client: c.data,
+                guardians,
+                needs,
+                commitments,
+            })
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// What a provider's users see of a client: only while an accepted commitment links their
+    /// organisation to the client, and only the minimal data (no address under turvakielto).
+    pub async fn client_minimal(&self, actor: &Actor, id: Uuid) -> ServiceResult<MinimalClient> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let c: Doc<Client> = doc::get(&mut tx, Table::Clients, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = self.client_target(c.owner_id, Some(id));
+            let linked = self.linked(&mut tx, actor, id).await?;
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Resource::Client {
+                    purchaser_id: c.owner_id,
+                    linked,
+                },
+                AuditAction::Read,
+                &t,
+            )
+            .await?;
+            let mut guardians = Vec::new();
+            for g in &c.data.guardians {
+                if let Some(d) = doc::get::<Client>(&mut tx, Table::Clients, *g).await? {
+                    guardians.push(d.data);
+                }
+            }
+            let m = MinimalClient::of(&c.data, &guardians, self.today());
+            self.log_client(&mut tx, actor, AuditAction::Read, &t, "minimal".into())
+                .await?;
+            Ok(m)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    async fn steering_group_of(&self, tx: &mut Tx, org: Uuid) -> ServiceResult<SteeringGroup> {
+        let groups: Vec<Doc<SteeringGroup>> = doc::list(
+            tx,
+            Table::SteeringGroups,
+            Filter {
+                owner: Some(org),
+                ..Filter::default()
+            },
+        )
+        .await?;
+        Ok(groups
+            .into_iter()
+            .next()
+            .map(|g| g.data)
+            .unwrap_or_default())
+    }
+
+    /// Applies for a service for a client: the need goes to the next meeting's agenda.
+    pub async fn create_need(
+        &self,
+        actor: &Actor,
+        client: Uuid,
+        form: &NeedForm,
+    ) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        let t = Target {
+            kind: RecordKind::ServiceNeed,
+            id: Some(id),
+            owner: Some(actor.org_id),
+            subject: Some(client),
+        };
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Create,
+                Resource::ServiceNeeds {
+                    org_id: actor.org_id,
+                },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+            let c: Doc<Client> = doc::get(&mut tx, Table::Clients, client)
+                .await?
+                .filter(|c| c.owner_id == actor.org_id)
+                .ok_or(ServiceError::NotFound)?;
+            let mut e = FieldErrors::default();
+            let lot = match Uuid::parse_str(form.lot.trim()) {
+                Ok(l) => match doc::get::<Lot>(&mut tx, Table::Lots, l).await? {
+                    Some(d) if d.owner_id == actor.org_id => Some(l),
+                    _ => {
+                        e.add("lot", "invalid-choice");
+                        None
+                    }
+                },
+                Err(_) => {
+                    e.add("lot", "required");
+                    None
+                }
+            };
+            let justification = e.required("justification", &form.justification, 4000);
+            let requested_start = match domain::staff::parse_date(&form.requested_start) {
+                Some(d) => Some(d),
+                None => {
+                    e.add("requested_start", "date-format");
+                    None
+                }
+            };
+            let hours = match form.hours_per_week.trim().parse::<u32>() {
+                Ok(h) if (1..=80).contains(&h) => h,
+                _ => {
+                    e.add("hours_per_week", "number-format");
+                    0
+                }
+            };
+            let (Some(lot), Some(requested_start)) = (lot, requested_start) else {
+                return Err(ServiceError::Invalid(e));
+            };
+            if !e.is_empty() {
+                return Err(ServiceError::Invalid(e));
+            }
+            let group = self.steering_group_of(&mut tx, actor.org_id).await?;
+            let today = self.today();
+            let need = Need {
+                client,
+                family: c.data.family,
+                lot,
+                justification,
+                urgent: form.urgent == "yes",
+                requested_start,
+                hours_per_week: hours,
+                received_on: today,
+                meeting_on: next_meeting(&group, today),
+                status: NeedStatus::Queued,
+                recommendation: None,
+                decided_by: None,
+                decided_on: None,
+                decision_text: String::new(),
+            };
+            doc::insert(
+                &mut tx,
+                Table::ServiceNeeds,
+                id,
+                actor.org_id,
+                Some(client),
+                "queued",
+                &need,
+                self.now(),
+            )
+            .await?;
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Create,
+                &t,
+                format!("meeting {}", need.meeting_on),
+            )
+            .await?;
+            Ok(id)
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let Err(ServiceError::Invalid(e)) = &r {
+            self.log_failure(actor, AuditAction::Create, &t, e).await?;
+        }
+        r
+    }
+
+    /// The providers of a lot in the order the steering group must follow: the framework's
+    /// ranking, or for other lots the cheapest first.
+    pub async fn lot_order(&self, tx: &mut Tx, lot: Uuid) -> ServiceResult<Vec<OrderedProvider>> {
+        let l: Doc<Lot> = doc::get(tx, Table::Lots, lot)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let apps: Vec<Doc<Application>> = doc::list(
+            tx,
+            Table::Applications,
+            Filter {
+                parent: Some(lot),
+                status: Some(AppStatus::Admitted.code()),
+                ..Filter::default()
+            },
+        )
+        .await?;
+        let offers = apps
+            .into_iter()
+            .map(|a| {
+                let price = a.data.price.unwrap_or(Money::ZERO);
+                let q = a.data.quality_points.unwrap_or(0);
+                (a, price, q)
+            })
+            .collect();
+        let mut out = Vec::new();
+        for r in rank(offers, l.data.price_weight) {
+            let unit_id = r.item.data.unit_id.unwrap_or_default();
+            let unit = db::unit::get(tx, unit_id).await?;
+            let name = db::organisation::get(tx, r.item.owner_id)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            out.push(OrderedProvider {
+                application: r.item.id,
+                provider: r.item.owner_id,
+                provider_name: name,
+                unit: unit_id,
+                free_capacity: unit.and_then(|u| u.free_capacity),
+                price: r.price,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The agenda of the meeting on `day`: every queued need for it, with its lot's order.
+    pub async fn agenda(
+        &self,
+        actor: &Actor,
+        day: NaiveDate,
+    ) -> ServiceResult<Vec<(Doc<Need>, Client, Vec<OrderedProvider>)>> {
+        let mut tx = self.db.begin().await?;
+        let t = Target {
+            kind: RecordKind::ServiceNeed,
+            id: None,
+            owner: Some(actor.org_id),
+            subject: None,
+        };
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::List,
+                Resource::ServiceNeeds {
+                    org_id: actor.org_id,
+                },
+                AuditAction::List,
+                &t,
+            )
+            .await?;
+            let needs: Vec<Doc<Need>> = doc::list(
+                &mut tx,
+                Table::ServiceNeeds,
+                Filter {
+                    owner: Some(actor.org_id),
+                    ..Filter::default()
+                },
+            )
+            .await?;
+            let mut out = Vec::new();
+            for n in needs.into_iter().filter(|n| n.data.meeting_on == day) {
+                let c: Option<Doc<Client>> =
+                    doc::get(&mut tx, Table::Clients, n.data.client).await?;
+                let Some(c) = c else { continue };
+                let order = self.lot_order(&mut tx, n.data.lot).await?;
+                // Each client on the agenda is a read of client data.
+                let ct = self.client_target(actor.org_id, Some(c.id));
+                self.log_client(
+                    &mut tx,
+                    actor,
+                    AuditAction::Read,
+                    &ct,
+                    format!("agenda {day}"),
+                )
+                .await?;
+                out.push((n, c.data, order));
+            }
+            Ok(out)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    async fn need_for_update(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: Uuid,
+        action: Action,
+    ) -> ServiceResult<(Doc<Need>, Target)> {
+        let n: Doc<Need> = doc::get(tx, Table::ServiceNeeds, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let t = Target {
+            kind: RecordKind::ServiceNeed,
+            id: Some(id),
+            owner: Some(n.owner_id),
+            subject: Some(n.data.client),
+        };
+        self.authorize(
+            tx,
+            actor,
+            action,
+            Resource::ServiceNeeds { org_id: n.owner_id },
+            AuditAction::Update,
+            &t,
+        )
+        .await?;
+        Ok((n, t))
+    }
+
+    /// Records the steering group's recommendation, holding the order of choice: a provider
+    /// other than the first needs a reason for each one skipped.
+    pub async fn recommend(
+        &self,
+        actor: &Actor,
+        need: Uuid,
+        form: &RecommendForm,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let mut target = None;
+        let r = async {
+            let (mut n, t) = self
+                .need_for_update(&mut tx, actor, need, Action::Update)
+                .await?;
+            target = Some(t.clone());
+            let rec = match form.kind.as_str() {
+                "ordered_provider" => {
+                    let order = self.lot_order(&mut tx, n.data.lot).await?;
+                    let ids: Vec<Uuid> = order.iter().map(|o| o.application).collect();
+                    let chosen = Uuid::parse_str(form.application.trim()).map_err(|_| {
+                        ServiceError::Invalid(FieldErrors::single(
+                            "provider",
+                            "provider-not-in-order",
+                        ))
+                    })?;
+                    let skips: Vec<Skip> = form
+                        .skips
+                        .iter()
+                        .filter_map(|(a, reason)| {
+                            Uuid::parse_str(a).ok().map(|application| Skip {
+                                application,
+                                reason: reason.clone(),
+                            })
+                        })
+                        .collect();
+                    let skipped =
+                        check_order(&ids, chosen, &skips).map_err(ServiceError::Invalid)?;
+                    Recommendation::OrderedProvider {
+                        application: chosen,
+                        skipped,
+                    }
+                }
+                "own_service" => Recommendation::OwnService,
+                "competition" => Recommendation::Competition,
+                "separate_purchase" | "more_information" | "no_service" => {
+                    let note = form.note.trim().to_owned();
+                    if note.is_empty() {
+                        return Err(ServiceError::Invalid(FieldErrors::single(
+                            "note",
+                            "note-required",
+                        )));
+                    }
+                    match form.kind.as_str() {
+                        "separate_purchase" => Recommendation::SeparatePurchase {
+                            justification: note,
+                        },
+                        "more_information" => Recommendation::MoreInformation { note },
+                        _ => Recommendation::NoService { note },
+                    }
+                }
+                _ => {
+                    return Err(ServiceError::Invalid(FieldErrors::single(
+                        "kind",
+                        "invalid-choice",
+                    )))
+                }
+            };
+            n.data.status = NeedStatus::Recommended;
+            let code = rec.code();
+            n.data.recommendation = Some(rec);
+            doc::update(
+                &mut tx,
+                Table::ServiceNeeds,
+                need,
+                "recommended",
+                &n.data,
+                self.now(),
+            )
+            .await?;
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Update,
+                &t,
+                format!("recommendation {code}"),
+            )
+            .await?;
+            Ok(())
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
+            self.log_failure(actor, AuditAction::Update, t, e).await?;
+        }
+        r
+    }
+
+    /// The decision on a recommended need, by a person authorised to decide.
+    pub async fn decide_need(
+        &self,
+        actor: &Actor,
+        need: Uuid,
+        approve: bool,
+        text: &str,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let (mut n, t) = self
+                .need_for_update(&mut tx, actor, need, Action::Decide)
+                .await?;
+            if n.data.status != NeedStatus::Recommended {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "status",
+                    "step-not-possible",
+                )));
+            }
+            n.data.status = if approve {
+                NeedStatus::Decided
+            } else {
+                NeedStatus::Closed
+            };
+            n.data.decided_by = Some(actor.display_name.clone());
+            n.data.decided_on = Some(self.today());
+            n.data.decision_text = text.trim().to_owned();
+            doc::update(
+                &mut tx,
+                Table::ServiceNeeds,
+                need,
+                if approve { "decided" } else { "closed" },
+                &n.data,
+                self.now(),
+            )
+            .await?;
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Update,
+                &t,
+                format!(
+                    "decision: {}",
+                    if approve { "service" } else { "no service" }
+                ),
+            )
+            .await?;
+            Ok(())
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// Sends the payment commitment of a decided need to the recommended provider, at its
+    /// contract price, within the procurement's period.
+    pub async fn send_commitment(
+        &self,
+        actor: &Actor,
+        need: Uuid,
+        form: &CommitmentForm,
+    ) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        let mut target = None;
+        let r = async {
+            let n: Doc<Need> = doc::get(&mut tx, Table::ServiceNeeds, need)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let Some(Recommendation::OrderedProvider { application, .. }) =
+                n.data.recommendation.clone()
+            else {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "status",
+                    "step-not-possible",
+                )));
+            };
+            let app: Doc<Application> = doc::get(&mut tx, Table::Applications, application)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::Commitment,
+                id: Some(id),
+                owner: Some(n.owner_id),
+                subject: Some(n.data.client),
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Create,
+                Resource::Commitment {
+                    purchaser_id: n.owner_id,
+                    provider_id: app.owner_id,
+                },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+            target = Some(t.clone());
+            if n.data.status != NeedStatus::Decided {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "status",
+                    "step-not-possible",
+                )));
+            }
+            let lot: Doc<Lot> = doc::get(&mut tx, Table::Lots, n.data.lot)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let p: Doc<Procurement> = doc::get(
+                &mut tx,
+                Table::Procurements,
+                lot.parent_id.unwrap_or_default(),
+            )
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+            let mut e = FieldErrors::default();
+            let starts_on = domain::staff::parse_date(&form.starts_on);
+            let ends_on = domain::staff::parse_date(&form.ends_on);
+            if starts_on.is_none() {
+                e.add("starts_on", "date-format");
+            }
+            if ends_on.is_none() {
+                e.add("ends_on", "date-format");
+            }
+            let unit_price = app.data.price.unwrap_or(Money::ZERO);
+            if lot.data.price_cap.is_some_and(|cap| unit_price > cap) {
+                e.add("unit_price", "price-over-cap");
+            }
+            if let (Some(s), Some(end)) = (starts_on, ends_on) {
+                if end < s {
+                    e.add("ends_on", "date-range");
+                } else if s < p.data.starts_on || end > p.data.ends_with_options() {
+                    e.add("ends_on", "commitment-outside-period");
+                }
+            }
+            let budget_line = match form.budget_line.trim() {
+                "" => None,
+                b => match Uuid::parse_str(b) {
+                    Ok(b) => Some(b),
+                    Err(_) => {
+                        e.add("budget_line", "invalid-choice");
+                        None
+                    }
+                },
+            };
+            let cost_centre = e.required("cost_centre", &form.cost_centre, 40);
+            let (Some(starts_on), Some(ends_on)) = (starts_on, ends_on) else {
+                return Err(ServiceError::Invalid(e));
+            };
+            if !e.is_empty() {
+                return Err(ServiceError::Invalid(e));
+            }
+            let total = max_total(unit_price, n.data.hours_per_week, starts_on, ends_on)
+                .ok_or_else(|| {
+                    ServiceError::Invalid(FieldErrors::single("ends_on", "date-range"))
+                })?;
+            let serial =
+                db::client::next_commitment_serial(&mut tx, n.owner_id, self.today().year())
+                    .await?;
+            let c = Commitment {
+                number: commitment_number(self.today().year(), serial),
+                version: 1,
+                status: CommitmentStatus::Sent,
+                client: n.data.client,
+                family: n.data.family,
+                need,
+                lot: n.data.lot,
+                application,
+                provider: app.owner_id,
+                unit: app.data.unit_id.unwrap_or_default(),
+                quantity_per_week: n.data.hours_per_week,
+                unit_price,
+                starts_on,
+                ends_on,
+                cost_centre,
+                budget_line,
+                max_total: total,
+                answer_by: deadline(self.today(), 5, DayCount::WorkingDays),
+                reason: String::new(),
+            };
+            doc::insert(
+                &mut tx,
+                Table::Commitments,
+                id,
+                n.owner_id,
+                Some(n.data.client),
+                "sent",
+                &c,
+                self.now(),
+            )
+            .await?;
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Create,
+                &t,
+                format!("commitment {}", c.number),
+            )
+            .await?;
+            Ok(id)
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
+            self.log_failure(actor, AuditAction::Create, t, e).await?;
+        }
+        r
+    }
+
+    /// The provider accepts or declines a commitment sent to it.
+    pub async fn answer_commitment(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        accept: bool,
+        reason: &str,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let mut c: Doc<Commitment> = doc::get(&mut tx, Table::Commitments, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::Commitment,
+                id: Some(id),
+                owner: Some(c.owner_id),
+                subject: Some(c.data.client),
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Decide,
+                Resource::Commitment {
+                    purchaser_id: c.owner_id,
+                    provider_id: c.data.provider,
+                },
+                AuditAction::Update,
+                &t,
+            )
+            .await?;
+            if c.data.status != CommitmentStatus::Sent {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "status",
+                    "step-not-possible",
+                )));
+            }
+            if !accept && reason.trim().is_empty() {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "reason",
+                    "reasons-required",
+                )));
+            }
+            c.data.status = if accept {
+                CommitmentStatus::Accepted
+            } else {
+                CommitmentStatus::Declined
+            };
+            c.data.reason = reason.trim().to_owned();
+            doc::update(
+                &mut tx,
+                Table::Commitments,
+                id,
+                c.data.status.code(),
+                &c.data,
+                self.now(),
+            )
+            .await?;
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Update,
+                &t,
+                format!("commitment {} {}", c.data.number, c.data.status.code()),
+            )
+            .await?;
+            Ok(())
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// Commitments the actor's organisation may see: sent by the purchaser, or sent to the
+    /// provider.
+    pub async fn commitments(&self, actor: &Actor) -> ServiceResult<Vec<Doc<Commitment>>> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let all: Vec<Doc<Commitment>> =
+                doc::list(&mut tx, Table::Commitments, Filter::default()).await?;
+            let mine: Vec<Doc<Commitment>> = all
+                .into_iter()
+                .filter(|c| {
+                    decide(
+                        actor,
+                        Action::Read,
+                        Resource::Commitment {
+                            purchaser_id: c.owner_id,
+                            provider_id: c.data.provider,
+                        },
+                    )
+                    .is_ok()
+                })
+                .collect();
+            let mut ev = crate::auth::event(Some(actor), AuditAction::List, RecordKind::Commitment);
+            ev.purpose = Purpose::ClientWork;
+            ev.details = format!("{} commitments shown", mine.len());
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(mine)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// Adds a budget line (controller, purchaser admin).
+    pub async fn add_budget_line(&self, actor: &Actor, line: &BudgetLine) -> ServiceResult<Uuid> {
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        let t = Target {
+            kind: RecordKind::Budget,
+            id: Some(id),
+            owner: Some(actor.org_id),
+            subject: None,
+        };
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Create,
+                Resource::Budget {
+                    org_id: actor.org_id,
+                },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+            doc::insert(
+                &mut tx,
+                Table::BudgetLines,
+                id,
+                actor.org_id,
+                None,
+                "active",
+                line,
+                self.now(),
+            )
+            .await?;
+            let mut ev = self.ev(actor, AuditAction::Create, &t);
+            ev.details = format!("{} {} {}", line.cost_centre, line.year, line.service);
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(id)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// Budget lines with what accepted commitments reserve of them: (id, line, reserved, free).
+    pub async fn budget(
+        &self,
+        actor: &Actor,
+    ) -> ServiceResult<Vec<(Uuid, BudgetLine, Money, Money)>> {
+        let mut tx = self.db.begin().await?;
+        let t = Target {
+            kind: RecordKind::Budget,
+            id: None,
+            owner: Some(actor.org_id),
+            subject: None,
+        };
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::List,
+                Resource::Budget {
+                    org_id: actor.org_id,
+                },
+                AuditAction::List,
+                &t,
+            )
+            .await?;
+            let lines: Vec<Doc<BudgetLine>> = doc::list(
+                &mut tx,
+                Table::BudgetLines,
+                Filter {
+                    owner: Some(actor.org_id),
+                    ..Filter::default()
+                },
+            )
+            .await?;
+            let commitments: Vec<Doc<Commitment>> = doc::list(
+                &mut tx,
+                Table::Commitments,
+                Filter {
+                    owner: Some(actor.org_id),
+                    status: Some(CommitmentStatus::Accepted.code()),
+                    ..Filter::default()
+                },
+            )
+            .await?;
+            let mut out = Vec::new();
+            for l in lines {
+                let reserved = Money::checked_sum(
+                    commitments
+                        .iter()
+                        .filter(|c| c.data.budget_line == Some(l.id))
+                        .map(|c| c.data.max_total),
+                )
+                .ok_or_else(|| ServiceError::Internal("budget overflow".into()))?;
+                let free = l
+                    .data
+                    .amount
+                    .checked_sub(reserved)
+                    .ok_or_else(|| ServiceError::Internal("budget overflow".into()))?;
+                out.push((l.id, l.data, reserved, free));
+            }
+            let mut ev = self.ev(actor, AuditAction::List, &t);
+            ev.details = format!("{} budget lines", out.len());
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(out)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+}

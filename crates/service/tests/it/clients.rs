@@ -1,0 +1,291 @@
+//! From a client and a service need, through the steering group's order of choice and the
+//! decision, to an accepted payment commitment, its budget reservation, and access that follows
+//! the commitment.
+
+use crate::admission::{app_form, lot, person, procurement, provider, step};
+use chrono::NaiveDate;
+use domain::access::Denial;
+use domain::client::ClientForm;
+use domain::commitment::{valid_commitment_number, BudgetLine, CommitmentStatus};
+use domain::ident::PersonalIdentityCode;
+use domain::money::Money;
+use domain::procurement::ProcurementKind;
+use service::client::{CommitmentForm, NeedForm, RecommendForm};
+use service::ServiceError;
+use testkit::{org_form, user_form, World};
+
+fn hetu(y: i32, m: u32, d: u32, n: u16) -> String {
+    PersonalIdentityCode::new_made_up(NaiveDate::from_ymd_opt(y, m, d).unwrap(), n)
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+fn person_form(code: &str, first: &str, last: &str) -> ClientForm {
+    ClientForm {
+        identity_code: code.into(),
+        first_name: first.into(),
+        last_name: last.into(),
+        home_municipality: "Kotka".into(),
+        language: "fi".into(),
+        street_address: "Kuvitelmakatu 3".into(),
+        postal_code: "48100".into(),
+        city: "Kotka".into(),
+        phone: "040 000 0000".into(),
+        turvakielto: String::new(),
+        service_task: "Lastensuojelun avohuolto".into(),
+        legal_basis: "LSL 36 §".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
+    let w = World::new().await;
+    let s = &w.service;
+    for (u, r) in [
+        ("county.buyer", "procurement_specialist"),
+        ("county.lead", "leading_social_worker"),
+        ("county.controller", "controller"),
+    ] {
+        s.bootstrap_user(w.county, &user_form(u, r)).await.unwrap();
+    }
+    let (buyer, worker, lead, controller) = (
+        w.actor("county.buyer").await,
+        w.actor("county.worker").await,
+        w.actor("county.lead").await,
+        w.actor("county.controller").await,
+    );
+    // A framework lot with two admitted providers: A first in the order, B second.
+    let mut l = lot(1, "Tehostettu perhetyö", true);
+    l.price_weight = 100;
+    let pid = s
+        .bootstrap_procurement(
+            w.county,
+            &procurement(ProcurementKind::FrameworkAgreement),
+            &[l],
+        )
+        .await
+        .unwrap();
+    let lot_id = s.procurement(&buyer, pid).await.unwrap().lots[0].id;
+    let second = s
+        .bootstrap_organisation(&org_form("ngo", "Toinen yhdistys ry", "0201256-6"))
+        .await
+        .unwrap();
+    let team = [
+        person("Kaisa Esimerkki", "responsible_person", "5"),
+        person("Mikko Malli", "worker", "3"),
+    ];
+    let mut providers = Vec::new();
+    for (org, user, price) in [
+        (w.provider, "a.signer", "60,00"),
+        (second, "b.signer", "70,00"),
+    ] {
+        let (p, unit, staff) = provider(&w, org, user, &team).await;
+        let app = s.start_application(&p, lot_id).await.unwrap();
+        s.save_application(
+            &p,
+            app,
+            &app_form(unit, &staff, price),
+            domain::locale::Lang::Fi,
+        )
+        .await
+        .unwrap();
+        s.application_step(&p, app, &step("submit", ""))
+            .await
+            .unwrap();
+        let mut a = step("admit", "");
+        a.quality_points = "50".into();
+        s.application_step(&buyer, app, &a).await.unwrap();
+        s.bootstrap_user(org, &user_form(&format!("{user}.worker"), "worker"))
+            .await
+            .unwrap();
+        let worker = w.actor(&format!("{user}.worker")).await;
+        providers.push((p, worker, app));
+    }
+    let (a_signer, a_worker, a_app) = &providers[0];
+    let (b_signer, b_worker, b_app) = &providers[1];
+
+    // The social worker registers a child with two guardians; the family is a unit.
+    let child_code = hetu(2014, 5, 3, 915);
+    let mut child = person_form(&child_code, "Veeti", "Kuvitelma");
+    child.turvakielto = "yes".into();
+    let guardians = [
+        person_form(&hetu(1985, 2, 11, 926), "Saara", "Kuvitelma"),
+        person_form(&hetu(1983, 9, 30, 937), "Tero", "Kuvitelma"),
+    ];
+    let client = s
+        .register_client(&worker, &child, &guardians)
+        .await
+        .unwrap();
+    // Duplicates and a guardian who is the client are refused, naming the field.
+    let e = s.register_client(&worker, &child, &[]).await.unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("identity_code") == Some("identity-code-taken"))
+    );
+    let mut other = person_form(&hetu(2016, 1, 1, 944), "Aino", "Kuvitelma");
+    other.identity_code = hetu(2016, 1, 1, 944);
+    let e = s
+        .register_client(
+            &worker,
+            &other,
+            &[person_form(&other.identity_code, "Aino", "Kuvitelma")],
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("guardian1_identity_code") == Some("guardian-is-client"))
+    );
+    assert_eq!(
+        s.find_client(&worker, &child_code).await.unwrap(),
+        Some(client)
+    );
+    let view = s.client(&worker, client).await.unwrap();
+    assert_eq!(view.guardians.len(), 2);
+    assert!(view.client.family.is_some());
+
+    // The need goes to the next Tuesday's agenda (the world's clock is Tuesday 24.11.2026).
+    let need = s
+        .create_need(
+            &worker,
+            client,
+            &NeedForm {
+                lot: lot_id.to_string(),
+                justification: "Perheen tilanne vaatii tehostettua tukea.".into(),
+                urgent: String::new(),
+                requested_start: "2026-12-01".into(),
+                hours_per_week: "4".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let tuesday = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let agenda = s.agenda(&worker, tuesday).await.unwrap();
+    assert_eq!(agenda.len(), 1);
+    let order: Vec<_> = agenda[0].2.iter().map(|o| o.application).collect();
+    assert_eq!(order, [*a_app, *b_app]);
+
+    // Choosing the second provider needs a reason for skipping the first.
+    let mut rec = RecommendForm {
+        kind: "ordered_provider".into(),
+        application: b_app.to_string(),
+        skips: vec![],
+        note: String::new(),
+    };
+    let e = s.recommend(&worker, need, &rec).await.unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("skip_1") == Some("skip-reason-required"))
+    );
+    rec.skips = vec![(a_app.to_string(), "Ei vapaata kapasiteettia.".into())];
+    s.recommend(&worker, need, &rec).await.unwrap();
+
+    // Only a leading social worker decides.
+    assert!(matches!(
+        s.decide_need(&worker, need, true, "Myönnetään").await,
+        Err(ServiceError::Denied(Denial::MissingRole))
+    ));
+    s.decide_need(&lead, need, true, "Myönnetään tehostettu perhetyö.")
+        .await
+        .unwrap();
+
+    // The commitment, within the procurement's period and at the contract price.
+    let line = s
+        .add_budget_line(
+            &controller,
+            &BudgetLine {
+                cost_centre: "4100".into(),
+                service: "Perhetyö".into(),
+                year: 2026,
+                amount: Money::from_cents(10_000_000),
+            },
+        )
+        .await
+        .unwrap();
+    let mut cf = CommitmentForm {
+        starts_on: "2026-12-01".into(),
+        ends_on: "2035-12-31".into(),
+        cost_centre: "4100".into(),
+        budget_line: line.to_string(),
+    };
+    let e = s.send_commitment(&worker, need, &cf).await.unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("ends_on") == Some("commitment-outside-period"))
+    );
+    cf.ends_on = "2027-02-28".into();
+    let cid = s.send_commitment(&worker, need, &cf).await.unwrap();
+    let sent = s.commitments(&worker).await.unwrap();
+    let c = &sent.iter().find(|c| c.id == cid).unwrap().data;
+    assert!(valid_commitment_number(&c.number), "{}", c.number);
+    assert_eq!(c.unit_price, Money::from_cents(7000));
+    // 1.12.2026–28.2.2027 is 90 days: 13 weeks of 4 hours at 70,00 €.
+    assert_eq!(c.max_total, Money::from_cents(13 * 4 * 7000));
+
+    // Before acceptance the provider sees nothing; the other provider cannot answer for it.
+    assert!(matches!(
+        s.client_minimal(b_worker, client).await,
+        Err(ServiceError::Denied(Denial::OtherOrganisation))
+    ));
+    assert!(matches!(
+        s.answer_commitment(a_signer, cid, true, "").await,
+        Err(ServiceError::Denied(Denial::OtherOrganisation))
+    ));
+    s.answer_commitment(b_signer, cid, true, "").await.unwrap();
+    assert!(s
+        .commitments(b_signer)
+        .await
+        .unwrap()
+        .iter()
+        .any(|c| c.id == cid && c.data.status == CommitmentStatus::Accepted));
+    assert!(s.commitments(a_signer).await.unwrap().is_empty());
+
+    // Access follows the commitment, and only for its period: not yet before 1.12.2026 …
+    assert!(matches!(
+        s.client_minimal(b_worker, client).await,
+        Err(ServiceError::Denied(Denial::OtherOrganisation))
+    ));
+    w.clock.advance(chrono::Duration::days(8));
+    // … then B's worker sees the minimal data, without the address (turvakielto); A's worker
+    // sees nothing.
+    let m = s.client_minimal(b_worker, client).await.unwrap();
+    assert_eq!(m.name, "Veeti Kuvitelma");
+    assert_eq!(m.age, 12);
+    assert_eq!(m.address, None);
+    assert_eq!(m.guardians.len(), 2);
+    assert!(matches!(
+        s.client_minimal(a_worker, client).await,
+        Err(ServiceError::Denied(Denial::OtherOrganisation))
+    ));
+    // A provider never gets the purchaser's full view.
+    assert!(s.client(b_worker, client).await.is_err());
+    // After the period, access ends.
+    w.clock.advance(chrono::Duration::days(100));
+    assert!(matches!(
+        s.client_minimal(b_worker, client).await,
+        Err(ServiceError::Denied(Denial::OtherOrganisation))
+    ));
+
+    // The budget line shows the reservation.
+    let b = s.budget(&controller).await.unwrap();
+    assert_eq!(b[0].2, Money::from_cents(13 * 4 * 7000));
+    assert_eq!(b[0].3, Money::from_cents(10_000_000 - 13 * 4 * 7000));
+
+    // The log holds the reads and the refusals about this client, and never the identity code.
+    let log = crate::log(&w).await;
+    let about: Vec<_> = log
+        .iter()
+        .filter(|e| e.subject_id == Some(client))
+        .collect();
+    assert!(about
+        .iter()
+        .any(|e| e.action == "read" && e.actor_name == "b.signer.worker" && e.outcome == "ok"));
+    assert!(about
+        .iter()
+        .any(|e| e.actor_name == "a.signer.worker" && e.outcome == "denied"));
+    assert!(about.iter().any(|e| e.action == "search"));
+    for e in &log {
+        let all = format!("{e:?}");
+        assert!(
+            !all.contains(&child_code),
+            "identity code in the log: {all}"
+        );
+    }
+}
