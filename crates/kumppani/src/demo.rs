@@ -78,7 +78,13 @@ const ORGS: &[OrgSpec] = &[
         postal: "04200",
         city: "Kerava",
         key: "kerava",
-        roles: &["purchaser_admin", "procurement_specialist"],
+        roles: &[
+            "purchaser_admin",
+            "procurement_specialist",
+            "social_worker",
+            "leading_social_worker",
+            "controller",
+        ],
     },
     OrgSpec {
         kind: "municipality",
@@ -178,7 +184,7 @@ const ORGS: &[OrgSpec] = &[
         postal: "04200",
         city: "Kerava",
         key: "kasvunpolku",
-        roles: &["provider_signatory"],
+        roles: &["provider_signatory", "worker"],
     },
 ];
 
@@ -266,7 +272,12 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                         },
                         served_municipalities: served(municipality),
                         capacity: "12".into(),
-                        free_capacity: if n == 0 { "4".into() } else { "0".into() },
+                        // Tukiverkko is full: the steering group skips it for that reason.
+                        free_capacity: if n == 0 && o.key != "tukiverkko" {
+                            "4".into()
+                        } else {
+                            "0".into()
+                        },
                     },
                 )
                 .await

@@ -288,7 +288,25 @@ pub async fn populate(
     // both Tukiverkko and Kasvun Polku to Kerava's framework, where the order follows.
     let lot5 = *kymenlaakso_lots.get(4).context("Kymenlaakso lot 5")?;
     admitted(svc, tukiverkko, kymenlaakso, lot5, &tv, "62,00", "").await?;
+    // Intensive family work (lot 1): Tukiverkko is first in the price order but full, Kasvun
+    // Polku second.
+    let lot1 = *kymenlaakso_lots.first().context("Kymenlaakso lot 1")?;
+    admitted(svc, tukiverkko, kymenlaakso, lot1, &tv, "78,00", "").await?;
+    admitted(svc, kasvunpolku, kymenlaakso, lot1, &kp, "82,00", "").await?;
     admitted(svc, tukiverkko, kerava, kerava_lot, &tv, "61,00", "85").await?;
     admitted(svc, kasvunpolku, kerava, kerava_lot, &kp, "57,50", "60").await?;
+
+    // Clients, needs and commitments for every procurement: Kymenlaakso's lots 1 and 5 and
+    // Kerava's framework lot.
+    crate::demo_clients::populate(
+        svc,
+        actors,
+        &[
+            ("kymenlaakso", lot1, 0),
+            ("kymenlaakso", lot5, 10),
+            ("kerava", kerava_lot, 20),
+        ],
+    )
+    .await?;
     Ok(())
 }

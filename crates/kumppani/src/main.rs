@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod demo_clients;
 mod demo_procurement;
 mod notice_cli;
 

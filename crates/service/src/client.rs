@@ -1276,3 +1276,33 @@ impl Service {
         self.finish(tx, r).await
     }
 }
+
+impl Service {
+    /// The lot's order as application ids, for start-up code (the demo).
+    pub async fn demo_lot_order(&self, lot: Uuid) -> ServiceResult<Vec<Uuid>> {
+        let mut tx = self.db.begin().await?;
+        let order = self.lot_order(&mut tx, lot).await?;
+        tx.rollback().await?;
+        Ok(order.into_iter().map(|o| o.application).collect())
+    }
+
+    /// Whether a lot's procurement runs on `day`, options included (the demo).
+    pub async fn demo_lot_in_period(&self, lot: Uuid, day: NaiveDate) -> ServiceResult<bool> {
+        let mut tx = self.db.begin().await?;
+        let l: Option<Doc<Lot>> = doc::get(&mut tx, Table::Lots, lot).await?;
+        let p: Option<Doc<Procurement>> = match l.and_then(|l| l.parent_id) {
+            Some(pid) => doc::get(&mut tx, Table::Procurements, pid).await?,
+            None => None,
+        };
+        tx.rollback().await?;
+        Ok(p.is_some_and(|p| p.data.starts_on <= day && day <= p.data.ends_with_options()))
+    }
+
+    /// The provider a commitment was sent to, for start-up code (the demo).
+    pub async fn demo_commitment_provider(&self, id: Uuid) -> ServiceResult<Uuid> {
+        let mut tx = self.db.begin().await?;
+        let c: Option<Doc<Commitment>> = doc::get(&mut tx, Table::Commitments, id).await?;
+        tx.rollback().await?;
+        c.map(|c| c.data.provider).ok_or(ServiceError::NotFound)
+    }
+}

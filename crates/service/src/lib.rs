@@ -14,6 +14,7 @@ pub mod procurement;
 pub mod provider;
 pub mod registration;
 
+pub use db::doc::Doc;
 pub use db::{Backend, Db};
 pub use error::{ServiceError, ServiceResult};
 

@@ -116,7 +116,8 @@ impl Service {
         Ok(())
     }
 
-    pub(crate) fn today(&self) -> chrono::NaiveDate {
+    /// Today in Finland.
+    pub fn today(&self) -> chrono::NaiveDate {
         domain::time::to_helsinki(self.now()).date_naive()
     }
 

@@ -60,6 +60,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/applications/{id}/step", post(application_step))
         .route("/api/v1/register", get(register))
+        .route("/api/v1/clients/{id}", get(get_client))
+        .route("/api/v1/commitments", get(list_commitments))
 }
 
 pub fn error_json(
@@ -576,6 +578,42 @@ async fn register(
                         "unit": r.unit, "lot_id": r.lot_id, "lot_title": r.lot.title,
                         "price": r.price })
             })
+            .collect::<Vec<_>>()),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+// ---- clients and commitments ------------------------------------------------------------------
+
+/// A client: the minimal data for a provider linked by an accepted commitment, the purchaser's
+/// record (with the identity code masked) for its social workers.
+async fn get_client(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
+    let a = try_api!(actor(&ctx));
+    let id = try_api!(id(&ctx, &p));
+    if !a.org_kind.is_purchaser() {
+        return match app.service.client_minimal(&a, id).await {
+            Ok(m) => ok(m),
+            Err(e) => fail(&ctx, e),
+        };
+    }
+    match app.service.client(&a, id).await {
+        Ok(v) => ok(json!({
+            "id": v.id,
+            "client": v.client,
+            "guardians": v.guardians.iter().map(|g| g.name()).collect::<Vec<_>>(),
+            "needs": v.needs.iter().map(|n| json!({ "id": n.id, "need": n.data })).collect::<Vec<_>>(),
+            "commitments": v.commitments.iter().map(|c| json!({ "id": c.id, "commitment": c.data })).collect::<Vec<_>>(),
+        })),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+async fn list_commitments(State(app): State<AppState>, ctx: Ctx) -> Response {
+    let a = try_api!(actor(&ctx));
+    match app.service.commitments(&a).await {
+        Ok(list) => ok(list
+            .iter()
+            .map(|c| json!({ "id": c.id, "commitment": c.data }))
             .collect::<Vec<_>>()),
         Err(e) => fail(&ctx, e),
     }

@@ -155,6 +155,27 @@ pub fn router(service: Service, config: WebConfig) -> Router {
             get(pages::notice::stored),
         )
         .route(
+            "/clients",
+            get(pages::clients::clients).post(pages::clients::create_client),
+        )
+        .route("/clients/new", get(pages::clients::new_client))
+        .route("/clients/search", post(pages::clients::search))
+        .route("/clients/{id}", get(pages::clients::client))
+        .route("/clients/{id}/needs", post(pages::clients::create_need))
+        .route("/meeting", get(pages::clients::meeting))
+        .route("/needs/{id}/recommend", post(pages::clients::recommend))
+        .route("/needs/{id}/decide", post(pages::clients::decide))
+        .route(
+            "/needs/{id}/commitment",
+            post(pages::clients::send_commitment),
+        )
+        .route("/commitments", get(pages::clients::commitments))
+        .route("/commitments/{id}/answer", post(pages::clients::answer))
+        .route(
+            "/budget",
+            get(pages::clients::budget).post(pages::clients::add_budget_line),
+        )
+        .route(
             "/join",
             get(pages::registration::join).post(pages::registration::register),
         )

@@ -244,6 +244,22 @@ pub fn operations() -> Vec<Op> {
             200,
             Some(list("Object")),
         ),
+        op(
+            "get",
+            "/api/v1/clients/{id}",
+            "A client: minimal data for a provider with an accepted commitment in its period; the record (identity code masked) for the purchaser's social workers",
+            None,
+            200,
+            Some(r("Object")),
+        ),
+        op(
+            "get",
+            "/api/v1/commitments",
+            "Payment commitments the caller's organisation sent or received",
+            None,
+            200,
+            Some(list("Object")),
+        ),
     ]
 }
 

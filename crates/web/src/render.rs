@@ -64,6 +64,20 @@ impl Page {
                 add("/staff".into(), "nav-staff");
                 add("/evidence".into(), "nav-evidence");
             }
+            let client_staff = a.org_kind.is_purchaser()
+                && (a.has(Role::SocialWorker) || a.has(Role::LeadingSocialWorker));
+            if client_staff {
+                add("/clients".into(), "nav-clients");
+                add("/meeting".into(), "nav-meeting");
+            }
+            if client_staff || a.has(Role::Controller) || provider_manager || a.has(Role::Worker) {
+                add("/commitments".into(), "nav-commitments");
+            }
+            if a.org_kind.is_purchaser()
+                && (client_staff || a.has(Role::Controller) || a.has(Role::PurchaserAdmin))
+            {
+                add("/budget".into(), "nav-budget");
+            }
             add("/register".into(), "nav-register");
             add("/organisations".into(), "nav-organisations");
             if a.is_org_admin() || a.has(Role::ServiceManager) {

@@ -14,6 +14,7 @@ pub mod admin;
 pub mod application;
 pub mod audit;
 pub mod auth;
+pub mod clients;
 pub mod notice;
 pub mod procurement;
 pub mod provider;

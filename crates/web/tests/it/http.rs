@@ -462,6 +462,28 @@ async fn every_documented_api_operation_is_routed() {
         .lots[0]
         .id;
     let application_id = w.service.start_application(&admin, lot_id).await.unwrap();
+    let social_worker = w.actor("county.worker").await;
+    let code = domain::ident::PersonalIdentityCode::new_made_up(
+        chrono::NaiveDate::from_ymd_opt(2014, 5, 3).unwrap(),
+        915,
+    )
+    .unwrap();
+    let client_id = w
+        .service
+        .register_client(
+            &social_worker,
+            &domain::client::ClientForm {
+                identity_code: code.as_str().into(),
+                first_name: "Veeti".into(),
+                last_name: "Kuvitelma".into(),
+                home_municipality: "Kotka".into(),
+                language: "fi".into(),
+                ..Default::default()
+            },
+            &[],
+        )
+        .await
+        .unwrap();
     let doc = c.get("/api/openapi.json").await;
     let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
     let ops = web::openapi::operations();
@@ -481,6 +503,8 @@ async fn every_documented_api_operation_is_routed() {
             lot_id.to_string()
         } else if op.path.starts_with("/api/v1/applications") {
             application_id.to_string()
+        } else if op.path.starts_with("/api/v1/clients") {
+            client_id.to_string()
         } else if op.path.starts_with("/api/v1/users") {
             w.provider_admin.to_string()
         } else {

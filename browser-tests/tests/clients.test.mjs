@@ -1,0 +1,229 @@
+// From a client to an accepted payment commitment, in Chromium with axe-core on every page:
+// a Kymenlaakso social worker registers a child and a guardian (the family) and applies for
+// intensive family work; at the Tuesday meeting the group recommends the second provider of the
+// lot's order, recording that the first has no free capacity; the leading social worker
+// decides; the commitment is sent; Kasvun Polku accepts; its worker sees the family's minimal
+// data and Tukiverkko's worker, by link or API, does not; the auditor finds the reads and the
+// refusals; the budget line shows the reservation.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { checkA11y, checkedPageCount, launch, newContext, signIn, url, userFor } from '../lib.mjs';
+
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  console.log(`accessibility: ${checkedPageCount()} page(s) checked with axe-core`);
+});
+
+/** A made-up Finnish personal identity code (individual numbers 900–999 are never issued). */
+function hetu(day, month, year, individual) {
+  const dd = String(day).padStart(2, '0');
+  const mm = String(month).padStart(2, '0');
+  const yy = String(year % 100).padStart(2, '0');
+  const nnn = String(individual).padStart(3, '0');
+  const sign = year >= 2000 ? 'A' : '-';
+  const check = '0123456789ABCDEFHJKLMNPRSTUVWXY'[Number(`${dd}${mm}${yy}${nnn}`) % 31];
+  return `${dd}${mm}${yy}${sign}${nnn}${check}`;
+}
+
+async function as(user, fn) {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await signIn(page, user);
+    await page.locator('form[action="/language"] button[value=fi]').click();
+    await page.waitForLoadState('load');
+    return await fn(page);
+  } finally {
+    await context.close();
+  }
+}
+
+async function reservedOn(page) {
+  await page.goto(url('/budget'));
+  const cell = await page.locator('main table tbody tr').first().locator('td.reserved').innerText();
+  return Number(cell.replace(/[^0-9,]/g, '').replace(',', '.'));
+}
+
+test('a need becomes an accepted commitment, and access and the log follow it', async () => {
+  const worker = userFor('social_worker', 'Kymenlaakso');
+  const lead = userFor('leading_social_worker', 'Kymenlaakso');
+  const controller = userFor('controller', 'Kymenlaakso');
+  const second = userFor('provider_signatory', 'Kasvun Polku');
+  const secondWorker = userFor('worker', 'Kasvun Polku');
+  const otherWorker = userFor('worker', 'Tukiverkko');
+  const child = hetu(15, 8, 2016, 961);
+  const guardian = hetu(20, 1, 1990, 962);
+
+  const reservedBefore = await as(controller, (page) => reservedOn(page));
+
+  // The social worker registers the child and the guardian, and applies for the service.
+  const clientPath = await as(worker, async (page) => {
+    await page.goto(url('/clients'));
+    await checkA11y(page, 'clients');
+    await page.locator('a[href="/clients/new"]').click();
+    await page.waitForLoadState('load');
+    await checkA11y(page, 'new client');
+    await page.locator('input[name=identity_code]').fill(child);
+    await page.locator('input[name=first_name]').fill('Vilho');
+    await page.locator('input[name=last_name]').fill('Testinen');
+    await page.locator('input[name=home_municipality]').fill('Kotka');
+    await page.locator('input[name=street_address]').fill('Salaisentie 7');
+    await page.locator('input[name=postal_code]').fill('48100');
+    await page.locator('input[name=city]').fill('Kotka');
+    await page.locator('input[name=turvakielto]').check();
+    await page.locator('input[name=guardian1_identity_code]').fill(guardian);
+    await page.locator('input[name=guardian1_first_name]').fill('Hanna');
+    await page.locator('input[name=guardian1_last_name]').fill('Testinen');
+    await page.locator('form[action="/clients"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    const path = new URL(page.url()).pathname;
+    assert.match(path, /^\/clients\/[0-9a-f-]{36}$/);
+    const main = await page.locator('main').innerText();
+    assert.match(main, /Vilho Testinen/);
+    assert.match(main, /Hanna Testinen/);
+    assert.doesNotMatch(main, new RegExp(child), 'the full identity code is never shown');
+    assert.doesNotMatch(main, /Salaisentie/, 'turvakielto hides the address');
+    await checkA11y(page, 'client');
+
+    // The same identity code again is refused next to the field.
+    await page.goto(url('/clients/new'));
+    await page.locator('input[name=identity_code]').fill(child);
+    await page.locator('input[name=first_name]').fill('Vilho');
+    await page.locator('input[name=last_name]').fill('Testinen');
+    await page.locator('input[name=home_municipality]').fill('Kotka');
+    await page.locator('form[action="/clients"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.ok(await page.locator('#e-identity_code').isVisible());
+    await checkA11y(page, 'new client with an error');
+
+    await page.goto(url(path));
+    const lotValue = await page.locator('select[name=lot] option').evaluateAll((opts) =>
+      opts.find((o) => / 1 Tehostettu perhetyö$/.test(o.textContent))?.value,
+    );
+    assert.ok(lotValue, 'intensive family work is offered');
+    await page.locator('select[name=lot]').selectOption(lotValue);
+    await page.locator('textarea[name=justification]').fill('Perhe tarvitsee tehostettua tukea arkeen.');
+    await page.locator('input[name=requested_start]').fill('2026-12-01');
+    await page.locator('input[name=hours_per_week]').fill('4');
+    await page.locator(`form[action="${path}/needs"] button[type=submit]`).click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('#needs ~ table').innerText(), /esityslistalla/);
+    return path;
+  });
+  const clientId = clientPath.split('/').pop();
+
+  // The Tuesday meeting: the second provider, the first skipped for want of free capacity.
+  await as(worker, async (page) => {
+    await page.goto(url('/meeting'));
+    const section = page.locator('section', { has: page.locator('h2', { hasText: 'Vilho Testinen' }) });
+    const rows = section.locator('table tbody tr');
+    assert.match(await rows.nth(0).innerText(), /Tukiverkko ry\s+0/);
+    assert.match(await rows.nth(1).innerText(), /Kasvun Polku Oy/);
+    await checkA11y(page, 'steering group meeting');
+    // Choosing the second without a reason for the first is refused.
+    await rows.nth(1).locator('input[type=radio]').check();
+    await section.locator('button', { hasText: 'Kirjaa suositus' }).click();
+    await page.waitForLoadState('load');
+    const again = page.locator('section', { has: page.locator('h2', { hasText: 'Vilho Testinen' }) });
+    assert.match(await again.locator('.error-summary').innerText(), /ohitetaan/);
+    await again.locator('table tbody tr').nth(1).locator('input[type=radio]').check();
+    await again.locator('table tbody tr').nth(0).locator('input[type=text]').fill('Ei vapaata kapasiteettia.');
+    await again.locator('button', { hasText: 'Kirjaa suositus' }).click();
+    await page.waitForLoadState('load');
+    const done = page.locator('section', { has: page.locator('h2', { hasText: 'Vilho Testinen' }) });
+    assert.match(await done.locator('.recommendation').innerText(), /Kasvun Polku Oy.*Tukiverkko ry: Ei vapaata kapasiteettia/);
+  });
+
+  // The leading social worker decides; the social worker sends the commitment.
+  await as(lead, async (page) => {
+    await page.goto(url('/meeting'));
+    const section = page.locator('section', { has: page.locator('h2', { hasText: 'Vilho Testinen' }) });
+    await section.locator('textarea[name=text]').fill('Myönnetään tehostettu perhetyö.');
+    await section.locator('button[value=approve]').click();
+    await page.waitForLoadState('load');
+    await checkA11y(page, 'meeting after the decision');
+  });
+  const number = await as(worker, async (page) => {
+    await page.goto(url('/meeting'));
+    const section = page.locator('section', { has: page.locator('h2', { hasText: 'Vilho Testinen' }) });
+    const today = new Date().toISOString().slice(0, 10);
+    await section.locator('input[name=starts_on]').fill(today);
+    await section.locator('input[name=cost_centre]').fill('4100');
+    const line = await section.locator('select[name=budget_line] option').nth(1).getAttribute('value');
+    await section.locator('select[name=budget_line]').selectOption(line);
+    await section.locator('button', { hasText: 'Lähetä maksusitoumus' }).click();
+    await page.waitForLoadState('load');
+    assert.equal(new URL(page.url()).pathname, '/commitments');
+    await checkA11y(page, 'commitments of the purchaser');
+    const list = await (await page.request.get(url('/api/v1/commitments'))).json();
+    const mine = list.find((c) => c.commitment.client === clientId);
+    assert.ok(mine, 'the commitment is there');
+    assert.equal(mine.commitment.status, 'sent');
+    assert.match(mine.commitment.number, /^MS-\d{4}-\d{7}$/);
+    return mine.commitment.number;
+  });
+
+  // The provider accepts.
+  await as(second, async (page) => {
+    await page.goto(url('/commitments'));
+    const row = page.locator('tr', { hasText: number });
+    await checkA11y(page, 'commitments of the provider');
+    await row.locator('button[value=accept]').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('tr', { hasText: number }).innerText(), /Hyväksytty/);
+  });
+
+  // Its worker sees the family's minimal data, without the address.
+  await as(secondWorker, async (page) => {
+    await page.goto(url('/commitments'));
+    await page.locator('tr', { hasText: number }).locator(`a[href="${clientPath}"]`).click();
+    await page.waitForLoadState('load');
+    const main = await page.locator('main').innerText();
+    assert.match(main, /Vilho Testinen/);
+    assert.match(main, /Hanna Testinen/);
+    assert.match(main, /turvakielto/i);
+    assert.doesNotMatch(main, /Salaisentie/);
+    await checkA11y(page, 'client seen by the provider');
+    const api = await page.request.get(url(`/api/v1/clients/${clientId}`));
+    assert.equal(api.status(), 200);
+    assert.equal((await api.json()).address, null);
+  });
+
+  // Another provider's worker sees nothing, by link or by API.
+  await as(otherWorker, async (page) => {
+    const r = await page.goto(url(clientPath));
+    assert.equal(r.status(), 403);
+    assert.doesNotMatch(await page.content(), /Vilho|Testinen/);
+    const api = await page.request.get(url(`/api/v1/clients/${clientId}`));
+    assert.equal(api.status(), 403);
+    assert.equal((await api.json()).error.code, 'access-other-organisation');
+  });
+
+  // The auditor finds the reads and the refusals.
+  await as(userFor('auditor', 'Kymenlaakso'), async (page) => {
+    await page.goto(url('/audit'));
+    await page.locator('input[name=record]').fill(clientId);
+    await page.locator('form[action="/audit"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    const rows = await page.locator('table.audit tbody tr').allInnerTexts();
+    assert.ok(rows.some((r) => r.includes(secondWorker.username) && !r.includes('Estetty')), rows.join('\n'));
+    assert.ok(rows.filter((r) => r.includes(otherWorker.username) && r.includes('Estetty')).length >= 2, rows.join('\n'));
+    assert.ok(rows.some((r) => r.includes(worker.username)), 'the social worker\'s work is there');
+    assert.ok(!rows.some((r) => r.includes(child)), 'never the identity code');
+  });
+
+  // The budget line shows the reservation.
+  const reservedAfter = await as(controller, async (page) => {
+    const v = await reservedOn(page);
+    await checkA11y(page, 'budget');
+    return v;
+  });
+  assert.ok(reservedAfter > reservedBefore, `reserved ${reservedBefore} → ${reservedAfter}`);
+});

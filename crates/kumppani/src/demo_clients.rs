@@ -1,0 +1,199 @@
+//! The demo's clients (made-up people, identity codes with individual numbers 900–999), their
+//! service needs in the queue for the next steering-group meeting, and payment commitments in
+//! each state for every demo procurement, made through the same use cases as the screens.
+
+use anyhow::{anyhow, Context, Result};
+use chrono::{Datelike, Days, NaiveDate};
+use domain::client::ClientForm;
+use domain::commitment::BudgetLine;
+use domain::ident::PersonalIdentityCode;
+use domain::money::Money;
+use domain::org::Actor;
+use service::client::{CommitmentForm, NeedForm, RecommendForm};
+use service::Service;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+const FAMILIES: &[(&str, &str, &str)] = &[
+    ("Kuvitelma", "Veeti", "Saara"),
+    ("Esimerkki", "Ella", "Tero"),
+    ("Malli", "Onni", "Aino"),
+    ("Satunen", "Lumi", "Juha"),
+];
+
+fn code(birth: NaiveDate, n: u16) -> Result<String> {
+    Ok(PersonalIdentityCode::new_made_up(birth, n)
+        .map_err(|e| anyhow!("{e}"))?
+        .as_str()
+        .to_owned())
+}
+
+fn form(
+    code: String,
+    first: &str,
+    last: &str,
+    municipality: &str,
+    turvakielto: bool,
+) -> ClientForm {
+    ClientForm {
+        identity_code: code,
+        first_name: first.into(),
+        last_name: last.into(),
+        home_municipality: municipality.into(),
+        language: "fi".into(),
+        street_address: "Kuvitelmakatu 1".into(),
+        postal_code: "48100".into(),
+        city: municipality.into(),
+        phone: "040 000 0000".into(),
+        turvakielto: if turvakielto {
+            "yes".into()
+        } else {
+            String::new()
+        },
+        service_task: "Lastensuojelun avohuolto".into(),
+        legal_basis: "Lastensuojelulaki 36 §".into(),
+    }
+}
+
+fn err(e: service::ServiceError) -> anyhow::Error {
+    anyhow!("{e:?}")
+}
+
+/// `lots`: (purchaser key, lot, offset of the made-up individual numbers). A lot whose
+/// procurement has ended (Kerava's framework ran to 31.12.2024 with its options) gets clients,
+/// needs and decisions, but no commitments: the service refuses them outside the period.
+pub async fn populate(
+    svc: &Service,
+    actors: &HashMap<String, Actor>,
+    lots: &[(&str, Uuid, u16)],
+) -> Result<()> {
+    let today = svc.today();
+    let mut budget_lines: HashMap<&str, Uuid> = HashMap::new();
+    for key in ["kymenlaakso", "kerava"] {
+        let controller = actors
+            .get(&format!("{key}.controller"))
+            .with_context(|| format!("{key}.controller"))?;
+        let line = svc
+            .add_budget_line(
+                controller,
+                &BudgetLine {
+                    cost_centre: "4100".into(),
+                    service: "Lastensuojelun avohuolto".into(),
+                    year: today.year(),
+                    amount: Money::from_cents(50_000_000),
+                },
+            )
+            .await
+            .map_err(err)?;
+        budget_lines.insert(key, line);
+    }
+    for (key, lot, offset) in lots {
+        let worker = actors
+            .get(&format!("{key}.social-worker"))
+            .with_context(|| format!("{key}.social-worker"))?;
+        let lead = actors
+            .get(&format!("{key}.leading-social-worker"))
+            .with_context(|| format!("{key}.leading-social-worker"))?;
+        let municipality = if *key == "kerava" { "Kerava" } else { "Kotka" };
+        // Four families: one stays in the queue, one is declined, one accepted, one waits.
+        for (i, (last, child, parent)) in FAMILIES.iter().enumerate() {
+            let n = 900 + offset + i as u16 * 2;
+            let child_birth = NaiveDate::from_ymd_opt(2012 + i as i32, 3 + i as u32, 10)
+                .context("demo birth date")?;
+            let parent_birth =
+                NaiveDate::from_ymd_opt(1984 - i as i32, 6, 20).context("demo birth date")?;
+            let client = svc
+                .register_client(
+                    worker,
+                    &form(code(child_birth, n)?, child, last, municipality, i == 2),
+                    &[form(
+                        code(parent_birth, n + 1)?,
+                        parent,
+                        last,
+                        municipality,
+                        i == 2,
+                    )],
+                )
+                .await
+                .map_err(|e| anyhow!("client {child} {last}: {e:?}"))?;
+            let need = svc
+                .create_need(
+                    worker,
+                    client,
+                    &NeedForm {
+                        lot: lot.to_string(),
+                        justification: "Perheen tilanne edellyttää tukea kotiin.".into(),
+                        urgent: if i == 1 { "yes".into() } else { String::new() },
+                        requested_start: today.to_string(),
+                        hours_per_week: "3".into(),
+                    },
+                )
+                .await
+                .map_err(err)?;
+            if i == 0 {
+                continue; // in the queue for the next meeting
+            }
+            let order = svc.demo_lot_order(*lot).await.map_err(err)?;
+            let Some(first) = order.first() else { continue };
+            svc.recommend(
+                worker,
+                need,
+                &RecommendForm {
+                    kind: "ordered_provider".into(),
+                    application: first.to_string(),
+                    skips: vec![],
+                    note: String::new(),
+                },
+            )
+            .await
+            .map_err(err)?;
+            svc.decide_need(lead, need, true, "Palvelu myönnetään.")
+                .await
+                .map_err(err)?;
+            if !svc.demo_lot_in_period(*lot, today).await.map_err(err)? {
+                continue;
+            }
+            let commitment = svc
+                .send_commitment(
+                    worker,
+                    need,
+                    &CommitmentForm {
+                        starts_on: today.to_string(),
+                        ends_on: (today + Days::new(120)).to_string(),
+                        cost_centre: "4100".into(),
+                        budget_line: budget_lines
+                            .get(key)
+                            .map(Uuid::to_string)
+                            .unwrap_or_default(),
+                    },
+                )
+                .await
+                .map_err(err)?;
+            let provider = svc
+                .demo_commitment_provider(commitment)
+                .await
+                .map_err(err)?;
+            let signer = actors
+                .values()
+                .find(|a| a.org_id == provider && a.has(domain::org::Role::ProviderSignatory))
+                .context("the provider's signatory")?;
+            match i {
+                1 => svc
+                    .answer_commitment(
+                        signer,
+                        commitment,
+                        false,
+                        "Ei kapasiteettia tällä hetkellä.",
+                    )
+                    .await
+                    .map_err(err)?,
+                2 => svc
+                    .answer_commitment(signer, commitment, true, "")
+                    .await
+                    .map_err(err)?,
+                _ => {} // sent, waiting for the answer
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,964 @@
+//! Clients, service needs, the steering group's meeting, payment commitments and the budget.
+
+use super::{actor, done, parse_id, FormPage};
+use crate::ctx::Ctx;
+use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
+use crate::i18n::{Arg, Tr};
+use crate::render::{self, render, render_status, Page};
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use domain::client::{Client, ClientForm};
+use domain::commitment::{BudgetLine, CommitmentStatus, Recommendation};
+use domain::locale::Lang;
+use domain::money::Money;
+use domain::validate::FieldErrors;
+use service::client::{CommitmentForm, NeedForm, NeedStatus, RecommendForm};
+use service::ServiceError;
+use std::collections::HashMap;
+
+pub struct ClientRow {
+    id: String,
+    name: String,
+    code: String,
+    municipality: String,
+}
+
+#[derive(Template)]
+#[template(path = "clients.html")]
+struct ClientsPage {
+    p: Page,
+    rows: Vec<ClientRow>,
+    search_error: Option<String>,
+    not_found: bool,
+}
+
+fn person_fields(t: &Tr, prefix: &str, f: &ClientForm, required: bool) -> Vec<Field> {
+    let name = |n: &str| -> &'static str {
+        // Field names must be 'static: the three prefixes are known.
+        match (prefix, n) {
+            ("", "identity_code") => "identity_code",
+            ("", "first_name") => "first_name",
+            ("", "last_name") => "last_name",
+            ("guardian1_", "identity_code") => "guardian1_identity_code",
+            ("guardian1_", "first_name") => "guardian1_first_name",
+            ("guardian1_", "last_name") => "guardian1_last_name",
+            ("guardian2_", "identity_code") => "guardian2_identity_code",
+            ("guardian2_", "first_name") => "guardian2_first_name",
+            _ => "guardian2_last_name",
+        }
+    };
+    let mut v = vec![
+        Field::new(t, name("identity_code"), "text", &f.identity_code)
+            .hint(t, "hint-identity-code"),
+        Field::new(t, name("first_name"), "text", &f.first_name),
+        Field::new(t, name("last_name"), "text", &f.last_name),
+    ];
+    if required {
+        v = v.into_iter().map(Field::required).collect();
+    }
+    v
+}
+
+fn client_fields(t: &Tr, f: &ClientForm, g1: &ClientForm, g2: &ClientForm) -> Vec<Field> {
+    let mut v = person_fields(t, "", f, true);
+    v.extend([
+        Field::new(t, "home_municipality", "text", &f.home_municipality).required(),
+        Field::new(t, "language", "select", &f.language)
+            .required()
+            .options(
+                Lang::ALL
+                    .iter()
+                    .map(|l| Opt {
+                        value: l.code().into(),
+                        label: t.t(&format!("language-{}", l.code())),
+                        selected: f.language == l.code(),
+                    })
+                    .collect(),
+            ),
+        Field::new(t, "street_address", "text", &f.street_address).autocomplete("off"),
+        Field::new(t, "postal_code", "text", &f.postal_code),
+        Field::new(t, "city", "text", &f.city),
+        Field::new(t, "phone", "tel", &f.phone),
+        Field::new(t, "turvakielto", "checkboxes", "").options(vec![Opt {
+            value: "yes".into(),
+            label: t.t("turvakielto-applies"),
+            selected: f.turvakielto == "yes",
+        }]),
+        Field::new(t, "service_task", "text", &f.service_task),
+        Field::new(t, "legal_basis", "text", &f.legal_basis),
+    ]);
+    v.extend(person_fields(t, "guardian1_", g1, false));
+    v.extend(person_fields(t, "guardian2_", g2, false));
+    v
+}
+
+fn client_forms(d: &FormData) -> (ClientForm, Vec<ClientForm>, ClientForm, ClientForm) {
+    let child = ClientForm {
+        identity_code: d.get("identity_code"),
+        first_name: d.get("first_name"),
+        last_name: d.get("last_name"),
+        home_municipality: d.get("home_municipality"),
+        language: d.get("language"),
+        street_address: d.get("street_address"),
+        postal_code: d.get("postal_code"),
+        city: d.get("city"),
+        phone: d.get("phone"),
+        turvakielto: d.get("turvakielto"),
+        service_task: d.get("service_task"),
+        legal_basis: d.get("legal_basis"),
+    };
+    let guardian = |p: &str| ClientForm {
+        identity_code: d.get(&format!("{p}identity_code")),
+        first_name: d.get(&format!("{p}first_name")),
+        last_name: d.get(&format!("{p}last_name")),
+        // A guardian shares the child's home and language unless told otherwise.
+        home_municipality: child.home_municipality.clone(),
+        language: child.language.clone(),
+        street_address: child.street_address.clone(),
+        postal_code: child.postal_code.clone(),
+        city: child.city.clone(),
+        turvakielto: child.turvakielto.clone(),
+        ..ClientForm::default()
+    };
+    let g1 = guardian("guardian1_");
+    let g2 = guardian("guardian2_");
+    let given: Vec<ClientForm> = [g1.clone(), g2.clone()]
+        .into_iter()
+        .filter(|g| !g.identity_code.trim().is_empty() || !g.first_name.trim().is_empty())
+        .collect();
+    (child, given, g1, g2)
+}
+
+pub async fn clients(State(app): State<AppState>, ctx: Ctx) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let t = ctx.tr();
+    match app.service.clients(&actor).await {
+        Ok(list) => render(&ClientsPage {
+            p: Page::new(&ctx, t.t("clients-title")),
+            rows: rows(&list),
+            search_error: None,
+            not_found: false,
+        }),
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+fn rows(list: &[service::Doc<Client>]) -> Vec<ClientRow> {
+    let mut rows: Vec<ClientRow> = list
+        .iter()
+        .map(|c| ClientRow {
+            id: c.id.to_string(),
+            name: format!("{}, {}", c.data.last_name, c.data.first_name),
+            code: c.data.masked_code.clone(),
+            municipality: c.data.home_municipality.clone(),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    rows
+}
+
+/// Search by identity code: a POST, so that the code never appears in a URL or a log line.
+pub async fn search(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let t = ctx.tr();
+    let d = FormData::parse(&body);
+    match app
+        .service
+        .find_client(&actor, &d.get("identity_code"))
+        .await
+    {
+        Ok(Some(id)) => done(format!("/clients/{id}")),
+        Ok(None) | Err(ServiceError::Invalid(_)) => {
+            let error = match app
+                .service
+                .find_client(&actor, &d.get("identity_code"))
+                .await
+            {
+                Err(ServiceError::Invalid(e)) => e.0.first().map(|x| t.error(&x.code)),
+                _ => None,
+            };
+            let list = app.service.clients(&actor).await.unwrap_or_default();
+            render_status(
+                StatusCode::OK,
+                &ClientsPage {
+                    p: Page::new(&ctx, t.t("clients-title")),
+                    rows: rows(&list),
+                    not_found: error.is_none(),
+                    search_error: error,
+                },
+            )
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+fn client_form_page(ctx: &Ctx, fields: Vec<Field>, errs: Option<&FieldErrors>) -> Response {
+    let t = ctx.tr();
+    let mut fields = fields;
+    let summary = errs
+        .map(|e| attach_errors(&t, &mut fields, e))
+        .unwrap_or_default();
+    let mut p = Page::new(ctx, t.t("client-new-title"));
+    if errs.is_some() {
+        p.title = t.t1("title-with-errors", "title", &p.title);
+    }
+    render_status(
+        if errs.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &FormPage {
+            p,
+            lead: Some(t.t("client-new-lead")),
+            action: "/clients".into(),
+            submit: t.t("action-create"),
+            cancel: "/clients".into(),
+            fields,
+            summary,
+        },
+    )
+}
+
+pub async fn new_client(ctx: Ctx) -> Response {
+    let _ = try_page!(actor(&ctx));
+    let t = ctx.tr();
+    let f = ClientForm {
+        language: "fi".into(),
+        ..ClientForm::default()
+    };
+    client_form_page(
+        &ctx,
+        client_fields(&t, &f, &ClientForm::default(), &ClientForm::default()),
+        None,
+    )
+}
+
+pub async fn create_client(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let (child, guardians, g1, g2) = client_forms(&FormData::parse(&body));
+    match app
+        .service
+        .register_client(&actor, &child, &guardians)
+        .await
+    {
+        Ok(id) => done(format!("/clients/{id}")),
+        Err(ServiceError::Invalid(errs)) => {
+            let t = ctx.tr();
+            client_form_page(&ctx, client_fields(&t, &child, &g1, &g2), Some(&errs))
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub struct NeedRow {
+    lot: String,
+    status: String,
+    meeting: String,
+    hours: u32,
+}
+
+pub struct CommitmentRow {
+    id: String,
+    number: String,
+    status: String,
+    status_code: &'static str,
+    provider: String,
+    period: String,
+    quantity: String,
+    max_total: String,
+    client_id: String,
+    answer: bool,
+}
+
+#[derive(Template)]
+#[template(path = "client.html")]
+struct ClientPage {
+    p: Page,
+    facts: Vec<(String, String)>,
+    turvakielto: bool,
+    guardians: Vec<String>,
+    needs: Vec<NeedRow>,
+    commitments: Vec<CommitmentRow>,
+    id: String,
+    need_fields: Vec<Field>,
+    summary: Vec<SummaryItem>,
+    minimal: bool,
+}
+
+fn need_fields(t: &Tr, lots: &[(String, String)], f: &NeedForm) -> Vec<Field> {
+    vec![
+        Field::new(t, "lot", "select", &f.lot).required().options(
+            lots.iter()
+                .map(|(id, label)| Opt {
+                    value: id.clone(),
+                    label: label.clone(),
+                    selected: &f.lot == id,
+                })
+                .collect(),
+        ),
+        Field::new(t, "justification", "textarea", &f.justification).required(),
+        Field::new(t, "urgent", "checkboxes", "").options(vec![Opt {
+            value: "yes".into(),
+            label: t.t("need-urgent"),
+            selected: f.urgent == "yes",
+        }]),
+        Field::new(t, "requested_start", "date", &f.requested_start).required(),
+        Field::new(t, "hours_per_week", "text", &f.hours_per_week)
+            .required()
+            .hint(t, "hint-hours-per-week"),
+    ]
+}
+
+async fn own_lots(app: &AppState, actor: &domain::org::Actor, lang: Lang) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Ok(ps) = app.service.procurements(actor).await {
+        for p in ps {
+            if let Ok(v) = app.service.procurement(actor, p.id).await {
+                if v.purchaser.id != actor.org_id {
+                    continue;
+                }
+                for l in v.lots {
+                    out.push((
+                        l.id.to_string(),
+                        format!(
+                            "{} – {} {}",
+                            p.data.title.get(lang).0,
+                            l.data.number,
+                            l.data.title.get(lang).0
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn commitment_rows(
+    t: &Tr,
+    list: &[service::Doc<domain::commitment::Commitment>],
+    names: &HashMap<uuid::Uuid, String>,
+    provider_side: bool,
+) -> Vec<CommitmentRow> {
+    list.iter()
+        .map(|c| CommitmentRow {
+            id: c.id.to_string(),
+            number: c.data.number.clone(),
+            status: t.t(&format!("commitment-status-{}", c.data.status.code())),
+            status_code: c.data.status.code(),
+            provider: names.get(&c.data.provider).cloned().unwrap_or_default(),
+            period: format!("{} – {}", t.date(c.data.starts_on), t.date(c.data.ends_on)),
+            quantity: t.ta(
+                "commitment-quantity",
+                &[
+                    ("hours", Arg::N(i64::from(c.data.quantity_per_week))),
+                    ("price", Arg::S(c.data.unit_price.format(t.lang))),
+                ],
+            ),
+            max_total: c.data.max_total.format(t.lang),
+            client_id: c.data.client.to_string(),
+            answer: provider_side && c.data.status == CommitmentStatus::Sent,
+        })
+        .collect()
+}
+
+async fn client_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: uuid::Uuid,
+    form: Option<&NeedForm>,
+    errs: Option<&FieldErrors>,
+) -> Response {
+    let actor = try_page!(actor(ctx));
+    let t = ctx.tr();
+    if !actor.org_kind.is_purchaser() {
+        // A provider sees the minimal data, while and because a commitment links it.
+        return match app.service.client_minimal(&actor, id).await {
+            Ok(m) => {
+                let mut facts = vec![
+                    (t.t("field-age"), m.age.to_string()),
+                    (t.t("field-home-municipality"), m.home_municipality.clone()),
+                    (
+                        t.t("field-language"),
+                        t.t(&format!("language-{}", m.language.code())),
+                    ),
+                ];
+                match &m.address {
+                    Some(a) => facts.push((t.t("field-address"), a.clone())),
+                    None => facts.push((t.t("field-address"), t.t("turvakielto-hidden"))),
+                }
+                if let Some(ph) = &m.phone {
+                    facts.push((t.t("field-phone"), ph.clone()));
+                }
+                render(&ClientPage {
+                    p: Page::new(ctx, m.name.clone()),
+                    facts,
+                    turvakielto: m.address.is_none(),
+                    guardians: m.guardians.clone(),
+                    needs: Vec::new(),
+                    commitments: Vec::new(),
+                    id: id.to_string(),
+                    need_fields: Vec::new(),
+                    summary: Vec::new(),
+                    minimal: true,
+                })
+            }
+            Err(e) => render::service_error(ctx, e),
+        };
+    }
+    let v = match app.service.client(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return render::service_error(ctx, e),
+    };
+    let c = &v.client;
+    let today = app.service.today();
+    let mut facts = vec![
+        (t.t("field-identity-code"), c.masked_code.clone()),
+        (t.t("field-age"), c.age_on(today).to_string()),
+        (t.t("field-home-municipality"), c.home_municipality.clone()),
+        (
+            t.t("field-language"),
+            t.t(&format!("language-{}", c.language.code())),
+        ),
+    ];
+    if c.turvakielto {
+        facts.push((t.t("field-address"), t.t("turvakielto-hidden")));
+    } else {
+        facts.push((
+            t.t("field-address"),
+            format!("{}, {} {}", c.street_address, c.postal_code, c.city),
+        ));
+    }
+    if !c.service_task.is_empty() {
+        facts.push((t.t("field-service-task"), c.service_task.clone()));
+    }
+    let lots = own_lots(app, &actor, t.lang).await;
+    let lot_names: HashMap<String, String> = lots.iter().cloned().collect();
+    let names = app.service.organisation_names().await.unwrap_or_default();
+    let mut fields = need_fields(&t, &lots, form.unwrap_or(&NeedForm::default()));
+    let summary = errs
+        .map(|e| attach_errors(&t, &mut fields, e))
+        .unwrap_or_default();
+    let page = ClientPage {
+        p: Page::new(ctx, c.name()),
+        facts,
+        turvakielto: c.turvakielto,
+        guardians: v.guardians.iter().map(Client::name).collect(),
+        needs: v
+            .needs
+            .iter()
+            .map(|n| NeedRow {
+                lot: lot_names
+                    .get(&n.data.lot.to_string())
+                    .cloned()
+                    .unwrap_or_default(),
+                status: need_status(&t, n.data.status),
+                meeting: t.date(n.data.meeting_on),
+                hours: n.data.hours_per_week,
+            })
+            .collect(),
+        commitments: commitment_rows(&t, &v.commitments, &names, false),
+        id: id.to_string(),
+        need_fields: fields,
+        summary,
+        minimal: false,
+    };
+    render_status(
+        if errs.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &page,
+    )
+}
+
+fn need_status(t: &Tr, s: NeedStatus) -> String {
+    t.t(match s {
+        NeedStatus::Queued => "need-status-queued",
+        NeedStatus::Recommended => "need-status-recommended",
+        NeedStatus::Decided => "need-status-decided",
+        NeedStatus::Closed => "need-status-closed",
+    })
+}
+
+pub async fn client(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let id = try_page!(parse_id(&ctx, &id));
+    client_page(&app, &ctx, id, None, None).await
+}
+
+pub async fn create_need(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let d = FormData::parse(&body);
+    let form = NeedForm {
+        lot: d.get("lot"),
+        justification: d.get("justification"),
+        urgent: d.get("urgent"),
+        requested_start: d.get("requested_start"),
+        hours_per_week: d.get("hours_per_week"),
+    };
+    match app.service.create_need(&actor, id, &form).await {
+        Ok(_) => done(format!("/clients/{id}#needs")),
+        Err(ServiceError::Invalid(errs)) => {
+            client_page(&app, &ctx, id, Some(&form), Some(&errs)).await
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+// ---- the steering group's meeting ------------------------------------------------------------
+
+pub struct OrderRow {
+    application: String,
+    position: usize,
+    provider: String,
+    free: String,
+    price: String,
+}
+
+pub struct AgendaItem {
+    need_id: String,
+    client: String,
+    age: u32,
+    municipality: String,
+    lot: String,
+    justification: String,
+    hours: u32,
+    start: String,
+    status: String,
+    recommendation: Option<String>,
+    order: Vec<OrderRow>,
+    may_recommend: bool,
+    may_decide: bool,
+    may_commit: bool,
+    errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct MeetingPage {
+    p: Page,
+    date: String,
+    items: Vec<AgendaItem>,
+    budget_lines: Vec<(String, String)>,
+    default_end: String,
+}
+
+async fn meeting_page(
+    app: &AppState,
+    ctx: &Ctx,
+    day: Option<NaiveDate>,
+    error_for: Option<(uuid::Uuid, &FieldErrors)>,
+) -> Response {
+    let actor = try_page!(actor(ctx));
+    let t = ctx.tr();
+    let today = app.service.today();
+    let day = day.unwrap_or_else(|| service::client::next_meeting(&Default::default(), today));
+    let items = match app.service.agenda(&actor, day).await {
+        Ok(i) => i,
+        Err(e) => return render::service_error(ctx, e),
+    };
+    let lots: HashMap<String, String> = own_lots(app, &actor, t.lang).await.into_iter().collect();
+    let may_decide = domain::access::decide(
+        &actor,
+        domain::access::Action::Decide,
+        domain::access::Resource::ServiceNeeds {
+            org_id: actor.org_id,
+        },
+    )
+    .is_ok();
+    let budget_lines = app
+        .service
+        .budget(&actor)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, l, _, free)| {
+            (
+                id.to_string(),
+                format!(
+                    "{} {} ({}: {})",
+                    l.cost_centre,
+                    l.service,
+                    t.t("budget-free"),
+                    free.format(t.lang)
+                ),
+            )
+        })
+        .collect();
+    let page = MeetingPage {
+        p: Page::new(ctx, t.t1("meeting-title", "date", t.date(day))),
+        date: day.to_string(),
+        default_end: (day + chrono::Duration::days(90)).to_string(),
+        budget_lines,
+        items: items
+            .iter()
+            .map(|(n, c, order)| {
+                let errors = match error_for {
+                    Some((id, e)) if id == n.id => e.0.iter().map(|x| t.error(&x.code)).collect(),
+                    _ => Vec::new(),
+                };
+                AgendaItem {
+                    need_id: n.id.to_string(),
+                    client: c.name(),
+                    age: c.age_on(today),
+                    municipality: c.home_municipality.clone(),
+                    lot: lots
+                        .get(&n.data.lot.to_string())
+                        .cloned()
+                        .unwrap_or_default(),
+                    justification: n.data.justification.clone(),
+                    hours: n.data.hours_per_week,
+                    start: t.date(n.data.requested_start),
+                    status: need_status(&t, n.data.status),
+                    recommendation: n.data.recommendation.as_ref().map(|r| match r {
+                        Recommendation::OrderedProvider {
+                            application,
+                            skipped,
+                        } => {
+                            let name = order
+                                .iter()
+                                .find(|o| o.application == *application)
+                                .map(|o| o.provider_name.clone())
+                                .unwrap_or_default();
+                            let skips: Vec<String> = skipped
+                                .iter()
+                                .map(|s| {
+                                    let n = order
+                                        .iter()
+                                        .find(|o| o.application == s.application)
+                                        .map(|o| o.provider_name.clone())
+                                        .unwrap_or_default();
+                                    format!("{n}: {}", s.reason)
+                                })
+                                .collect();
+                            if skips.is_empty() {
+                                name
+                            } else {
+                                format!(
+                                    "{name} ({}: {})",
+                                    t.t("recommendation-skipped"),
+                                    skips.join("; ")
+                                )
+                            }
+                        }
+                        other => t.t(&format!(
+                            "recommendation-{}",
+                            other.code().replace('_', "-")
+                        )),
+                    }),
+                    order: order
+                        .iter()
+                        .enumerate()
+                        .map(|(i, o)| OrderRow {
+                            application: o.application.to_string(),
+                            position: i + 1,
+                            provider: o.provider_name.clone(),
+                            free: o
+                                .free_capacity
+                                .map(|f| f.to_string())
+                                .unwrap_or_else(|| t.t("not-given")),
+                            price: o.price.format(t.lang),
+                        })
+                        .collect(),
+                    may_recommend: n.data.status == NeedStatus::Queued,
+                    may_decide: may_decide && n.data.status == NeedStatus::Recommended,
+                    may_commit: n.data.status == NeedStatus::Decided
+                        && matches!(
+                            n.data.recommendation,
+                            Some(Recommendation::OrderedProvider { .. })
+                        ),
+                    errors,
+                }
+            })
+            .collect(),
+    };
+    render_status(
+        if error_for.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &page,
+    )
+}
+
+pub async fn meeting(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let day = q
+        .get("date")
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    meeting_page(&app, &ctx, day, None).await
+}
+
+fn meeting_date(d: &FormData) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&d.get("date"), "%Y-%m-%d").ok()
+}
+
+pub async fn recommend(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let d = FormData::parse(&body);
+    let skips = d
+        .all_pairs()
+        .into_iter()
+        .filter_map(|(k, v)| k.strip_prefix("skip_").map(|a| (a.to_owned(), v)))
+        .collect();
+    let form = RecommendForm {
+        kind: d.get("kind"),
+        application: d.get("application"),
+        skips,
+        note: d.get("note"),
+    };
+    let day = meeting_date(&d);
+    match app.service.recommend(&actor, id, &form).await {
+        Ok(()) => done(format!(
+            "/meeting?date={}#need-{id}",
+            day.map(|d| d.to_string()).unwrap_or_default()
+        )),
+        Err(ServiceError::Invalid(e)) => meeting_page(&app, &ctx, day, Some((id, &e))).await,
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn decide(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let d = FormData::parse(&body);
+    let day = meeting_date(&d);
+    match app
+        .service
+        .decide_need(&actor, id, d.get("decision") == "approve", &d.get("text"))
+        .await
+    {
+        Ok(()) => done(format!(
+            "/meeting?date={}#need-{id}",
+            day.map(|d| d.to_string()).unwrap_or_default()
+        )),
+        Err(ServiceError::Invalid(e)) => meeting_page(&app, &ctx, day, Some((id, &e))).await,
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn send_commitment(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let d = FormData::parse(&body);
+    let day = meeting_date(&d);
+    let form = CommitmentForm {
+        starts_on: d.get("starts_on"),
+        ends_on: d.get("ends_on"),
+        cost_centre: d.get("cost_centre"),
+        budget_line: d.get("budget_line"),
+    };
+    match app.service.send_commitment(&actor, id, &form).await {
+        Ok(_) => done("/commitments".into()),
+        Err(ServiceError::Invalid(e)) => meeting_page(&app, &ctx, day, Some((id, &e))).await,
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+// ---- commitments and budget --------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "commitments.html")]
+struct CommitmentsPage {
+    p: Page,
+    rows: Vec<CommitmentRow>,
+    provider_side: bool,
+}
+
+pub async fn commitments(State(app): State<AppState>, ctx: Ctx) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let t = ctx.tr();
+    let list = match app.service.commitments(&actor).await {
+        Ok(l) => l,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let names = app.service.organisation_names().await.unwrap_or_default();
+    let provider_side = !actor.org_kind.is_purchaser();
+    render(&CommitmentsPage {
+        p: Page::new(&ctx, t.t("commitments-title")),
+        rows: commitment_rows(&t, &list, &names, provider_side),
+        provider_side,
+    })
+}
+
+pub async fn answer(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let d = FormData::parse(&body);
+    match app
+        .service
+        .answer_commitment(&actor, id, d.get("answer") == "accept", &d.get("reason"))
+        .await
+    {
+        Ok(()) => done("/commitments".into()),
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "budget.html")]
+struct BudgetPage {
+    p: Page,
+    rows: Vec<(String, String, String, String, String)>,
+    may_add: bool,
+    fields: Vec<Field>,
+    summary: Vec<SummaryItem>,
+}
+
+fn budget_fields(t: &Tr, d: &[(&'static str, String)]) -> Vec<Field> {
+    let get = |k: &str| {
+        d.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    vec![
+        Field::new(t, "cost_centre", "text", &get("cost_centre")).required(),
+        Field::new(t, "service", "text", &get("service")).required(),
+        Field::new(t, "year", "text", &get("year")).required(),
+        Field::new(t, "amount", "text", &get("amount"))
+            .required()
+            .hint(t, "hint-money"),
+    ]
+}
+
+async fn budget_page(
+    app: &AppState,
+    ctx: &Ctx,
+    form: &[(&'static str, String)],
+    errs: Option<&FieldErrors>,
+) -> Response {
+    let actor = try_page!(actor(ctx));
+    let t = ctx.tr();
+    let lines = match app.service.budget(&actor).await {
+        Ok(l) => l,
+        Err(e) => return render::service_error(ctx, e),
+    };
+    let mut fields = budget_fields(&t, form);
+    let summary = errs
+        .map(|e| attach_errors(&t, &mut fields, e))
+        .unwrap_or_default();
+    render_status(
+        if errs.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &BudgetPage {
+            p: Page::new(ctx, t.t("budget-title")),
+            rows: lines
+                .iter()
+                .map(|(_, l, reserved, free)| {
+                    (
+                        format!("{} {}", l.cost_centre, l.service),
+                        l.year.to_string(),
+                        l.amount.format(t.lang),
+                        reserved.format(t.lang),
+                        free.format(t.lang),
+                    )
+                })
+                .collect(),
+            may_add: domain::access::decide(
+                &actor,
+                domain::access::Action::Create,
+                domain::access::Resource::Budget {
+                    org_id: actor.org_id,
+                },
+            )
+            .is_ok(),
+            fields,
+            summary,
+        },
+    )
+}
+
+pub async fn budget(State(app): State<AppState>, ctx: Ctx) -> Response {
+    budget_page(&app, &ctx, &[], None).await
+}
+
+pub async fn add_budget_line(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let d = FormData::parse(&body);
+    let form: Vec<(&'static str, String)> = ["cost_centre", "service", "year", "amount"]
+        .into_iter()
+        .map(|k| (k, d.get(k)))
+        .collect();
+    let mut e = FieldErrors::default();
+    let cost_centre = e.required("cost_centre", &d.get("cost_centre"), 40);
+    let service = e.required("service", &d.get("service"), 200);
+    let year = match d.get("year").trim().parse::<i32>() {
+        Ok(y) if (2000..=2100).contains(&y) => y,
+        _ => {
+            e.add("year", "number-format");
+            0
+        }
+    };
+    let amount = match Money::parse(&d.get("amount"), ctx.lang) {
+        Ok(m) if !m.is_negative() => m,
+        Ok(_) => {
+            e.add("amount", "money-format");
+            Money::ZERO
+        }
+        Err(err) => {
+            e.add("amount", err.code());
+            Money::ZERO
+        }
+    };
+    if !e.is_empty() {
+        return budget_page(&app, &ctx, &form, Some(&e)).await;
+    }
+    match app
+        .service
+        .add_budget_line(
+            &actor,
+            &BudgetLine {
+                cost_centre,
+                service,
+                year,
+                amount,
+            },
+        )
+        .await
+    {
+        Ok(_) => done("/budget".into()),
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
