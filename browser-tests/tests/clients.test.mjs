@@ -149,6 +149,18 @@ test('a need becomes an accepted commitment, and access and the log follow it', 
     await section.locator('button[value=approve]').click();
     await page.waitForLoadState('load');
     await checkA11y(page, 'meeting after the decision');
+    // The decision as a document in Finnish and Swedish, with appeal instructions.
+    const decided = page.locator('section', { has: page.locator('h2', { hasText: 'Vilho Testinen' }) });
+    const href = await decided.locator('a[href$="/decision"]').getAttribute('href');
+    await page.goto(url(`${href}?lang=fi`));
+    const fi = await page.locator('article.document').innerText();
+    assert.match(fi, /Palvelu myönnetään/);
+    assert.match(fi, /oikaisua/);
+    assert.doesNotMatch(fi, new RegExp(child));
+    await checkA11y(page, 'decision document (fi)');
+    await page.goto(url(`${href}?lang=sv`));
+    assert.match(await page.locator('article.document').innerText(), /omprövning/);
+    assert.equal(await page.locator('article.document').getAttribute('lang'), 'sv');
   });
   const number = await as(worker, async (page) => {
     await page.goto(url('/meeting'));
@@ -164,17 +176,30 @@ test('a need becomes an accepted commitment, and access and the log follow it', 
     await checkA11y(page, 'commitments of the purchaser');
     const list = await (await page.request.get(url('/api/v1/commitments'))).json();
     const mine = list.find((c) => c.commitment.client === clientId);
+    // The purchaser's printable commitment names the client, with the code masked.
+    await page.goto(url(`/commitments/${mine.id}/document?lang=sv`));
+    const doc = await page.locator('article.document').innerText();
+    assert.match(doc, /Vilho Testinen \(150816A\*{4}\)/);
+    assert.doesNotMatch(doc, new RegExp(child));
+    await checkA11y(page, 'commitment document (sv)');
     assert.ok(mine, 'the commitment is there');
     assert.equal(mine.commitment.status, 'sent');
     assert.match(mine.commitment.number, /^MS-\d{4}-\d{7}$/);
     return mine.commitment.number;
   });
 
-  // The provider accepts.
+  // The provider accepts; before that its copy of the commitment does not name the client.
   await as(second, async (page) => {
     await page.goto(url('/commitments'));
     const row = page.locator('tr', { hasText: number });
     await checkA11y(page, 'commitments of the provider');
+    await row.locator('a[href$="/document"]').click();
+    await page.waitForLoadState('load');
+    const doc = await page.locator('article.document').innerText();
+    assert.match(doc, new RegExp(number));
+    assert.doesNotMatch(doc, /Vilho|Testinen/);
+    await checkA11y(page, 'commitment document before acceptance');
+    await page.goto(url('/commitments'));
     await row.locator('button[value=accept]').click();
     await page.waitForLoadState('load');
     assert.match(await page.locator('tr', { hasText: number }).innerText(), /Hyväksytty/);

@@ -1306,3 +1306,172 @@ impl Service {
         c.map(|c| c.data.provider).ok_or(ServiceError::NotFound)
     }
 }
+
+/// A decided need with what its decision document shows.
+pub struct NeedView {
+    pub id: Uuid,
+    pub need: Need,
+    pub client: Client,
+    pub purchaser: String,
+    pub lot: Lot,
+    pub provider: Option<String>,
+}
+
+/// A commitment with what its document shows. `client` is `None` for a provider until the
+/// commitment gives it access.
+pub struct CommitmentView {
+    pub id: Uuid,
+    pub commitment: Commitment,
+    pub purchaser: String,
+    pub provider: String,
+    pub unit: String,
+    pub lot: Lot,
+    pub client: Option<(String, String)>,
+}
+
+impl Service {
+    /// A need with its client, for the decision document (purchaser's social workers).
+    pub async fn need_view(&self, actor: &Actor, id: Uuid) -> ServiceResult<NeedView> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let n: Doc<Need> = doc::get(&mut tx, Table::ServiceNeeds, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::ServiceNeed,
+                id: Some(id),
+                owner: Some(n.owner_id),
+                subject: Some(n.data.client),
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Resource::ServiceNeeds { org_id: n.owner_id },
+                AuditAction::Read,
+                &t,
+            )
+            .await?;
+            let c: Doc<Client> = doc::get(&mut tx, Table::Clients, n.data.client)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let lot: Doc<Lot> = doc::get(&mut tx, Table::Lots, n.data.lot)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let purchaser = db::organisation::get(&mut tx, n.owner_id)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            let provider = match &n.data.recommendation {
+                Some(Recommendation::OrderedProvider { application, .. }) => {
+                    match doc::get::<Application>(&mut tx, Table::Applications, *application)
+                        .await?
+                    {
+                        Some(a) => db::organisation::get(&mut tx, a.owner_id)
+                            .await?
+                            .map(|o| o.name),
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Read,
+                &t,
+                "decision document".into(),
+            )
+            .await?;
+            Ok(NeedView {
+                id,
+                need: n.data,
+                client: c.data,
+                purchaser,
+                lot: lot.data,
+                provider,
+            })
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// A commitment for its document: the purchaser's staff and the provider's users may read
+    /// it; the provider sees who the client is only once the commitment gives it access.
+    pub async fn commitment_view(&self, actor: &Actor, id: Uuid) -> ServiceResult<CommitmentView> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let c: Doc<Commitment> = doc::get(&mut tx, Table::Commitments, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::Commitment,
+                id: Some(id),
+                owner: Some(c.owner_id),
+                subject: Some(c.data.client),
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Resource::Commitment {
+                    purchaser_id: c.owner_id,
+                    provider_id: c.data.provider,
+                },
+                AuditAction::Read,
+                &t,
+            )
+            .await?;
+            let shows_client =
+                actor.org_kind.is_purchaser() || c.data.grants_access_on(self.today());
+            let client = if shows_client {
+                doc::get::<Client>(&mut tx, Table::Clients, c.data.client)
+                    .await?
+                    .map(|d| (d.data.name(), d.data.masked_code))
+            } else {
+                None
+            };
+            let lot: Doc<Lot> = doc::get(&mut tx, Table::Lots, c.data.lot)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let purchaser = db::organisation::get(&mut tx, c.owner_id)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            let provider = db::organisation::get(&mut tx, c.data.provider)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            let unit = db::unit::get(&mut tx, c.data.unit)
+                .await?
+                .map(|u| u.name)
+                .unwrap_or_default();
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Read,
+                &t,
+                format!(
+                    "commitment document {}",
+                    if client.is_some() {
+                        "with client"
+                    } else {
+                        "without client"
+                    }
+                ),
+            )
+            .await?;
+            Ok(CommitmentView {
+                id,
+                commitment: c.data,
+                purchaser,
+                provider,
+                unit,
+                lot: lot.data,
+                client,
+            })
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+}

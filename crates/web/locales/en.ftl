@@ -737,3 +737,22 @@ turvakielto-applies = Turvakielto applies: address and contact details are hidde
 turvakielto-hidden = Hidden (turvakielto)
 turvakielto-note = Address and contact details are not shown.
 turvakielto-title = Turvakielto.
+need-decision-title = Decision
+need-decision-heading = Decision on a social-welfare service
+need-decision-granted = The service is granted.
+need-decision-denied = The service is not granted.
+need-decision-by = Decided by
+need-decision-appeal = A person not satisfied with this decision may request its correction (oikaisuvaatimus) from the wellbeing services county's body for individual matters within 30 days of being notified of it. The request is made in writing and names the decision, the correction asked for and its grounds. The decision on the request may be appealed to the administrative court.
+field-client = Client
+field-answer-by = Answer by
+field-processing-time = Processing time
+processing-days = { $days ->
+    [one] 1 working day
+   *[other] { $days } working days
+}
+processing-days-warn = { $days } working days: decide without delay
+commitment-document-title = Payment commitment
+commitment-document-heading = Payment commitment
+commitment-version = Version
+commitment-client-hidden = Shown to the provider once the commitment is accepted and in force.
+commitment-document-terms = The purchaser pays for the service delivered under this commitment, up to its quantity, price and period, against monthly reports and an invoice that refers to the commitment's number. The provider answers by the date above.

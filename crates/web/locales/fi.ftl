@@ -737,3 +737,22 @@ turvakielto-applies = Turvakielto: osoite ja yhteystiedot piilotetaan kaikkialla
 turvakielto-hidden = Piilotettu (turvakielto)
 turvakielto-note = Osoitetta ja yhteystietoja ei näytetä.
 turvakielto-title = Turvakielto.
+need-decision-title = Päätös
+need-decision-heading = Päätös sosiaalihuollon palvelusta
+need-decision-granted = Palvelu myönnetään.
+need-decision-denied = Palvelua ei myönnetä.
+need-decision-by = Päätöksen tekijä
+need-decision-appeal = Tähän päätökseen tyytymätön voi hakea siihen oikaisua hyvinvointialueen yksilöasioita käsittelevältä toimielimeltä 30 päivän kuluessa päätöksen tiedoksisaannista. Oikaisuvaatimus tehdään kirjallisesti, ja siinä yksilöidään päätös, haettu muutos ja sen perusteet. Oikaisuvaatimukseen annettuun päätökseen voi hakea muutosta hallinto-oikeudelta.
+field-client = Asiakas
+field-answer-by = Vastattava viimeistään
+field-processing-time = Käsittelyaika
+processing-days = { $days ->
+    [one] 1 työpäivä
+   *[other] { $days } työpäivää
+}
+processing-days-warn = { $days } työpäivää: päätä viipymättä
+commitment-document-title = Maksusitoumus
+commitment-document-heading = Maksusitoumus
+commitment-version = Versio
+commitment-client-hidden = Näytetään palveluntuottajalle, kun sitoumus on hyväksytty ja voimassa.
+commitment-document-terms = Hankkija maksaa tämän sitoumuksen mukaan tuotetun palvelun sen määrään, hintaan ja voimassaoloaikaan asti kuukausiraporttien ja sitoumuksen numeroon viittaavan laskun perusteella. Palveluntuottaja vastaa yllä olevaan päivään mennessä.

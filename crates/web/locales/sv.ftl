@@ -737,3 +737,22 @@ turvakielto-applies = Spärrmarkering: adress och kontaktuppgifter döljs övera
 turvakielto-hidden = Dold (spärrmarkering)
 turvakielto-note = Adress och kontaktuppgifter visas inte.
 turvakielto-title = Spärrmarkering.
+need-decision-title = Beslut
+need-decision-heading = Beslut om en tjänst inom socialvården
+need-decision-granted = Tjänsten beviljas.
+need-decision-denied = Tjänsten beviljas inte.
+need-decision-by = Beslutsfattare
+need-decision-appeal = Den som är missnöjd med detta beslut kan begära omprövning hos välfärdsområdets organ för individärenden inom 30 dagar från delfåendet. Begäran görs skriftligt och anger beslutet, den ändring som begärs och grunderna för den. Beslutet om omprövning kan överklagas hos förvaltningsdomstolen.
+field-client = Klient
+field-answer-by = Svar senast
+field-processing-time = Handläggningstid
+processing-days = { $days ->
+    [one] 1 arbetsdag
+   *[other] { $days } arbetsdagar
+}
+processing-days-warn = { $days } arbetsdagar: besluta utan dröjsmål
+commitment-document-title = Betalningsförbindelse
+commitment-document-heading = Betalningsförbindelse
+commitment-version = Version
+commitment-client-hidden = Visas för serviceproducenten när förbindelsen har godkänts och gäller.
+commitment-document-terms = Beställaren betalar för tjänster som produceras enligt denna förbindelse, upp till dess mängd, pris och giltighetstid, mot månadsrapporter och en faktura som hänvisar till förbindelsens nummer. Serviceproducenten svarar senast det datum som anges ovan.

@@ -170,6 +170,11 @@ pub fn router(service: Service, config: WebConfig) -> Router {
             post(pages::clients::send_commitment),
         )
         .route("/commitments", get(pages::clients::commitments))
+        .route(
+            "/commitments/{id}/document",
+            get(pages::clients::commitment_document),
+        )
+        .route("/needs/{id}/decision", get(pages::clients::need_decision))
         .route("/commitments/{id}/answer", post(pages::clients::answer))
         .route(
             "/budget",

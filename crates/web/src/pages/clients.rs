@@ -520,6 +520,10 @@ pub async fn create_need(
 
 // ---- the steering group's meeting ------------------------------------------------------------
 
+/// Working days after which an undecided need is flagged. Child-welfare services are to start
+/// without delay (Child Welfare Act 417/2007, 36 §); a week of working days is the warning.
+const PROCESSING_WARN_DAYS: i64 = 5;
+
 pub struct OrderRow {
     application: String,
     position: usize,
@@ -543,6 +547,10 @@ pub struct AgendaItem {
     may_recommend: bool,
     may_decide: bool,
     may_commit: bool,
+    decided: bool,
+    /// Working days from receipt, with a warning near the limit.
+    processing: String,
+    late: bool,
     errors: Vec<String>,
 }
 
@@ -675,6 +683,21 @@ async fn meeting_page(
                         .collect(),
                     may_recommend: n.data.status == NeedStatus::Queued,
                     may_decide: may_decide && n.data.status == NeedStatus::Recommended,
+                    decided: matches!(n.data.status, NeedStatus::Decided | NeedStatus::Closed),
+                    processing: {
+                        let days = domain::calendar::working_days_between(
+                            n.data.received_on,
+                            n.data.decided_on.unwrap_or(today),
+                        );
+                        if days >= PROCESSING_WARN_DAYS && n.data.decided_on.is_none() {
+                            t.tn("processing-days-warn", "days", days)
+                        } else {
+                            t.tn("processing-days", "days", days)
+                        }
+                    },
+                    late: n.data.decided_on.is_none()
+                        && domain::calendar::working_days_between(n.data.received_on, today)
+                            >= PROCESSING_WARN_DAYS,
                     may_commit: n.data.status == NeedStatus::Decided
                         && matches!(
                             n.data.recommendation,
@@ -961,4 +984,137 @@ pub async fn add_budget_line(State(app): State<AppState>, ctx: Ctx, body: Bytes)
         Ok(_) => done("/budget".into()),
         Err(e) => render::service_error(&ctx, e),
     }
+}
+
+// ---- documents ---------------------------------------------------------------------------------
+
+/// The document language: `?lang=fi|sv|en`, else Swedish for a Swedish screen, else Finnish.
+fn doc_lang(ctx: &Ctx, q: &HashMap<String, String>) -> Lang {
+    q.get("lang")
+        .and_then(|l| Lang::parse(l))
+        .unwrap_or(if ctx.lang == Lang::Sv {
+            Lang::Sv
+        } else {
+            Lang::Fi
+        })
+}
+
+#[derive(Template)]
+#[template(path = "need_decision.html")]
+struct NeedDecisionPage {
+    p: Page,
+    d: Tr,
+    doc_lang: &'static str,
+    id: String,
+    purchaser: String,
+    client: String,
+    code: String,
+    service: String,
+    provider: Option<String>,
+    hours: u32,
+    granted: bool,
+    text: String,
+    decided_by: String,
+    decided_on: String,
+}
+
+pub async fn need_decision(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let v = match app.service.need_view(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    if !matches!(v.need.status, NeedStatus::Decided | NeedStatus::Closed) {
+        return render::service_error(&ctx, ServiceError::NotFound);
+    }
+    let lang = doc_lang(&ctx, &q);
+    let d = Tr::new(lang);
+    let t = ctx.tr();
+    render(&NeedDecisionPage {
+        p: Page::new(&ctx, t.t("need-decision-title")),
+        doc_lang: lang.code(),
+        id: id.to_string(),
+        purchaser: v.purchaser,
+        client: v.client.name(),
+        code: v.client.masked_code.clone(),
+        service: v.lot.title.get(lang).0.to_owned(),
+        provider: v.provider,
+        hours: v.need.hours_per_week,
+        granted: v.need.status == NeedStatus::Decided,
+        text: v.need.decision_text.clone(),
+        decided_by: v.need.decided_by.clone().unwrap_or_default(),
+        decided_on: v.need.decided_on.map(|x| d.date(x)).unwrap_or_default(),
+        d,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "commitment_document.html")]
+struct CommitmentDocumentPage {
+    p: Page,
+    d: Tr,
+    doc_lang: &'static str,
+    id: String,
+    number: String,
+    version: u32,
+    status: String,
+    purchaser: String,
+    provider: String,
+    unit: String,
+    service: String,
+    client: Option<(String, String)>,
+    quantity: String,
+    period: String,
+    max_total: String,
+    cost_centre: String,
+    answer_by: String,
+}
+
+pub async fn commitment_document(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let v = match app.service.commitment_view(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let lang = doc_lang(&ctx, &q);
+    let d = Tr::new(lang);
+    let t = ctx.tr();
+    let c = &v.commitment;
+    render(&CommitmentDocumentPage {
+        p: Page::new(&ctx, t.t("commitment-document-title")),
+        doc_lang: lang.code(),
+        id: id.to_string(),
+        number: c.number.clone(),
+        version: c.version,
+        status: d.t(&format!("commitment-status-{}", c.status.code())),
+        purchaser: v.purchaser.clone(),
+        provider: v.provider.clone(),
+        unit: v.unit.clone(),
+        service: v.lot.title.get(lang).0.to_owned(),
+        client: v.client.clone(),
+        quantity: d.ta(
+            "commitment-quantity",
+            &[
+                ("hours", Arg::N(i64::from(c.quantity_per_week))),
+                ("price", Arg::S(c.unit_price.format(lang))),
+            ],
+        ),
+        period: format!("{} – {}", d.date(c.starts_on), d.date(c.ends_on)),
+        max_total: c.max_total.format(lang),
+        cost_centre: c.cost_centre.clone(),
+        answer_by: d.date(c.answer_by),
+        d,
+    })
 }
