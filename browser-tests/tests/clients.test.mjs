@@ -244,6 +244,28 @@ test('a need becomes an accepted commitment, and access and the log follow it', 
     assert.ok(!rows.some((r) => r.includes(child)), 'never the identity code');
   });
 
+  // The social worker extends the commitment: a new version with the same number, for the
+  // provider to accept; a change without a reason is refused.
+  await as(worker, async (page) => {
+    await page.goto(url('/commitments'));
+    const row = page.locator('tr', { hasText: number });
+    await row.locator('summary').click();
+    await row.locator('input[name=ends_on]').fill('2027-03-31');
+    await row.locator('form[action$="/change"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('.error-summary').innerText(), /perustelu|Kirjoita/i);
+    const again = page.locator('tr', { hasText: number });
+    await again.locator('summary').click();
+    await again.locator('input[name=ends_on]').fill('2027-03-31');
+    await again.locator('input[name=reason]').fill('Jatketaan maaliskuun loppuun.');
+    await again.locator('form[action$="/change"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    const rows = await page.locator('tr', { hasText: number }).allInnerTexts();
+    assert.equal(rows.length, 2, rows.join('\n'));
+    assert.ok(rows.some((r) => /Lähetetty/.test(r)), rows.join('\n'));
+    await checkA11y(page, 'commitments after a change');
+  });
+
   // The budget line shows the reservation.
   const reservedAfter = await as(controller, async (page) => {
     const v = await reservedOn(page);

@@ -1121,6 +1121,34 @@ impl Service {
                 self.now(),
             )
             .await?;
+            // An accepted new version replaces the one in force.
+            if accept && c.data.version > 1 {
+                let versions: Vec<Doc<Commitment>> = doc::list(
+                    &mut tx,
+                    Table::Commitments,
+                    Filter {
+                        parent: Some(c.data.client),
+                        status: Some(CommitmentStatus::Accepted.code()),
+                        ..Filter::default()
+                    },
+                )
+                .await?;
+                for mut old in versions
+                    .into_iter()
+                    .filter(|o| o.id != id && o.data.number == c.data.number)
+                {
+                    old.data.status = CommitmentStatus::Superseded;
+                    doc::update(
+                        &mut tx,
+                        Table::Commitments,
+                        old.id,
+                        old.data.status.code(),
+                        &old.data,
+                        self.now(),
+                    )
+                    .await?;
+                }
+            }
             self.log_client(
                 &mut tx,
                 actor,
@@ -1473,5 +1501,185 @@ impl Service {
         }
         .await;
         self.finish(tx, r).await
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChangeForm {
+    /// `change` (new end and/or quantity: a new version the provider accepts) or `terminate`.
+    pub kind: String,
+    pub ends_on: String,
+    pub hours_per_week: String,
+    pub reason: String,
+}
+
+impl Service {
+    /// Changes, extends or terminates a commitment. A change is a new version with the same
+    /// number, sent to the provider; the old version stays in force until the new one is
+    /// accepted. A termination ends the commitment, and the provider's access, today.
+    pub async fn change_commitment(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        form: &ChangeForm,
+    ) -> ServiceResult<Uuid> {
+        let mut tx = self.db.begin().await?;
+        let mut target = None;
+        let r = async {
+            let c: Doc<Commitment> = doc::get(&mut tx, Table::Commitments, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::Commitment,
+                id: Some(id),
+                owner: Some(c.owner_id),
+                subject: Some(c.data.client),
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Update,
+                Resource::Commitment {
+                    purchaser_id: c.owner_id,
+                    provider_id: c.data.provider,
+                },
+                AuditAction::Update,
+                &t,
+            )
+            .await?;
+            target = Some(t.clone());
+            let reason = form.reason.trim().to_owned();
+            let mut e = FieldErrors::default();
+            if reason.is_empty() {
+                e.add("reason", "reasons-required");
+            }
+            let today = self.today();
+            match form.kind.as_str() {
+                "terminate" => {
+                    if !matches!(
+                        c.data.status,
+                        CommitmentStatus::Accepted | CommitmentStatus::Sent
+                    ) {
+                        e.add("kind", "step-not-possible");
+                    }
+                    if !e.is_empty() {
+                        return Err(ServiceError::Invalid(e));
+                    }
+                    let mut d = c.data.clone();
+                    d.status = CommitmentStatus::Terminated;
+                    // Access ends with the day: the last day of the commitment is yesterday.
+                    d.ends_on = d
+                        .ends_on
+                        .min(today.pred_opt().unwrap_or(today))
+                        .max(d.starts_on);
+                    d.reason = reason;
+                    doc::update(
+                        &mut tx,
+                        Table::Commitments,
+                        id,
+                        d.status.code(),
+                        &d,
+                        self.now(),
+                    )
+                    .await?;
+                    self.log_client(
+                        &mut tx,
+                        actor,
+                        AuditAction::Update,
+                        &t,
+                        format!("commitment {} terminated", d.number),
+                    )
+                    .await?;
+                    Ok(id)
+                }
+                "change" => {
+                    if c.data.status != CommitmentStatus::Accepted {
+                        e.add("kind", "step-not-possible");
+                    }
+                    let ends_on = match form.ends_on.trim() {
+                        "" => Some(c.data.ends_on),
+                        s => domain::staff::parse_date(s).or_else(|| {
+                            e.add("ends_on", "date-format");
+                            None
+                        }),
+                    };
+                    let hours = match form.hours_per_week.trim() {
+                        "" => c.data.quantity_per_week,
+                        s => match s.parse::<u32>() {
+                            Ok(h) if (1..=80).contains(&h) => h,
+                            _ => {
+                                e.add("hours_per_week", "number-format");
+                                c.data.quantity_per_week
+                            }
+                        },
+                    };
+                    let lot: Doc<Lot> = doc::get(&mut tx, Table::Lots, c.data.lot)
+                        .await?
+                        .ok_or(ServiceError::NotFound)?;
+                    let p: Doc<Procurement> = doc::get(
+                        &mut tx,
+                        Table::Procurements,
+                        lot.parent_id.unwrap_or_default(),
+                    )
+                    .await?
+                    .ok_or(ServiceError::NotFound)?;
+                    if let Some(end) = ends_on {
+                        if end < c.data.starts_on {
+                            e.add("ends_on", "date-range");
+                        } else if end > p.data.ends_with_options() {
+                            e.add("ends_on", "commitment-outside-period");
+                        }
+                    }
+                    let Some(ends_on) = ends_on else {
+                        return Err(ServiceError::Invalid(e));
+                    };
+                    if !e.is_empty() {
+                        return Err(ServiceError::Invalid(e));
+                    }
+                    let mut d = c.data.clone();
+                    d.version += 1;
+                    d.status = CommitmentStatus::Sent;
+                    d.ends_on = ends_on;
+                    d.quantity_per_week = hours;
+                    d.max_total =
+                        max_total(d.unit_price, hours, d.starts_on, ends_on).ok_or_else(|| {
+                            ServiceError::Invalid(FieldErrors::single("ends_on", "date-range"))
+                        })?;
+                    d.answer_by = deadline(today, 5, DayCount::WorkingDays);
+                    d.reason = reason;
+                    let new_id = Uuid::now_v7();
+                    doc::insert(
+                        &mut tx,
+                        Table::Commitments,
+                        new_id,
+                        c.owner_id,
+                        Some(c.data.client),
+                        "sent",
+                        &d,
+                        self.now(),
+                    )
+                    .await?;
+                    self.log_client(
+                        &mut tx,
+                        actor,
+                        AuditAction::Create,
+                        &t,
+                        format!("commitment {} version {}", d.number, d.version),
+                    )
+                    .await?;
+                    Ok(new_id)
+                }
+                _ => Err(ServiceError::Invalid(FieldErrors::single(
+                    "kind",
+                    "invalid-choice",
+                ))),
+            }
+        }
+        .await;
+        let r = self.finish(tx, r).await;
+        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
+            self.log_failure(actor, AuditAction::Update, t, e).await?;
+        }
+        r
     }
 }

@@ -177,6 +177,10 @@ pub fn router(service: Service, config: WebConfig) -> Router {
         .route("/needs/{id}/decision", get(pages::clients::need_decision))
         .route("/commitments/{id}/answer", post(pages::clients::answer))
         .route(
+            "/commitments/{id}/change",
+            post(pages::clients::change_commitment),
+        )
+        .route(
             "/budget",
             get(pages::clients::budget).post(pages::clients::add_budget_line),
         )

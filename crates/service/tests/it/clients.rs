@@ -237,6 +237,7 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
         .any(|c| c.id == cid && c.data.status == CommitmentStatus::Accepted));
     assert!(s.commitments(a_signer).await.unwrap().is_empty());
 
+    let reserved_then = s.budget(&controller).await.unwrap()[0].2;
     // Access follows the commitment, and only for its period: not yet before 1.12.2026 …
     assert!(matches!(
         s.client_minimal(b_worker, client).await,
@@ -256,17 +257,67 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
     ));
     // A provider never gets the purchaser's full view.
     assert!(s.client(b_worker, client).await.is_err());
-    // After the period, access ends.
-    w.clock.advance(chrono::Duration::days(100));
+    // A change is a new version with the same number; the old one holds until it is accepted.
+    use service::client::ChangeForm;
+    let change = ChangeForm {
+        kind: "change".into(),
+        ends_on: "2027-03-31".into(),
+        hours_per_week: "3".into(),
+        reason: String::new(),
+    };
+    let e = s
+        .change_commitment(&worker, cid, &change)
+        .await
+        .unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("reason") == Some("reasons-required")));
+    let v2 = s
+        .change_commitment(
+            &worker,
+            cid,
+            &ChangeForm {
+                reason: "Jatketaan maaliskuun loppuun.".into(),
+                ..change
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        s.client_minimal(b_worker, client).await.is_ok(),
+        "version 1 still in force"
+    );
+    s.answer_commitment(b_signer, v2, true, "").await.unwrap();
+    let versions = s.commitments(&worker).await.unwrap();
+    let v1 = versions.iter().find(|c| c.id == cid).unwrap();
+    let v2d = versions.iter().find(|c| c.id == v2).unwrap();
+    assert_eq!(v1.data.status, CommitmentStatus::Superseded);
+    assert_eq!(
+        (v2d.data.version, v2d.data.status),
+        (2, CommitmentStatus::Accepted)
+    );
+    assert_eq!(v2d.data.number, v1.data.number);
+    // A termination ends the provider's access at once.
+    s.change_commitment(
+        &worker,
+        v2,
+        &ChangeForm {
+            kind: "terminate".into(),
+            reason: "Perhe muutti pois alueelta.".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert!(matches!(
         s.client_minimal(b_worker, client).await,
         Err(ServiceError::Denied(Denial::OtherOrganisation))
     ));
 
-    // The budget line shows the reservation.
+    // The budget line showed the reservation while the commitment was in force, and releases
+    // it when the commitment is terminated.
+    assert_eq!(reserved_then, Money::from_cents(13 * 4 * 7000));
     let b = s.budget(&controller).await.unwrap();
-    assert_eq!(b[0].2, Money::from_cents(13 * 4 * 7000));
-    assert_eq!(b[0].3, Money::from_cents(10_000_000 - 13 * 4 * 7000));
+    assert_eq!(b[0].2, Money::ZERO);
+    assert_eq!(b[0].3, Money::from_cents(10_000_000));
 
     // The log holds the reads and the refusals about this client, and never the identity code.
     let log = crate::log(&w).await;

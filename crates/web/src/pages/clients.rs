@@ -819,6 +819,7 @@ struct CommitmentsPage {
     p: Page,
     rows: Vec<CommitmentRow>,
     provider_side: bool,
+    errors: Vec<String>,
 }
 
 pub async fn commitments(State(app): State<AppState>, ctx: Ctx) -> Response {
@@ -834,6 +835,7 @@ pub async fn commitments(State(app): State<AppState>, ctx: Ctx) -> Response {
         p: Page::new(&ctx, t.t("commitments-title")),
         rows: commitment_rows(&t, &list, &names, provider_side),
         provider_side,
+        errors: Vec::new(),
     })
 }
 
@@ -1117,4 +1119,41 @@ pub async fn commitment_document(
         answer_by: d.date(c.answer_by),
         d,
     })
+}
+
+pub async fn change_commitment(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let d = FormData::parse(&body);
+    let form = service::client::ChangeForm {
+        kind: d.get("kind"),
+        ends_on: d.get("ends_on"),
+        hours_per_week: d.get("hours_per_week"),
+        reason: d.get("reason"),
+    };
+    match app.service.change_commitment(&actor, id, &form).await {
+        Ok(_) => done("/commitments".into()),
+        Err(ServiceError::Invalid(e)) => {
+            let t = ctx.tr();
+            let list = app.service.commitments(&actor).await.unwrap_or_default();
+            let names = app.service.organisation_names().await.unwrap_or_default();
+            let mut p = Page::new(&ctx, t.t("commitments-title"));
+            p.title = t.t1("title-with-errors", "title", &p.title);
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &CommitmentsPage {
+                    p,
+                    rows: commitment_rows(&t, &list, &names, false),
+                    provider_side: false,
+                    errors: e.0.iter().map(|x| t.error(&x.code)).collect(),
+                },
+            )
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
 }
