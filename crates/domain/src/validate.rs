@@ -71,6 +71,7 @@ pub const ALL_CODES: &[&str] = &[
     "identity-code-taken",
     "guardian-is-client",
     "commitment-outside-period",
+    "time-format",
 ];
 
 impl FieldErrors {

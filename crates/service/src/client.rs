@@ -72,6 +72,10 @@ pub struct SteeringGroup {
     /// 1 = Monday … 7 = Sunday.
     pub weekday: u32,
     pub time: String,
+    #[serde(default)]
+    pub chair: String,
+    #[serde(default)]
+    pub members: Vec<String>,
 }
 
 impl Default for SteeringGroup {
@@ -81,6 +85,8 @@ impl Default for SteeringGroup {
             name: "Asiakasohjausryhmä".into(),
             weekday: 2,
             time: "09:00".into(),
+            chair: String::new(),
+            members: Vec::new(),
         }
     }
 }
@@ -1681,5 +1687,116 @@ impl Service {
             self.log_failure(actor, AuditAction::Update, t, e).await?;
         }
         r
+    }
+}
+
+impl Service {
+    /// The purchaser's steering group: name, meeting day and time, chair and members.
+    pub async fn steering_group(&self, actor: &Actor) -> ServiceResult<SteeringGroup> {
+        if decide(
+            actor,
+            Action::List,
+            Resource::ServiceNeeds {
+                org_id: actor.org_id,
+            },
+        )
+        .is_err()
+        {
+            return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
+        }
+        let mut tx = self.db.begin().await?;
+        let g = self.steering_group_of(&mut tx, actor.org_id).await?;
+        tx.rollback().await?;
+        Ok(g)
+    }
+
+    /// Sets the steering group (a leading social worker). Needs already queued keep their
+    /// meeting; new ones go to the next meeting on the new day.
+    pub async fn save_steering_group(&self, actor: &Actor, g: &SteeringGroup) -> ServiceResult<()> {
+        let t = Target {
+            kind: RecordKind::ServiceNeed,
+            id: None,
+            owner: Some(actor.org_id),
+            subject: None,
+        };
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Decide,
+                Resource::ServiceNeeds {
+                    org_id: actor.org_id,
+                },
+                AuditAction::Update,
+                &t,
+            )
+            .await?;
+            let mut e = FieldErrors::default();
+            let name = e.required("name", &g.name, 200);
+            if !(1..=7).contains(&g.weekday) {
+                e.add("weekday", "invalid-choice");
+            }
+            let time_ok = chrono::NaiveTime::parse_from_str(g.time.trim(), "%H:%M").is_ok();
+            if !time_ok {
+                e.add("time", "time-format");
+            }
+            if !e.is_empty() {
+                return Err(ServiceError::Invalid(e));
+            }
+            let clean = SteeringGroup {
+                name,
+                weekday: g.weekday,
+                time: g.time.trim().to_owned(),
+                chair: g.chair.trim().to_owned(),
+                members: g
+                    .members
+                    .iter()
+                    .map(|m| m.trim().to_owned())
+                    .filter(|m| !m.is_empty())
+                    .collect(),
+            };
+            let existing: Vec<Doc<SteeringGroup>> = doc::list(
+                &mut tx,
+                Table::SteeringGroups,
+                Filter {
+                    owner: Some(actor.org_id),
+                    ..Filter::default()
+                },
+            )
+            .await?;
+            match existing.first() {
+                Some(d) => {
+                    doc::update(
+                        &mut tx,
+                        Table::SteeringGroups,
+                        d.id,
+                        "active",
+                        &clean,
+                        self.now(),
+                    )
+                    .await?;
+                }
+                None => {
+                    doc::insert(
+                        &mut tx,
+                        Table::SteeringGroups,
+                        Uuid::now_v7(),
+                        actor.org_id,
+                        None,
+                        "active",
+                        &clean,
+                        self.now(),
+                    )
+                    .await?;
+                }
+            }
+            let mut ev = self.ev(actor, AuditAction::Update, &t);
+            ev.details = format!("steering group: weekday {} {}", clean.weekday, clean.time);
+            db::audit::append(&mut tx, ev, self.now()).await?;
+            Ok(())
+        }
+        .await;
+        self.finish(tx, r).await
     }
 }

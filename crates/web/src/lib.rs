@@ -163,6 +163,7 @@ pub fn router(service: Service, config: WebConfig) -> Router {
         .route("/clients/{id}", get(pages::clients::client))
         .route("/clients/{id}/needs", post(pages::clients::create_need))
         .route("/meeting", get(pages::clients::meeting))
+        .route("/meeting/group", post(pages::clients::save_group))
         .route("/needs/{id}/recommend", post(pages::clients::recommend))
         .route("/needs/{id}/decide", post(pages::clients::decide))
         .route(

@@ -340,3 +340,49 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_steering_group_meets_on_its_own_day_and_only_a_leading_social_worker_sets_it() {
+    use service::client::{next_meeting, SteeringGroup};
+    let w = World::new().await;
+    w.service
+        .bootstrap_user(w.county, &user_form("county.lead", "leading_social_worker"))
+        .await
+        .unwrap();
+    let (worker, lead) = (w.actor("county.worker").await, w.actor("county.lead").await);
+    // Tuesday by default (Vantaa's practice in seed 004).
+    let g = w.service.steering_group(&worker).await.unwrap();
+    assert_eq!(g.weekday, 2);
+    let thursday = SteeringGroup {
+        name: "Lasten ja perheiden asiakasohjausryhmä".into(),
+        weekday: 4,
+        time: "13:30".into(),
+        chair: "Aino Laaksonen".into(),
+        members: vec!["Elias Virtanen".into(), " ".into()],
+    };
+    assert!(matches!(
+        w.service.save_steering_group(&worker, &thursday).await,
+        Err(ServiceError::Denied(Denial::MissingRole))
+    ));
+    let bad = SteeringGroup {
+        time: "puoli kaksi".into(),
+        ..thursday.clone()
+    };
+    let e = w
+        .service
+        .save_steering_group(&lead, &bad)
+        .await
+        .unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("time") == Some("time-format")));
+    w.service
+        .save_steering_group(&lead, &thursday)
+        .await
+        .unwrap();
+    let g = w.service.steering_group(&worker).await.unwrap();
+    assert_eq!((g.weekday, g.members.len()), (4, 1));
+    // From Tuesday 24.11.2026 the next Thursday meeting is 26.11.
+    assert_eq!(
+        next_meeting(&g, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()),
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    );
+}

@@ -558,6 +558,14 @@ pub struct AgendaItem {
 #[template(path = "meeting.html")]
 struct MeetingPage {
     p: Page,
+    group: String,
+    chair: String,
+    members: String,
+    time: String,
+    weekday: u32,
+    may_configure: bool,
+    group_errors: Vec<String>,
+    weekdays: Vec<(u32, String)>,
     date: String,
     items: Vec<AgendaItem>,
     budget_lines: Vec<(String, String)>,
@@ -573,7 +581,8 @@ async fn meeting_page(
     let actor = try_page!(actor(ctx));
     let t = ctx.tr();
     let today = app.service.today();
-    let day = day.unwrap_or_else(|| service::client::next_meeting(&Default::default(), today));
+    let group = app.service.steering_group(&actor).await.unwrap_or_default();
+    let day = day.unwrap_or_else(|| service::client::next_meeting(&group, today));
     let items = match app.service.agenda(&actor, day).await {
         Ok(i) => i,
         Err(e) => return render::service_error(ctx, e),
@@ -608,6 +617,17 @@ async fn meeting_page(
         .collect();
     let page = MeetingPage {
         p: Page::new(ctx, t.t1("meeting-title", "date", t.date(day))),
+        group: group.name.clone(),
+        chair: group.chair.clone(),
+        members: group.members.join(", "),
+        time: group.time.clone(),
+        weekday: group.weekday,
+        may_configure: may_decide,
+        group_errors: match error_for {
+            Some((id, e)) if id.is_nil() => e.0.iter().map(|x| t.error(&x.code)).collect(),
+            _ => Vec::new(),
+        },
+        weekdays: (1..=7).map(|d| (d, t.t(&format!("weekday-{d}")))).collect(),
         date: day.to_string(),
         default_end: (day + chrono::Duration::days(90)).to_string(),
         budget_lines,
@@ -1153,6 +1173,29 @@ pub async fn change_commitment(
                     errors: e.0.iter().map(|x| t.error(&x.code)).collect(),
                 },
             )
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn save_group(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let d = FormData::parse(&body);
+    let g = service::client::SteeringGroup {
+        name: d.get("name"),
+        weekday: d.get("weekday").parse().unwrap_or(0),
+        time: d.get("time"),
+        chair: d.get("chair"),
+        members: d
+            .get("members")
+            .split([',', '\n'])
+            .map(str::to_owned)
+            .collect(),
+    };
+    match app.service.save_steering_group(&actor, &g).await {
+        Ok(()) => done("/meeting".into()),
+        Err(ServiceError::Invalid(e)) => {
+            meeting_page(&app, &ctx, None, Some((uuid::Uuid::nil(), &e))).await
         }
         Err(e) => render::service_error(&ctx, e),
     }
