@@ -274,3 +274,60 @@ test('a need becomes an accepted commitment, and access and the log follow it', 
   });
   assert.ok(reservedAfter > reservedBefore, `reserved ${reservedBefore} → ${reservedAfter}`);
 });
+
+test('a need in competition reaches the lot\'s providers without personal data, and the purchaser chooses among the offers', async () => {
+  const worker = userFor('social_worker', 'Kymenlaakso');
+  const provider = userFor('provider_signatory', 'Kasvun Polku');
+  const child = hetu(9, 9, 2013, 973);
+
+  const clientPath = await as(worker, async (page) => {
+    await page.goto(url('/clients/new'));
+    await page.locator('input[name=identity_code]').fill(child);
+    await page.locator('input[name=first_name]').fill('Iiris');
+    await page.locator('input[name=last_name]').fill('Kilpailunen');
+    await page.locator('input[name=home_municipality]').fill('Hamina');
+    await page.locator('form[action="/clients"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    const path = new URL(page.url()).pathname;
+    const lotValue = await page.locator('select[name=lot] option').evaluateAll((opts) =>
+      opts.find((o) => / 1 Tehostettu perhetyö$/.test(o.textContent))?.value,
+    );
+    await page.locator('select[name=lot]').selectOption(lotValue);
+    await page.locator('textarea[name=justification]').fill('Kilpailutetaan.');
+    await page.locator('input[name=requested_start]').fill('2026-12-14');
+    await page.locator('input[name=hours_per_week]').fill('2');
+    await page.locator(`form[action="${path}/needs"] button[type=submit]`).click();
+    await page.waitForLoadState('load');
+    await page.goto(url('/meeting'));
+    const section = page.locator('section', { has: page.locator('h2', { hasText: 'Iiris Kilpailunen' }) });
+    await section.locator('select[name=kind]').selectOption('competition');
+    await section.locator('button', { hasText: 'Kirjaa suositus' }).click();
+    await page.waitForLoadState('load');
+    return path;
+  });
+
+  await as(provider, async (page) => {
+    await page.goto(url('/competitions'));
+    const main = await page.locator('main').innerText();
+    assert.doesNotMatch(main, /Iiris|Kilpailunen/, 'no name before the commitment');
+    assert.doesNotMatch(await page.content(), new RegExp(child));
+    const section = page.locator('section', { hasText: 'Hamina' }).first();
+    assert.match(await section.innerText(), /13–17/);
+    await checkA11y(page, 'competitions');
+    await section.locator('input[name=can_start]').fill('2026-12-14');
+    await section.locator('button[type=submit]').click();
+    await page.waitForLoadState('load');
+  });
+
+  await as(worker, async (page) => {
+    await page.goto(url('/meeting'));
+    const section = page.locator('section', { has: page.locator('h2', { hasText: 'Iiris Kilpailunen' }) });
+    assert.match(await section.innerText(), /Kasvun Polku Oy/);
+    await section.locator('form[action$="/winner"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    const after = page.locator('section', { has: page.locator('h2', { hasText: 'Iiris Kilpailunen' }) });
+    assert.match(await after.innerText(), /Valittu palveluntuottaja/);
+    await checkA11y(page, 'meeting with a competition');
+  });
+  assert.ok(clientPath.startsWith('/clients/'));
+});

@@ -164,6 +164,9 @@ pub fn router(service: Service, config: WebConfig) -> Router {
         .route("/clients/{id}/needs", post(pages::clients::create_need))
         .route("/meeting", get(pages::clients::meeting))
         .route("/meeting/group", post(pages::clients::save_group))
+        .route("/needs/{id}/winner", post(pages::clients::choose_winner))
+        .route("/competitions", get(pages::clients::competitions))
+        .route("/competitions/{id}/offer", post(pages::clients::offer))
         .route("/needs/{id}/recommend", post(pages::clients::recommend))
         .route("/needs/{id}/decide", post(pages::clients::decide))
         .route(

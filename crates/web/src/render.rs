@@ -61,6 +61,7 @@ impl Page {
                 add("/applications".into(), "nav-applications");
             }
             if provider_manager {
+                add("/competitions".into(), "nav-competitions");
                 add("/staff".into(), "nav-staff");
                 add("/evidence".into(), "nav-evidence");
             }

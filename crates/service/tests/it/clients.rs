@@ -386,3 +386,140 @@ async fn the_steering_group_meets_on_its_own_day_and_only_a_leading_social_worke
         NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_competition_goes_to_every_admitted_provider_without_personal_data() {
+    let w = World::new().await;
+    let s = &w.service;
+    for (u, r) in [
+        ("county.buyer", "procurement_specialist"),
+        ("county.lead", "leading_social_worker"),
+    ] {
+        s.bootstrap_user(w.county, &user_form(u, r)).await.unwrap();
+    }
+    let (buyer, worker, lead) = (
+        w.actor("county.buyer").await,
+        w.actor("county.worker").await,
+        w.actor("county.lead").await,
+    );
+    let pid = s
+        .bootstrap_procurement(
+            w.county,
+            &procurement(ProcurementKind::DynamicPurchasingSystem),
+            &[lot(1, "Perhetyö", true)],
+        )
+        .await
+        .unwrap();
+    let lot_id = s.procurement(&buyer, pid).await.unwrap().lots[0].id;
+    let second = s
+        .bootstrap_organisation(&org_form("ngo", "Toinen yhdistys ry", "0201256-6"))
+        .await
+        .unwrap();
+    let team = [
+        person("Kaisa Esimerkki", "responsible_person", "5"),
+        person("Mikko Malli", "worker", "3"),
+    ];
+    let mut signers = Vec::new();
+    for (org, user) in [(w.provider, "a.signer"), (second, "b.signer")] {
+        let (p, unit, staff) = provider(&w, org, user, &team).await;
+        let app = s.start_application(&p, lot_id).await.unwrap();
+        s.save_application(
+            &p,
+            app,
+            &app_form(unit, &staff, "70,00"),
+            domain::locale::Lang::Fi,
+        )
+        .await
+        .unwrap();
+        s.application_step(&p, app, &step("submit", ""))
+            .await
+            .unwrap();
+        s.application_step(&buyer, app, &step("admit", ""))
+            .await
+            .unwrap();
+        signers.push((p, app));
+    }
+    let client = s
+        .register_client(
+            &worker,
+            &person_form(&hetu(2013, 6, 6, 971), "Ronja", "Kuvitelma"),
+            &[],
+        )
+        .await
+        .unwrap();
+    let need = s
+        .create_need(
+            &worker,
+            client,
+            &NeedForm {
+                lot: lot_id.to_string(),
+                justification: "Tarvitaan perhetyötä.".into(),
+                urgent: String::new(),
+                requested_start: "2026-12-01".into(),
+                hours_per_week: "3".into(),
+            },
+        )
+        .await
+        .unwrap();
+    s.recommend(
+        &worker,
+        need,
+        &RecommendForm {
+            kind: "competition".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // Both admitted providers see the need, without the client's name or identity code.
+    for (p, _) in &signers {
+        let list = s.competitions(p).await.unwrap();
+        assert_eq!(list.len(), 1);
+        let json = serde_json::to_string(&list[0]).unwrap();
+        assert!(
+            !json.contains("Ronja") && !json.contains("Kuvitelma"),
+            "{json}"
+        );
+        assert_eq!(
+            (list[0].age_group.as_str(), list[0].municipality.as_str()),
+            ("13–17", "Kotka")
+        );
+    }
+    s.offer(
+        &signers[1].0,
+        need,
+        "2026-12-07",
+        "Voimme aloittaa viikolla 50.",
+    )
+    .await
+    .unwrap();
+    // Only an offer can win.
+    assert!(s.choose_winner(&worker, need, signers[0].1).await.is_err());
+    s.choose_winner(&worker, need, signers[1].1).await.unwrap();
+    s.decide_need(&lead, need, true, "Myönnetään.")
+        .await
+        .unwrap();
+    let cid = s
+        .send_commitment(
+            &worker,
+            need,
+            &CommitmentForm {
+                starts_on: "2026-12-07".into(),
+                ends_on: "2027-02-28".into(),
+                cost_centre: "4100".into(),
+                budget_line: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let c = s.commitments(&worker).await.unwrap();
+    assert_eq!(
+        c.iter().find(|x| x.id == cid).unwrap().data.application,
+        signers[1].1,
+        "the winner gets the commitment"
+    );
+    assert!(
+        s.competitions(&signers[0].0).await.unwrap().is_empty(),
+        "decided: no longer open"
+    );
+}

@@ -548,6 +548,9 @@ pub struct AgendaItem {
     may_decide: bool,
     may_commit: bool,
     decided: bool,
+    /// Offers of a need in competition (application, provider, start), and whether to choose.
+    offers: Vec<(String, String, String)>,
+    may_choose: bool,
     /// Working days from receipt, with a warning near the limit.
     processing: String,
     late: bool,
@@ -704,6 +707,33 @@ async fn meeting_page(
                     may_recommend: n.data.status == NeedStatus::Queued,
                     may_decide: may_decide && n.data.status == NeedStatus::Recommended,
                     decided: matches!(n.data.status, NeedStatus::Decided | NeedStatus::Closed),
+                    offers: n
+                        .data
+                        .competition
+                        .as_ref()
+                        .map(|c| {
+                            c.offers
+                                .iter()
+                                .map(|o| {
+                                    let mut label = order
+                                        .iter()
+                                        .find(|x| x.application == o.application)
+                                        .map(|x| x.provider_name.clone())
+                                        .unwrap_or_default();
+                                    if c.winner == Some(o.application) {
+                                        label
+                                            .push_str(&format!(" ({})", t.t("competition-winner")));
+                                    }
+                                    (o.application.to_string(), label, t.date(o.can_start))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    may_choose: n.data.status == NeedStatus::Recommended
+                        && n.data
+                            .competition
+                            .as_ref()
+                            .is_some_and(|c| c.winner.is_none() && !c.offers.is_empty()),
                     processing: {
                         let days = domain::calendar::working_days_between(
                             n.data.received_on,
@@ -1197,6 +1227,79 @@ pub async fn save_group(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> R
         Err(ServiceError::Invalid(e)) => {
             meeting_page(&app, &ctx, None, Some((uuid::Uuid::nil(), &e))).await
         }
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn choose_winner(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let d = FormData::parse(&body);
+    let day = meeting_date(&d);
+    let Ok(application) = uuid::Uuid::parse_str(&d.get("application")) else {
+        let e = FieldErrors::single("application", "required");
+        return meeting_page(&app, &ctx, day, Some((id, &e))).await;
+    };
+    match app.service.choose_winner(&actor, id, application).await {
+        Ok(()) => done(format!(
+            "/meeting?date={}#need-{id}",
+            day.map(|d| d.to_string()).unwrap_or_default()
+        )),
+        Err(ServiceError::Invalid(e)) => meeting_page(&app, &ctx, day, Some((id, &e))).await,
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "competitions.html")]
+struct CompetitionsPage {
+    p: Page,
+    rows: Vec<service::client::AnonymousNeed>,
+    dates: Vec<(String, String, String)>,
+}
+
+pub async fn competitions(State(app): State<AppState>, ctx: Ctx) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let t = ctx.tr();
+    match app.service.competitions(&actor).await {
+        Ok(rows) => render(&CompetitionsPage {
+            p: Page::new(&ctx, t.t("competitions-title")),
+            dates: rows
+                .iter()
+                .map(|r| {
+                    (
+                        t.date(r.requested_start),
+                        r.answer_by.map(|d| t.date(d)).unwrap_or_default(),
+                        r.offered.map(|d| t.date(d)).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            rows,
+        }),
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+pub async fn offer(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(parse_id(&ctx, &id));
+    let d = FormData::parse(&body);
+    match app
+        .service
+        .offer(&actor, id, &d.get("can_start"), &d.get("note"))
+        .await
+    {
+        Ok(()) => done("/competitions".into()),
         Err(e) => render::service_error(&ctx, e),
     }
 }
