@@ -3,7 +3,7 @@
 //! each state for every demo procurement, made through the same use cases as the screens.
 
 use anyhow::{anyhow, Context, Result};
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use domain::client::ClientForm;
 use domain::commitment::BudgetLine;
 use domain::ident::PersonalIdentityCode;
@@ -19,6 +19,8 @@ const FAMILIES: &[(&str, &str, &str)] = &[
     ("Esimerkki", "Ella", "Tero"),
     ("Malli", "Onni", "Aino"),
     ("Satunen", "Lumi", "Juha"),
+    ("Keksitty", "Eetu", "Noora"),
+    ("Tarinoija", "Siiri", "Pekka"),
 ];
 
 fn code(birth: NaiveDate, n: u16) -> Result<String> {
@@ -59,9 +61,9 @@ fn err(e: service::ServiceError) -> anyhow::Error {
     anyhow!("{e:?}")
 }
 
-/// `lots`: (purchaser key, lot, offset of the made-up individual numbers). A lot whose
-/// procurement has ended (Kerava's framework ran to 31.12.2024 with its options) gets clients,
-/// needs and decisions, but no commitments: the service refuses them outside the period.
+/// `lots`: (purchaser key, lot, offset of the made-up individual numbers). Commitments lie in
+/// the procurement's period: from today where it still runs, in its last months where it has
+/// ended (Kerava's framework ran to 31.12.2024 with its options).
 pub async fn populate(
     svc: &Service,
     actors: &HashMap<String, Actor>,
@@ -95,7 +97,9 @@ pub async fn populate(
             .get(&format!("{key}.leading-social-worker"))
             .with_context(|| format!("{key}.leading-social-worker"))?;
         let municipality = if *key == "kerava" { "Kerava" } else { "Kotka" };
-        // Four families: one stays in the queue, one is declined, one accepted, one waits.
+        // Six families: one stays in the queue; the commitments of the others are declined,
+        // accepted, waiting for an answer, changed (a superseded and an accepted version), and
+        // terminated.
         for (i, (last, child, parent)) in FAMILIES.iter().enumerate() {
             let n = 900 + offset + i as u16 * 2;
             let child_birth = NaiveDate::from_ymd_opt(2012 + i as i32, 3 + i as u32, 10)
@@ -150,16 +154,15 @@ pub async fn populate(
             svc.decide_need(lead, need, true, "Palvelu myönnetään.")
                 .await
                 .map_err(err)?;
-            if !svc.demo_lot_in_period(*lot, today).await.map_err(err)? {
-                continue;
-            }
+            let (starts_on, ends_on) =
+                svc.demo_commitment_period(*lot, today).await.map_err(err)?;
             let commitment = svc
                 .send_commitment(
                     worker,
                     need,
                     &CommitmentForm {
-                        starts_on: today.to_string(),
-                        ends_on: (today + Days::new(120)).to_string(),
+                        starts_on: starts_on.to_string(),
+                        ends_on: ends_on.to_string(),
                         cost_centre: "4100".into(),
                         budget_line: budget_lines
                             .get(key)
@@ -191,6 +194,43 @@ pub async fn populate(
                     .answer_commitment(signer, commitment, true, "")
                     .await
                     .map_err(err)?,
+                4 => {
+                    svc.answer_commitment(signer, commitment, true, "")
+                        .await
+                        .map_err(err)?;
+                    let v2 = svc
+                        .change_commitment(
+                            worker,
+                            commitment,
+                            &service::client::ChangeForm {
+                                kind: "change".into(),
+                                ends_on: ends_on.to_string(),
+                                hours_per_week: "2".into(),
+                                reason: "Tuen tarve on vähentynyt.".into(),
+                            },
+                        )
+                        .await
+                        .map_err(err)?;
+                    svc.answer_commitment(signer, v2, true, "")
+                        .await
+                        .map_err(err)?;
+                }
+                5 => {
+                    svc.answer_commitment(signer, commitment, true, "")
+                        .await
+                        .map_err(err)?;
+                    svc.change_commitment(
+                        worker,
+                        commitment,
+                        &service::client::ChangeForm {
+                            kind: "terminate".into(),
+                            reason: "Perhe muutti toiselle paikkakunnalle.".into(),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .map_err(err)?;
+                }
                 _ => {} // sent, waiting for the answer
             }
         }

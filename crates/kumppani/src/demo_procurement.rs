@@ -303,8 +303,8 @@ pub async fn populate(
         actors,
         &[
             ("kymenlaakso", lot1, 0),
-            ("kymenlaakso", lot5, 10),
-            ("kerava", kerava_lot, 20),
+            ("kymenlaakso", lot5, 20),
+            ("kerava", kerava_lot, 40),
         ],
     )
     .await?;

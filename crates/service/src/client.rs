@@ -1384,8 +1384,13 @@ impl Service {
         Ok(order.into_iter().map(|o| o.application).collect())
     }
 
-    /// Whether a lot's procurement runs on `day`, options included (the demo).
-    pub async fn demo_lot_in_period(&self, lot: Uuid, day: NaiveDate) -> ServiceResult<bool> {
+    /// A period of about four months within the lot's procurement: from `day` where it still
+    /// runs, else its last months (the demo).
+    pub async fn demo_commitment_period(
+        &self,
+        lot: Uuid,
+        day: NaiveDate,
+    ) -> ServiceResult<(NaiveDate, NaiveDate)> {
         let mut tx = self.db.begin().await?;
         let l: Option<Doc<Lot>> = doc::get(&mut tx, Table::Lots, lot).await?;
         let p: Option<Doc<Procurement>> = match l.and_then(|l| l.parent_id) {
@@ -1393,7 +1398,15 @@ impl Service {
             None => None,
         };
         tx.rollback().await?;
-        Ok(p.is_some_and(|p| p.data.starts_on <= day && day <= p.data.ends_with_options()))
+        let p = p.ok_or(ServiceError::NotFound)?;
+        let end = p.data.ends_with_options();
+        let span = chrono::Days::new(120);
+        if p.data.starts_on <= day && day <= end {
+            Ok((day, (day + span).min(end)))
+        } else {
+            let start = (end - span).max(p.data.starts_on);
+            Ok((start, end))
+        }
     }
 
     /// The provider a commitment was sent to, for start-up code (the demo).
