@@ -19,3 +19,4 @@ pub mod search;
 pub mod staff;
 pub mod time;
 pub mod validate;
+pub mod visit;

@@ -12,3 +12,4 @@ mod money;
 mod requirement;
 mod search;
 mod staff;
+mod visit;
