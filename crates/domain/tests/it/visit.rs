@@ -1,6 +1,8 @@
 //! Visits: the hard rules (backdating window, closed periods, the commitment's period) and the
 //! checks that flag for a person to judge.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{NaiveDate, NaiveTime};
 use domain::visit::{
     admissible, check, earliest_allowed, week_of, Flag, Limits, Refusal, Visit, VisitKind,
@@ -52,7 +54,8 @@ fn the_backdating_window_is_the_current_month_and_sixty_days_before() {
     let today = d(2026, 11, 22);
     let period = (d(2026, 1, 1), d(2026, 12, 31));
     let ok = visit(d(2026, 11, 18), t(9, 0), t(11, 0), VisitKind::HomeVisit);
-    let cases: Vec<(&str, Visit, Option<NaiveDate>, Result<(), Refusal>)> = vec![
+    type Case = (&'static str, Visit, Option<NaiveDate>, Result<(), Refusal>);
+    let cases: Vec<Case> = vec![
         ("an ordinary visit", ok.clone(), None, Ok(())),
         (
             "ends before it starts",
