@@ -91,6 +91,23 @@ impl Service {
         Ok(())
     }
 
+    /// As [`Service::finish`], and logs a change that bad input refused (after the rollback,
+    /// so that the failure is on record though nothing else is).
+    pub(crate) async fn finish_logged<T>(
+        &self,
+        tx: Tx,
+        r: ServiceResult<T>,
+        actor: &Actor,
+        action: AuditAction,
+        target: Option<&Target>,
+    ) -> ServiceResult<T> {
+        let r = self.finish(tx, r).await;
+        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, target) {
+            self.log_failure(actor, action, t, e).await?;
+        }
+        r
+    }
+
     /// Commits a denial's log row and hands back the error; other errors roll back.
     pub(crate) async fn finish<T>(&self, tx: Tx, r: ServiceResult<T>) -> ServiceResult<T> {
         match r {
@@ -206,11 +223,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let Err(ServiceError::Invalid(e)) = &r {
-            self.log_failure(actor, AuditAction::Create, &t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, Some(&t))
+            .await
     }
 
     pub async fn update_organisation(
@@ -256,11 +270,8 @@ impl Service {
             Ok(())
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let Err(ServiceError::Invalid(e)) = &r {
-            self.log_failure(actor, AuditAction::Update, &t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Update, Some(&t))
+            .await
     }
 
     pub async fn set_organisation_active(
@@ -379,11 +390,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let Err(ServiceError::Invalid(e)) = &r {
-            self.log_failure(actor, AuditAction::Create, &t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, Some(&t))
+            .await
     }
 
     pub async fn update_service_unit(
@@ -425,11 +433,8 @@ impl Service {
             Ok(())
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Update, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
     }
 
     pub async fn set_service_unit_active(
@@ -595,11 +600,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let Err(ServiceError::Invalid(e)) = &r {
-            self.log_failure(actor, AuditAction::Create, &t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, Some(&t))
+            .await
     }
 
     /// Checks a user form, including whether the user name is free, so that every problem is
@@ -743,11 +745,8 @@ impl Service {
             Ok(())
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Update, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
     }
 
     /// Deactivates (or reactivates) an account. Deactivation ends its sessions at once and keeps

@@ -215,11 +215,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Create, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, target.as_ref())
+            .await
     }
 
     /// The roster as staff records, in the order of the application's list.
@@ -497,11 +494,8 @@ impl Service {
             Ok(())
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Update, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
     }
 
     /// Takes a step: the provider submits or withdraws, the purchaser reviews, asks for more,
@@ -633,11 +627,8 @@ impl Service {
             Ok(to)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Update, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
     }
 
     /// Applications the actor may see: a provider's own, or every application to the

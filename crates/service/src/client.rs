@@ -340,11 +340,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let Err(ServiceError::Invalid(e)) = &r {
-            self.log_failure(actor, AuditAction::Create, &t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, Some(&t))
+            .await
     }
 
     /// Finds a client by identity code (exact match). The search is logged, the code is not.
@@ -677,11 +674,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let Err(ServiceError::Invalid(e)) = &r {
-            self.log_failure(actor, AuditAction::Create, &t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, Some(&t))
+            .await
     }
 
     /// The providers of a lot in the order the steering group must follow: the framework's
@@ -911,11 +905,8 @@ impl Service {
             Ok(())
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Update, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
     }
 
     /// The decision on a recommended need, by a person authorised to decide.
@@ -1126,11 +1117,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Create, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, target.as_ref())
+            .await
     }
 
     /// The provider accepts or declines a commitment sent to it.
@@ -1759,11 +1747,8 @@ impl Service {
             }
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Update, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
     }
 }
 

@@ -251,11 +251,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let Err(ServiceError::Invalid(e)) = &r {
-            self.log_failure(actor, AuditAction::Create, &t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, Some(&t))
+            .await
     }
 
     /// Loads a procurement for a change and checks that the actor may make it.
@@ -317,11 +314,8 @@ impl Service {
             Ok(())
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Update, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
     }
 
     /// Adds a lot, numbered after the last one.
@@ -375,11 +369,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Create, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, target.as_ref())
+            .await
     }
 
     /// Loads a lot for a change by the procurement's staff.
@@ -427,11 +418,8 @@ impl Service {
             Ok(())
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Update, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
     }
 
     pub async fn update_lot(

@@ -194,11 +194,8 @@ impl Service {
             Ok(new_id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, action, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, action, target.as_ref())
+            .await
     }
 
     pub async fn evidence(&self, actor: &Actor) -> ServiceResult<Vec<EvidenceRow>> {
@@ -306,11 +303,8 @@ impl Service {
             Ok(id)
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, &target) {
-            self.log_failure(actor, AuditAction::Create, t, e).await?;
-        }
-        r
+        self.finish_logged(tx, r, actor, AuditAction::Create, target.as_ref())
+            .await
     }
 
     /// Current evidence of the actor's own organisation that has run out or soon will: the

@@ -785,3 +785,4 @@ competition-your-offer = Your offer
 competition-offers = Offers
 competition-winner = Chosen provider
 action-offer = Offer
+notice-warning-at-line = { $location } (line { $line }): { $message }

@@ -785,3 +785,4 @@ competition-your-offer = Tarjouksenne
 competition-offers = Tarjoukset
 competition-winner = Valittu palveluntuottaja
 action-offer = Tarjoa
+notice-warning-at-line = { $location } (rivi { $line }): { $message }

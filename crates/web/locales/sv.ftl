@@ -785,3 +785,4 @@ competition-your-offer = Ert erbjudande
 competition-offers = Erbjudanden
 competition-winner = Vald serviceproducent
 action-offer = Erbjud
+notice-warning-at-line = { $location } (rad { $line }): { $message }

@@ -167,34 +167,24 @@ pub async fn search(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Respo
     let actor = try_page!(actor(&ctx));
     let t = ctx.tr();
     let d = FormData::parse(&body);
-    match app
+    // One search, one log row: a miss and a malformed code both come back to the list.
+    let (error, not_found) = match app
         .service
         .find_client(&actor, &d.get("identity_code"))
         .await
     {
-        Ok(Some(id)) => done(format!("/clients/{id}")),
-        Ok(None) | Err(ServiceError::Invalid(_)) => {
-            let error = match app
-                .service
-                .find_client(&actor, &d.get("identity_code"))
-                .await
-            {
-                Err(ServiceError::Invalid(e)) => e.0.first().map(|x| t.error(&x.code)),
-                _ => None,
-            };
-            let list = app.service.clients(&actor).await.unwrap_or_default();
-            render_status(
-                StatusCode::OK,
-                &ClientsPage {
-                    p: Page::new(&ctx, t.t("clients-title")),
-                    rows: rows(&list),
-                    not_found: error.is_none(),
-                    search_error: error,
-                },
-            )
-        }
-        Err(e) => render::service_error(&ctx, e),
-    }
+        Ok(Some(id)) => return done(format!("/clients/{id}")),
+        Ok(None) => (None, true),
+        Err(ServiceError::Invalid(e)) => (e.0.first().map(|x| t.error(&x.code)), false),
+        Err(e) => return render::service_error(&ctx, e),
+    };
+    let list = app.service.clients(&actor).await.unwrap_or_default();
+    render(&ClientsPage {
+        p: Page::new(&ctx, t.t("clients-title")),
+        rows: rows(&list),
+        not_found,
+        search_error: error,
+    })
 }
 
 fn client_form_page(ctx: &Ctx, fields: Vec<Field>, errs: Option<&FieldErrors>) -> Response {

@@ -317,13 +317,16 @@ fn page(ctx: &Ctx, r: &Reading, back: Option<(String, String)>) -> Response {
         warnings: r
             .warnings
             .iter()
-            .map(|w| {
-                format!(
-                    "{}{}: {}",
-                    w.location,
-                    w.line.map(|l| format!(" (line {l})")).unwrap_or_default(),
-                    w.message
-                )
+            .map(|w| match w.line {
+                Some(l) => t.ta(
+                    "notice-warning-at-line",
+                    &[
+                        ("location", crate::i18n::Arg::S(w.location.clone())),
+                        ("line", crate::i18n::Arg::N(l as i64)),
+                        ("message", crate::i18n::Arg::S(w.message.clone())),
+                    ],
+                ),
+                None => format!("{}: {}", w.location, w.message),
             })
             .collect(),
         warning_count: r.warnings.len() as i64,
