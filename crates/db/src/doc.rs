@@ -34,6 +34,10 @@ pub enum Table {
     Commitments,
     /// owner: purchaser.
     BudgetLines,
+    /// owner: purchaser; parent: client. One document per version.
+    ServicePlans,
+    /// owner: purchaser; parent: client. One per commitment number and month.
+    MonthlyReports,
 }
 
 impl Table {
@@ -50,6 +54,8 @@ impl Table {
             Table::SteeringGroups => "steering_groups",
             Table::Commitments => "commitments",
             Table::BudgetLines => "budget_lines",
+            Table::ServicePlans => "service_plans",
+            Table::MonthlyReports => "monthly_reports",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod session;
 pub mod unit;
 pub mod user;
+pub mod visit;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -29,6 +29,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0003_clients.sql"),
         postgres: include_str!("../../../migrations/postgres/0003_clients.sql"),
     },
+    Migration {
+        version: 4,
+        name: "delivery",
+        sqlite: include_str!("../../../migrations/sqlite/0004_delivery.sql"),
+        postgres: include_str!("../../../migrations/postgres/0004_delivery.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -8,7 +8,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 const COLUMNS: &str =
-    "id, organisation_id, username, display_name, email, language, active, created_at, updated_at";
+    "id, organisation_id, username, display_name, email, language, active, person_id, created_at, updated_at";
 
 /// What signing in needs to know about an account.
 #[derive(Debug, Clone)]
@@ -34,6 +34,7 @@ macro_rules! map_row {
             language: decode("user language", &lang, Lang::parse)?,
             active: r.try_get("active")?,
             roles: Vec::new(),
+            person_id: r.try_get("person_id")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
         })
@@ -67,6 +68,18 @@ pub async fn insert(tx: &mut Tx, u: &NewUser<'_>, now: DateTime<Utc>) -> Result<
         .bind(now)
         .execute(c)
         .await?;
+    });
+    Ok(())
+}
+
+/// Ties an account to a person of the client register (a client's or guardian's account).
+pub async fn set_person(tx: &mut Tx, id: Uuid, person: Uuid) -> Result<()> {
+    on_tx!(tx, c => {
+        sqlx::query("UPDATE users SET person_id = $1 WHERE id = $2")
+            .bind(person)
+            .bind(id)
+            .execute(c)
+            .await?;
     });
     Ok(())
 }

@@ -103,6 +103,14 @@ pub enum Resource {
     Budget {
         org_id: Uuid,
     },
+    /// Delivery under a commitment from `purchaser_id` to `provider_id`: the service plan, the
+    /// visits and their confirmations, the monthly reports. `own_person` says whether the actor
+    /// is the client (old enough to confirm) or one of the client's guardians.
+    Delivery {
+        purchaser_id: Uuid,
+        provider_id: Uuid,
+        own_person: bool,
+    },
 }
 
 /// Why access was refused, for the log and the message.
@@ -152,6 +160,23 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
         }
     };
     let role = |ok: bool| if ok { Ok(()) } else { Err(Denial::MissingRole) };
+
+    // A client's or guardian's account reads public records and its own delivery, nothing more.
+    if actor.has(Role::ClientOrGuardian) {
+        return match (resource, action) {
+            (Resource::Delivery { own_person, .. }, Read | Decide) => {
+                if own_person {
+                    Ok(())
+                } else {
+                    Err(Denial::OtherOrganisation)
+                }
+            }
+            (Resource::User { user_id, .. }, Read) if user_id == actor.user_id => Ok(()),
+            (Resource::Procurements | Resource::ProviderRegister, List) => Ok(()),
+            (Resource::Procurement { .. } | Resource::Organisation { .. }, Read) => Ok(()),
+            _ => Err(Denial::MissingRole),
+        };
+    }
 
     match (resource, action) {
         (Resource::Organisations, List) => Ok(()),
@@ -328,5 +353,29 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             role(actor.has(Role::Controller) || actor.has(Role::PurchaserAdmin))
         }
         (Resource::Budget { .. }, _) => Err(Denial::NotApplicable),
+
+        // The provider's staff plan, log visits, mark paper confirmations and write reports
+        // for their own commitments; the purchaser's social workers follow, write the plan
+        // with them and approve or return reports; the controller reads.
+        (Resource::Delivery { purchaser_id, .. }, Read) if actor.org_kind.is_purchaser() => {
+            own(purchaser_id)?;
+            role(client_staff(actor) || actor.has(Role::Controller))
+        }
+        (Resource::Delivery { purchaser_id, .. }, Create | Update | Decide)
+            if actor.org_kind.is_purchaser() =>
+        {
+            own(purchaser_id)?;
+            role(client_staff(actor))
+        }
+        (Resource::Delivery { provider_id, .. }, Read | Create | Update) => {
+            own(provider_id)?;
+            role(
+                actor.has(Role::ProviderSignatory)
+                    || actor.has(Role::ServiceManager)
+                    || actor.has(Role::Worker),
+            )
+        }
+        (Resource::Delivery { .. }, Decide) => Err(Denial::MissingRole),
+        (Resource::Delivery { .. }, _) => Err(Denial::NotApplicable),
     }
 }

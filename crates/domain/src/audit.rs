@@ -103,10 +103,13 @@ pub enum RecordKind {
     ServiceNeed,
     Commitment,
     Budget,
+    Visit,
+    ServicePlan,
+    MonthlyReport,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 15] = [
+    pub const ALL: [RecordKind; 18] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -122,6 +125,9 @@ impl RecordKind {
         RecordKind::ServiceNeed,
         RecordKind::Commitment,
         RecordKind::Budget,
+        RecordKind::Visit,
+        RecordKind::ServicePlan,
+        RecordKind::MonthlyReport,
     ];
 
     pub fn code(self) -> &'static str {
@@ -141,6 +147,9 @@ impl RecordKind {
             RecordKind::ServiceNeed => "service_need",
             RecordKind::Commitment => "commitment",
             RecordKind::Budget => "budget",
+            RecordKind::Visit => "visit",
+            RecordKind::ServicePlan => "service_plan",
+            RecordKind::MonthlyReport => "monthly_report",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod client;
 pub mod codes;
 pub mod commitment;
+pub mod delivery;
 pub mod evidence;
 pub mod ident;
 pub mod locale;

@@ -58,10 +58,14 @@ pub enum Role {
     ProviderSignatory,
     ServiceManager,
     Worker,
+    /// A client or guardian with an account in the purchaser's register of people (local for
+    /// now; Suomi.fi identification later). Sees and confirms only their own or their
+    /// children's visits. Given from the client's page, never through the user form.
+    ClientOrGuardian,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::PurchaserAdmin,
         Role::ProcurementSpecialist,
         Role::SocialWorker,
@@ -71,6 +75,7 @@ impl Role {
         Role::ProviderSignatory,
         Role::ServiceManager,
         Role::Worker,
+        Role::ClientOrGuardian,
     ];
 
     pub fn code(self) -> &'static str {
@@ -84,6 +89,7 @@ impl Role {
             Role::ProviderSignatory => "provider_signatory",
             Role::ServiceManager => "service_manager",
             Role::Worker => "worker",
+            Role::ClientOrGuardian => "client_or_guardian",
         }
     }
 
@@ -105,7 +111,8 @@ impl Role {
 
     /// Whether a user of an organisation of `kind` may hold this role.
     pub fn fits(self, kind: OrgKind) -> bool {
-        self.is_purchaser_role() == kind.is_purchaser()
+        // Person accounts are tied to a person of the register, so the user form never grants it.
+        self != Role::ClientOrGuardian && self.is_purchaser_role() == kind.is_purchaser()
     }
 
     /// The roles a user of an organisation of `kind` may hold.
@@ -124,6 +131,8 @@ pub struct Actor {
     pub org_id: Uuid,
     pub org_kind: OrgKind,
     pub roles: Vec<Role>,
+    /// For a client's or guardian's account: the person in the purchaser's client register.
+    pub person: Option<Uuid>,
 }
 
 impl Actor {
@@ -430,6 +439,8 @@ pub struct User {
     pub language: Lang,
     pub active: bool,
     pub roles: Vec<Role>,
+    /// For a client's or guardian's account: the person in the client register.
+    pub person_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

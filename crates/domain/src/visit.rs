@@ -3,6 +3,7 @@
 //! person must judge (seed 001: visits mostly 1–2 a week on weekdays 7–18, evenings and
 //! weekends when needed; supervised meetings 1–3 hours, at most 4).
 
+use crate::validate::FieldErrors;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -221,4 +222,297 @@ pub fn admissible(
 /// The Monday of a date's ISO week, the key of the weekly quantity.
 pub fn week_of(d: NaiveDate) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+impl VisitKind {
+    pub const ALL: [VisitKind; 5] = [
+        VisitKind::HomeVisit,
+        VisitKind::Meeting,
+        VisitKind::PhoneOrVideo,
+        VisitKind::GroupSession,
+        VisitKind::SupervisedMeeting,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            VisitKind::HomeVisit => "home_visit",
+            VisitKind::Meeting => "meeting",
+            VisitKind::PhoneOrVideo => "phone_or_video",
+            VisitKind::GroupSession => "group_session",
+            VisitKind::SupervisedMeeting => "supervised_meeting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VisitKind> {
+        VisitKind::ALL.into_iter().find(|k| k.code() == s.trim())
+    }
+}
+
+impl VisitStatus {
+    pub const ALL: [VisitStatus; 5] = [
+        VisitStatus::Done,
+        VisitStatus::CancelledLate,
+        VisitStatus::CancelledEarly,
+        VisitStatus::CancelledByProvider,
+        VisitStatus::NoShow,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            VisitStatus::Done => "done",
+            VisitStatus::CancelledLate => "cancelled_late",
+            VisitStatus::CancelledEarly => "cancelled_early",
+            VisitStatus::CancelledByProvider => "cancelled_by_provider",
+            VisitStatus::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VisitStatus> {
+        VisitStatus::ALL.into_iter().find(|k| k.code() == s.trim())
+    }
+
+    /// Whether the visit's time counts against the commitment and is billed: done, or cancelled
+    /// by the client too late for the worker to use the time.
+    pub fn billable(self) -> bool {
+        matches!(self, VisitStatus::Done | VisitStatus::CancelledLate)
+    }
+}
+
+impl Flag {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Flag::WorkerNotOnRoster { .. } => "worker_not_on_roster",
+            Flag::TooShort { .. } => "too_short",
+            Flag::LongerThanUsual { .. } => "longer_than_usual",
+            Flag::TooLong { .. } => "too_long",
+            Flag::OutsideDaytime => "outside_daytime",
+            Flag::PairWorkMissing { .. } => "pair_work_missing",
+            Flag::WeekOverCommitment { .. } => "week_over_commitment",
+        }
+    }
+}
+
+/// A visit as typed on the page or sent in a row of the bulk API.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisitForm {
+    /// The provider's own id of the visit (bulk API): sending it again changes nothing.
+    pub provider_ref: String,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub kind: String,
+    pub status: String,
+    pub workers: Vec<String>,
+    pub participants: String,
+    pub place: String,
+    pub description: String,
+}
+
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    let s = s.trim().replace('.', ":");
+    NaiveTime::parse_from_str(&s, "%H:%M")
+        .ok()
+        .or_else(|| NaiveTime::parse_from_str(&s, "%H:%M:%S").ok())
+}
+
+impl VisitForm {
+    /// Checks the form on its own; the commitment's rules come after, in [`admissible`].
+    pub fn validate(&self, commitment: Uuid) -> Result<Visit, FieldErrors> {
+        let mut e = FieldErrors::default();
+        e.optional("id", &self.provider_ref, 100);
+        let date = crate::staff::parse_date(&self.date);
+        if self.date.trim().is_empty() {
+            e.add("date", "required");
+        } else if date.is_none() {
+            e.add("date", "date-format");
+        }
+        let start = parse_time(&self.start);
+        if self.start.trim().is_empty() {
+            e.add("start", "required");
+        } else if start.is_none() {
+            e.add("start", "time-format");
+        }
+        let end = parse_time(&self.end);
+        if self.end.trim().is_empty() {
+            e.add("end", "required");
+        } else if end.is_none() {
+            e.add("end", "time-format");
+        }
+        if let (Some(s), Some(en)) = (start, end) {
+            if en <= s {
+                e.add("end", Refusal::EndsBeforeStart.code());
+            }
+        }
+        let kind = VisitKind::parse(&self.kind);
+        if kind.is_none() {
+            e.add("kind", "visit-kind-unknown");
+        }
+        let status = if self.status.trim().is_empty() {
+            Some(VisitStatus::Done)
+        } else {
+            VisitStatus::parse(&self.status)
+        };
+        if status.is_none() {
+            e.add("status", "visit-status-unknown");
+        }
+        let mut workers = Vec::new();
+        for w in self.workers.iter().filter(|w| !w.trim().is_empty()) {
+            match Uuid::parse_str(w.trim()) {
+                Ok(id) if !workers.contains(&id) => workers.push(id),
+                Ok(_) => {}
+                Err(_) => e.add("workers", "visit-worker-unknown"),
+            }
+        }
+        if workers.is_empty() && e.get("workers").is_none() {
+            e.add("workers", "visit-worker-required");
+        }
+        let participants = if self.participants.trim().is_empty() {
+            Some(1)
+        } else {
+            self.participants
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+        };
+        if participants.is_none() {
+            e.add("participants", "participants-format");
+        }
+        let place = e.optional("place", &self.place, 200);
+        let description = e.optional("description", &self.description, 2000);
+        match (date, start, end, kind, status, participants) {
+            (Some(date), Some(start), Some(end), Some(kind), Some(status), Some(participants))
+                if e.is_empty() =>
+            {
+                Ok(Visit {
+                    commitment,
+                    date,
+                    start,
+                    end,
+                    kind,
+                    status,
+                    workers,
+                    participants,
+                    place,
+                    description,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// Where a visit stands with the client or guardian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmationState {
+    Unconfirmed,
+    Confirmed,
+    Disputed,
+    /// On a signed paper report the provider uploaded.
+    PaperConfirmed,
+    /// Not disputed within the purchaser's set number of days (off by default).
+    AcceptedByDefault,
+}
+
+impl ConfirmationState {
+    pub const ALL: [ConfirmationState; 5] = [
+        ConfirmationState::Unconfirmed,
+        ConfirmationState::Confirmed,
+        ConfirmationState::Disputed,
+        ConfirmationState::PaperConfirmed,
+        ConfirmationState::AcceptedByDefault,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ConfirmationState::Unconfirmed => "unconfirmed",
+            ConfirmationState::Confirmed => "confirmed",
+            ConfirmationState::Disputed => "disputed",
+            ConfirmationState::PaperConfirmed => "paper_confirmed",
+            ConfirmationState::AcceptedByDefault => "accepted_by_default",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConfirmationState> {
+        ConfirmationState::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Whether the family has accepted the visit in one of the ways that count.
+    pub fn accepted(self) -> bool {
+        matches!(
+            self,
+            ConfirmationState::Confirmed
+                | ConfirmationState::PaperConfirmed
+                | ConfirmationState::AcceptedByDefault
+        )
+    }
+}
+
+/// How a confirmation was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmationWay {
+    /// Signed in as the client or a guardian.
+    Account,
+    /// With the one-time code the worker handed over at the visit.
+    Code,
+    Paper,
+    Timeout,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub state: ConfirmationState,
+    pub way: Option<ConfirmationWay>,
+    /// Who confirmed or disputed, by name (a guardian, the client, or the provider for paper).
+    #[serde(default)]
+    pub by: String,
+    pub on: Option<NaiveDate>,
+    #[serde(default)]
+    pub reason: String,
+    /// The uploaded signed report, for paper.
+    pub document: Option<Uuid>,
+}
+
+impl Default for Confirmation {
+    fn default() -> Self {
+        Confirmation {
+            state: ConfirmationState::Unconfirmed,
+            way: None,
+            by: String::new(),
+            on: None,
+            reason: String::new(),
+            document: None,
+        }
+    }
+}
+
+/// A visit as stored: what was logged, under which commitment, what the checks found and where
+/// its confirmation stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRecord {
+    pub visit: Visit,
+    /// The commitment's number, the same over its versions.
+    pub commitment_number: String,
+    pub client: Uuid,
+    pub purchaser: Uuid,
+    pub provider: Uuid,
+    pub provider_ref: Option<String>,
+    pub flags: Vec<Flag>,
+    pub confirmation: Confirmation,
+    /// The user who logged it.
+    pub logged_by: String,
+}
+
+/// Whether a client may confirm their own visits: from `own_age` on (a minor's own say grows
+/// with age; the purchaser sets the age).
+pub fn may_confirm_own(age: u32, own_age: u32) -> bool {
+    age >= own_age
+}
+
+/// Whether an unconfirmed visit counts as accepted on `today` when visits not disputed within
+/// `days` are accepted (`None`: off, the default).
+pub fn accepted_by_default(visit_date: NaiveDate, today: NaiveDate, days: Option<u32>) -> bool {
+    days.is_some_and(|d| (today - visit_date).num_days() > i64::from(d))
 }

@@ -24,6 +24,16 @@ pub struct Config {
     pub session_max_hours: i64,
     pub lockout_after: i64,
     pub lockout_minutes: i64,
+    /// Visits may be logged for the current month and this many days before it.
+    pub visit_backdating_days: u32,
+    /// From this age a client confirms their own visits.
+    pub own_confirmation_age: u32,
+    /// Visits not disputed within this many days count as accepted; 0 turns it off (default).
+    pub accept_undisputed_after_days: u32,
+    /// The monthly report is due on this day of the next month.
+    pub report_deadline_day: u32,
+    /// Days a one-time confirmation code stays valid.
+    pub confirmation_code_days: i64,
 }
 
 impl Default for Config {
@@ -39,6 +49,11 @@ impl Default for Config {
             session_max_hours: s.session_max.num_hours(),
             lockout_after: s.lockout_after,
             lockout_minutes: s.lockout_for.num_minutes(),
+            visit_backdating_days: s.delivery.backdating_days,
+            own_confirmation_age: s.delivery.own_confirmation_age,
+            accept_undisputed_after_days: s.delivery.accept_after_days.unwrap_or(0),
+            report_deadline_day: s.delivery.report_deadline_day,
+            confirmation_code_days: s.delivery.code_valid_days,
         }
     }
 }
@@ -95,6 +110,14 @@ impl Config {
             session_max: chrono::Duration::hours(self.session_max_hours),
             lockout_after: self.lockout_after,
             lockout_for: chrono::Duration::minutes(self.lockout_minutes),
+            delivery: service::DeliverySettings {
+                backdating_days: self.visit_backdating_days,
+                own_confirmation_age: self.own_confirmation_age,
+                accept_after_days: (self.accept_undisputed_after_days > 0)
+                    .then_some(self.accept_undisputed_after_days),
+                report_deadline_day: self.report_deadline_day.clamp(1, 28),
+                code_valid_days: self.confirmation_code_days.max(1),
+            },
         }
     }
 

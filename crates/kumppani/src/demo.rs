@@ -318,6 +318,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                     org_id,
                     org_kind,
                     roles: vec![role],
+                    person: None,
                 },
             );
             creds.push(Credential {

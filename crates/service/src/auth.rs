@@ -142,6 +142,7 @@ impl Service {
                 org_id: org.id,
                 org_kind: org.kind,
                 roles: u.roles,
+                person: u.person_id,
             },
             language: u.language,
             csrf_token,

@@ -7,6 +7,7 @@ pub mod application;
 pub mod audit;
 pub mod auth;
 pub mod client;
+pub mod delivery;
 mod error;
 pub mod import;
 pub mod password;
@@ -44,6 +45,34 @@ pub struct Settings {
     /// Failed sign-ins in a row before the account is locked.
     pub lockout_after: i64,
     pub lockout_for: chrono::Duration,
+    pub delivery: DeliverySettings,
+}
+
+/// The rules of delivery a purchaser may set; the defaults are the issue's.
+#[derive(Debug, Clone)]
+pub struct DeliverySettings {
+    /// Visits may be logged for the current month and this many days before it.
+    pub backdating_days: u32,
+    /// From this age a client confirms their own visits (guardians always may).
+    pub own_confirmation_age: u32,
+    /// Visits not disputed within this many days count as accepted; `None` (default): off.
+    pub accept_after_days: Option<u32>,
+    /// The monthly report is due on this day of the next month.
+    pub report_deadline_day: u32,
+    /// A one-time confirmation code is valid this many days.
+    pub code_valid_days: i64,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings {
+            backdating_days: 60,
+            own_confirmation_age: 15,
+            accept_after_days: None,
+            report_deadline_day: 5,
+            code_valid_days: 14,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -53,6 +82,7 @@ impl Default for Settings {
             session_max: chrono::Duration::hours(12),
             lockout_after: 5,
             lockout_for: chrono::Duration::minutes(15),
+            delivery: DeliverySettings::default(),
         }
     }
 }

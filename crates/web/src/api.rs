@@ -62,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/register", get(register))
         .route("/api/v1/clients/{id}", get(get_client))
         .route("/api/v1/commitments", get(list_commitments))
+        .route("/api/v1/visits", get(list_visits).post(send_visits))
 }
 
 pub fn error_json(
@@ -615,6 +616,154 @@ async fn list_commitments(State(app): State<AppState>, ctx: Ctx) -> Response {
             .iter()
             .map(|c| json!({ "id": c.id, "commitment": c.data }))
             .collect::<Vec<_>>()),
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+/// The most rows one bulk request may carry; a county's month goes in several requests.
+pub const MAX_VISIT_ROWS: usize = 5000;
+
+/// A text field of a row: a string, or a number written as one (participants).
+fn text(row: &serde_json::Value, key: &str) -> String {
+    match row.get(key) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Reads one row leniently: a field of the wrong type becomes empty and is refused by the
+/// row's own checks, so one bad row never sinks the rest.
+fn visit_row(row: &serde_json::Value) -> service::delivery::VisitRow {
+    service::delivery::VisitRow {
+        commitment: text(row, "commitment"),
+        form: domain::visit::VisitForm {
+            provider_ref: text(row, "id"),
+            date: text(row, "date"),
+            start: text(row, "start"),
+            end: text(row, "end"),
+            kind: text(row, "kind"),
+            status: text(row, "status"),
+            workers: row
+                .get("workers")
+                .and_then(|w| w.as_array())
+                .map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().unwrap_or("-").to_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            participants: text(row, "participants"),
+            place: text(row, "place"),
+            description: text(row, "description"),
+        },
+    }
+}
+
+/// Visits in bulk from a provider's own system: one result per row, idempotent by the row's
+/// `id` (the provider's own visit id).
+async fn send_visits(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    b: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let a = try_api!(actor(&ctx));
+    let v = try_api!(body(&ctx, b));
+    let Some(rows) = v.get("visits").and_then(|r| r.as_array()) else {
+        return fail(
+            &ctx,
+            ServiceError::Invalid(FieldErrors::single("visits", "visits-required")),
+        );
+    };
+    if rows.is_empty() {
+        return fail(
+            &ctx,
+            ServiceError::Invalid(FieldErrors::single("visits", "visits-required")),
+        );
+    }
+    if rows.len() > MAX_VISIT_ROWS {
+        return fail(
+            &ctx,
+            ServiceError::Invalid(FieldErrors::single("visits", "visits-too-many")),
+        );
+    }
+    let rows: Vec<service::delivery::VisitRow> = rows.iter().map(visit_row).collect();
+    let t = Tr::new(ctx.lang);
+    match app.service.record_visits(&a, &rows).await {
+        Ok(results) => {
+            let count = |o: service::delivery::RowOutcome| {
+                results.iter().filter(|r| r.outcome == o).count()
+            };
+            ok(json!({
+                "summary": {
+                    "created": count(service::delivery::RowOutcome::Created),
+                    "unchanged": count(service::delivery::RowOutcome::Unchanged),
+                    "updated": count(service::delivery::RowOutcome::Updated),
+                    "refused": count(service::delivery::RowOutcome::Refused),
+                },
+                "results": results.iter().map(|r| json!({
+                    "index": r.index,
+                    "id": r.provider_ref,
+                    "result": r.outcome.code(),
+                    "visit": r.visit,
+                    "errors": r.errors.0.iter().map(|e| json!({
+                        "field": e.field, "code": e.code, "message": t.error(&e.code)
+                    })).collect::<Vec<_>>(),
+                    "flags": r.flags,
+                })).collect::<Vec<_>>(),
+            }))
+        }
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct VisitsQuery {
+    commitment: Option<String>,
+    month: Option<String>,
+}
+
+/// A commitment's visits for a month, with their checks and confirmations.
+async fn list_visits(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<VisitsQuery>,
+) -> Response {
+    let a = try_api!(actor(&ctx));
+    let Some(number) = q.commitment.filter(|c| !c.trim().is_empty()) else {
+        return fail(
+            &ctx,
+            ServiceError::Invalid(FieldErrors::single("commitment", "required")),
+        );
+    };
+    let month = match q.month.as_deref() {
+        None | Some("") => domain::delivery::month_of(app.service.today()),
+        Some(m) => match domain::delivery::parse_month(m) {
+            Some(m) => m,
+            None => {
+                return fail(
+                    &ctx,
+                    ServiceError::Invalid(FieldErrors::single("month", "date-format")),
+                )
+            }
+        },
+    };
+    match app.service.delivery(&a, &number, month).await {
+        Ok(v) => ok(json!({
+            "commitment": v.engagement.commitment.number,
+            "month": v.month.format("%Y-%m").to_string(),
+            "visits": v.visits.iter().map(|i| json!({ "id": i.id, "visit": i.record })).collect::<Vec<_>>(),
+            "totals": {
+                "visits": v.totals.visits,
+                "billable_minutes": v.totals.billable_minutes,
+                "allowed_minutes": v.totals.allowed_minutes,
+                "confirmed": v.totals.confirmed,
+                "disputed": v.totals.disputed,
+                "unconfirmed": v.totals.unconfirmed,
+                "amount_cents": v.totals.amount.cents(),
+            },
+            "report": v.report.map(|(id, r)| json!({ "id": id, "report": r })),
+        })),
         Err(e) => fail(&ctx, e),
     }
 }

@@ -123,7 +123,14 @@ fn same_origin(headers: &HeaderMap) -> bool {
 fn public_path(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/join" | "/language" | "/healthz" | "/readyz" | "/static/app.css"
+        "/login"
+            | "/join"
+            | "/language"
+            | "/healthz"
+            | "/readyz"
+            | "/static/app.css"
+            // A family confirms a visit with the worker's one-time code, without an account.
+            | "/confirm"
     )
 }
 
@@ -196,8 +203,11 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
             );
         }
         let (parts, body) = req.into_parts();
-        // Notice files may be larger than any form.
-        let limit = if path == "/notices/import" {
+        // Notice files, signed paper reports and bulk visits may be larger than any form.
+        let limit = if path == "/notices/import"
+            || path == "/api/v1/visits"
+            || (path.starts_with("/commitments/") && path.ends_with("/paper"))
+        {
             UPLOAD_LIMIT
         } else {
             BODY_LIMIT

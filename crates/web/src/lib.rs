@@ -185,6 +185,38 @@ pub fn router(service: Service, config: WebConfig) -> Router {
             post(pages::clients::change_commitment),
         )
         .route(
+            "/commitments/{number}/visits",
+            get(pages::delivery::delivery).post(pages::delivery::log_visit),
+        )
+        .route(
+            "/commitments/{number}/visits/{id}/code",
+            post(pages::delivery::new_code),
+        )
+        .route(
+            "/commitments/{number}/paper",
+            post(pages::delivery::paper)
+                .layer(axum::extract::DefaultBodyLimit::max(ctx::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/commitments/{number}/plan",
+            get(pages::delivery::plan).post(pages::delivery::save_plan),
+        )
+        .route(
+            "/commitments/{number}/reports/{month}",
+            get(pages::delivery::report).post(pages::delivery::save_report),
+        )
+        .route(
+            "/commitments/{number}/reports/{month}/decision",
+            post(pages::delivery::decide_report),
+        )
+        .route("/reports", get(pages::delivery::reports))
+        .route("/my/visits", get(pages::delivery::family_visits))
+        .route("/my/visits/{id}", post(pages::delivery::answer_visit))
+        .route(
+            "/confirm",
+            get(pages::delivery::code_form).post(pages::delivery::code_lookup),
+        )
+        .route(
             "/budget",
             get(pages::clients::budget).post(pages::clients::add_budget_line),
         )

@@ -260,6 +260,22 @@ pub fn operations() -> Vec<Op> {
             200,
             Some(list("Object")),
         ),
+        op(
+            "post",
+            "/api/v1/visits",
+            "Visits in bulk (at most 5000 rows): {visits: [{id, commitment, date, start, end, kind, status, workers, participants, place, description}]}. Idempotent by the provider's own id; one result per row (created, unchanged, updated, refused with errors) and the checks' flags",
+            Some("Object"),
+            200,
+            Some(r("Object")),
+        ),
+        op(
+            "get",
+            "/api/v1/visits",
+            "A commitment's visits for a month (commitment=MS-…, month=YYYY-MM) with confirmations, totals and the monthly report",
+            None,
+            200,
+            Some(r("Object")),
+        ),
     ]
 }
 

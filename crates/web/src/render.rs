@@ -44,53 +44,68 @@ impl Page {
         let current_path = ctx.path.split('?').next().unwrap_or("/").to_owned();
         let mut nav = Vec::new();
         if let Some(a) = ctx.actor() {
-            let mut add = |href: String, key: &str| {
-                let current = href == current_path;
-                nav.push(NavItem {
-                    href,
-                    label: t.t(key),
-                    current,
-                });
-            };
-            add("/".into(), "nav-home");
-            add("/procurements".into(), "nav-procurements");
-            let procurement_staff =
-                a.has(Role::ProcurementSpecialist) || a.has(Role::PurchaserAdmin);
-            let provider_manager = a.has(Role::ProviderSignatory) || a.has(Role::ServiceManager);
-            if procurement_staff || provider_manager {
-                add("/applications".into(), "nav-applications");
+            'nav: {
+                let mut add = |href: String, key: &str| {
+                    let current = href == current_path;
+                    nav.push(NavItem {
+                        href,
+                        label: t.t(key),
+                        current,
+                    });
+                };
+                if a.has(Role::ClientOrGuardian) {
+                    add("/my/visits".into(), "nav-family-visits");
+                    add(format!("/users/{}", a.user_id), "nav-my-account");
+                    break 'nav;
+                }
+                add("/".into(), "nav-home");
+                add("/procurements".into(), "nav-procurements");
+                let procurement_staff =
+                    a.has(Role::ProcurementSpecialist) || a.has(Role::PurchaserAdmin);
+                let provider_manager =
+                    a.has(Role::ProviderSignatory) || a.has(Role::ServiceManager);
+                if procurement_staff || provider_manager {
+                    add("/applications".into(), "nav-applications");
+                }
+                if provider_manager {
+                    add("/competitions".into(), "nav-competitions");
+                    add("/staff".into(), "nav-staff");
+                    add("/evidence".into(), "nav-evidence");
+                }
+                let client_staff = a.org_kind.is_purchaser()
+                    && (a.has(Role::SocialWorker) || a.has(Role::LeadingSocialWorker));
+                if client_staff {
+                    add("/clients".into(), "nav-clients");
+                    add("/meeting".into(), "nav-meeting");
+                }
+                if client_staff
+                    || a.has(Role::Controller)
+                    || provider_manager
+                    || a.has(Role::Worker)
+                {
+                    add("/commitments".into(), "nav-commitments");
+                }
+                if client_staff {
+                    add("/reports".into(), "nav-reports");
+                }
+                if a.org_kind.is_purchaser()
+                    && (client_staff || a.has(Role::Controller) || a.has(Role::PurchaserAdmin))
+                {
+                    add("/budget".into(), "nav-budget");
+                }
+                add("/register".into(), "nav-register");
+                add("/organisations".into(), "nav-organisations");
+                if a.is_org_admin() || a.has(Role::ServiceManager) {
+                    add(
+                        format!("/organisations/{}", a.org_id),
+                        "nav-own-organisation",
+                    );
+                }
+                if a.has(Role::Auditor) {
+                    add("/audit".into(), "nav-audit");
+                }
+                add(format!("/users/{}", a.user_id), "nav-my-account");
             }
-            if provider_manager {
-                add("/competitions".into(), "nav-competitions");
-                add("/staff".into(), "nav-staff");
-                add("/evidence".into(), "nav-evidence");
-            }
-            let client_staff = a.org_kind.is_purchaser()
-                && (a.has(Role::SocialWorker) || a.has(Role::LeadingSocialWorker));
-            if client_staff {
-                add("/clients".into(), "nav-clients");
-                add("/meeting".into(), "nav-meeting");
-            }
-            if client_staff || a.has(Role::Controller) || provider_manager || a.has(Role::Worker) {
-                add("/commitments".into(), "nav-commitments");
-            }
-            if a.org_kind.is_purchaser()
-                && (client_staff || a.has(Role::Controller) || a.has(Role::PurchaserAdmin))
-            {
-                add("/budget".into(), "nav-budget");
-            }
-            add("/register".into(), "nav-register");
-            add("/organisations".into(), "nav-organisations");
-            if a.is_org_admin() || a.has(Role::ServiceManager) {
-                add(
-                    format!("/organisations/{}", a.org_id),
-                    "nav-own-organisation",
-                );
-            }
-            if a.has(Role::Auditor) {
-                add("/audit".into(), "nav-audit");
-            }
-            add(format!("/users/{}", a.user_id), "nav-my-account");
         }
         Page {
             t,

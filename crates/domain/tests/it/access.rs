@@ -13,7 +13,8 @@ const SELF_USER: Uuid = Uuid::from_u128(10);
 const OTHER_USER: Uuid = Uuid::from_u128(11);
 
 fn actor(role: Role) -> Actor {
-    let (org_id, org_kind) = if role.is_purchaser_role() {
+    // A client's or guardian's account lives in the purchaser's register of people.
+    let (org_id, org_kind) = if role.is_purchaser_role() || role == Role::ClientOrGuardian {
         (OWN_PURCHASER, OrgKind::County)
     } else {
         (OWN_PROVIDER, OrgKind::Company)
@@ -25,6 +26,7 @@ fn actor(role: Role) -> Actor {
         org_id,
         org_kind,
         roles: vec![role],
+        person: (role == Role::ClientOrGuardian).then_some(OTHER_USER),
     }
 }
 
@@ -39,6 +41,20 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
     let procurement_staff = matches!(role, ProcurementSpecialist | PurchaserAdmin);
     let client_staff = matches!(role, SocialWorker | LeadingSocialWorker);
     let provider_reader = matches!(role, ProviderSignatory | ServiceManager | Worker);
+    // A client's or guardian's account sees public records, itself, and its own family's
+    // delivery, which it reads and confirms.
+    if role == ClientOrGuardian {
+        return matches!(
+            (resource, action),
+            ("procurements" | "register", List)
+                | (
+                    "own_org" | "other_org" | "own_procurement" | "other_procurement",
+                    Read
+                )
+                | ("self", Read)
+                | ("delivery_own_person", Read | Decide)
+        );
+    }
     match (resource, action) {
         ("organisations", List) => true,
         ("organisations", Create) => role == PurchaserAdmin,
@@ -86,6 +102,13 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         // Budget: every purchaser role of the organisation reads; controller and admin keep it.
         ("own_budget", List | Read) => purchaser,
         ("own_budget", Create | Update) => matches!(role, Controller | PurchaserAdmin),
+        // Delivery: the provider's staff log and report; the purchaser's social workers follow,
+        // plan and approve; the controller reads. A family's own flag gives staff nothing more.
+        ("delivery_as_purchaser" | "delivery_own_person", Read) => {
+            client_staff || role == Controller
+        }
+        ("delivery_as_purchaser" | "delivery_own_person", Create | Update | Decide) => client_staff,
+        ("delivery_as_provider", Read | Create | Update) => provider_reader,
         _ => false,
     }
 }
@@ -286,6 +309,38 @@ fn every_role_record_and_action() {
             ),
             ("own_budget", Resource::Budget { org_id: a.org_id }),
             ("other_budget", Resource::Budget { org_id: other_org }),
+            (
+                "delivery_as_purchaser",
+                Resource::Delivery {
+                    purchaser_id: a.org_id,
+                    provider_id: OTHER_PROVIDER,
+                    own_person: false,
+                },
+            ),
+            (
+                "delivery_as_provider",
+                Resource::Delivery {
+                    purchaser_id: OTHER_PURCHASER,
+                    provider_id: a.org_id,
+                    own_person: false,
+                },
+            ),
+            (
+                "delivery_of_others",
+                Resource::Delivery {
+                    purchaser_id: OTHER_PURCHASER,
+                    provider_id: OTHER_PROVIDER,
+                    own_person: false,
+                },
+            ),
+            (
+                "delivery_own_person",
+                Resource::Delivery {
+                    purchaser_id: a.org_id,
+                    provider_id: OTHER_PROVIDER,
+                    own_person: true,
+                },
+            ),
         ]);
         for (name, res) in &resources {
             for action in Action::ALL {

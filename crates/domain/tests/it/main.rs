@@ -5,6 +5,7 @@ mod application;
 mod calendar;
 mod client;
 mod codes;
+mod delivery;
 mod demo_data;
 mod ident;
 mod locale;

@@ -4,9 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{NaiveDate, NaiveTime};
+use domain::validate::{FieldError, FieldErrors};
 use domain::visit::{
-    admissible, check, earliest_allowed, week_of, Flag, Limits, Refusal, Visit, VisitKind,
-    VisitStatus,
+    accepted_by_default, admissible, check, earliest_allowed, may_confirm_own, week_of,
+    ConfirmationState, Flag, Limits, Refusal, Visit, VisitForm, VisitKind, VisitStatus,
 };
 use uuid::Uuid;
 
@@ -303,4 +304,404 @@ fn weeks_start_on_monday() {
     assert_eq!(week_of(d(2026, 11, 22)), d(2026, 11, 16));
     assert_eq!(week_of(d(2026, 11, 16)), d(2026, 11, 16));
     assert_eq!(week_of(d(2027, 1, 1)), d(2026, 12, 28));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The visit form
+// ---------------------------------------------------------------------------------------------
+
+const COMMITMENT: Uuid = Uuid::from_u128(9);
+const W1_TEXT: &str = "00000000-0000-0000-0000-000000000001";
+const W2_TEXT: &str = "00000000-0000-0000-0000-000000000002";
+
+fn form() -> VisitForm {
+    VisitForm {
+        provider_ref: "K-123".into(),
+        date: "2026-11-03".into(),
+        start: "09:00".into(),
+        end: "10:30".into(),
+        kind: "home_visit".into(),
+        status: "done".into(),
+        workers: vec![W1_TEXT.into()],
+        participants: "2".into(),
+        place: " Kotona ".into(),
+        description: " Arjen rytmi ".into(),
+    }
+}
+
+fn errors(list: &[(&str, &str)]) -> FieldErrors {
+    FieldErrors(
+        list.iter()
+            .map(|(field, code)| FieldError {
+                field: (*field).to_owned(),
+                code: (*code).to_owned(),
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn a_valid_visit_form_gives_the_visit() {
+    let v = form().validate(COMMITMENT).unwrap();
+    assert_eq!(
+        v,
+        Visit {
+            commitment: COMMITMENT,
+            date: d(2026, 11, 3),
+            start: t(9, 0),
+            end: t(10, 30),
+            kind: VisitKind::HomeVisit,
+            status: VisitStatus::Done,
+            workers: vec![W1],
+            participants: 2,
+            place: "Kotona".into(),
+            description: "Arjen rytmi".into(),
+        }
+    );
+    assert_eq!(v.minutes(), 90);
+}
+
+#[test]
+fn the_visit_form_accepts_the_usual_ways_of_writing() {
+    type Case = (&'static str, fn(&mut VisitForm), fn(&Visit) -> bool);
+    let cases: Vec<Case> = vec![
+        (
+            "a Finnish date",
+            |f| f.date = "3.11.2026".into(),
+            |v| v.date == d(2026, 11, 3),
+        ),
+        (
+            "a date with spaces around",
+            |f| f.date = " 03.11.2026 ".into(),
+            |v| v.date == d(2026, 11, 3),
+        ),
+        (
+            "times with a dot and no leading zero",
+            |f| {
+                f.start = "9.30".into();
+                f.end = "11.00".into();
+            },
+            |v| v.start == t(9, 30) && v.end == t(11, 0),
+        ),
+        (
+            "times with seconds",
+            |f| {
+                f.start = "09:00:00".into();
+                f.end = "10:15:00".into();
+            },
+            |v| v.start == t(9, 0) && v.end == t(10, 15),
+        ),
+        (
+            "an empty status means done",
+            |f| f.status = "  ".into(),
+            |v| v.status == VisitStatus::Done,
+        ),
+        (
+            "a status code",
+            |f| f.status = "cancelled_late".into(),
+            |v| v.status == VisitStatus::CancelledLate,
+        ),
+        (
+            "empty participants means one",
+            |f| f.participants = String::new(),
+            |v| v.participants == 1,
+        ),
+        (
+            "a hundred participants",
+            |f| f.participants = "100".into(),
+            |v| v.participants == 100,
+        ),
+        (
+            "a duplicate worker collapses to one",
+            |f| f.workers = vec![W1_TEXT.into(), W2_TEXT.into(), format!(" {W1_TEXT} ")],
+            |v| v.workers == vec![W1, W2],
+        ),
+        (
+            "blank worker rows are skipped",
+            |f| f.workers = vec![String::new(), W2_TEXT.into(), "  ".into()],
+            |v| v.workers == vec![W2],
+        ),
+        (
+            "no place, no description, no own id",
+            |f| {
+                f.place = String::new();
+                f.description = String::new();
+                f.provider_ref = String::new();
+            },
+            |v| v.place.is_empty() && v.description.is_empty(),
+        ),
+        (
+            "a kind code with spaces around",
+            |f| f.kind = " supervised_meeting ".into(),
+            |v| v.kind == VisitKind::SupervisedMeeting,
+        ),
+        (
+            "text at the length limits",
+            |f| {
+                f.provider_ref = "r".repeat(100);
+                f.place = "p".repeat(200);
+                f.description = "d".repeat(2000);
+            },
+            |v| v.place.len() == 200 && v.description.len() == 2000,
+        ),
+        (
+            "one minute long",
+            |f| {
+                f.start = "23:58".into();
+                f.end = "23:59".into();
+            },
+            |v| v.minutes() == 1,
+        ),
+    ];
+    for (what, change, ok) in cases {
+        let mut f = form();
+        change(&mut f);
+        let v = f.validate(COMMITMENT);
+        assert!(v.as_ref().is_ok_and(ok), "{what}: {v:?}");
+    }
+}
+
+#[test]
+fn the_visit_form_errors_each_on_its_field() {
+    type Case = (
+        &'static str,
+        fn(&mut VisitForm),
+        Vec<(&'static str, &'static str)>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "no date",
+            |f| f.date = " ".into(),
+            vec![("date", "required")],
+        ),
+        (
+            "a date that is no date",
+            |f| f.date = "31.11.2026".into(),
+            vec![("date", "date-format")],
+        ),
+        (
+            "a date with slashes",
+            |f| f.date = "3/11/2026".into(),
+            vec![("date", "date-format")],
+        ),
+        (
+            "no start",
+            |f| f.start = String::new(),
+            vec![("start", "required")],
+        ),
+        (
+            "a start that is no time",
+            |f| f.start = "aamulla".into(),
+            vec![("start", "time-format")],
+        ),
+        (
+            "start at 24:00",
+            |f| f.start = "24:00".into(),
+            vec![("start", "time-format")],
+        ),
+        (
+            "no end",
+            |f| f.end = String::new(),
+            vec![("end", "required")],
+        ),
+        (
+            "an end that is no time",
+            |f| f.end = "10:75".into(),
+            vec![("end", "time-format")],
+        ),
+        (
+            "an end before the start",
+            |f| f.end = "08:30".into(),
+            vec![("end", "visit-ends-before-start")],
+        ),
+        (
+            "an end equal to the start",
+            |f| f.end = "9.00".into(),
+            vec![("end", "visit-ends-before-start")],
+        ),
+        (
+            "no kind",
+            |f| f.kind = String::new(),
+            vec![("kind", "visit-kind-unknown")],
+        ),
+        (
+            "an unknown kind",
+            |f| f.kind = "Home visit".into(),
+            vec![("kind", "visit-kind-unknown")],
+        ),
+        (
+            "an unknown status",
+            |f| f.status = "cancelled".into(),
+            vec![("status", "visit-status-unknown")],
+        ),
+        (
+            "a worker that is no id",
+            |f| f.workers = vec!["Maija Meikäläinen".into()],
+            vec![("workers", "visit-worker-unknown")],
+        ),
+        (
+            "a good worker and one that is no id",
+            |f| f.workers = vec![W1_TEXT.into(), "x".into()],
+            vec![("workers", "visit-worker-unknown")],
+        ),
+        (
+            "no workers",
+            |f| f.workers = vec![],
+            vec![("workers", "visit-worker-required")],
+        ),
+        (
+            "only blank workers",
+            |f| f.workers = vec![" ".into(), String::new()],
+            vec![("workers", "visit-worker-required")],
+        ),
+        (
+            "participants zero",
+            |f| f.participants = "0".into(),
+            vec![("participants", "participants-format")],
+        ),
+        (
+            "participants 101",
+            |f| f.participants = "101".into(),
+            vec![("participants", "participants-format")],
+        ),
+        (
+            "participants not a number",
+            |f| f.participants = "kaksi".into(),
+            vec![("participants", "participants-format")],
+        ),
+        (
+            "participants negative",
+            |f| f.participants = "-2".into(),
+            vec![("participants", "participants-format")],
+        ),
+        (
+            "an own id over 100 characters",
+            |f| f.provider_ref = "r".repeat(101),
+            vec![("id", "too-long")],
+        ),
+        (
+            "a place over 200 characters",
+            |f| f.place = "p".repeat(201),
+            vec![("place", "too-long")],
+        ),
+        (
+            "a description over 2000 characters",
+            |f| f.description = "d".repeat(2001),
+            vec![("description", "too-long")],
+        ),
+        (
+            "everything missing, in field order",
+            |f| *f = VisitForm::default(),
+            vec![
+                ("date", "required"),
+                ("start", "required"),
+                ("end", "required"),
+                ("kind", "visit-kind-unknown"),
+                ("workers", "visit-worker-required"),
+            ],
+        ),
+    ];
+    for (what, change, want) in cases {
+        let mut f = form();
+        change(&mut f);
+        assert_eq!(f.validate(COMMITMENT), Err(errors(&want)), "{what}");
+    }
+}
+
+#[test]
+fn visit_kind_and_status_codes_round_trip() {
+    let kinds = [
+        (VisitKind::HomeVisit, "home_visit"),
+        (VisitKind::Meeting, "meeting"),
+        (VisitKind::PhoneOrVideo, "phone_or_video"),
+        (VisitKind::GroupSession, "group_session"),
+        (VisitKind::SupervisedMeeting, "supervised_meeting"),
+    ];
+    for (kind, code) in kinds {
+        assert_eq!(kind.code(), code);
+        assert_eq!(VisitKind::parse(code), Some(kind), "{code}");
+        assert_eq!(VisitKind::parse(&format!(" {code} ")), Some(kind), "{code}");
+    }
+    assert_eq!(VisitKind::ALL.len(), kinds.len());
+    for unknown in ["", "HOME_VISIT", "home visit", "kotikäynti"] {
+        assert_eq!(VisitKind::parse(unknown), None, "{unknown:?}");
+    }
+    let statuses = [
+        (VisitStatus::Done, "done", true),
+        (VisitStatus::CancelledLate, "cancelled_late", true),
+        (VisitStatus::CancelledEarly, "cancelled_early", false),
+        (
+            VisitStatus::CancelledByProvider,
+            "cancelled_by_provider",
+            false,
+        ),
+        (VisitStatus::NoShow, "no_show", false),
+    ];
+    for (status, code, billable) in statuses {
+        assert_eq!(status.code(), code);
+        assert_eq!(VisitStatus::parse(code), Some(status), "{code}");
+        assert_eq!(status.billable(), billable, "{code}");
+    }
+    assert_eq!(VisitStatus::ALL.len(), statuses.len());
+}
+
+#[test]
+fn confirmation_states_that_count_as_accepted() {
+    let cases = [
+        (ConfirmationState::Unconfirmed, false),
+        (ConfirmationState::Confirmed, true),
+        (ConfirmationState::Disputed, false),
+        (ConfirmationState::PaperConfirmed, true),
+        (ConfirmationState::AcceptedByDefault, true),
+    ];
+    for (state, accepted) in cases {
+        assert_eq!(state.accepted(), accepted, "{}", state.code());
+        assert_eq!(ConfirmationState::parse(state.code()), Some(state));
+    }
+    assert_eq!(ConfirmationState::ALL.len(), cases.len());
+}
+
+#[test]
+fn clients_confirm_their_own_visits_from_the_set_age() {
+    let cases = [
+        (14, 15, false),
+        (15, 15, true),
+        (16, 15, true),
+        (0, 15, false),
+        (0, 0, true),
+        (17, 18, false),
+        (18, 18, true),
+    ];
+    for (age, own_age, want) in cases {
+        assert_eq!(may_confirm_own(age, own_age), want, "{age} / {own_age}");
+    }
+}
+
+#[test]
+fn visits_are_accepted_by_default_only_when_switched_on_and_the_days_have_passed() {
+    let visit = d(2026, 11, 3);
+    let cases: Vec<(&str, NaiveDate, Option<u32>, bool)> = vec![
+        ("off, the same day", visit, None, false),
+        ("off, a year later", d(2027, 11, 3), None, false),
+        ("14 days, after 13 days", d(2026, 11, 16), Some(14), false),
+        (
+            "14 days, after exactly 14 days",
+            d(2026, 11, 17),
+            Some(14),
+            false,
+        ),
+        ("14 days, after 15 days", d(2026, 11, 18), Some(14), true),
+        ("14 days, a year later", d(2027, 11, 3), Some(14), true),
+        (
+            "14 days, the visit in the future",
+            d(2026, 11, 1),
+            Some(14),
+            false,
+        ),
+        ("0 days, the same day", visit, Some(0), false),
+        ("0 days, the next day", d(2026, 11, 4), Some(0), true),
+    ];
+    for (what, today, days, want) in cases {
+        assert_eq!(accepted_by_default(visit, today, days), want, "{what}");
+    }
 }

@@ -6,6 +6,7 @@
 mod admin;
 mod admission;
 mod clients;
+mod delivery;
 mod sign_in;
 
 use domain::audit::AuditEntry;

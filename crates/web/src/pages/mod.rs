@@ -15,6 +15,7 @@ pub mod application;
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod delivery;
 pub mod notice;
 pub mod procurement;
 pub mod provider;
@@ -213,6 +214,7 @@ pub fn status(t: &Tr, active: bool) -> String {
 #[template(path = "home.html")]
 struct HomePage {
     evidence_warnings: Vec<String>,
+    report_reminders: Vec<(String, String)>,
     p: Page,
     greeting: String,
     org: OrgRow,
@@ -230,6 +232,10 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx) -> Response {
     let Some(actor) = ctx.actor().cloned() else {
         return render::redirect_to_login("/");
     };
+    // A family's account has one thing to do here: its visits.
+    if actor.has(Role::ClientOrGuardian) {
+        return done("/my/visits".into());
+    }
     let t = ctx.tr();
     let view = match app.service.organisation(&actor, actor.org_id).await {
         Ok(v) => v,
@@ -270,8 +276,43 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx) -> Response {
             .collect(),
         Err(e) => return render::service_error(&ctx, e),
     };
+    // Monthly reports due within a week or overdue: the provider is reminded before and after.
+    let report_reminders = match app.service.report_reminders(&actor).await {
+        Ok(list) => list
+            .iter()
+            .map(|r| {
+                let (key, days) = match r.reminder {
+                    domain::delivery::Reminder::DueSoon { days } => ("report-reminder-due", days),
+                    domain::delivery::Reminder::Overdue { days } => {
+                        ("report-reminder-overdue", days)
+                    }
+                };
+                (
+                    format!(
+                        "/commitments/{}/reports/{}",
+                        r.commitment_number,
+                        r.month.format("%Y-%m")
+                    ),
+                    t.ta(
+                        key,
+                        &[
+                            ("number", crate::i18n::Arg::S(r.commitment_number.clone())),
+                            (
+                                "month",
+                                crate::i18n::Arg::S(r.month.format("%-m/%Y").to_string()),
+                            ),
+                            ("deadline", crate::i18n::Arg::S(t.date(r.deadline))),
+                            ("days", crate::i18n::Arg::N(days)),
+                        ],
+                    ),
+                )
+            })
+            .collect(),
+        Err(e) => return render::service_error(&ctx, e),
+    };
     let page = HomePage {
         evidence_warnings,
+        report_reminders,
         p: Page::new(&ctx, t.t("home-title")),
         greeting: t.t1("home-greeting", "name", &actor.display_name),
         org: OrgRow::new(&t, &view.organisation),

@@ -105,6 +105,30 @@ fn every_key_used_exists() {
     for p in domain::audit::Purpose::ALL {
         used.insert(format!("audit-purpose-{}", p.code()));
     }
+    // Delivery: visit kinds, statuses, confirmations, flags and report statuses by code.
+    for k in domain::visit::VisitKind::ALL {
+        used.insert(format!("visit-kind-{}", k.code().replace('_', "-")));
+    }
+    for k in domain::visit::VisitStatus::ALL {
+        used.insert(format!("visit-status-{}", k.code().replace('_', "-")));
+    }
+    for k in domain::visit::ConfirmationState::ALL {
+        used.insert(format!("confirmation-{}", k.code().replace('_', "-")));
+    }
+    for k in domain::delivery::ReportStatus::ALL {
+        used.insert(format!("report-status-{}", k.code()));
+    }
+    for f in [
+        "worker-not-on-roster",
+        "too-short",
+        "longer-than-usual",
+        "too-long",
+        "outside-daytime",
+        "pair-work-missing",
+        "week-over-commitment",
+    ] {
+        used.insert(format!("visit-flag-{f}"));
+    }
     // The procurement vocabulary, built from codes.
     used.extend(web::describe::all_keys());
     for s in ["met", "manual-review", "cannot-evaluate", "not-met"] {
