@@ -27,6 +27,7 @@ export const ROLES = Object.freeze([
   'provider_signatory',
   'service_manager',
   'worker',
+  'client_or_guardian',
 ]);
 
 /** axe-core tags that checkA11y enforces. */
@@ -150,6 +151,13 @@ export function userFor(role, organisationSubstring) {
 
 function isLoginPath(href) {
   return /\/login\/?$/.test(new URL(href).pathname);
+}
+
+/** The demo user with this user name (the family accounts have fixed ones). */
+export function userNamed(username) {
+  const user = credentials().find((u) => u.username === username);
+  if (!user) throw new Error(`no demo user ${username} in the credentials file`);
+  return user;
 }
 
 /**

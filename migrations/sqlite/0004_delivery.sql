@@ -76,3 +76,8 @@ CREATE TABLE monthly_reports (
 );
 CREATE INDEX monthly_reports_owner ON monthly_reports (owner_id);
 CREATE INDEX monthly_reports_parent ON monthly_reports (parent_id);
+
+-- Visits name their commitment by number (the provider's systems know it); a column finds it.
+ALTER TABLE commitments ADD COLUMN number TEXT;
+UPDATE commitments SET number = json_extract(data, '$.number');
+CREATE INDEX commitments_number ON commitments (number);

@@ -80,3 +80,44 @@ pub async fn next_commitment_serial(tx: &mut Tx, owner_id: Uuid, year: i32) -> R
         value: last.to_string(),
     })
 }
+
+/// Keeps the commitment's number in a column of its own, so that visits sent by number find
+/// their commitment without reading every document.
+pub async fn set_commitment_number(tx: &mut Tx, id: Uuid, number: &str) -> Result<()> {
+    on_tx!(tx, c => {
+        sqlx::query("UPDATE commitments SET number = $1 WHERE id = $2")
+            .bind(number)
+            .bind(id)
+            .execute(c)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Every version of the commitments with these numbers.
+pub async fn commitments_by_numbers<T: serde::de::DeserializeOwned>(
+    tx: &mut Tx,
+    numbers: &[&str],
+) -> Result<Vec<Doc<T>>> {
+    let mut ids: Vec<Uuid> = Vec::new();
+    for chunk in numbers.chunks(500) {
+        on_tx!(tx, c => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT id FROM commitments WHERE number IN (");
+            let mut sep = qb.separated(", ");
+            for n in chunk {
+                sep.push_bind(*n);
+            }
+            qb.push(")");
+            for r in qb.build().persistent(false).fetch_all(c).await? {
+                ids.push(sqlx::Row::try_get(&r, "id")?);
+            }
+        });
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(d) = crate::doc::get(tx, crate::doc::Table::Commitments, id).await? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}

@@ -18,6 +18,10 @@ pub struct Stored {
 
 const COLUMNS: &str = "id, data, created_at";
 
+// The lookups below are not kept as prepared statements (`persistent(false)`): PostgreSQL would
+// otherwise reuse a generic plan made while the table was small, a sequential scan, long after a
+// month of visits has arrived; planned afresh, they use the indexes.
+
 /// Rows per INSERT: 12 parameters each stays far below SQLite's limit of 32 766.
 const CHUNK: usize = 500;
 
@@ -130,7 +134,7 @@ pub async fn by_refs(
                 sep.push_bind(*r);
             }
             qb.push(")");
-            for row in qb.build().fetch_all(c).await? {
+            for row in qb.build().persistent(false).fetch_all(c).await? {
                 let s = map_visit!(row)?;
                 if let Some(r) = s.record.provider_ref.clone() {
                     out.insert(r, s);
@@ -154,6 +158,7 @@ pub async fn for_commitment(
     );
     let mut v: Vec<Stored> = on_tx!(tx, c => {
         sqlx::query(&sql)
+            .persistent(false)
             .bind(number)
             .bind(from.to_string())
             .bind(to.to_string())
@@ -165,6 +170,38 @@ pub async fn for_commitment(
     });
     v.sort_by_key(|s| (s.record.visit.date, s.record.visit.start));
     Ok(v)
+}
+
+/// The visits of several commitments between two days, by commitment number: a bulk request
+/// reads its commitments' history in one query.
+pub async fn for_commitments(
+    tx: &mut Tx,
+    numbers: &[&str],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<String, Vec<Stored>>> {
+    let mut out: HashMap<String, Vec<Stored>> = HashMap::new();
+    for chunk in numbers.chunks(CHUNK) {
+        on_tx!(tx, c => {
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "SELECT {COLUMNS} FROM visits WHERE visit_date >= "
+            ));
+            qb.push_bind(from.to_string())
+                .push(" AND visit_date <= ")
+                .push_bind(to.to_string())
+                .push(" AND commitment_number IN (");
+            let mut sep = qb.separated(", ");
+            for n in chunk {
+                sep.push_bind(*n);
+            }
+            qb.push(")");
+            for row in qb.build().persistent(false).fetch_all(c).await? {
+                let s = map_visit!(row)?;
+                out.entry(s.record.commitment_number.clone()).or_default().push(s);
+            }
+        });
+    }
+    Ok(out)
 }
 
 /// Visits of these clients from a day on, newest first: what a guardian or client sees.
@@ -181,7 +218,7 @@ pub async fn for_clients(tx: &mut Tx, clients: &[Uuid], from: NaiveDate) -> Resu
                 sep.push_bind(*id);
             }
             qb.push(")");
-            for row in qb.build().fetch_all(c).await? {
+            for row in qb.build().persistent(false).fetch_all(c).await? {
                 out.push(map_visit!(row)?);
             }
         });

@@ -329,7 +329,8 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
             });
         }
     }
-    crate::demo_procurement::populate(svc, &orgs_by_business_id, &actors).await?;
+    let lot1 = crate::demo_procurement::populate(svc, &orgs_by_business_id, &actors).await?;
+    crate::demo_delivery::populate(svc, &actors, lot1, &mut creds).await?;
     Ok(creds)
 }
 

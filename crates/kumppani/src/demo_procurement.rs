@@ -248,7 +248,7 @@ pub async fn populate(
     svc: &Service,
     orgs: &HashMap<String, Uuid>,
     actors: &HashMap<String, Actor>,
-) -> Result<()> {
+) -> Result<Uuid> {
     let file: File = toml::from_str(DATA).context("data/demo/procurements.toml")?;
     let mut lots_of: Vec<Vec<Uuid>> = Vec::new();
     for e in &file.procurement {
@@ -308,5 +308,5 @@ pub async fn populate(
         ],
     )
     .await?;
-    Ok(())
+    Ok(lot1)
 }

@@ -3,8 +3,10 @@
 mod config;
 mod demo;
 mod demo_clients;
+mod demo_delivery;
 mod demo_procurement;
 mod notice_cli;
+mod visit_bench;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -61,6 +63,25 @@ enum Command {
     Notice {
         #[command(subcommand)]
         command: NoticeCommand,
+    },
+    /// Visits under payment commitments.
+    Visits {
+        #[command(subcommand)]
+        command: VisitsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum VisitsCommand {
+    /// Send a month of visits for a large county through the bulk API into a fresh database
+    /// (the demo plus one commitment per family) and print visits per second. SQLite by
+    /// default (kumppani-bench.db, recreated); with --database postgres://… an empty database.
+    Bench {
+        #[arg(long, default_value_t = 100_000)]
+        visits: usize,
+        /// Rows per request (at most 5000).
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
     },
 }
 
@@ -163,6 +184,28 @@ async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> 
             serve(svc, &cfg, started).await
         }
         Command::Notice { command } => notice_command(command, &cfg).await,
+        Command::Visits {
+            command: VisitsCommand::Bench { visits, batch },
+        } => {
+            anyhow::ensure!(
+                (1..=web::MAX_VISIT_ROWS).contains(&batch),
+                "--batch must be 1–{}",
+                web::MAX_VISIT_ROWS
+            );
+            let backend = if cfg.database_url.starts_with("postgres") {
+                "PostgreSQL"
+            } else {
+                if cfg.database_url == config::DEFAULT_DATABASE {
+                    cfg.database_url = "kumppani-bench.db".into();
+                }
+                demo::remove_sqlite_files(&cfg.database_url)?;
+                "SQLite"
+            };
+            let db = connect(&cfg).await?;
+            db.migrate().await.context("applying migrations")?;
+            let svc = make_service(db, &cfg);
+            visit_bench::run(svc, visit_bench::Options { visits, batch }, backend).await
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {

@@ -1106,6 +1106,7 @@ impl Service {
                 self.now(),
             )
             .await?;
+            db::client::set_commitment_number(&mut tx, id, &c.number).await?;
             self.log_client(
                 &mut tx,
                 actor,
@@ -1730,6 +1731,7 @@ impl Service {
                         self.now(),
                     )
                     .await?;
+                    db::client::set_commitment_number(&mut tx, new_id, &d.number).await?;
                     self.log_client(
                         &mut tx,
                         actor,

@@ -141,6 +141,9 @@ pub struct ReportReminder {
     pub reminder: Reminder,
 }
 
+/// Per (lot, admitted application): pair work above how many, and the roster with names.
+type LotCache = HashMap<(Uuid, Uuid), (Option<u32>, Vec<(Uuid, String)>)>;
+
 fn invalid(field: &str, code: &str) -> ServiceError {
     ServiceError::Invalid(FieldErrors::single(field, code))
 }
@@ -226,13 +229,16 @@ impl Service {
                 )))
     }
 
-    /// The versions of every commitment, by number.
+    /// The versions of the commitments with these numbers, by number.
     async fn commitments_by_number(
         &self,
         tx: &mut Tx,
+        numbers: &[&str],
     ) -> ServiceResult<HashMap<String, Vec<Doc<Commitment>>>> {
-        let all: Vec<Doc<Commitment>> =
-            doc::list(tx, Table::Commitments, Filter::default()).await?;
+        let mut unique: Vec<&str> = numbers.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let all: Vec<Doc<Commitment>> = db::client::commitments_by_numbers(tx, &unique).await?;
         let mut m: HashMap<String, Vec<Doc<Commitment>>> = HashMap::new();
         for c in all {
             m.entry(c.data.number.clone()).or_default().push(c);
@@ -244,6 +250,18 @@ impl Service {
         &self,
         tx: &mut Tx,
         versions: &[Doc<Commitment>],
+    ) -> ServiceResult<Engagement> {
+        self.engagement_cached(tx, versions, &mut HashMap::new())
+            .await
+    }
+
+    /// As `engagement_of`, with the lot's and the admitted application's part kept in `cache`:
+    /// a bulk request has thousands of commitments under a handful of lots.
+    async fn engagement_cached(
+        &self,
+        tx: &mut Tx,
+        versions: &[Doc<Commitment>],
+        cache: &mut LotCache,
     ) -> ServiceResult<Engagement> {
         let Some(c) = in_force(versions) else {
             return Err(invalid("commitment", "visit-commitment-not-accepted"));
@@ -261,27 +279,36 @@ impl Service {
             .map(|v| v.data.starts_on)
             .min()
             .unwrap_or(c.data.starts_on);
-        let lot: Option<Doc<Lot>> = doc::get(tx, Table::Lots, c.data.lot).await?;
-        let app: Option<Doc<Application>> =
-            doc::get(tx, Table::Applications, c.data.application).await?;
-        let roster: Vec<(Uuid, String)> = match &app {
-            Some(a) => a
-                .data
-                .roster
-                .iter()
-                .enumerate()
-                .map(|(i, id)| {
-                    let name = a
-                        .data
-                        .roster_snapshot
-                        .get(i)
-                        .map(|s| s.name.clone())
-                        .unwrap_or_default();
-                    (*id, name)
-                })
-                .collect(),
-            None => Vec::new(),
-        };
+        let key = (c.data.lot, c.data.application);
+        #[allow(clippy::map_entry)] // the value needs awaits that an entry would borrow across
+        if !cache.contains_key(&key) {
+            let lot: Option<Doc<Lot>> = doc::get(tx, Table::Lots, c.data.lot).await?;
+            let app: Option<Doc<Application>> =
+                doc::get(tx, Table::Applications, c.data.application).await?;
+            let roster: Vec<(Uuid, String)> = match &app {
+                Some(a) => a
+                    .data
+                    .roster
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| {
+                        let name = a
+                            .data
+                            .roster_snapshot
+                            .get(i)
+                            .map(|s| s.name.clone())
+                            .unwrap_or_default();
+                        (*id, name)
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            cache.insert(
+                key,
+                (lot.as_ref().and_then(|l| pair_work_above(&l.data)), roster),
+            );
+        }
+        let (pair_work, roster) = cache.get(&key).cloned().unwrap_or_default();
         let reports = self.reports_of(tx, c.owner_id, &c.data).await?;
         let closed_until = reports
             .iter()
@@ -297,7 +324,7 @@ impl Service {
                 roster: roster.iter().map(|(id, _)| *id).collect(),
                 min_minutes: None,
                 max_minutes: None,
-                pair_work_above: lot.as_ref().and_then(|l| pair_work_above(&l.data)),
+                pair_work_above: pair_work,
                 hours_per_week: c.data.quantity_per_week,
             },
             closed_until,
@@ -307,12 +334,8 @@ impl Service {
     }
 
     async fn engagement(&self, tx: &mut Tx, number: &str) -> ServiceResult<Engagement> {
-        let all: Vec<Doc<Commitment>> =
-            doc::list(tx, Table::Commitments, Filter::default()).await?;
-        let versions: Vec<Doc<Commitment>> = all
-            .into_iter()
-            .filter(|c| c.data.number == number.trim())
-            .collect();
+        let versions: Vec<Doc<Commitment>> =
+            db::client::commitments_by_numbers(tx, &[number.trim()]).await?;
         if versions.is_empty() {
             return Err(ServiceError::NotFound);
         }
@@ -401,7 +424,12 @@ impl Service {
         let earliest = earliest_allowed(today, self.settings.delivery.backdating_days);
         let mut tx = self.db.begin().await?;
         let r = async {
-            let by_number = self.commitments_by_number(&mut tx).await?;
+            let numbers: Vec<&str> = rows.iter().map(|r| r.commitment.trim()).collect();
+            let by_number = self.commitments_by_number(&mut tx, &numbers).await?;
+            let known_numbers: Vec<&str> = by_number.keys().map(String::as_str).collect();
+            let mut history =
+                db::visit::for_commitments(&mut tx, &known_numbers, week_of(earliest), today)
+                    .await?;
             // Per commitment: the engagement (or why none), and the minutes already counted per
             // day in the window, kept up to date as rows are accepted.
             struct Loaded {
@@ -410,6 +438,7 @@ impl Service {
                 keys: HashSet<(NaiveDate, chrono::NaiveTime, chrono::NaiveTime, Vec<Uuid>)>,
             }
             let mut loaded: HashMap<String, Loaded> = HashMap::new();
+            let mut cache = HashMap::new();
             let refs: Vec<&str> = rows
                 .iter()
                 .map(|r| r.form.provider_ref.trim())
@@ -441,7 +470,10 @@ impl Service {
                             "commitment".to_owned(),
                             "visit-commitment-unknown".to_owned(),
                         )),
-                        Some(versions) => match self.engagement_of(&mut tx, versions).await {
+                        Some(versions) => match self
+                            .engagement_cached(&mut tx, versions, &mut cache)
+                            .await
+                        {
                             Err(ServiceError::Invalid(f)) => Err((
                                 "commitment".to_owned(),
                                 f.0.first()
@@ -487,10 +519,7 @@ impl Service {
                     let mut days = HashMap::new();
                     let mut keys = HashSet::new();
                     if e.is_ok() {
-                        for s in
-                            db::visit::for_commitment(&mut tx, &number, week_of(earliest), today)
-                                .await?
-                        {
+                        for s in history.remove(&number).unwrap_or_default() {
                             let v = &s.record.visit;
                             if v.status.billable() {
                                 *days.entry(v.date).or_insert(0) += v.minutes();
@@ -998,7 +1027,11 @@ impl Service {
             let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
             let from = self.today() - Days::new(400);
             let stored = db::visit::for_clients(&mut tx, &ids, from).await?;
-            let by_number = self.commitments_by_number(&mut tx).await?;
+            let numbers: Vec<&str> = stored
+                .iter()
+                .map(|s| s.record.commitment_number.as_str())
+                .collect();
+            let by_number = self.commitments_by_number(&mut tx, &numbers).await?;
             let names = db::organisation::list(&mut tx).await?;
             let mut closed: HashMap<String, Option<NaiveDate>> = HashMap::new();
             let mut rosters: HashMap<String, Vec<(Uuid, String)>> = HashMap::new();
@@ -1642,7 +1675,12 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let r = async {
             let today = self.today();
-            let by_number = self.commitments_by_number(&mut tx).await?;
+            let all: Vec<Doc<Commitment>> =
+                doc::list(&mut tx, Table::Commitments, Filter::default()).await?;
+            let mut by_number: HashMap<String, Vec<Doc<Commitment>>> = HashMap::new();
+            for c in all.into_iter().filter(|c| c.data.provider == actor.org_id) {
+                by_number.entry(c.data.number.clone()).or_default().push(c);
+            }
             let mut out = Vec::new();
             for versions in by_number.values() {
                 let Some(c) = in_force(versions) else {

@@ -20,6 +20,7 @@ use axum::Router;
 use service::Service;
 use std::sync::Arc;
 
+pub use api::MAX_VISIT_ROWS;
 pub use ctx::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
 /// Settings of the web tier.

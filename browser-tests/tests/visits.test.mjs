@@ -1,0 +1,218 @@
+// Delivery, in Chromium with axe-core on every page: Kasvun Polku's worker logs a month of
+// visits for the Kokeilu family on the phone-sized page (a wrong end time is refused next to
+// the field); the guardian signs in, confirms seven and disputes one with a reason; the worker
+// writes and submits the monthly report; the social worker sees seven confirmed and one
+// disputed and approves it; a guardian of another family sees none of it and is refused; the
+// auditor finds every step in the access log.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { checkA11y, checkedPageCount, launch, newContext, signIn, url, userFor, userNamed } from '../lib.mjs';
+
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  console.log(`accessibility: ${checkedPageCount()} page(s) checked with axe-core`);
+});
+
+function hetu(day, month, year, individual) {
+  const dd = String(day).padStart(2, '0');
+  const mm = String(month).padStart(2, '0');
+  const yy = String(year % 100).padStart(2, '0');
+  const nnn = String(individual).padStart(3, '0');
+  const sign = year >= 2000 ? 'A' : '-';
+  const check = '0123456789ABCDEFHJKLMNPRSTUVWXY'[Number(`${dd}${mm}${yy}${nnn}`) % 31];
+  return `${dd}${mm}${yy}${sign}${nnn}${check}`;
+}
+
+async function as(user, fn, options = {}) {
+  const context = await newContext(browser, options);
+  try {
+    const page = await context.newPage();
+    await signIn(page, user);
+    await page.locator('form[action="/language"] button[value=fi]').click();
+    await page.waitForLoadState('load');
+    return await fn(page);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The previous month in Helsinki, as the server counts it: [YYYY-MM, first eight Tue/Thu]. */
+function previousMonth() {
+  const today = new Date(new Date().toLocaleString('en-US', { timeZone: 'Europe/Helsinki' }));
+  const first = new Date(Date.UTC(today.getFullYear(), today.getMonth() - 1, 1));
+  const ym = first.toISOString().slice(0, 7);
+  const days = [];
+  for (let d = new Date(first); d.getUTCMonth() === first.getUTCMonth(); d.setUTCDate(d.getUTCDate() + 1)) {
+    if (d.getUTCDay() === 2 || d.getUTCDay() === 4) days.push(d.toISOString().slice(0, 10));
+  }
+  return [ym, days.slice(0, 8)];
+}
+
+/** The value of a fact (dt/dd pair) on the page. */
+async function fact(page, label) {
+  return (await page.locator('dl.facts dt', { hasText: label }).first().locator('xpath=following-sibling::dd[1]').innerText()).trim();
+}
+
+test('a month of visits is confirmed by the family, reported and approved', async () => {
+  const worker = userFor('worker', 'Kasvun Polku');
+  const social = userFor('social_worker', 'Kymenlaakso');
+  const auditor = userFor('auditor', 'Kymenlaakso');
+  const guardian = userNamed('kokeilu.huoltaja');
+  const stranger = userNamed('naytos.huoltaja');
+  const [month, days] = previousMonth();
+  assert.equal(days.length, 8);
+
+  // The worker finds the family's commitment and logs eight visits, on a phone-sized screen.
+  const number = await as(
+    worker,
+    async (page) => {
+      await page.goto(url('/commitments'));
+      const links = await page.locator('a[href$="/visits"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      let found;
+      for (const href of [...new Set(links)]) {
+        await page.goto(url(`${href}?month=${month}`));
+        if ((await page.locator('dl.facts').first().innerText()).includes('Aada Kokeilu')) {
+          found = href.split('/')[2];
+          break;
+        }
+      }
+      assert.ok(found, 'the Kokeilu family has a commitment with Kasvun Polku');
+      await checkA11y(page, 'visits of a month');
+      assert.equal(await page.locator('ul.visit-list > li').count(), 0);
+
+      // An end before the start is refused next to the field; what was typed is kept.
+      await page.locator('input[name=date]').fill(days[0]);
+      await page.locator('input[name=start]').fill('10:00');
+      await page.locator('input[name=end]').fill('09:00');
+      await page.locator('select[name=kind]').selectOption('home_visit');
+      await page.locator('input[name=workers]').first().check();
+      await page.locator('form.visit-form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      assert.match(await page.locator('#e-end').innerText(), /alkamisajan jälkeen/);
+      assert.equal(await page.locator('input[name=start]').inputValue(), '10:00');
+      assert.equal(await page.locator('ul.visit-list > li').count(), 0);
+      await checkA11y(page, 'visit refused');
+
+      for (const [i, day] of days.entries()) {
+        await page.locator('input[name=date]').fill(day);
+        await page.locator('input[name=start]').fill(i % 2 ? '14:00' : '09:00');
+        await page.locator('input[name=end]').fill(i % 2 ? '15:30' : '10:30');
+        await page.locator('select[name=kind]').selectOption(i === 3 ? 'meeting' : 'home_visit');
+        await page.locator('select[name=status]').selectOption('done');
+        await page.locator('input[name=workers]').first().check();
+        await page.locator('input[name=place]').fill('Perheen koti');
+        await page.locator('textarea[name=description]').fill('Aamurutiinit ja rajat.');
+        await page.locator('form.visit-form button[type=submit]').click();
+        await page.waitForLoadState('load');
+        assert.match(await page.locator('.code-notice').innerText(), /\d{4}-\d{4}/);
+        if (i === 0) await checkA11y(page, 'visit saved with a one-time code');
+      }
+      await page.goto(url(`/commitments/${found}/visits?month=${month}`));
+      assert.equal(await page.locator('ul.visit-list > li').count(), 8);
+      assert.equal(await fact(page, 'Vahvistamatta'), '8');
+      return found;
+    },
+    { viewport: { width: 390, height: 844 } },
+  );
+
+  // The guardian confirms seven and disputes one; a dispute without a reason is refused.
+  let disputedId;
+  await as(guardian, async (page) => {
+    assert.match(new URL(page.url()).pathname, /^\/my\/visits$/);
+    const items = page.locator('ul.visit-list > li');
+    assert.equal(await items.count(), 8);
+    await checkA11y(page, 'family visits');
+    const last = items.last();
+    disputedId = (await last.getAttribute('id')).slice(2);
+    await last.locator('summary').click();
+    await last.locator('button[value=dispute]').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator(`#e-${disputedId}`).innerText(), /Kerro, miksi/);
+    await checkA11y(page, 'dispute refused');
+    const again = page.locator(`#r-${disputedId}`);
+    await again.locator('summary').click();
+    await again.locator('textarea[name=reason]').fill('Työntekijä ei tullut sovittuna aikana.');
+    await again.locator('button[value=dispute]').click();
+    await page.waitForLoadState('load');
+    for (let i = 0; i < 7; i++) {
+      await page.locator('ul.visit-list > li button[value=confirm]').first().click();
+      await page.waitForLoadState('load');
+    }
+    assert.equal(await page.locator('button[value=confirm]').count(), 0);
+    assert.equal(await page.locator('.status-confirmed').count(), 7);
+    assert.equal(await page.locator('.status-disputed').count(), 1);
+    // The family's account sees no one else's records.
+    const r = await page.goto(url(`/commitments/${number}/visits`));
+    assert.equal(r.status(), 403);
+  });
+
+  // The worker writes the monthly report and submits it.
+  await as(worker, async (page) => {
+    await page.goto(url(`/commitments/${number}/reports/${month}`));
+    await checkA11y(page, 'monthly report form');
+    assert.equal(await page.locator('fieldset.goal').count(), 2);
+    await page.locator('select[name=rating_0]').selectOption('4');
+    await page.locator('textarea[name=progress_0]').fill('Aamut sujuvat useimpina päivinä.');
+    await page.locator('select[name=rating_1]').selectOption('3');
+    await page.locator('textarea[name=progress_1]').fill('Vanhemmat ovat kokeilleet sovittuja keinoja.');
+    await page.locator('input[name=gone_through]').check();
+    await page.locator('textarea[name=summary]').fill('Kuukausi sujui suunnitelman mukaan; yksi käynti jäi pitämättä.');
+    await page.locator('button[value=submit]').click();
+    await page.waitForLoadState('load');
+    assert.match(await fact(page, 'Tila'), /Lähetetty sosiaalityöntekijälle/);
+  });
+
+  // The social worker sees seven confirmed, one disputed with its reason, and approves.
+  await as(social, async (page) => {
+    await page.goto(url('/reports'));
+    await checkA11y(page, 'reports waiting');
+    await page.locator(`a[href="/commitments/${number}/reports/${month}"]`).click();
+    await page.waitForLoadState('load');
+    await checkA11y(page, 'report to approve');
+    assert.equal(await fact(page, 'Vahvistettuja'), '7');
+    assert.equal(await fact(page, 'Kiistettyjä'), '1');
+    assert.match(await page.locator('table.visits').innerText(), /Työntekijä ei tullut sovittuna aikana/);
+    await page.locator('button[value=approve]').click();
+    await page.waitForLoadState('load');
+    assert.match(await fact(page, 'Tila'), /Hyväksytty/);
+  });
+
+  // A guardian of another family sees none of it and cannot answer for it.
+  await as(stranger, async (page) => {
+    const text = await page.locator('main').innerText();
+    assert.ok(!text.includes('Aada'), 'another family sees nothing of the Kokeilu family');
+    const csrf = await page.locator('input[name=csrf]').first().inputValue();
+    const r = await page.request.post(url(`/my/visits/${disputedId}`), {
+      form: { csrf, answer: 'confirm' },
+      headers: { Origin: new URL(url()).origin },
+    });
+    assert.equal(r.status(), 403);
+  });
+
+  // Every step is in the access log, with the child as its subject.
+  const clientId = await as(social, async (page) => {
+    await page.goto(url('/clients'));
+    await page.locator('input[name=identity_code]').fill(hetu(12, 4, 2013, 960));
+    await page.locator('form[action="/clients/search"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    return new URL(page.url()).pathname.split('/')[2];
+  });
+  await as(auditor, async (page) => {
+    await page.goto(url(`/audit?record=${clientId}`));
+    await checkA11y(page, 'access log of the child');
+    const log = await page.locator('main table').innerText();
+    for (const who of [worker.username, guardian.username, social.username, stranger.username]) {
+      assert.ok(log.includes(who), `${who} is in the log`);
+    }
+    assert.match(log, /Käynti/);
+    assert.match(log, /Kuukausiraportti/);
+    assert.ok(!log.includes(hetu(12, 4, 2013, 960)), 'no identity code in the log');
+  });
+});
