@@ -40,10 +40,12 @@ test('every role signs in, sees its home page and its own account, and signs out
     assert.ok(user, `the demo has a ${role}`);
     await withPage(async (page) => {
       await signIn(page, user);
-      assert.equal(new URL(page.url()).pathname, '/');
+      // A family's account lands on its visits; everyone else on the home page.
+      const family = role === 'client_or_guardian';
+      assert.equal(new URL(page.url()).pathname, family ? '/my/visits' : '/');
       await assert.doesNotReject(page.locator('h1').first().waitFor());
       const nav = await page.locator('nav').innerText();
-      assert.match(nav, /Etusivu/);
+      assert.match(nav, family ? /Käynnit/ : /Etusivu/);
       await checkA11y(page, `home of ${role}`);
       await page.getByRole('link', { name: 'Omat tiedot' }).click();
       await page.waitForLoadState('load');
