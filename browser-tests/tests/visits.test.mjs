@@ -202,7 +202,30 @@ test('a month of visits is confirmed by the family, reported and approved', asyn
     await page.locator('input[name=identity_code]').fill(hetu(12, 4, 2013, 960));
     await page.locator('form[action="/clients/search"] button[type=submit]').click();
     await page.waitForLoadState('load');
-    return new URL(page.url()).pathname.split('/')[2];
+    const id = new URL(page.url()).pathname.split('/')[2];
+    // The other guardian gets an account too; a user name already taken is refused in place.
+    await page.goto(url(`/clients/${id}/accounts`));
+    await checkA11y(page, 'account for a guardian');
+    const janne = await page
+      .locator('select[name=person] option')
+      .evaluateAll((opts) => opts.find((o) => o.textContent.includes('Janne'))?.value);
+    await page.locator('select[name=person]').selectOption(janne);
+    await page.locator('input[name=username]').fill(guardian.username);
+    await page.locator('input[name=password]').fill('pitkä salasana janne');
+    await page.locator('main form button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('#e-username').innerText(), /jo käytössä/);
+    await page.locator('input[name=username]').fill('kokeilu.janne');
+    await page.locator('input[name=password]').fill('pitkä salasana janne');
+    await page.locator('main form button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.equal(new URL(page.url()).pathname, `/clients/${id}`);
+    return id;
+  });
+  // Several guardians: the second sees the same visits, already answered.
+  await as({ username: 'kokeilu.janne', password: 'pitkä salasana janne' }, async (page) => {
+    assert.equal(await page.locator('ul.visit-list > li').count(), 8);
+    assert.equal(await page.locator('button[value=confirm]').count(), 0);
   });
   await as(auditor, async (page) => {
     await page.goto(url(`/audit?record=${clientId}`));

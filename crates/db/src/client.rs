@@ -54,8 +54,9 @@ pub async fn by_identity_code<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Next commitment serial of a purchaser for a year, counted in the same transaction as the
-/// commitment, so that numbers are never given twice.
+/// Next commitment serial for a year, counted in the same transaction as the commitment. The
+/// serial runs over all purchasers (each keeps its own row, the next is one past the highest),
+/// so that a number names one commitment: providers send visits by number.
 pub async fn next_commitment_serial(tx: &mut Tx, owner_id: Uuid, year: i32) -> Result<u32> {
     let y = i64::from(year);
     let last: i64 = on_tx!(tx, c => {
@@ -68,7 +69,8 @@ pub async fn next_commitment_serial(tx: &mut Tx, owner_id: Uuid, year: i32) -> R
         .execute(&mut *c)
         .await?;
         sqlx::query_scalar(
-            "UPDATE commitment_serials SET last = last + 1 WHERE owner_id = $1 AND year = $2 RETURNING last",
+            "UPDATE commitment_serials SET last = (SELECT MAX(s.last) FROM commitment_serials s \
+             WHERE s.year = $2) + 1 WHERE owner_id = $1 AND year = $2 RETURNING last",
         )
         .bind(owner_id)
         .bind(y)

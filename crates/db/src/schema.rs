@@ -5,7 +5,7 @@ use crate::{Db, Result};
 use sqlx::Row;
 
 /// One column as `table.column type [not null] [pk]`, with PostgreSQL types written as their
-/// SQLite twins (UUID → BLOB, TIMESTAMPTZ → TEXT, BIGINT → INTEGER, DATE → TEXT).
+/// SQLite twins (UUID and BYTEA → BLOB, TIMESTAMPTZ → TEXT, BIGINT → INTEGER, DATE → TEXT).
 pub async fn describe(db: &Db) -> Result<Vec<String>> {
     let mut out = Vec::new();
     match db {
@@ -63,7 +63,7 @@ pub async fn describe(db: &Db) -> Result<Vec<String>> {
                 let nullable: String = c.try_get("nullable")?;
                 let pk: bool = c.try_get("pk")?;
                 let ty = match ty.as_str() {
-                    "uuid" => "BLOB",
+                    "uuid" | "bytea" => "BLOB",
                     "timestamp with time zone" | "date" | "text" => "TEXT",
                     "bigint" => "INTEGER",
                     "boolean" => "BOOLEAN",

@@ -106,6 +106,31 @@ pub async fn update(tx: &mut Tx, id: Uuid, r: &VisitRecord, now: DateTime<Utc>) 
     Ok(n == 1)
 }
 
+/// Replaces the record of a visit still unconfirmed; false when it no longer is (an answer
+/// given meanwhile), so that two answers cannot both count.
+pub async fn update_unconfirmed(
+    tx: &mut Tx,
+    id: Uuid,
+    r: &VisitRecord,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let json = to_json(r)?;
+    let n = on_tx!(tx, c => {
+        sqlx::query(
+            "UPDATE visits SET confirmation = $2, data = $3, updated_at = $4 \
+             WHERE id = $1 AND confirmation = 'unconfirmed'",
+        )
+        .bind(id)
+        .bind(r.confirmation.state.code())
+        .bind(&json)
+        .bind(now)
+        .execute(c)
+        .await?
+        .rows_affected()
+    });
+    Ok(n == 1)
+}
+
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM visits WHERE id = $1");
     on_tx!(tx, c => {

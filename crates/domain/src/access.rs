@@ -361,11 +361,15 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             own(purchaser_id)?;
             role(client_staff(actor) || actor.has(Role::Controller))
         }
-        (Resource::Delivery { purchaser_id, .. }, Create | Update | Decide)
+        // Visits are the provider's to log: the purchaser plans with them and decides on reports.
+        (Resource::Delivery { purchaser_id, .. }, Update | Decide)
             if actor.org_kind.is_purchaser() =>
         {
             own(purchaser_id)?;
             role(client_staff(actor))
+        }
+        (Resource::Delivery { .. }, Create) if actor.org_kind.is_purchaser() => {
+            Err(Denial::MissingRole)
         }
         (Resource::Delivery { provider_id, .. }, Read | Create | Update) => {
             own(provider_id)?;

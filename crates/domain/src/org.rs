@@ -474,22 +474,28 @@ pub struct UserData {
 
 pub const MIN_PASSWORD_LEN: usize = 12;
 
+/// A user name as stored (trimmed, lower case); 3–64 of a–z, digits and `. - _ @`.
+pub fn check_username(errs: &mut FieldErrors, raw: &str) -> String {
+    let username = raw.trim().to_lowercase();
+    if username.is_empty() {
+        errs.add("username", "required");
+    } else if username.len() < 3
+        || username.len() > 64
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
+    {
+        errs.add("username", "username-format");
+    }
+    username
+}
+
 impl UserForm {
     /// Checks the form for a user of an organisation of `kind`; `creating` makes the password
     /// required.
     pub fn validate(&self, kind: OrgKind, creating: bool) -> Result<UserData, FieldErrors> {
         let mut errs = FieldErrors::default();
-        let username = self.username.trim().to_lowercase();
-        if username.is_empty() {
-            errs.add("username", "required");
-        } else if username.len() < 3
-            || username.len() > 64
-            || !username
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
-        {
-            errs.add("username", "username-format");
-        }
+        let username = check_username(&mut errs, &self.username);
         let display_name = errs.required("display_name", &self.display_name, 200);
         let email = errs.email("email", &self.email, false);
         let language = if self.language.trim().is_empty() {

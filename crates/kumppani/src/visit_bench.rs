@@ -198,6 +198,14 @@ async fn send(
 
 pub async fn run(svc: Service, opts: Options, backend: &str) -> Result<()> {
     let families = opts.visits.div_ceil(PER_FAMILY);
+    // The benchmark fills the database with the demo and made-up families: never a live one.
+    let existing = svc.organisation_names().await.map_err(|e| anyhow!("{e}"))?;
+    if !existing.is_empty() {
+        bail!(
+            "the database is not empty ({} organisations): give the benchmark an empty one",
+            existing.len()
+        );
+    }
     let t0 = Instant::now();
     let creds = crate::demo::populate(&svc)
         .await

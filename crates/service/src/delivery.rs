@@ -141,6 +141,31 @@ pub struct ReportReminder {
     pub reminder: Reminder,
 }
 
+/// Whose step a use case is, beyond what the access policy allows on the delivery as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// The provider's staff: logging, codes, paper, the report.
+    Provider,
+    /// The purchaser's staff: deciding on reports.
+    Purchaser,
+    /// Staff of either side, not a family's account: the delivery page, the plan.
+    Staff,
+    /// A client's or guardian's own account: answering a visit.
+    Family,
+}
+
+impl Side {
+    fn fits(self, actor: &Actor) -> bool {
+        let family = actor.has(Role::ClientOrGuardian);
+        match self {
+            Side::Provider => !actor.org_kind.is_purchaser(),
+            Side::Purchaser => actor.org_kind.is_purchaser() && !family,
+            Side::Staff => !family,
+            Side::Family => family,
+        }
+    }
+}
+
 /// Per (lot, admitted application): pair work above how many, and the roster with names.
 type LotCache = HashMap<(Uuid, Uuid), (Option<u32>, Vec<(Uuid, String)>)>;
 
@@ -375,6 +400,7 @@ impl Service {
         self.today() <= last_deadline + Days::new(30)
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn authorize_delivery(
         &self,
         tx: &mut Tx,
@@ -383,6 +409,7 @@ impl Service {
         audit_action: AuditAction,
         kind: RecordKind,
         e: &Engagement,
+        side: Side,
     ) -> ServiceResult<()> {
         let own_person = self.own_person(tx, actor, e.commitment.client).await?;
         let t = self.delivery_target(kind, Some(e.id), e);
@@ -399,14 +426,23 @@ impl Service {
             &t,
         )
         .await?;
-        if !actor.org_kind.is_purchaser() && !self.provider_may_follow(e) {
+        let refusal = if !side.fits(actor) {
+            Some((domain::access::Denial::MissingRole, "not this side's step"))
+        } else if !actor.org_kind.is_purchaser() && !self.provider_may_follow(e) {
+            Some((
+                domain::access::Denial::OtherOrganisation,
+                "commitment period over",
+            ))
+        } else {
+            None
+        };
+        if let Some((denial, why)) = refusal {
             let mut ev = self.ev(actor, audit_action, &t);
             ev.outcome = Outcome::Denied;
-            ev.details = "commitment period over".into();
+            ev.purpose = Purpose::ClientWork;
+            ev.details = format!("{}: {why}", denial.code());
             db::audit::append(tx, ev, self.now()).await?;
-            return Err(ServiceError::Denied(
-                domain::access::Denial::OtherOrganisation,
-            ));
+            return Err(ServiceError::Denied(denial));
         }
         Ok(())
     }
@@ -506,6 +542,12 @@ impl Service {
                                         if !actor.org_kind.is_purchaser()
                                             && !self.provider_may_follow(&e) =>
                                     {
+                                        let t = self.delivery_target(RecordKind::Visit, None, &e);
+                                        let mut ev = self.ev(actor, AuditAction::Create, &t);
+                                        ev.outcome = Outcome::Denied;
+                                        ev.details = "visits: commitment period over".into();
+                                        ev.purpose = Purpose::ClientWork;
+                                        events.push(ev);
                                         Err((
                                             "commitment".to_owned(),
                                             "visit-outside-commitment".to_owned(),
@@ -549,6 +591,23 @@ impl Service {
                         continue;
                     }
                 };
+                // The same row again is recognised before any rule: sending a month twice, even
+                // after the month closed or the commitment changed version, counts nothing twice.
+                let known_old = pref.as_ref().and_then(|r| known.get(r));
+                if let Some(old) = known_old {
+                    let mut same = visit.clone();
+                    same.commitment = old.record.visit.commitment;
+                    if same == old.record.visit && old.record.commitment_number == number {
+                        if let Some(r) = &pref {
+                            seen_refs.insert(r.clone());
+                        }
+                        res.outcome = RowOutcome::Unchanged;
+                        res.visit = Some(old.id);
+                        res.flags = old.record.flags.clone();
+                        results.push(res);
+                        continue;
+                    }
+                }
                 if let Err(refusal) = admissible(
                     &visit,
                     today,
@@ -580,23 +639,38 @@ impl Service {
                     .filter_map(|d| week.checked_add_days(Days::new(d)))
                     .map(|d| l.days.get(&d).copied().unwrap_or(0))
                     .sum();
-                if let Some(old) = pref.as_ref().and_then(|r| known.get(r)) {
-                    if old.record.visit == visit && old.record.commitment_number == number {
-                        res.outcome = RowOutcome::Unchanged;
-                        res.visit = Some(old.id);
-                        res.flags = old.record.flags.clone();
-                        results.push(res);
-                        continue;
-                    }
-                    if old.record.confirmation.state != ConfirmationState::Unconfirmed
+                if let Some(old) = known_old {
+                    let refusal = if e.closed_until.is_some_and(|c| old.record.visit.date <= c) {
+                        Some(("date", "visit-period-closed"))
+                    } else if old.record.confirmation.state != ConfirmationState::Unconfirmed
                         || old.record.commitment_number != number
-                        || e.closed_until.is_some_and(|c| old.record.visit.date <= c)
                     {
-                        res.errors.add("id", "visit-already-confirmed");
+                        Some(("id", "visit-already-confirmed"))
+                    } else {
+                        None
+                    };
+                    if let Some((field, code)) = refusal {
+                        res.errors.add(field, code);
                         events.push(self.refusal_event(actor, e, &res));
                         results.push(res);
                         continue;
                     }
+                    // A correction must not land on another visit's slot.
+                    let old_key = (
+                        old.record.visit.date,
+                        old.record.visit.start,
+                        old.record.visit.end,
+                        sorted(&old.record.visit.workers),
+                    );
+                    let new_key = (visit.date, visit.start, visit.end, sorted(&visit.workers));
+                    if new_key != old_key && l.keys.contains(&new_key) {
+                        res.errors.add("date", "visit-duplicate");
+                        events.push(self.refusal_event(actor, e, &res));
+                        results.push(res);
+                        continue;
+                    }
+                    l.keys.remove(&old_key);
+                    l.keys.insert(new_key);
                     let old_minutes = if old.record.visit.status.billable() {
                         old.record.visit.minutes()
                     } else {
@@ -718,11 +792,9 @@ impl Service {
                 AuditAction::Update,
                 RecordKind::Visit,
                 &e,
+                Side::Provider,
             )
             .await?;
-            if actor.org_kind.is_purchaser() {
-                return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
-            }
             if s.record.confirmation.state != ConfirmationState::Unconfirmed {
                 return Err(invalid("code", "visit-already-confirmed"));
             }
@@ -766,12 +838,9 @@ impl Service {
                 AuditAction::Read,
                 RecordKind::Visit,
                 &e,
+                Side::Staff,
             )
             .await?;
-            if actor.has(Role::ClientOrGuardian) {
-                // Families see their visits on their own page, without the provider's notes.
-                return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
-            }
             let visits: Vec<VisitItem> =
                 db::visit::for_commitment(&mut tx, &e.commitment.number, month, month_end(month))
                     .await?
@@ -902,6 +971,7 @@ impl Service {
                 AuditAction::Update,
                 RecordKind::ServicePlan,
                 &e,
+                Side::Staff,
             )
             .await?;
             let (
@@ -972,6 +1042,7 @@ impl Service {
                 AuditAction::Read,
                 RecordKind::ServicePlan,
                 &e,
+                Side::Staff,
             )
             .await?;
             let plans = self.plans_of(&mut tx, &e).await?;
@@ -998,6 +1069,11 @@ impl Service {
     /// enough) and its children's.
     async fn family_clients(&self, tx: &mut Tx, actor: &Actor) -> ServiceResult<Vec<Doc<Client>>> {
         let Some(person) = actor.person.filter(|_| actor.has(Role::ClientOrGuardian)) else {
+            let mut ev = event(Some(actor), AuditAction::List, RecordKind::Visit);
+            ev.outcome = Outcome::Denied;
+            ev.purpose = Purpose::ClientWork;
+            ev.details = "family visits: not a client's or guardian's account".into();
+            db::audit::append(tx, ev, self.now()).await?;
             return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
         };
         let all: Vec<Doc<Client>> = doc::list(
@@ -1121,11 +1197,9 @@ impl Service {
                 AuditAction::Update,
                 RecordKind::Visit,
                 &e,
+                Side::Family,
             )
             .await?;
-            if !actor.has(Role::ClientOrGuardian) {
-                return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
-            }
             self.answer(
                 &mut tx,
                 Some(actor),
@@ -1182,7 +1256,10 @@ impl Service {
             reason: reason.to_owned(),
             document: None,
         };
-        db::visit::update(tx, visit, &rec, self.now()).await?;
+        // Only an unconfirmed visit changes: two answers at once cannot both count.
+        if !db::visit::update_unconfirmed(tx, visit, &rec, self.now()).await? {
+            return Err(invalid("visit", "visit-already-confirmed"));
+        }
         let t = self.delivery_target(RecordKind::Visit, Some(visit), e);
         self.log_delivery(
             tx,
@@ -1205,6 +1282,13 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let r = async {
             let (s, _) = self.check_code(&mut tx, code).await?;
+            let mut ev = event(None, AuditAction::Read, RecordKind::Visit);
+            ev.purpose = Purpose::ClientWork;
+            ev.record_id = Some(s.id);
+            ev.register_owner = Some(s.record.purchaser);
+            ev.subject_id = Some(s.record.client);
+            ev.details = "visit shown for a one-time code".into();
+            db::audit::append(&mut tx, ev, self.now()).await?;
             let names = db::organisation::list(&mut tx).await?;
             Ok(CodeVisit {
                 provider: names
@@ -1343,11 +1427,9 @@ impl Service {
                 AuditAction::Update,
                 RecordKind::Visit,
                 &e,
+                Side::Provider,
             )
             .await?;
-            if actor.org_kind.is_purchaser() {
-                return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
-            }
             let mut errs = FieldErrors::default();
             if bytes.is_empty() {
                 errs.add("file", "file-required");
@@ -1371,9 +1453,10 @@ impl Service {
                 if s.record.commitment_number != e.commitment.number {
                     return Err(ServiceError::NotFound);
                 }
-                if s.record.confirmation.state != ConfirmationState::Unconfirmed
-                    || e.closed_until.is_some_and(|c| s.record.visit.date <= c)
-                {
+                if e.closed_until.is_some_and(|c| s.record.visit.date <= c) {
+                    return Err(invalid("visits", "visit-period-closed"));
+                }
+                if s.record.confirmation.state != ConfirmationState::Unconfirmed {
                     return Err(invalid("visits", "visit-already-confirmed"));
                 }
                 changed.push(s);
@@ -1407,7 +1490,9 @@ impl Service {
                     reason: String::new(),
                     document: Some(doc_id),
                 };
-                db::visit::update(&mut tx, s.id, &s.record, self.now()).await?;
+                if !db::visit::update_unconfirmed(&mut tx, s.id, &s.record, self.now()).await? {
+                    return Err(invalid("visits", "visit-already-confirmed"));
+                }
                 let t = self.delivery_target(RecordKind::Visit, Some(s.id), &e);
                 self.log_delivery(
                     &mut tx,
@@ -1451,11 +1536,9 @@ impl Service {
                 AuditAction::Update,
                 RecordKind::MonthlyReport,
                 &e,
+                Side::Provider,
             )
             .await?;
-            if actor.org_kind.is_purchaser() {
-                return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
-            }
             if month > month_of(self.today()) || month_end(month) < e.starts_on || month > e.ends_on
             {
                 return Err(invalid("month", "report-month-outside"));
@@ -1611,6 +1694,7 @@ impl Service {
                 AuditAction::Update,
                 RecordKind::MonthlyReport,
                 &e,
+                Side::Purchaser,
             )
             .await?;
             let reports = self.reports_of(&mut tx, e.purchaser, &e.commitment).await?;
@@ -1733,9 +1817,6 @@ impl Service {
     ) -> ServiceResult<Vec<(Uuid, MonthlyReport)>> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            if !actor.org_kind.is_purchaser() {
-                return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
-            }
             let t = Target {
                 kind: RecordKind::MonthlyReport,
                 id: None,

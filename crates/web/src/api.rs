@@ -62,7 +62,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/register", get(register))
         .route("/api/v1/clients/{id}", get(get_client))
         .route("/api/v1/commitments", get(list_commitments))
-        .route("/api/v1/visits", get(list_visits).post(send_visits))
+        .route(
+            "/api/v1/visits",
+            get(list_visits)
+                .post(send_visits)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::ctx::UPLOAD_LIMIT,
+                )),
+        )
 }
 
 pub fn error_json(

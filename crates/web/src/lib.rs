@@ -163,6 +163,10 @@ pub fn router(service: Service, config: WebConfig) -> Router {
         .route("/clients/search", post(pages::clients::search))
         .route("/clients/{id}", get(pages::clients::client))
         .route("/clients/{id}/needs", post(pages::clients::create_need))
+        .route(
+            "/clients/{id}/accounts",
+            get(pages::delivery::new_account).post(pages::delivery::create_account),
+        )
         .route("/meeting", get(pages::clients::meeting))
         .route("/meeting/group", post(pages::clients::save_group))
         .route("/needs/{id}/winner", post(pages::clients::choose_winner))

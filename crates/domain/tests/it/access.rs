@@ -107,7 +107,7 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         ("delivery_as_purchaser" | "delivery_own_person", Read) => {
             client_staff || role == Controller
         }
-        ("delivery_as_purchaser" | "delivery_own_person", Create | Update | Decide) => client_staff,
+        ("delivery_as_purchaser" | "delivery_own_person", Update | Decide) => client_staff,
         ("delivery_as_provider", Read | Create | Update) => provider_reader,
         _ => false,
     }

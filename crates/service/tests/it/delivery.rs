@@ -366,6 +366,22 @@ async fn a_month_of_visits_is_checked_confirmed_reported_and_approved() {
         ]
     );
     assert_eq!(r[0].errors.get("kind"), Some("visit-kind-unknown"));
+    // The purchaser does not log visits; the provider does.
+    let r = s
+        .record_visits(
+            &x.social,
+            &[row(&x.number, "s", "2026-11-03", "12:00", "13:00", &[k])],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r[0].errors.get("commitment"), Some("access-missing-role"));
+    // A correction may not land on another visit's time.
+    let mut onto = rows[2].clone();
+    onto.form.date = "2026-10-06".into();
+    onto.form.start = "09:00".into();
+    onto.form.end = "10:30".into();
+    let r = s.record_visits(&x.worker, &[onto]).await.unwrap();
+    assert_eq!(r[0].errors.get("date"), Some("visit-duplicate"));
     // Another provider's worker may log nothing under this commitment.
     let r = s
         .record_visits(
@@ -505,6 +521,12 @@ async fn a_month_of_visits_is_checked_confirmed_reported_and_approved() {
     let (_, report) = v.report.clone().unwrap();
     assert_eq!(report.status, ReportStatus::Submitted);
     assert!(report.unconfirmed_at_submission.is_empty());
+    // Only the purchaser's social workers decide: not the provider, not a guardian.
+    assert!(matches!(
+        s.decide_report(&x.guardian, &x.number, oct(1), true, "")
+            .await,
+        Err(ServiceError::Denied(_))
+    ));
     let e = s
         .decide_report(&x.social, &x.number, oct(1), false, "")
         .await
@@ -541,7 +563,18 @@ async fn a_month_of_visits_is_checked_confirmed_reported_and_approved() {
         .unwrap();
     assert_eq!(report.status, ReportStatus::Approved);
     assert_eq!(report.history.len(), 4);
-    // An approved month is closed.
+    // An approved month is closed: a resent month is recognised, a change is refused.
+    let mut resent = rows.clone();
+    resent[1].form.end = "14:30".into(); // as corrected above
+    let again = s.record_visits(&x.worker, &resent).await.unwrap();
+    assert!(
+        again.iter().all(|r| r.outcome == RowOutcome::Unchanged),
+        "{again:?}"
+    );
+    let mut moved = rows[2].clone();
+    moved.form.end = "11:00".into();
+    let r = s.record_visits(&x.worker, &[moved]).await.unwrap();
+    assert_eq!(r[0].errors.get("date"), Some("visit-period-closed"));
     let r = s
         .record_visits(
             &x.worker,

@@ -141,6 +141,13 @@ pub fn visit_line(
     }
 }
 
+/// A visit as a family sees it: without the provider's own notes and the checks' remarks.
+fn family_line(mut l: VisitLine) -> VisitLine {
+    l.description.clear();
+    l.flags.clear();
+    l
+}
+
 fn kind_options(t: &Tr, selected: &str) -> Vec<Opt> {
     VisitKind::ALL
         .iter()
@@ -773,6 +780,8 @@ async fn report_page(
                         format!("#f-{}", x.field)
                     } else if x.field == "summary" {
                         "#f-summary".into()
+                    } else if x.field == "comments" {
+                        "#f-comments".into()
                     } else {
                         "#main".into()
                     },
@@ -1021,7 +1030,7 @@ async fn family_page(app: &AppState, ctx: &Ctx, failed: Option<(Uuid, &FieldErro
                 });
             }
             FamilyLine {
-                line: visit_line(&t, v.id, &v.record, &roster, &[]),
+                line: family_line(visit_line(&t, v.id, &v.record, &roster, &[])),
                 child: v.child.clone(),
                 provider: v.provider.clone(),
                 open: v.open,
@@ -1170,7 +1179,13 @@ pub async fn code_lookup(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
                 // Show the visit again when the code itself was fine.
                 if e.get("code").is_none() {
                     if let Ok(v) = app.service.code_visit(&code).await {
-                        page.visit = Some(visit_line(&t, Uuid::nil(), &v.record, &[], &[]));
+                        page.visit = Some(family_line(visit_line(
+                            &t,
+                            Uuid::nil(),
+                            &v.record,
+                            &[],
+                            &[],
+                        )));
                         page.provider = v.provider;
                     }
                 }
@@ -1181,11 +1196,121 @@ pub async fn code_lookup(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
     }
     match app.service.code_visit(&code).await {
         Ok(v) => {
-            page.visit = Some(visit_line(&t, Uuid::nil(), &v.record, &[], &[]));
+            page.visit = Some(family_line(visit_line(
+                &t,
+                Uuid::nil(),
+                &v.record,
+                &[],
+                &[],
+            )));
             page.provider = v.provider;
             code_page(&ctx, page, None)
         }
         Err(ServiceError::Invalid(e)) => code_page(&ctx, page, Some(&e)),
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+/// The client and the guardians, who may be given an account of their own.
+async fn people(app: &AppState, ctx: &Ctx, client: Uuid) -> Result<Vec<(Uuid, String)>, Response> {
+    let actor = actor(ctx)?;
+    let v = app
+        .service
+        .client(&actor, client)
+        .await
+        .map_err(|e| render::service_error(ctx, e))?;
+    let mut out = vec![(client, v.client.name())];
+    out.extend(
+        v.client
+            .guardians
+            .iter()
+            .copied()
+            .zip(v.guardians.iter().map(|g| g.name())),
+    );
+    Ok(out)
+}
+
+fn account_fields(t: &Tr, people: &[(Uuid, String)], d: Option<&FormData>) -> Vec<Field> {
+    let get = |k: &str| d.map(|d| d.get(k)).unwrap_or_default();
+    let person = get("person");
+    vec![
+        Field::new(t, "person", "select", &person)
+            .required()
+            .options(
+                people
+                    .iter()
+                    .map(|(id, name)| Opt {
+                        value: id.to_string(),
+                        label: name.clone(),
+                        selected: person == id.to_string(),
+                    })
+                    .collect(),
+            ),
+        Field::new(t, "username", "text", &get("username"))
+            .required()
+            .hint(t, "hint-username"),
+        Field::new(t, "password", "password", "")
+            .required()
+            .hint(t, "hint-password")
+            .autocomplete("new-password"),
+    ]
+}
+
+/// The social worker gives the client or a guardian an account for confirming visits.
+pub async fn new_account(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let id = try_page!(super::parse_id(&ctx, &id));
+    let people = try_page!(people(&app, &ctx, id).await);
+    let t = ctx.tr();
+    super::form_page(
+        &ctx,
+        t.t("account-new-title"),
+        format!("/clients/{id}/accounts"),
+        "action-create-account",
+        format!("/clients/{id}"),
+        account_fields(&t, &people, None),
+        None,
+    )
+}
+
+pub async fn create_account(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(super::parse_id(&ctx, &id));
+    let people = try_page!(people(&app, &ctx, id).await);
+    let d = FormData::parse(&body);
+    let t = ctx.tr();
+    let person = Uuid::parse_str(d.get("person").trim())
+        .ok()
+        .filter(|p| people.iter().any(|(id, _)| id == p));
+    let result = match person {
+        Some(p) => {
+            app.service
+                .create_person_account(&actor, p, &d.get("username"), &d.get("password"))
+                .await
+        }
+        None => Err(ServiceError::Invalid(FieldErrors::single(
+            "person", "required",
+        ))),
+    };
+    match result {
+        Ok(_) => done(format!("/clients/{id}")),
+        Err(ServiceError::Invalid(e)) => super::form_page(
+            &ctx,
+            t.t("account-new-title"),
+            format!("/clients/{id}/accounts"),
+            "action-create-account",
+            format!("/clients/{id}"),
+            account_fields(&t, &people, Some(&d)),
+            Some(&e),
+        ),
         Err(e) => render::service_error(&ctx, e),
     }
 }
