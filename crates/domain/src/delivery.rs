@@ -306,6 +306,19 @@ pub fn totals(
             _ => t.unconfirmed += 1,
         }
     }
+    t.allowed_minutes = allowed_minutes(month, period, hours_per_week);
+    // Price per hour × minutes / 60, rounded half up to the cent.
+    let cents = unit_price.cents() * t.billable_minutes;
+    t.amount = Money::from_cents((cents + 30) / 60);
+    t
+}
+
+/// What a commitment allows in a month: its weekly hours for the month's days in its period.
+pub fn allowed_minutes(
+    month: NaiveDate,
+    period: (NaiveDate, NaiveDate),
+    hours_per_week: u32,
+) -> i64 {
     let first = month_of(month).max(period.0);
     let last = month_end(month).min(period.1);
     let days = if last >= first {
@@ -313,11 +326,7 @@ pub fn totals(
     } else {
         0
     };
-    t.allowed_minutes = i64::from(hours_per_week) * 60 * days / 7;
-    // Price per hour × minutes / 60, rounded half up to the cent.
-    let cents = unit_price.cents() * t.billable_minutes;
-    t.amount = Money::from_cents((cents + 30) / 60);
-    t
+    i64::from(hours_per_week) * 60 * days / 7
 }
 
 /// The report form as submitted: ratings and texts per goal, in the plan's order.

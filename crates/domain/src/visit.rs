@@ -103,6 +103,11 @@ pub enum Flag {
         minutes: i64,
         allowed: i64,
     },
+    /// The month's minutes exceed the commitment's hours for the month's days in its period.
+    MonthOverCommitment {
+        minutes: i64,
+        allowed: i64,
+    },
 }
 
 /// The checks of one visit against the limits; `week_minutes` is what the week already holds
@@ -288,6 +293,7 @@ impl Flag {
             Flag::OutsideDaytime => "outside_daytime",
             Flag::PairWorkMissing { .. } => "pair_work_missing",
             Flag::WeekOverCommitment { .. } => "week_over_commitment",
+            Flag::MonthOverCommitment { .. } => "month_over_commitment",
         }
     }
 }
@@ -515,4 +521,10 @@ pub fn may_confirm_own(age: u32, own_age: u32) -> bool {
 /// `days` are accepted (`None`: off, the default).
 pub fn accepted_by_default(visit_date: NaiveDate, today: NaiveDate, days: Option<u32>) -> bool {
     days.is_some_and(|d| (today - visit_date).num_days() > i64::from(d))
+}
+
+/// The month's flag: `minutes` counted in the month with this visit against `allowed`.
+pub fn month_flag(v: &Visit, minutes: i64, allowed: i64) -> Option<Flag> {
+    (v.status.billable() && minutes > allowed)
+        .then_some(Flag::MonthOverCommitment { minutes, allowed })
 }

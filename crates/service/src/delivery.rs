@@ -166,6 +166,27 @@ impl Side {
     }
 }
 
+/// What a use case does on a delivery: the policy's action, the log's action, the record
+/// kind and whose step it is.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    action: Action,
+    audit: AuditAction,
+    kind: RecordKind,
+    side: Side,
+}
+
+impl Step {
+    fn new(action: Action, audit: AuditAction, kind: RecordKind, side: Side) -> Step {
+        Step {
+            action,
+            audit,
+            kind,
+            side,
+        }
+    }
+}
+
 /// Per (lot, admitted application): pair work above how many, and the roster with names.
 type LotCache = HashMap<(Uuid, Uuid), (Option<u32>, Vec<(Uuid, String)>)>;
 
@@ -400,17 +421,33 @@ impl Service {
         self.today() <= last_deadline + Days::new(30)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The commitment with this number, if the actor may take this step on its delivery; a
+    /// refusal is logged.
+    async fn enter(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        number: &str,
+        step: Step,
+    ) -> ServiceResult<Engagement> {
+        let e = self.engagement(tx, number).await?;
+        self.authorize_delivery(tx, actor, &e, step).await?;
+        Ok(e)
+    }
+
     async fn authorize_delivery(
         &self,
         tx: &mut Tx,
         actor: &Actor,
-        action: Action,
-        audit_action: AuditAction,
-        kind: RecordKind,
         e: &Engagement,
-        side: Side,
+        step: Step,
     ) -> ServiceResult<()> {
+        let Step {
+            action,
+            audit: audit_action,
+            kind,
+            side,
+        } = step;
         let own_person = self.own_person(tx, actor, e.commitment.client).await?;
         let t = self.delivery_target(kind, Some(e.id), e);
         self.authorize(
@@ -463,9 +500,11 @@ impl Service {
             let numbers: Vec<&str> = rows.iter().map(|r| r.commitment.trim()).collect();
             let by_number = self.commitments_by_number(&mut tx, &numbers).await?;
             let known_numbers: Vec<&str> = by_number.keys().map(String::as_str).collect();
+            // From the start of the earliest week or month a new visit can fall in: the weekly
+            // and monthly checks need what those already hold.
+            let history_from = week_of(earliest).min(month_of(earliest));
             let mut history =
-                db::visit::for_commitments(&mut tx, &known_numbers, week_of(earliest), today)
-                    .await?;
+                db::visit::for_commitments(&mut tx, &known_numbers, history_from, today).await?;
             // Per commitment: the engagement (or why none), and the minutes already counted per
             // day in the window, kept up to date as rows are accepted.
             struct Loaded {
@@ -689,6 +728,8 @@ impl Service {
                     if visit.status.billable() {
                         *l.days.entry(visit.date).or_insert(0) += visit.minutes();
                     }
+                    let mut flags = flags;
+                    flags.extend(month_check(&visit, &l.days, e));
                     rec.visit = visit;
                     rec.flags = flags.clone();
                     db::visit::update(&mut tx, old.id, &rec, now).await?;
@@ -712,10 +753,11 @@ impl Service {
                     results.push(res);
                     continue;
                 }
-                let flags = check(&visit, &e.limits, week_minutes);
+                let mut flags = check(&visit, &e.limits, week_minutes);
                 if visit.status.billable() {
                     *l.days.entry(visit.date).or_insert(0) += visit.minutes();
                 }
+                flags.extend(month_check(&visit, &l.days, e));
                 let id = Uuid::now_v7();
                 let rec = VisitRecord {
                     commitment_number: number.clone(),
@@ -782,19 +824,15 @@ impl Service {
             let s = db::visit::get(&mut tx, visit)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
-            let e = self
-                .engagement(&mut tx, &s.record.commitment_number)
-                .await?;
-            self.authorize_delivery(
-                &mut tx,
-                actor,
+            let step = Step::new(
                 Action::Update,
                 AuditAction::Update,
                 RecordKind::Visit,
-                &e,
                 Side::Provider,
-            )
-            .await?;
+            );
+            let e = self
+                .enter(&mut tx, actor, &s.record.commitment_number, step)
+                .await?;
             if s.record.confirmation.state != ConfirmationState::Unconfirmed {
                 return Err(invalid("code", "visit-already-confirmed"));
             }
@@ -830,17 +868,13 @@ impl Service {
         let month = month_of(month);
         let mut tx = self.db.begin().await?;
         let r = async {
-            let e = self.engagement(&mut tx, number).await?;
-            self.authorize_delivery(
-                &mut tx,
-                actor,
+            let step = Step::new(
                 Action::Read,
                 AuditAction::Read,
                 RecordKind::Visit,
-                &e,
                 Side::Staff,
-            )
-            .await?;
+            );
+            let e = self.enter(&mut tx, actor, number, step).await?;
             let visits: Vec<VisitItem> =
                 db::visit::for_commitment(&mut tx, &e.commitment.number, month, month_end(month))
                     .await?
@@ -962,18 +996,14 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut target = None;
         let r = async {
-            let e = self.engagement(&mut tx, number).await?;
-            target = Some(self.delivery_target(RecordKind::ServicePlan, None, &e));
-            self.authorize_delivery(
-                &mut tx,
-                actor,
+            let step = Step::new(
                 Action::Update,
                 AuditAction::Update,
                 RecordKind::ServicePlan,
-                &e,
                 Side::Staff,
-            )
-            .await?;
+            );
+            let e = self.enter(&mut tx, actor, number, step).await?;
+            target = Some(self.delivery_target(RecordKind::ServicePlan, None, &e));
             let (
                 meeting_date,
                 participants,
@@ -1034,17 +1064,13 @@ impl Service {
     ) -> ServiceResult<Vec<ServicePlan>> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let e = self.engagement(&mut tx, number).await?;
-            self.authorize_delivery(
-                &mut tx,
-                actor,
+            let step = Step::new(
                 Action::Read,
                 AuditAction::Read,
                 RecordKind::ServicePlan,
-                &e,
                 Side::Staff,
-            )
-            .await?;
+            );
+            let e = self.enter(&mut tx, actor, number, step).await?;
             let plans = self.plans_of(&mut tx, &e).await?;
             let t = self.delivery_target(RecordKind::ServicePlan, None, &e);
             self.log_delivery(
@@ -1186,20 +1212,16 @@ impl Service {
             let s = db::visit::get(&mut tx, visit)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
-            let e = self
-                .engagement(&mut tx, &s.record.commitment_number)
-                .await?;
-            target = Some(self.delivery_target(RecordKind::Visit, Some(visit), &e));
-            self.authorize_delivery(
-                &mut tx,
-                actor,
+            let step = Step::new(
                 Action::Decide,
                 AuditAction::Update,
                 RecordKind::Visit,
-                &e,
                 Side::Family,
-            )
-            .await?;
+            );
+            let e = self
+                .enter(&mut tx, actor, &s.record.commitment_number, step)
+                .await?;
+            target = Some(self.delivery_target(RecordKind::Visit, Some(visit), &e));
             self.answer(
                 &mut tx,
                 Some(actor),
@@ -1418,18 +1440,14 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut target = None;
         let r = async {
-            let e = self.engagement(&mut tx, number).await?;
-            target = Some(self.delivery_target(RecordKind::Visit, None, &e));
-            self.authorize_delivery(
-                &mut tx,
-                actor,
+            let step = Step::new(
                 Action::Update,
                 AuditAction::Update,
                 RecordKind::Visit,
-                &e,
                 Side::Provider,
-            )
-            .await?;
+            );
+            let e = self.enter(&mut tx, actor, number, step).await?;
+            target = Some(self.delivery_target(RecordKind::Visit, None, &e));
             let mut errs = FieldErrors::default();
             if bytes.is_empty() {
                 errs.add("file", "file-required");
@@ -1527,18 +1545,14 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut target = None;
         let r = async {
-            let e = self.engagement(&mut tx, number).await?;
-            target = Some(self.delivery_target(RecordKind::MonthlyReport, None, &e));
-            self.authorize_delivery(
-                &mut tx,
-                actor,
+            let step = Step::new(
                 Action::Update,
                 AuditAction::Update,
                 RecordKind::MonthlyReport,
-                &e,
                 Side::Provider,
-            )
-            .await?;
+            );
+            let e = self.enter(&mut tx, actor, number, step).await?;
+            target = Some(self.delivery_target(RecordKind::MonthlyReport, None, &e));
             if month > month_of(self.today()) || month_end(month) < e.starts_on || month > e.ends_on
             {
                 return Err(invalid("month", "report-month-outside"));
@@ -1685,18 +1699,14 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut target = None;
         let r = async {
-            let e = self.engagement(&mut tx, number).await?;
-            target = Some(self.delivery_target(RecordKind::MonthlyReport, None, &e));
-            self.authorize_delivery(
-                &mut tx,
-                actor,
+            let step = Step::new(
                 Action::Decide,
                 AuditAction::Update,
                 RecordKind::MonthlyReport,
-                &e,
                 Side::Purchaser,
-            )
-            .await?;
+            );
+            let e = self.enter(&mut tx, actor, number, step).await?;
+            target = Some(self.delivery_target(RecordKind::MonthlyReport, None, &e));
             let reports = self.reports_of(&mut tx, e.purchaser, &e.commitment).await?;
             let Some((id, mut report)) = reports.into_iter().find(|(_, r)| r.month == month) else {
                 return Err(ServiceError::NotFound);
@@ -1939,6 +1949,22 @@ impl Service {
         .await;
         self.finish(tx, r).await
     }
+}
+
+/// The month's flag for a visit, from the minutes per day already counted (this visit included).
+fn month_check(v: &Visit, days: &HashMap<NaiveDate, i64>, e: &Engagement) -> Option<Flag> {
+    let month = month_of(v.date);
+    let minutes: i64 = days
+        .iter()
+        .filter(|(d, _)| month_of(**d) == month)
+        .map(|(_, m)| m)
+        .sum();
+    let allowed = domain::delivery::allowed_minutes(
+        month,
+        (e.starts_on, e.ends_on),
+        e.commitment.quantity_per_week,
+    );
+    domain::visit::month_flag(v, minutes, allowed)
 }
 
 fn sorted(v: &[Uuid]) -> Vec<Uuid> {

@@ -859,6 +859,7 @@ visit-flag-longer-than-usual = { $minutes } min is over the usual { $limit } min
 visit-flag-too-long = { $minutes } min is over the maximum of { $limit } min.
 visit-flag-outside-daytime = Outside weekdays 7–18.
 visit-flag-pair-work-missing = { $participants } participants and { $workers } worker: the group needs two workers.
+visit-flag-month-over-commitment = The month's { $minutes } min exceed the commitment's { $limit } min.
 visit-flag-week-over-commitment = The week's { $minutes } min exceed the commitment's { $limit } min.
 month-label = Month { $month }
 month-nav = Months

@@ -859,6 +859,7 @@ visit-flag-longer-than-usual = Kesto { $minutes } min ylittää tavanomaisen { $
 visit-flag-too-long = Kesto { $minutes } min ylittää enimmäiskeston { $limit } min.
 visit-flag-outside-daytime = Arkipäivien klo 7–18 ulkopuolella.
 visit-flag-pair-work-missing = { $participants } osallistujaa ja { $workers } työntekijä: ryhmässä tarvitaan kaksi työntekijää.
+visit-flag-month-over-commitment = Kuukauden tunnit { $minutes } min ylittävät maksusitoumuksen { $limit } min.
 visit-flag-week-over-commitment = Viikon tunnit { $minutes } min ylittävät maksusitoumuksen { $limit } min.
 month-label = Kuukausi { $month }
 month-nav = Kuukaudet

@@ -859,6 +859,7 @@ visit-flag-longer-than-usual = Längden { $minutes } min överskrider det vanlig
 visit-flag-too-long = Längden { $minutes } min överskrider maximilängden { $limit } min.
 visit-flag-outside-daytime = Utanför vardagar kl. 7–18.
 visit-flag-pair-work-missing = { $participants } deltagare och { $workers } arbetstagare: gruppen kräver två arbetstagare.
+visit-flag-month-over-commitment = Månadens tid { $minutes } min överskrider betalningsförbindelsens { $limit } min.
 visit-flag-week-over-commitment = Veckans tid { $minutes } min överskrider betalningsförbindelsens { $limit } min.
 month-label = Månad { $month }
 month-nav = Månader

@@ -705,3 +705,25 @@ fn visits_are_accepted_by_default_only_when_switched_on_and_the_days_have_passed
         assert_eq!(accepted_by_default(visit, today, days), want, "{what}");
     }
 }
+
+#[test]
+fn the_month_is_flagged_when_its_minutes_exceed_the_commitment() {
+    use domain::delivery::allowed_minutes;
+    use domain::visit::month_flag;
+    // 3 h a week over October's 31 days: 3 × 60 × 31 / 7 = 797 minutes.
+    let oct = d(2026, 10, 1);
+    let allowed = allowed_minutes(oct, (d(2026, 1, 1), d(2027, 12, 31)), 3);
+    assert_eq!(allowed, 797);
+    let mut v = visit(d(2026, 10, 29), t(9, 0), t(10, 30), VisitKind::HomeVisit);
+    assert_eq!(month_flag(&v, 797, allowed), None);
+    assert_eq!(
+        month_flag(&v, 887, allowed),
+        Some(Flag::MonthOverCommitment {
+            minutes: 887,
+            allowed: 797
+        })
+    );
+    // A visit that does not count is never the one that goes over.
+    v.status = VisitStatus::CancelledEarly;
+    assert_eq!(month_flag(&v, 887, allowed), None);
+}

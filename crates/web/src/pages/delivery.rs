@@ -76,7 +76,8 @@ pub fn flag_text(t: &Tr, f: &Flag, roster: &[(Uuid, String)]) -> String {
                 ("workers", Arg::N(*workers as i64)),
             ],
         ),
-        Flag::WeekOverCommitment { minutes, allowed } => t.ta(
+        Flag::WeekOverCommitment { minutes, allowed }
+        | Flag::MonthOverCommitment { minutes, allowed } => t.ta(
             &key,
             &[("minutes", Arg::N(*minutes)), ("limit", Arg::N(*allowed))],
         ),

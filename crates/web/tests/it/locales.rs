@@ -126,6 +126,7 @@ fn every_key_used_exists() {
         "outside-daytime",
         "pair-work-missing",
         "week-over-commitment",
+        "month-over-commitment",
     ] {
         used.insert(format!("visit-flag-{f}"));
     }
