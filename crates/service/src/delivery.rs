@@ -1999,3 +1999,57 @@ fn visit_details(r: &VisitRecord) -> String {
         }
     )
 }
+
+impl Service {
+    /// A signed paper report as uploaded: for the purchaser's social workers and controller and
+    /// for the provider that uploaded it. The read is logged with the client as its subject.
+    pub async fn attachment(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<db::visit::Attachment> {
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let a = db::visit::attachment(&mut tx, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let t = Target {
+                kind: RecordKind::Visit,
+                id: Some(id),
+                owner: Some(a.owner_id),
+                subject: a.parent_id,
+            };
+            // The purchaser's staff read it as delivery of their own register; a provider only
+            // what it uploaded itself.
+            let provider = if actor.org_kind.is_purchaser() {
+                Uuid::nil()
+            } else {
+                a.uploaded_by
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Resource::Delivery {
+                    purchaser_id: a.owner_id,
+                    provider_id: provider,
+                    own_person: false,
+                },
+                AuditAction::Read,
+                &t,
+            )
+            .await?;
+            self.log_delivery(
+                &mut tx,
+                Some(actor),
+                AuditAction::Read,
+                &t,
+                format!("signed paper report {} ({} bytes)", a.sha256, a.bytes.len()),
+            )
+            .await?;
+            Ok(a)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+}

@@ -957,3 +957,5 @@ accounts-lead = The client (from a set age) and the guardians can confirm or dis
 account-new-title = Give the client or a guardian an account
 action-create-account = Create the account
 field-person = Person
+field-signed-report = Signed report
+action-download = Download

@@ -957,3 +957,5 @@ accounts-lead = Asiakas (määräiästä alkaen) ja huoltajat voivat vahvistaa t
 account-new-title = Anna tunnus asiakkaalle tai huoltajalle
 action-create-account = Luo tunnus
 field-person = Henkilö
+field-signed-report = Allekirjoitettu raportti
+action-download = Lataa

@@ -957,3 +957,5 @@ accounts-lead = Klienten (från en fastställd ålder) och vårdnadshavarna kan 
 account-new-title = Ge klienten eller en vårdnadshavare ett konto
 action-create-account = Skapa kontot
 field-person = Person
+field-signed-report = Undertecknad rapport
+action-download = Ladda ner

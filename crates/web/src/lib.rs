@@ -215,6 +215,7 @@ pub fn router(service: Service, config: WebConfig) -> Router {
             post(pages::delivery::decide_report),
         )
         .route("/reports", get(pages::delivery::reports))
+        .route("/attachments/{id}", get(pages::delivery::attachment))
         .route("/my/visits", get(pages::delivery::family_visits))
         .route("/my/visits/{id}", post(pages::delivery::answer_visit))
         .route(

@@ -626,6 +626,26 @@ async fn a_month_of_visits_is_checked_confirmed_reported_and_approved() {
     .await
     .unwrap();
     let nov1 = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    // The signed report is kept: the social worker reads it, another provider and a family not.
+    let doc = s
+        .delivery(&x.social, &x.number, nov1)
+        .await
+        .unwrap()
+        .visits
+        .iter()
+        .find_map(|v| v.record.confirmation.document)
+        .unwrap();
+    assert_eq!(
+        s.attachment(&x.social, doc).await.unwrap().bytes,
+        b"%PDF-1.4 allekirjoitettu"
+    );
+    assert!(s.attachment(&x.worker, doc).await.is_ok());
+    for who in [&x.other_provider_worker, &x.guardian] {
+        assert!(matches!(
+            s.attachment(who, doc).await,
+            Err(ServiceError::Denied(_))
+        ));
+    }
     // November is not over: a draft is fine, submitting is not.
     let e = s
         .save_report(&x.worker, &x.number, nov1, &form, true)

@@ -37,6 +37,8 @@ pub struct VisitLine {
     pub place: String,
     pub description: String,
     pub unconfirmed: bool,
+    /// The signed paper report, for paper confirmations.
+    pub document: Option<String>,
     /// Unconfirmed when the report was submitted: the social worker sees it before approving.
     pub unconfirmed_at_submission: bool,
 }
@@ -138,6 +140,7 @@ pub fn visit_line(
         place: r.visit.place.clone(),
         description: r.visit.description.clone(),
         unconfirmed: c.state == ConfirmationState::Unconfirmed,
+        document: c.document.map(|d| d.to_string()),
         unconfirmed_at_submission: unconfirmed_at_submission.contains(&id),
     }
 }
@@ -146,6 +149,7 @@ pub fn visit_line(
 fn family_line(mut l: VisitLine) -> VisitLine {
     l.description.clear();
     l.flags.clear();
+    l.document = None;
     l
 }
 
@@ -1312,6 +1316,46 @@ pub async fn create_account(
             account_fields(&t, &people, Some(&d)),
             Some(&e),
         ),
+        Err(e) => render::service_error(&ctx, e),
+    }
+}
+
+/// A signed paper report, downloaded; only PDF and common image types keep their type, so that
+/// an upload is never served as a page.
+pub async fn attachment(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let actor = try_page!(actor(&ctx));
+    let id = try_page!(super::parse_id(&ctx, &id));
+    match app.service.attachment(&actor, id).await {
+        Ok(a) => {
+            let ty = match a.content_type.as_str() {
+                t @ ("application/pdf" | "image/png" | "image/jpeg") => t,
+                _ => "application/octet-stream",
+            };
+            let name: String = a
+                .filename
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                .collect();
+            let name = if name.is_empty() {
+                "report".to_owned()
+            } else {
+                name
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, ty.to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}\""),
+                    ),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                ],
+                a.bytes,
+            )
+                .into_response()
+        }
         Err(e) => render::service_error(&ctx, e),
     }
 }
