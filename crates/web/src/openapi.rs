@@ -264,9 +264,9 @@ pub fn operations() -> Vec<Op> {
             "post",
             "/api/v1/visits",
             "Visits in bulk (at most 5000 rows): {visits: [{id, commitment, date, start, end, kind, status, workers, participants, place, description}]}. Idempotent by the provider's own id; one result per row (created, unchanged, updated, refused with errors) and the checks' flags",
-            Some("Object"),
+            Some("VisitBatch"),
             200,
-            Some(r("Object")),
+            Some(r("VisitResults")),
         ),
         op(
             "get",
@@ -348,6 +348,19 @@ fn schemas() -> Value {
         "prev_hash",
         "hash",
     ]);
+    let visit_row = json!({ "type": "object", "required": ["commitment", "date", "start", "end", "kind", "workers"], "properties": {
+        "id": { "type": "string", "maxLength": 100, "description": "The provider's own id of the visit: the same id again changes nothing or corrects the visit" },
+        "commitment": { "type": "string", "description": "The payment commitment's number, e.g. MS-2026-0000017" },
+        "date": { "type": "string", "format": "date" },
+        "start": { "type": "string", "description": "hh:mm" },
+        "end": { "type": "string", "description": "hh:mm, after start" },
+        "kind": { "type": "string", "enum": domain::visit::VisitKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>() },
+        "status": { "type": "string", "enum": domain::visit::VisitStatus::ALL.iter().map(|k| k.code()).collect::<Vec<_>>(), "default": "done" },
+        "workers": { "type": "array", "items": { "type": "string", "format": "uuid" }, "description": "Staff register ids of the provider" },
+        "participants": { "type": "integer", "minimum": 1, "maximum": 100, "default": 1 },
+        "place": { "type": "string" },
+        "description": { "type": "string" }
+    } });
     json!({
         "OrganisationInput": { "type": "object", "required": ["kind", "name", "business_id", "street_address", "postal_code", "city"], "properties": org_input },
         "Organisation": { "type": "object", "properties": org },
@@ -363,6 +376,18 @@ fn schemas() -> Value {
         "ApplicationInput": { "type": "object", "properties": { "unit_id": { "type": "string", "format": "uuid" }, "roster": { "type": "array", "items": { "type": "string", "format": "uuid" } }, "price": { "type": "string", "description": "Euros as written, e.g. 80,00" }, "employees": { "type": "string" }, "note": { "type": "string" } } },
         "StepInput": { "type": "object", "required": ["step"], "properties": { "step": { "type": "string", "enum": ["submit", "withdraw", "start_review", "ask_info", "admit", "reject"] }, "note": { "type": "string" }, "quality_points": { "type": "string" }, "extend": { "type": "boolean" } } },
         "Created": { "type": "object", "properties": { "id": { "type": "string", "format": "uuid" } } },
+        "VisitBatch": { "type": "object", "required": ["visits"], "properties": { "visits": { "type": "array", "maxItems": 5000, "items": visit_row } } },
+        "VisitResults": { "type": "object", "properties": {
+            "summary": { "type": "object", "properties": { "created": { "type": "integer" }, "unchanged": { "type": "integer" }, "updated": { "type": "integer" }, "refused": { "type": "integer" } } },
+            "results": { "type": "array", "items": { "type": "object", "properties": {
+                "index": { "type": "integer", "description": "The row's place in the request, from 0" },
+                "id": { "type": ["string", "null"], "description": "The provider's own id, as sent" },
+                "result": { "type": "string", "enum": ["created", "unchanged", "updated", "refused"] },
+                "visit": { "type": ["string", "null"], "format": "uuid" },
+                "errors": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "code": { "type": "string" }, "message": { "type": "string" } } } },
+                "flags": { "type": "array", "items": { "type": "object", "description": "A check a person must judge: kind worker_not_on_roster, too_short, longer_than_usual, too_long, outside_daytime, pair_work_missing, week_over_commitment or month_over_commitment, with its figures" } }
+            } } }
+        } },
         "Session": { "type": "object", "properties": { "user_id": { "type": "string" }, "username": { "type": "string" }, "organisation_id": { "type": "string" }, "roles": { "type": "array", "items": { "type": "string" } }, "language": { "type": "string" }, "csrf_token": { "type": "string" } } },
         "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
             "code": { "type": "string", "description": "Stable error code" },
