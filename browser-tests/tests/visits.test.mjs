@@ -239,3 +239,97 @@ test('a month of visits is confirmed by the family, reported and approved', asyn
     assert.ok(!log.includes(hetu(12, 4, 2013, 960)), 'no identity code in the log');
   });
 });
+
+test('a visit is confirmed with a one-time code without an account, another on paper', async () => {
+  const worker = userFor('worker', 'Kasvun Polku');
+  const today = new Date(new Date().toLocaleString('en-US', { timeZone: 'Europe/Helsinki' }));
+  const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+
+  // The worker logs two visits for the Näytös family today and gets a code for the first.
+  const [number, code] = await as(worker, async (page) => {
+    await page.goto(url('/commitments'));
+    const links = await page.locator('a[href$="/visits"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    let found;
+    for (const href of [...new Set(links)]) {
+      await page.goto(url(href));
+      if ((await page.locator('dl.facts').first().innerText()).includes('Eino Näytös')) {
+        found = href.split('/')[2];
+        break;
+      }
+    }
+    assert.ok(found, 'the Näytös family has a commitment with Kasvun Polku');
+    // The plan: a goal without how it is evaluated is refused next to the field.
+    await page.goto(url(`/commitments/${found}/plan`));
+    await checkA11y(page, 'service plan');
+    const goals = await page.locator('textarea[name=goals]').inputValue();
+    await page.locator('textarea[name=goals]').fill(`${goals}\nUusi tavoite ilman arviointia`);
+    await page.locator('main form button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('#e-goals').innerText(), /arviointitapa/);
+    await checkA11y(page, 'service plan refused');
+
+    let code;
+    for (const [start, end] of [['07:30', '08:15'], ['16:00', '17:00']]) {
+      await page.goto(url(`/commitments/${found}/visits`));
+      await page.locator('input[name=date]').fill(day);
+      await page.locator('input[name=start]').fill(start);
+      await page.locator('input[name=end]').fill(end);
+      await page.locator('select[name=kind]').selectOption('phone_or_video');
+      await page.locator('input[name=workers]').first().check();
+      await page.locator('form.visit-form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      code ??= (await page.locator('.code-notice').innerText()).match(/\d{4}-\d{4}/)[0];
+    }
+    // The second goes on paper: the signed report is uploaded and the visit marked.
+    const paper = page.locator('form[action$="/paper"]');
+    await paper.locator('input[name=file]').setInputFiles({
+      name: 'allekirjoitettu.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 allekirjoitettu raportti'),
+    });
+    await paper.locator('input[name=signed_by]').fill('Helena Näytös');
+    await paper.locator('label', { hasText: '16.00' }).click();
+    await paper.locator('button[type=submit]').click();
+    await page.waitForLoadState('load');
+    const card = page.locator('ul.visit-list > li', { hasText: '16.00' });
+    assert.match(await card.innerText(), /Vahvistettu paperilla \(Helena Näytös\)/);
+    const download = await page.request.get(url(await card.locator('a[href^="/attachments/"]').getAttribute('href')));
+    assert.equal(download.status(), 200);
+    assert.equal(download.headers()['content-type'], 'application/pdf');
+    return [found, code];
+  });
+
+  // The family, without an account: a wrong code is refused, the right one works once.
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(url('/confirm'));
+    await checkA11y(page, 'confirm with a code');
+    await page.locator('input[name=code]').fill('0000-0000');
+    await page.locator('main form button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('#e-code').innerText(), /Koodia ei tunnisteta/);
+    await checkA11y(page, 'code refused');
+    await page.locator('input[name=code]').fill(code);
+    await page.locator('main form button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('main').innerText(), /Kasvun Polku/);
+    assert.ok(!(await page.locator('main').innerText()).includes('Eino'), 'the code shows no names');
+    await page.locator('input[name=name]').fill('Ville Näytös');
+    await page.locator('button[value=confirm]').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('[role=status]').innerText(), /käynti on vahvistettu/);
+    await checkA11y(page, 'confirmed with a code');
+    await page.locator('input[name=code]').fill(code);
+    await page.locator('main form button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('#e-code').innerText(), /jo käytetty/);
+  } finally {
+    await context.close();
+  }
+  await as(worker, async (page) => {
+    await page.goto(url(`/commitments/${number}/visits`));
+    const card = page.locator('ul.visit-list > li', { hasText: '07.30' });
+    assert.match(await card.innerText(), /Vahvistettu \(Ville Näytös\)/);
+  });
+});
