@@ -78,6 +78,18 @@ pub async fn append(tx: &mut Tx, event: AuditEvent, at: DateTime<Utc>) -> Result
     Ok(entry)
 }
 
+/// Takes the log's head row for the rest of the transaction, before anything is read. Every
+/// write appends to the log, so writers queue here anyway; taking it first makes a use case's
+/// read-check-write safe on PostgreSQL as `BEGIN IMMEDIATE` makes it on SQLite.
+pub async fn lock_head(tx: &mut Tx) -> Result<()> {
+    on_tx!(tx, c => {
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+            .execute(c)
+            .await?;
+    });
+    Ok(())
+}
+
 /// Appends many entries in one go, chained in order: one head update and multi-row inserts, so
 /// that a bulk write (a month of visits) logs every row without a round trip per row.
 pub async fn append_many(tx: &mut Tx, events: Vec<AuditEvent>, at: DateTime<Utc>) -> Result<()> {

@@ -430,6 +430,10 @@ impl Service {
         number: &str,
         step: Step,
     ) -> ServiceResult<Engagement> {
+        if step.action != Action::Read {
+            // A step that checks a state and then changes it runs alone (see `lock_head`).
+            db::audit::lock_head(tx).await?;
+        }
         let e = self.engagement(tx, number).await?;
         self.authorize_delivery(tx, actor, &e, step).await?;
         Ok(e)
@@ -497,6 +501,8 @@ impl Service {
         let earliest = earliest_allowed(today, self.settings.delivery.backdating_days);
         let mut tx = self.db.begin().await?;
         let r = async {
+            // Checks read what is there; no other writer may add to it before this commits.
+            db::audit::lock_head(&mut tx).await?;
             let numbers: Vec<&str> = rows.iter().map(|r| r.commitment.trim()).collect();
             let by_number = self.commitments_by_number(&mut tx, &numbers).await?;
             let known_numbers: Vec<&str> = by_number.keys().map(String::as_str).collect();
@@ -1376,6 +1382,7 @@ impl Service {
     ) -> ServiceResult<()> {
         let mut tx = self.db.begin().await?;
         let r = async {
+            db::audit::lock_head(&mut tx).await?;
             let (s, hash) = self.check_code(&mut tx, code).await?;
             let name = name.trim();
             if name.is_empty() {

@@ -710,3 +710,37 @@ async fn a_month_of_visits_is_checked_confirmed_reported_and_approved() {
     assert_eq!(v.first_break, None);
     assert_eq!(v.checked, log.len() as i64);
 }
+
+#[tokio::test]
+async fn the_same_visits_sent_twice_at_once_count_once() {
+    let w = World::new().await;
+    let s = &w.service;
+    let x = setup(&w).await;
+    let k = x.roster[0];
+    // With the provider's ids, and without: a retry racing the first request.
+    let mut rows = vec![
+        row(&x.number, "r1", "2026-11-03", "09:00", "10:00", &[k]),
+        row(&x.number, "r2", "2026-11-05", "09:00", "10:00", &[k]),
+    ];
+    let mut anonymous = row(&x.number, "", "2026-11-10", "09:00", "10:00", &[k]);
+    anonymous.form.provider_ref = String::new();
+    rows.push(anonymous);
+    let (a, b) = tokio::join!(
+        s.record_visits(&x.worker, &rows),
+        s.record_visits(&x.worker, &rows)
+    );
+    let all: Vec<_> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+    let count = |o: RowOutcome| all.iter().filter(|r| r.outcome == o).count();
+    assert_eq!(count(RowOutcome::Created), 3, "{all:?}");
+    assert_eq!(count(RowOutcome::Unchanged), 2, "{all:?}");
+    assert_eq!(count(RowOutcome::Refused), 1, "{all:?}");
+    let nov = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    assert_eq!(
+        s.delivery(&x.worker, &x.number, nov)
+            .await
+            .unwrap()
+            .visits
+            .len(),
+        3
+    );
+}
