@@ -247,6 +247,21 @@ test('a visit is confirmed with a one-time code without an account, another on p
 
   // The worker logs two visits for the Näytös family today and gets a code for the first.
   const [number, code] = await as(worker, async (page) => {
+    // The home page reminds of the reports due or late; a returned one shows its comments.
+    const reminders = page.locator('main .notice', { hasText: 'Kuukausiraportit' });
+    assert.ok((await reminders.locator('li').count()) > 0, 'reports due or late are listed');
+    await checkA11y(page, 'home with report reminders');
+    const due = await reminders.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    let returned = false;
+    for (const href of due) {
+      await page.goto(url(href));
+      if ((await page.locator('main').innerText()).includes('Sosiaalityöntekijän kommentit')) {
+        returned = true;
+        await checkA11y(page, 'returned report');
+        break;
+      }
+    }
+    assert.ok(returned, 'a returned report shows the social worker\'s comments');
     await page.goto(url('/commitments'));
     const links = await page.locator('a[href$="/visits"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     let found;

@@ -10,7 +10,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime, Utc};
 use db::doc::{self, Doc, Filter, Table};
 use domain::application::Application;
 use domain::client::Client;
@@ -114,17 +114,10 @@ async fn commitments(
     Ok((model.data.provider, numbers, app.data.roster))
 }
 
-fn days(month: NaiveDate) -> Vec<NaiveDate> {
-    month
-        .iter_days()
-        .take_while(|d| d.month() == month.month())
-        .filter(|d| matches!(d.weekday(), Weekday::Tue | Weekday::Thu))
-        .take(PER_FAMILY)
-        .collect()
-}
-
 fn rows(f: &Fixture, month: NaiveDate, families: usize) -> Vec<Value> {
-    let days = days(month);
+    let mut days =
+        crate::demo_delivery::visit_days(month, month, domain::delivery::month_end(month));
+    days.truncate(PER_FAMILY);
     let mut out = Vec::with_capacity(families * PER_FAMILY);
     for (i, number) in f.numbers.iter().enumerate().take(families) {
         for (j, d) in days.iter().enumerate() {

@@ -37,6 +37,15 @@ pub(crate) struct Target {
     pub(crate) subject: Option<Uuid>,
 }
 
+/// "field: code; …" of refused input, for a log row.
+pub(crate) fn codes(errs: &FieldErrors) -> String {
+    errs.0
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.code))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 impl Service {
     /// Asks the policy; a refusal is logged and committed on its own before the error returns,
     /// so that refused attempts are in the log even though nothing else happens.
@@ -80,12 +89,7 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut ev = self.ev(actor, action, t);
         ev.outcome = Outcome::Failed;
-        ev.details = errs
-            .0
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.code))
-            .collect::<Vec<_>>()
-            .join("; ");
+        ev.details = codes(errs);
         db::audit::append(&mut tx, ev, self.now()).await?;
         tx.commit().await?;
         Ok(())

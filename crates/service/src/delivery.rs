@@ -4,7 +4,7 @@
 //! that the social worker approves or returns. Every read and write is in the access log with
 //! the client as its subject.
 
-use crate::admin::Target;
+use crate::admin::{codes, Target};
 use crate::auth::event;
 use crate::password::sha256_hex;
 use crate::{Service, ServiceError, ServiceResult};
@@ -77,6 +77,9 @@ pub struct RowResult {
     pub visit: Option<Uuid>,
     pub errors: FieldErrors,
     pub flags: Vec<Flag>,
+    /// Set when the actor may not log visits under the row's commitment at all, so that a page
+    /// answers as for any refused access; the bulk API reports it as the row's error.
+    pub denied: Option<domain::access::Denial>,
 }
 
 /// One row of a bulk request: the commitment's number and the visit.
@@ -241,6 +244,42 @@ impl Service {
         ev.purpose = Purpose::ClientWork;
         ev.details = details;
         ev
+    }
+
+    /// A refused or failed step, for the log.
+    fn refused_event(
+        &self,
+        actor: Option<&Actor>,
+        action: AuditAction,
+        t: &Target,
+        outcome: Outcome,
+        details: String,
+    ) -> AuditEvent {
+        let mut ev = self.delivery_event(actor, action, t, details);
+        ev.outcome = outcome;
+        ev
+    }
+
+    /// Logs a refused one-time code on its own, after the try was rolled back: guessing must
+    /// leave a trace.
+    async fn log_code_refusal(&self, action: AuditAction, f: &FieldErrors) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let t = Target {
+            kind: RecordKind::Visit,
+            id: None,
+            owner: None,
+            subject: None,
+        };
+        let ev = self.refused_event(
+            None,
+            action,
+            &t,
+            Outcome::Failed,
+            format!("one-time code: {}", codes(f)),
+        );
+        db::audit::append(&mut tx, ev, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn log_delivery(
@@ -478,10 +517,8 @@ impl Service {
             None
         };
         if let Some((denial, why)) = refusal {
-            let mut ev = self.ev(actor, audit_action, &t);
-            ev.outcome = Outcome::Denied;
-            ev.purpose = Purpose::ClientWork;
-            ev.details = format!("{}: {why}", denial.code());
+            let details = format!("{}: {why}", denial.code());
+            let ev = self.refused_event(Some(actor), audit_action, &t, Outcome::Denied, details);
             db::audit::append(tx, ev, self.now()).await?;
             return Err(ServiceError::Denied(denial));
         }
@@ -514,7 +551,8 @@ impl Service {
             // Per commitment: the engagement (or why none), and the minutes already counted per
             // day in the window, kept up to date as rows are accepted.
             struct Loaded {
-                e: Result<Engagement, (String, String)>,
+                /// Or the code why no row may go under it, and the access refusal if it is one.
+                e: Result<Engagement, (String, Option<domain::access::Denial>)>,
                 days: HashMap<NaiveDate, i64>,
                 keys: HashSet<(NaiveDate, chrono::NaiveTime, chrono::NaiveTime, Vec<Uuid>)>,
             }
@@ -544,22 +582,20 @@ impl Service {
                     visit: None,
                     errors: FieldErrors::default(),
                     flags: Vec::new(),
+                    denied: None,
                 };
                 if !loaded.contains_key(&number) {
                     let e = match by_number.get(&number) {
-                        None => Err((
-                            "commitment".to_owned(),
-                            "visit-commitment-unknown".to_owned(),
-                        )),
+                        None => Err(("visit-commitment-unknown".to_owned(), None)),
                         Some(versions) => match self
                             .engagement_cached(&mut tx, versions, &mut cache)
                             .await
                         {
                             Err(ServiceError::Invalid(f)) => Err((
-                                "commitment".to_owned(),
                                 f.0.first()
                                     .map(|e| e.code.clone())
                                     .unwrap_or_else(|| "invalid-input".into()),
+                                None,
                             )),
                             Err(e) => return Err(e),
                             Ok(e) => {
@@ -576,27 +612,28 @@ impl Service {
                                 ) {
                                     Err(d) => {
                                         let t = self.delivery_target(RecordKind::Visit, None, &e);
-                                        let mut ev = self.ev(actor, AuditAction::Create, &t);
-                                        ev.outcome = Outcome::Denied;
-                                        ev.details = format!("visits: {}", d.code());
-                                        ev.purpose = Purpose::ClientWork;
-                                        events.push(ev);
-                                        Err(("commitment".to_owned(), d.code().to_owned()))
+                                        events.push(self.refused_event(
+                                            Some(actor),
+                                            AuditAction::Create,
+                                            &t,
+                                            Outcome::Denied,
+                                            format!("visits: {}", d.code()),
+                                        ));
+                                        Err((d.code().to_owned(), Some(d)))
                                     }
                                     Ok(())
                                         if !actor.org_kind.is_purchaser()
                                             && !self.provider_may_follow(&e) =>
                                     {
                                         let t = self.delivery_target(RecordKind::Visit, None, &e);
-                                        let mut ev = self.ev(actor, AuditAction::Create, &t);
-                                        ev.outcome = Outcome::Denied;
-                                        ev.details = "visits: commitment period over".into();
-                                        ev.purpose = Purpose::ClientWork;
-                                        events.push(ev);
-                                        Err((
-                                            "commitment".to_owned(),
-                                            "visit-outside-commitment".to_owned(),
-                                        ))
+                                        events.push(self.refused_event(
+                                            Some(actor),
+                                            AuditAction::Create,
+                                            &t,
+                                            Outcome::Denied,
+                                            "visits: commitment period over".into(),
+                                        ));
+                                        Err(("visit-outside-commitment".to_owned(), None))
                                     }
                                     Ok(()) => Ok(e),
                                 }
@@ -621,8 +658,9 @@ impl Service {
                 };
                 let e = match &l.e {
                     Ok(e) => e,
-                    Err((field, code)) => {
-                        res.errors.add(field, code);
+                    Err((code, denied)) => {
+                        res.errors.add("commitment", code);
+                        res.denied = *denied;
                         results.push(res);
                         continue;
                     }
@@ -800,26 +838,19 @@ impl Service {
 
     fn refusal_event(&self, actor: &Actor, e: &Engagement, res: &RowResult) -> AuditEvent {
         let t = self.delivery_target(RecordKind::Visit, None, e);
-        let mut ev = self.delivery_event(
+        let reference = res
+            .provider_ref
+            .as_ref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let details = format!("visit refused{reference}: {}", codes(&res.errors));
+        self.refused_event(
             Some(actor),
             AuditAction::Create,
             &t,
-            format!(
-                "visit refused{}: {}",
-                res.provider_ref
-                    .as_ref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default(),
-                res.errors
-                    .0
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.code))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        );
-        ev.outcome = Outcome::Failed;
-        ev
+            Outcome::Failed,
+            details,
+        )
     }
 
     /// A one-time code for the worker to hand over at the visit; only its hash is kept. The
@@ -1101,10 +1132,15 @@ impl Service {
     /// enough) and its children's.
     async fn family_clients(&self, tx: &mut Tx, actor: &Actor) -> ServiceResult<Vec<Doc<Client>>> {
         let Some(person) = actor.person.filter(|_| actor.has(Role::ClientOrGuardian)) else {
-            let mut ev = event(Some(actor), AuditAction::List, RecordKind::Visit);
-            ev.outcome = Outcome::Denied;
-            ev.purpose = Purpose::ClientWork;
-            ev.details = "family visits: not a client's or guardian's account".into();
+            let t = Target {
+                kind: RecordKind::Visit,
+                id: None,
+                owner: Some(actor.org_id),
+                subject: None,
+            };
+            let details = "family visits: not a client's or guardian's account".to_owned();
+            let ev =
+                self.refused_event(Some(actor), AuditAction::List, &t, Outcome::Denied, details);
             db::audit::append(tx, ev, self.now()).await?;
             return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
         };
@@ -1328,22 +1364,11 @@ impl Service {
             })
         }
         .await;
-        // A refused code is logged and committed: guessing must leave a trace.
-        match r {
-            Err(ServiceError::Invalid(f)) => {
-                let mut ev = event(None, AuditAction::Read, RecordKind::Visit);
-                ev.outcome = Outcome::Failed;
-                ev.purpose = Purpose::ClientWork;
-                ev.details = format!(
-                    "one-time code: {}",
-                    f.0.first().map(|e| e.code.as_str()).unwrap_or("")
-                );
-                db::audit::append(&mut tx, ev, self.now()).await?;
-                tx.commit().await?;
-                Err(ServiceError::Invalid(f))
-            }
-            other => self.finish(tx, other).await,
+        let r = self.finish(tx, r).await;
+        if let Err(ServiceError::Invalid(f)) = &r {
+            self.log_code_refusal(AuditAction::Read, f).await?;
         }
+        r
     }
 
     async fn check_code(
@@ -1409,26 +1434,11 @@ impl Service {
             .await
         }
         .await;
-        match r {
-            Err(ServiceError::Invalid(f)) => {
-                tx.rollback().await?;
-                let mut tx = self.db.begin().await?;
-                let mut ev = event(None, AuditAction::Update, RecordKind::Visit);
-                ev.outcome = Outcome::Failed;
-                ev.purpose = Purpose::ClientWork;
-                ev.details = format!(
-                    "one-time code: {}",
-                    f.0.iter()
-                        .map(|e| format!("{}: {}", e.field, e.code))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                );
-                db::audit::append(&mut tx, ev, self.now()).await?;
-                tx.commit().await?;
-                Err(ServiceError::Invalid(f))
-            }
-            other => self.finish(tx, other).await,
+        let r = self.finish(tx, r).await;
+        if let Err(ServiceError::Invalid(f)) = &r {
+            self.log_code_refusal(AuditAction::Update, f).await?;
         }
+        r
     }
 
     /// The provider uploads a report the family signed on paper and marks its visits

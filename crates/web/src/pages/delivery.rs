@@ -252,6 +252,11 @@ fn month_param(q: Option<&str>, today: NaiveDate) -> NaiveDate {
     q.and_then(parse_month).unwrap_or_else(|| month_of(today))
 }
 
+/// The month of a report's address (`…/reports/2026-11`); anything else is not found.
+fn month_in_path(ctx: &Ctx, month: &str) -> Result<NaiveDate, Response> {
+    parse_month(month).ok_or_else(|| render::service_error(ctx, ServiceError::NotFound))
+}
+
 fn month_label(t: &Tr, m: NaiveDate) -> String {
     t.t1(
         "month-label",
@@ -426,12 +431,10 @@ pub async fn log_visit(
     let t = ctx.tr();
     let d = FormData::parse(&body);
     let form = visit_form(&d);
-    let month = crate::pages::delivery::month_param(
-        domain::staff::parse_date(&form.date)
-            .map(|d| d.format("%Y-%m").to_string())
-            .as_deref(),
-        app.service.today(),
-    );
+    // The page shows the month of the visit just typed, or this month.
+    let month = domain::staff::parse_date(&form.date)
+        .map(month_of)
+        .unwrap_or_else(|| month_of(app.service.today()));
     let rows = [VisitRow {
         commitment: number.clone(),
         form: form.clone(),
@@ -464,19 +467,8 @@ pub async fn log_visit(
             .await
         }
         _ => {
-            if r.errors.0.iter().any(|e| e.field == "commitment") {
-                let code = r
-                    .errors
-                    .0
-                    .first()
-                    .map(|e| e.code.clone())
-                    .unwrap_or_default();
-                if code.starts_with("access-") {
-                    return render::service_error(
-                        &ctx,
-                        ServiceError::Denied(domain::access::Denial::OtherOrganisation),
-                    );
-                }
+            if let Some(d) = r.denied {
+                return render::service_error(&ctx, ServiceError::Denied(d));
             }
             delivery_page(
                 &app,
@@ -884,9 +876,7 @@ pub async fn report(
     ctx: Ctx,
     Path((number, month)): Path<(String, String)>,
 ) -> Response {
-    let Some(m) = parse_month(&month) else {
-        return render::service_error(&ctx, ServiceError::NotFound);
-    };
+    let m = try_page!(month_in_path(&ctx, &month));
     report_page(&app, &ctx, &number, m, None, None).await
 }
 
@@ -897,9 +887,7 @@ pub async fn save_report(
     body: Bytes,
 ) -> Response {
     let actor = try_page!(actor(&ctx));
-    let Some(m) = parse_month(&month) else {
-        return render::service_error(&ctx, ServiceError::NotFound);
-    };
+    let m = try_page!(month_in_path(&ctx, &month));
     let d = FormData::parse(&body);
     let n = d
         .all_pairs()
@@ -936,9 +924,7 @@ pub async fn decide_report(
     body: Bytes,
 ) -> Response {
     let actor = try_page!(actor(&ctx));
-    let Some(m) = parse_month(&month) else {
-        return render::service_error(&ctx, ServiceError::NotFound);
-    };
+    let m = try_page!(month_in_path(&ctx, &month));
     let d = FormData::parse(&body);
     let approve = d.get("decision") == "approve";
     match app
