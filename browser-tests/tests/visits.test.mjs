@@ -323,7 +323,7 @@ test('a visit is confirmed with a one-time code without an account, another on p
     await page.locator('input[name=code]').fill('0000-0000');
     await page.locator('main form button[type=submit]').click();
     await page.waitForLoadState('load');
-    assert.match(await page.locator('#e-code').innerText(), /Koodia ei tunnisteta/);
+    assert.match(await page.locator('#e-code').innerText(), /Koodi ei kelpaa/);
     await checkA11y(page, 'code refused');
     await page.locator('input[name=code]').fill(code);
     await page.locator('main form button[type=submit]').click();
@@ -338,7 +338,7 @@ test('a visit is confirmed with a one-time code without an account, another on p
     await page.locator('input[name=code]').fill(code);
     await page.locator('main form button[type=submit]').click();
     await page.waitForLoadState('load');
-    assert.match(await page.locator('#e-code').innerText(), /jo käytetty/);
+    assert.match(await page.locator('#e-code').innerText(), /Koodi ei kelpaa/);
   } finally {
     await context.close();
   }

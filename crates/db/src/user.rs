@@ -317,18 +317,17 @@ pub async fn credentials(tx: &mut Tx, username: &str) -> Result<Option<Credentia
     })
 }
 
-/// Records a failed sign-in; locks the account until `lock_until` when given.
+/// Records a failed sign-in: the failures in a row so far, and the lock they led to, if any.
 pub async fn record_failure(
     tx: &mut Tx,
     id: Uuid,
+    failures: i64,
     lock_until: Option<DateTime<Utc>>,
 ) -> Result<()> {
     on_tx!(tx, c => {
-        sqlx::query(
-            "UPDATE users SET failed_sign_ins = failed_sign_ins + 1, \
-             locked_until = COALESCE($2, locked_until) WHERE id = $1",
-        )
+        sqlx::query("UPDATE users SET failed_sign_ins = $2, locked_until = $3 WHERE id = $1")
         .bind(id)
+        .bind(failures)
         .bind(lock_until)
         .execute(c)
         .await?;

@@ -275,6 +275,20 @@ pub async fn insert_code(
     Ok(())
 }
 
+/// Voids the unused codes of a visit (they count as used from `now`); returns how many.
+pub async fn void_codes(tx: &mut Tx, visit: Uuid, now: DateTime<Utc>) -> Result<u64> {
+    Ok(on_tx!(tx, c => {
+        sqlx::query(
+            "UPDATE confirmation_codes SET used_at = $2 WHERE visit_id = $1 AND used_at IS NULL",
+        )
+        .bind(visit)
+        .bind(now)
+        .execute(c)
+        .await?
+        .rows_affected()
+    }))
+}
+
 /// A code as stored.
 #[derive(Debug, Clone)]
 pub struct Code {

@@ -45,6 +45,9 @@ pub enum Resource {
     User {
         org_id: Uuid,
         user_id: Uuid,
+        /// A client's or guardian's own account: given and managed from the client's page,
+        /// so the user form never changes it (it could grant a staff role to a guardian).
+        family_account: bool,
     },
     /// A provider's service units (list, create).
     ServiceUnits {
@@ -122,6 +125,8 @@ pub enum Denial {
     OtherOrganisation,
     /// The actor's roles do not include one that may do this.
     MissingRole,
+    /// A client's or guardian's account is changed only from the client's page.
+    FamilyAccount,
 }
 
 impl Denial {
@@ -130,6 +135,7 @@ impl Denial {
             Denial::NotApplicable => "access-not-applicable",
             Denial::OtherOrganisation => "access-other-organisation",
             Denial::MissingRole => "access-missing-role",
+            Denial::FamilyAccount => "access-family-account",
         }
     }
 }
@@ -199,6 +205,17 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
 
         // Everyone may see their own account and its history of rights.
         (Resource::User { user_id, .. }, Read) if user_id == actor.user_id => Ok(()),
+        (
+            Resource::User {
+                org_id,
+                family_account: true,
+                ..
+            },
+            Update,
+        ) => {
+            own(org_id)?;
+            Err(Denial::FamilyAccount)
+        }
         (Resource::User { org_id, .. }, Read | Update | Deactivate) => {
             own(org_id)?;
             role(actor.is_org_admin())

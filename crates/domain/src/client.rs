@@ -80,6 +80,76 @@ impl MinimalClient {
     }
 }
 
+/// What the purchaser's social workers are shown of a client, on the page and in the API
+/// alike: one type, so that turvakielto is applied where the data leaves, once. Under
+/// turvakielto neither the address nor the phone is shown, of the client or of a guardian; a
+/// guardian's contact data is hidden too when the child's is, since they usually live together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientCard {
+    pub name: String,
+    pub masked_code: String,
+    pub age: u32,
+    pub home_municipality: String,
+    pub language: Lang,
+    pub turvakielto: bool,
+    /// `None` under turvakielto, or when none is recorded.
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub service_task: String,
+    pub legal_basis: String,
+    pub guardians: Vec<GuardianCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuardianCard {
+    pub id: Uuid,
+    pub name: String,
+    pub masked_code: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl ClientCard {
+    pub fn of(c: &Client, guardians: &[(Uuid, Client)], today: NaiveDate) -> ClientCard {
+        let contact = |p: &Client, hidden: bool| {
+            if hidden {
+                (None, None)
+            } else {
+                (
+                    address_line(p),
+                    Some(p.phone.trim().to_owned()).filter(|s| !s.is_empty()),
+                )
+            }
+        };
+        let (address, phone) = contact(c, c.turvakielto);
+        ClientCard {
+            name: c.name(),
+            masked_code: c.masked_code.clone(),
+            age: c.age_on(today),
+            home_municipality: c.home_municipality.clone(),
+            language: c.language,
+            turvakielto: c.turvakielto,
+            address,
+            phone,
+            service_task: c.service_task.clone(),
+            legal_basis: c.legal_basis.clone(),
+            guardians: guardians
+                .iter()
+                .map(|(id, g)| {
+                    let (address, phone) = contact(g, g.turvakielto || c.turvakielto);
+                    GuardianCard {
+                        id: *id,
+                        name: g.name(),
+                        masked_code: g.masked_code.clone(),
+                        address,
+                        phone,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The address on one line, or `None` when none is recorded.
 fn address_line(c: &Client) -> Option<String> {
     let town = [c.postal_code.trim(), c.city.trim()]

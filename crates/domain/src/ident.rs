@@ -273,6 +273,33 @@ impl PersonalIdentityCode {
     }
 }
 
+/// Masks everything in `text` shaped like a personal identity code (six digits, a century sign,
+/// three digits and a check character), valid or not: a mistyped code is as personal as a right
+/// one. Used where free text typed by a person is kept, such as the user name of a failed sign-in.
+pub fn mask_identity_codes(text: &str) -> String {
+    let mut bytes: Vec<u8> = text.as_bytes().to_vec();
+    let shaped = |w: &[u8]| {
+        w.len() == 11
+            && w[..6].iter().all(u8::is_ascii_digit)
+            && century_of(w[6].to_ascii_uppercase()).is_some()
+            && w[7..10].iter().all(u8::is_ascii_digit)
+            && w[10].is_ascii_alphanumeric()
+    };
+    let mut i = 0;
+    while i + 11 <= bytes.len() {
+        if shaped(&bytes[i..i + 11]) {
+            for b in &mut bytes[i + 7..i + 11] {
+                *b = b'*';
+            }
+            i += 11;
+        } else {
+            i += 1;
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII, so the text is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 /// Birth date from DDMMYY and the century; `None` if no such day exists.
 fn hetu_birth_date(date_part: &[u8], century: i32) -> Option<NaiveDate> {
     let day = digits_value(date_part.get(0..2)?)?;

@@ -90,6 +90,7 @@ pub const ALL_CODES: &[&str] = &[
     "code-unknown",
     "code-used",
     "code-expired",
+    "code-invalid",
     "file-required",
     "visits-required",
     "goal-evaluation-required",

@@ -118,6 +118,7 @@ impl Config {
                 report_deadline_day: self.report_deadline_day.clamp(1, 28),
                 code_valid_days: self.confirmation_code_days.max(1),
             },
+            throttle: service::throttle::ThrottleSettings::default(),
         }
     }
 

@@ -339,7 +339,7 @@ pub async fn populate(
         match i {
             0 => {
                 let code = svc.issue_code(worker, *id).await.map_err(err)?;
-                svc.answer_with_code(&code, true, "", "Ville Näytös")
+                svc.answer_with_code(&code, true, "", "Ville Näytös", "")
                     .await
                     .map_err(err)?;
             }

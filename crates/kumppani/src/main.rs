@@ -320,6 +320,8 @@ async fn serve(svc: Service, cfg: &Config, started: Instant) -> Result<()> {
             }
         }
     });
+    // The peer's address is what the guessing limits of sign-in and one-time codes count per.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

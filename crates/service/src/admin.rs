@@ -539,6 +539,7 @@ impl Service {
                 Resource::User {
                     org_id: u.organisation_id,
                     user_id: id,
+                    family_account: u.person_id.is_some(),
                 },
                 AuditAction::Read,
                 &t,
@@ -693,6 +694,7 @@ impl Service {
                 Resource::User {
                     org_id: u.organisation_id,
                     user_id: id,
+                    family_account: u.person_id.is_some(),
                 },
                 AuditAction::Update,
                 t,
@@ -784,6 +786,7 @@ impl Service {
                 Resource::User {
                     org_id: u.organisation_id,
                     user_id: id,
+                    family_account: u.person_id.is_some(),
                 },
                 action,
                 &t,

@@ -44,6 +44,49 @@ impl Service {
     /// after `lockout_after` failures in a row the account is locked for `lockout_for`, during
     /// which even the right password fails. Each attempt is in the access log.
     pub async fn sign_in(&self, username: &str, password: &str) -> ServiceResult<NewSession> {
+        self.sign_in_from(username, password, "").await
+    }
+
+    /// As [`Service::sign_in`], from the client address `from`: an address that has failed too
+    /// often in a while is refused whatever it sends, with the same error.
+    pub async fn sign_in_from(
+        &self,
+        username: &str,
+        password: &str,
+        from: &str,
+    ) -> ServiceResult<NewSession> {
+        use crate::throttle::Kind;
+        let (limits, now) = (&self.settings.throttle, self.now());
+        if self
+            .throttle
+            .blocked(limits, Kind::SignInFromAddress, from, now)
+        {
+            let mut tx = self.db.begin().await?;
+            let mut ev = event(None, AuditAction::SignIn, RecordKind::Session);
+            ev.purpose = Purpose::Authentication;
+            ev.outcome = Outcome::Failed;
+            ev.actor_name = domain::ident::mask_identity_codes(
+                &username
+                    .trim()
+                    .to_lowercase()
+                    .chars()
+                    .take(64)
+                    .collect::<String>(),
+            );
+            ev.details = "too many failed sign-ins from this address".into();
+            db::audit::append(&mut tx, ev, now).await?;
+            tx.commit().await?;
+            return Err(ServiceError::SignInFailed);
+        }
+        let r = self.sign_in_checked(username, password).await;
+        if matches!(r, Err(ServiceError::SignInFailed)) {
+            self.throttle
+                .failed(limits, Kind::SignInFromAddress, from, now);
+        }
+        r
+    }
+
+    async fn sign_in_checked(&self, username: &str, password: &str) -> ServiceResult<NewSession> {
         let username = username.trim().to_lowercase();
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -57,8 +100,10 @@ impl Service {
         );
         let mut ev = event(None, AuditAction::SignIn, RecordKind::Session);
         ev.purpose = Purpose::Authentication;
-        // The name as typed, cut short: a person may type their password into the wrong field.
-        ev.actor_name = username.chars().take(64).collect();
+        // The name as typed, cut short and with anything shaped like an identity code masked: a
+        // person may type their password or their identity code into the wrong field.
+        ev.actor_name =
+            domain::ident::mask_identity_codes(&username.chars().take(64).collect::<String>());
         let Some(creds) = creds else {
             ev.outcome = Outcome::Failed;
             ev.details = "unknown user".into();
@@ -83,13 +128,22 @@ impl Service {
             } else {
                 "wrong password".into()
             };
-            if !ok_password {
-                let lock = (creds.failed_sign_ins + 1 >= self.settings.lockout_after)
+            // Failures during a lock are not counted: they would extend it, and anyone who
+            // knows a user name could keep that account locked for good. After a lock has run
+            // out the count starts again from nothing.
+            if !ok_password && !locked {
+                let before = if creds.locked_until.is_some() {
+                    0
+                } else {
+                    creds.failed_sign_ins
+                };
+                let failures = before + 1;
+                let lock = (failures >= self.settings.lockout_after)
                     .then(|| now + self.settings.lockout_for);
-                if lock.is_some() && !locked {
+                if lock.is_some() {
                     ev.details.push_str("; account now locked");
                 }
-                user::record_failure(&mut tx, creds.user_id, lock).await?;
+                user::record_failure(&mut tx, creds.user_id, failures, lock).await?;
             }
             db::audit::append(&mut tx, ev, now).await?;
             tx.commit().await?;

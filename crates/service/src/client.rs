@@ -165,7 +165,8 @@ pub struct OrderedProvider {
 pub struct ClientView {
     pub id: Uuid,
     pub client: Client,
-    pub guardians: Vec<Client>,
+    /// The guardians with their ids in the register.
+    pub guardians: Vec<(Uuid, Client)>,
     pub needs: Vec<Doc<Need>>,
     pub commitments: Vec<Doc<Commitment>>,
 }
@@ -187,6 +188,13 @@ pub struct CommitmentForm {
     pub ends_on: String,
     pub cost_centre: String,
     pub budget_line: String,
+}
+
+impl ClientView {
+    /// What a social worker is shown of the client: the same on the page and in the API.
+    pub fn card(&self, today: NaiveDate) -> domain::client::ClientCard {
+        domain::client::ClientCard::of(&self.client, &self.guardians, today)
+    }
 }
 
 impl Service {
@@ -478,7 +486,7 @@ impl Service {
             let mut guardians = Vec::new();
             for g in &c.data.guardians {
                 if let Some(d) = doc::get::<Client>(&mut tx, Table::Clients, *g).await? {
-                    guardians.push(d.data);
+                    guardians.push((d.id, d.data));
                 }
             }
             let needs = doc::list(
@@ -1060,6 +1068,30 @@ impl Service {
                     }
                 },
             };
+            if let Some(b) = budget_line {
+                // A commitment reserves money in its purchaser's own budget, never another's: a
+                // line that is not the purchaser's is refused as any record of another is.
+                let owner = doc::get::<BudgetLine>(&mut tx, Table::BudgetLines, b)
+                    .await?
+                    .map(|l| l.owner_id)
+                    .unwrap_or_else(Uuid::nil);
+                let bt = Target {
+                    kind: RecordKind::Budget,
+                    id: Some(b),
+                    owner: Some(owner),
+                    subject: None,
+                };
+                let res = if owner == n.owner_id {
+                    Resource::Budget { org_id: owner }
+                } else {
+                    // Not the commitment's purchaser's line, whoever may read it otherwise.
+                    Resource::Budget {
+                        org_id: Uuid::nil(),
+                    }
+                };
+                self.authorize(&mut tx, actor, Action::Read, res, AuditAction::Create, &bt)
+                    .await?;
+            }
             let cost_centre = e.required("cost_centre", &form.cost_centre, 40);
             let (Some(starts_on), Some(ends_on)) = (starts_on, ends_on) else {
                 return Err(ServiceError::Invalid(e));

@@ -879,6 +879,8 @@ impl Service {
             let code = format!("{:04}-{:04}", n / 10_000, n % 10_000);
             let expires =
                 self.now() + chrono::Duration::days(self.settings.delivery.code_valid_days);
+            // A new code voids the ones handed out before: only the latest is in anyone's hand.
+            let voided = db::visit::void_codes(&mut tx, visit, self.now()).await?;
             db::visit::insert_code(&mut tx, &code_hash(&code), visit, expires, self.now()).await?;
             let t = self.delivery_target(RecordKind::Visit, Some(visit), &e);
             self.log_delivery(
@@ -886,7 +888,11 @@ impl Service {
                 Some(actor),
                 AuditAction::Update,
                 &t,
-                "one-time confirmation code issued".into(),
+                if voided > 0 {
+                    format!("one-time confirmation code issued; {voided} earlier voided")
+                } else {
+                    "one-time confirmation code issued".into()
+                },
             )
             .await?;
             Ok(code)
@@ -1340,9 +1346,54 @@ impl Service {
         .await
     }
 
-    /// What a one-time code is for, before it is used. Unknown, used and expired codes are
-    /// refused with their own message, and every try is logged.
-    pub async fn code_visit(&self, code: &str) -> ServiceResult<CodeVisit> {
+    /// Refuses a try from `from` while its address, or everyone together, has failed too often.
+    async fn code_throttled(&self, from: &str, action: AuditAction) -> ServiceResult<()> {
+        use crate::throttle::Kind;
+        let (s, now) = (&self.settings.throttle, self.now());
+        if self.throttle.blocked(s, Kind::CodeFromAddress, from, now)
+            || self.throttle.blocked(s, Kind::CodeFromAll, "", now)
+        {
+            self.log_code_refusal(action, &FieldErrors::single("code", "too-many-tries"))
+                .await?;
+            return Err(ServiceError::Throttled);
+        }
+        Ok(())
+    }
+
+    /// Logs a refused code with its real reason, counts it against the address, and hands back
+    /// one error whatever the reason: a guesser must not learn that a code exists but was used
+    /// or has expired.
+    async fn code_refused<T>(
+        &self,
+        r: ServiceResult<T>,
+        from: &str,
+        action: AuditAction,
+    ) -> ServiceResult<T> {
+        use crate::throttle::Kind;
+        let Err(ServiceError::Invalid(f)) = &r else {
+            return r;
+        };
+        self.log_code_refusal(action, f).await?;
+        let code_refused = f.get("code").is_some();
+        if !code_refused {
+            return r;
+        }
+        let (s, now) = (&self.settings.throttle, self.now());
+        self.throttle.failed(s, Kind::CodeFromAddress, from, now);
+        self.throttle.failed(s, Kind::CodeFromAll, "", now);
+        Err(invalid("code", "code-invalid"))
+    }
+
+    /// What a one-time code is for, before it is used. Unknown, used and expired codes get one
+    /// message; every try is logged with its reason; wrong tries are limited per client address
+    /// `from` and from everywhere together.
+    pub async fn code_visit(&self, code: &str, from: &str) -> ServiceResult<CodeVisit> {
+        self.code_throttled(from, AuditAction::Read).await?;
+        let r = self.code_visit_checked(code).await;
+        self.code_refused(r, from, AuditAction::Read).await
+    }
+
+    async fn code_visit_checked(&self, code: &str) -> ServiceResult<CodeVisit> {
         let mut tx = self.db.begin().await?;
         let r = async {
             let (s, _) = self.check_code(&mut tx, code).await?;
@@ -1364,11 +1415,7 @@ impl Service {
             })
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let Err(ServiceError::Invalid(f)) = &r {
-            self.log_code_refusal(AuditAction::Read, f).await?;
-        }
-        r
+        self.finish(tx, r).await
     }
 
     async fn check_code(
@@ -1404,6 +1451,21 @@ impl Service {
         confirm: bool,
         reason: &str,
         name: &str,
+        from: &str,
+    ) -> ServiceResult<()> {
+        self.code_throttled(from, AuditAction::Update).await?;
+        let r = self
+            .answer_with_code_checked(code, confirm, reason, name)
+            .await;
+        self.code_refused(r, from, AuditAction::Update).await
+    }
+
+    async fn answer_with_code_checked(
+        &self,
+        code: &str,
+        confirm: bool,
+        reason: &str,
+        name: &str,
     ) -> ServiceResult<()> {
         let mut tx = self.db.begin().await?;
         let r = async {
@@ -1434,11 +1496,7 @@ impl Service {
             .await
         }
         .await;
-        let r = self.finish(tx, r).await;
-        if let Err(ServiceError::Invalid(f)) = &r {
-            self.log_code_refusal(AuditAction::Update, f).await?;
-        }
-        r
+        self.finish(tx, r).await
     }
 
     /// The provider uploads a report the family signed on paper and marks its visits

@@ -17,6 +17,9 @@ pub enum ServiceError {
     /// that the answer does not tell which.
     #[error("sign-in failed")]
     SignInFailed,
+    /// Too many failed tries from this address (or from everywhere) for now.
+    #[error("too many tries")]
+    Throttled,
     #[error(transparent)]
     Db(#[from] db::DbError),
     #[error("{0}")]
@@ -31,6 +34,7 @@ impl ServiceError {
             ServiceError::NotFound => "not-found",
             ServiceError::Invalid(_) => "invalid-input",
             ServiceError::SignInFailed => "sign-in-failed",
+            ServiceError::Throttled => "too-many-tries",
             ServiceError::Db(_) | ServiceError::Internal(_) => "internal",
         }
     }
@@ -41,9 +45,11 @@ impl ServiceError {
         "access-not-applicable",
         "access-other-organisation",
         "access-missing-role",
+        "access-family-account",
         "not-found",
         "invalid-input",
         "sign-in-failed",
+        "too-many-tries",
         "internal",
     ];
 }

@@ -14,6 +14,7 @@ pub mod password;
 pub mod procurement;
 pub mod provider;
 pub mod registration;
+pub mod throttle;
 
 pub use db::doc::Doc;
 pub use db::{Backend, Db};
@@ -46,6 +47,7 @@ pub struct Settings {
     pub lockout_after: i64,
     pub lockout_for: chrono::Duration,
     pub delivery: DeliverySettings,
+    pub throttle: throttle::ThrottleSettings,
 }
 
 /// The rules of delivery a purchaser may set; the defaults are the issue's.
@@ -83,6 +85,7 @@ impl Default for Settings {
             lockout_after: 5,
             lockout_for: chrono::Duration::minutes(15),
             delivery: DeliverySettings::default(),
+            throttle: throttle::ThrottleSettings::default(),
         }
     }
 }
@@ -93,6 +96,7 @@ pub struct Service {
     db: Db,
     clock: Arc<dyn Clock>,
     settings: Arc<Settings>,
+    throttle: Arc<throttle::Throttle>,
 }
 
 impl Service {
@@ -101,6 +105,7 @@ impl Service {
             db,
             clock,
             settings: Arc::new(settings),
+            throttle: Arc::new(throttle::Throttle::default()),
         }
     }
 

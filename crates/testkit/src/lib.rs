@@ -168,9 +168,14 @@ pub fn user_form(username: &str, role: &str) -> UserForm {
 
 impl World {
     pub async fn new() -> World {
+        Self::with_settings(Settings::default()).await
+    }
+
+    /// As [`World::new`], with the use cases' settings changed.
+    pub async fn with_settings(settings: Settings) -> World {
         let test_db = migrated_db().await;
         let clock = TestClock::new(start_time());
-        let service = Service::new(test_db.db.clone(), clock.clone(), Settings::default());
+        let service = Service::new(test_db.db.clone(), clock.clone(), settings);
         let s = &service;
         let county = s
             .bootstrap_organisation(&org_form("county", "Testin hyvinvointialue", "3221311-5"))

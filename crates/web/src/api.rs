@@ -104,6 +104,7 @@ fn fail(ctx: &Ctx, e: ServiceError) -> Response {
         ServiceError::NotFound => (StatusCode::NOT_FOUND, None),
         ServiceError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, Some(f)),
         ServiceError::SignInFailed => (StatusCode::UNAUTHORIZED, None),
+        ServiceError::Throttled => (StatusCode::TOO_MANY_REQUESTS, None),
         ServiceError::Db(_) | ServiceError::Internal(_) => {
             tracing::error!(error = %e, "API call failed");
             (StatusCode::INTERNAL_SERVER_ERROR, None)
@@ -607,8 +608,7 @@ async fn get_client(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>
     match app.service.client(&a, id).await {
         Ok(v) => ok(json!({
             "id": v.id,
-            "client": v.client,
-            "guardians": v.guardians.iter().map(|g| g.name()).collect::<Vec<_>>(),
+            "client": v.card(app.service.today()),
             "needs": v.needs.iter().map(|n| json!({ "id": n.id, "need": n.data })).collect::<Vec<_>>(),
             "commitments": v.commitments.iter().map(|c| json!({ "id": c.id, "commitment": c.data })).collect::<Vec<_>>(),
         })),

@@ -33,6 +33,9 @@ pub struct Ctx {
     pub csrf: String,
     /// Path and query of this request, for "back to where you were".
     pub path: String,
+    /// The client's address as the connection shows it ("" when unknown, as in tests run
+    /// in process): what guessing limits count per.
+    pub client: String,
 }
 
 impl Ctx {
@@ -183,11 +186,17 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
         .as_ref()
         .map(|s| s.csrf_token.clone())
         .unwrap_or_else(|| anon_token.clone());
+    let client = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
     let ctx = Ctx {
         session,
         lang,
         csrf,
         path: path_and_query,
+        client,
     };
     let secure = app.config.secure_cookies;
 

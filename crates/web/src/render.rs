@@ -168,6 +168,12 @@ pub fn service_error(ctx: &Ctx, e: ServiceError) -> Response {
             "title-forbidden",
             t.error(d.code()),
         ),
+        ServiceError::Throttled => error_page(
+            ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            "title-error",
+            t.error("too-many-tries"),
+        ),
         ServiceError::NotFound => error_page(
             ctx,
             StatusCode::NOT_FOUND,
@@ -194,8 +200,14 @@ pub fn redirect_to_login(next: &str) -> Response {
 }
 
 /// Only paths of this site: never `//host` or `https://…`, which would send people elsewhere.
+/// Browsers drop tabs and line breaks from a URL before reading it (so `/<TAB>/host` is
+/// `//host` to them), and a line break cannot go into a header at all: any byte outside
+/// printable ASCII, and the backslash that some read as a slash, sends the person home.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    let printable = next
+        .bytes()
+        .all(|b| (0x21..=0x7e).contains(&b) && b != b'\\');
+    if printable && next.starts_with('/') && !next.starts_with("//") {
         next.to_owned()
     } else {
         "/".to_owned()

@@ -62,6 +62,8 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         ("own_org", Update | Deactivate) => org_admin,
         ("own_users", List | Create) => org_admin,
         ("own_user", Read | Update | Deactivate) => org_admin,
+        // A family's account is given from the client's page: the user form never changes it.
+        ("own_family_user", Read | Deactivate) => org_admin,
         ("self", Read) => true,
         ("self", Update | Deactivate) => org_admin,
         ("own_units", List) => !purchaser,
@@ -140,6 +142,15 @@ fn every_role_record_and_action() {
                 Resource::User {
                     org_id: a.org_id,
                     user_id: OTHER_USER,
+                    family_account: false,
+                },
+            ),
+            (
+                "own_family_user",
+                Resource::User {
+                    org_id: a.org_id,
+                    user_id: OTHER_USER,
+                    family_account: true,
                 },
             ),
             (
@@ -147,6 +158,7 @@ fn every_role_record_and_action() {
                 Resource::User {
                     org_id: a.org_id,
                     user_id: SELF_USER,
+                    family_account: false,
                 },
             ),
             (
@@ -154,6 +166,7 @@ fn every_role_record_and_action() {
                 Resource::User {
                     org_id: other_org,
                     user_id: OTHER_USER,
+                    family_account: false,
                 },
             ),
             ("audit", Resource::AuditLog),
@@ -366,7 +379,8 @@ fn another_organisation_is_named_as_the_reason() {
             Action::Update,
             Resource::User {
                 org_id: OTHER_PURCHASER,
-                user_id: OTHER_USER
+                user_id: OTHER_USER,
+                family_account: false,
             }
         ),
         Err(Denial::OtherOrganisation)

@@ -659,3 +659,23 @@ proptest! {
         let _ = BusinessId::parse(&s);
     }
 }
+
+#[test]
+fn identity_codes_in_free_text_are_masked_valid_or_not() {
+    use domain::ident::mask_identity_codes;
+    let code = PersonalIdentityCode::new_made_up(NaiveDate::from_ymd_opt(2015, 3, 1).unwrap(), 934)
+        .unwrap();
+    let full = code.as_str().to_owned();
+    assert_eq!(mask_identity_codes(&full), code.masked());
+    // Lowercase century letter, a wrong check character, words around it.
+    let typed = format!("x {} y", full.to_lowercase());
+    let masked = mask_identity_codes(&typed);
+    assert!(!masked.to_uppercase().contains(&full[7..]), "{masked}");
+    assert_eq!(mask_identity_codes("010190-123Q"), "010190-****");
+    // Names and ordinary user names pass unchanged.
+    assert_eq!(
+        mask_identity_codes("kasvunpolku.worker"),
+        "kasvunpolku.worker"
+    );
+    assert_eq!(mask_identity_codes("ääkkönen 12345"), "ääkkönen 12345");
+}

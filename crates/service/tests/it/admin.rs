@@ -248,3 +248,41 @@ async fn the_auditor_sees_only_their_own_organisations_log_and_the_search_is_log
     let v = w.service.audit_verify().await.unwrap();
     assert_eq!(v.first_break, None);
 }
+
+#[tokio::test]
+async fn a_family_account_cannot_be_given_a_staff_role_through_the_user_form() {
+    use crate::clients::{hetu, person_form};
+    let w = World::new().await;
+    let s = &w.service;
+    let social = w.actor("county.worker").await;
+    let admin = w.actor("county.admin").await;
+    let client = s
+        .register_client(
+            &social,
+            &person_form(&hetu(2016, 4, 4, 961), "Oona", "Kuvitelma"),
+            &[person_form(&hetu(1986, 6, 6, 972), "Olli", "Kuvitelma")],
+        )
+        .await
+        .unwrap();
+    let guardian = s.client(&social, client).await.unwrap().client.guardians[0];
+    let uid = s
+        .create_person_account(&social, guardian, "olli.k", testkit::PASSWORD)
+        .await
+        .unwrap();
+    let view = s.user(&admin, uid).await.unwrap();
+    let mut f = UserForm::from(&view.user);
+    f.roles = vec!["auditor".into()];
+    let e = s.update_user(&admin, uid, &f).await.unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Denied(Denial::FamilyAccount)),
+        "{e:?}"
+    );
+    let after = s.user(&admin, uid).await.unwrap().user;
+    assert_eq!(after.roles, vec![domain::org::Role::ClientOrGuardian]);
+    let log = testkit::audit_log(&w.test_db.db).await;
+    assert!(log
+        .iter()
+        .any(|e| e.outcome == "denied" && e.record_id == Some(uid)));
+    // The administrator may still close the account.
+    s.set_user_active(&admin, uid, false).await.unwrap();
+}

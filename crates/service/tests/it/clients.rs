@@ -14,14 +14,14 @@ use service::client::{CommitmentForm, NeedForm, RecommendForm};
 use service::ServiceError;
 use testkit::{org_form, user_form, World};
 
-fn hetu(y: i32, m: u32, d: u32, n: u16) -> String {
+pub(crate) fn hetu(y: i32, m: u32, d: u32, n: u16) -> String {
     PersonalIdentityCode::new_made_up(NaiveDate::from_ymd_opt(y, m, d).unwrap(), n)
         .unwrap()
         .as_str()
         .to_owned()
 }
 
-fn person_form(code: &str, first: &str, last: &str) -> ClientForm {
+pub(crate) fn person_form(code: &str, first: &str, last: &str) -> ClientForm {
     ClientForm {
         identity_code: code.into(),
         first_name: first.into(),
@@ -211,6 +211,36 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
         matches!(&e, ServiceError::Invalid(f) if f.get("ends_on") == Some("commitment-outside-period"))
     );
     cf.ends_on = "2027-02-28".into();
+    // Another purchaser's budget line is refused, and the refusal is logged.
+    let city_admin = w.actor("city.admin").await;
+    let foreign = s
+        .add_budget_line(
+            &city_admin,
+            &BudgetLine {
+                cost_centre: "9900".into(),
+                service: "Vantaan perhetyö".into(),
+                year: 2026,
+                amount: Money::from_cents(1_000_000),
+            },
+        )
+        .await
+        .unwrap();
+    let e = s
+        .send_commitment(
+            &worker,
+            need,
+            &CommitmentForm {
+                budget_line: foreign.to_string(),
+                ..cf.clone()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::Denied(_)), "{e:?}");
+    let log = testkit::audit_log(&w.test_db.db).await;
+    assert!(log
+        .iter()
+        .any(|e| e.outcome == "denied" && e.record_id == Some(foreign)));
     let cid = s.send_commitment(&worker, need, &cf).await.unwrap();
     let sent = s.commitments(&worker).await.unwrap();
     let c = &sent.iter().find(|c| c.id == cid).unwrap().data;

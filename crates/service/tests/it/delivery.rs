@@ -457,19 +457,23 @@ async fn a_month_of_visits_is_checked_confirmed_reported_and_approved() {
     let nov = fam.iter().find(|v| !october.contains(&v.id)).unwrap().id;
     let code = s.issue_code(&x.worker, nov).await.unwrap();
     assert_eq!(code.len(), 9);
-    assert!(s.code_visit(&code).await.is_ok());
-    let e = s.answer_with_code(&code, true, "", " ").await.unwrap_err();
+    assert!(s.code_visit(&code, "").await.is_ok());
+    let e = s
+        .answer_with_code(&code, true, "", " ", "")
+        .await
+        .unwrap_err();
     assert!(matches!(&e, ServiceError::Invalid(f) if f.get("name") == Some("required")));
-    s.answer_with_code(&code, true, "", "Tero Kuvitelma")
+    s.answer_with_code(&code, true, "", "Tero Kuvitelma", "")
         .await
         .unwrap();
     let e = s
-        .answer_with_code(&code, true, "", "Tero")
+        .answer_with_code(&code, true, "", "Tero", "")
         .await
         .unwrap_err();
-    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("code") == Some("code-used")));
-    let e = s.code_visit("1234-5678").await.unwrap_err();
-    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("code") == Some("code-unknown")));
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("code") == Some("code-invalid")));
+    let e = s.code_visit("1234-5678", "").await.unwrap_err();
+    // Unknown, used and expired codes look alike to whoever tries them; the log tells them apart.
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("code") == Some("code-invalid")));
 
     // The plan, then the report: a submitted report needs a rating and words for every goal.
     let plan = PlanForm {
@@ -677,8 +681,8 @@ async fn a_month_of_visits_is_checked_confirmed_reported_and_approved() {
     // A code for n3 expires after fourteen days.
     let code = s.issue_code(&x.worker, n3).await.unwrap();
     w.clock.advance(chrono::Duration::days(15));
-    let e = s.code_visit(&code).await.unwrap_err();
-    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("code") == Some("code-expired")));
+    let e = s.code_visit(&code, "").await.unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("code") == Some("code-invalid")));
 
     // Everything is in the access log with the child as subject, and no identity code is.
     let log = crate::log(&w).await;
@@ -743,4 +747,75 @@ async fn the_same_visits_sent_twice_at_once_count_once() {
             .len(),
         3
     );
+}
+
+#[tokio::test]
+async fn a_new_code_voids_the_old_and_guessing_is_limited_per_address_and_overall() {
+    let w = World::new().await;
+    let s = &w.service;
+    let x = setup(&w).await;
+    let k = x.roster[0];
+    let r = s
+        .record_visits(
+            &x.worker,
+            &[row(&x.number, "g1", "2026-11-03", "09:00", "10:00", &[k])],
+        )
+        .await
+        .unwrap();
+    let visit = r[0].visit.unwrap();
+    let first = s.issue_code(&x.worker, visit).await.unwrap();
+    let second = s.issue_code(&x.worker, visit).await.unwrap();
+    // The earlier code no longer works, and says no more than a code never issued.
+    let e = s.code_visit(&first, "192.0.2.1").await.unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("code") == Some("code-invalid")));
+    assert!(s.code_visit(&second, "192.0.2.1").await.is_ok());
+
+    // Ten wrong codes from one address: then even the right code is refused from there …
+    for i in 0..9 {
+        let e = s
+            .code_visit(&format!("1111-{i:04}"), "192.0.2.1")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::Invalid(_)), "{e:?}");
+    }
+    assert!(matches!(
+        s.code_visit(&second, "192.0.2.1").await,
+        Err(ServiceError::Throttled)
+    ));
+    assert!(matches!(
+        s.answer_with_code(&second, true, "", "Saara", "192.0.2.1")
+            .await,
+        Err(ServiceError::Throttled)
+    ));
+    // … while the family at another address is not held up by it.
+    s.answer_with_code(&second, true, "", "Saara Kuvitelma", "198.51.100.7")
+        .await
+        .unwrap();
+    // A window later the address may try again.
+    w.clock.advance(chrono::Duration::minutes(16));
+    let e = s.code_visit("2222-2222", "192.0.2.1").await.unwrap_err();
+    assert!(matches!(e, ServiceError::Invalid(_)), "{e:?}");
+    let log = crate::log(&w).await;
+    assert!(log
+        .iter()
+        .any(|e| e.details.contains("too-many-tries") && e.outcome == "failed"));
+    assert!(log.iter().any(|e| e.details.contains("1 earlier voided")));
+}
+
+#[tokio::test]
+async fn guessing_codes_from_many_addresses_meets_the_overall_limit() {
+    let mut settings = service::Settings::default();
+    settings.throttle.code_from_all.failures = 5;
+    let w = World::with_settings(settings).await;
+    let s = &w.service;
+    for i in 0..5 {
+        let from = format!("203.0.113.{i}");
+        s.code_visit(&format!("3333-{i:04}"), &from)
+            .await
+            .unwrap_err();
+    }
+    assert!(matches!(
+        s.code_visit("3333-9999", "203.0.113.200").await,
+        Err(ServiceError::Throttled)
+    ));
 }

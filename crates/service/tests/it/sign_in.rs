@@ -89,3 +89,66 @@ async fn a_deactivated_user_is_signed_out_and_cannot_sign_in() {
         ServiceError::SignInFailed
     ));
 }
+
+#[tokio::test]
+async fn wrong_passwords_during_a_lock_do_not_extend_it() {
+    let w = World::new().await;
+    for _ in 0..5 {
+        w.service
+            .sign_in("county.admin", "not the password")
+            .await
+            .unwrap_err();
+    }
+    // An attacker keeps trying through the lock, every few minutes.
+    for _ in 0..5 {
+        w.clock.advance(Duration::minutes(3));
+        w.service
+            .sign_in("county.admin", "still guessing")
+            .await
+            .unwrap_err();
+    }
+    // 16 minutes after the lock began it is over, whatever was tried meanwhile.
+    w.clock.advance(Duration::minutes(1));
+    let s = w.service.sign_in("county.admin", PASSWORD).await.unwrap();
+    assert_eq!(s.session.actor.user_id, w.county_admin);
+}
+
+#[tokio::test]
+async fn after_a_lock_one_wrong_password_does_not_lock_again() {
+    let w = World::new().await;
+    for _ in 0..5 {
+        w.service
+            .sign_in("county.admin", "not the password")
+            .await
+            .unwrap_err();
+    }
+    w.clock.advance(Duration::minutes(16));
+    // The count starts from nothing once the lock has run out.
+    w.service
+        .sign_in("county.admin", "one more mistake")
+        .await
+        .unwrap_err();
+    let s = w.service.sign_in("county.admin", PASSWORD).await.unwrap();
+    assert_eq!(s.session.actor.user_id, w.county_admin);
+}
+
+#[tokio::test]
+async fn an_identity_code_typed_as_the_user_name_is_not_logged_in_full() {
+    let w = World::new().await;
+    let code = domain::ident::PersonalIdentityCode::new_made_up(
+        chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+        955,
+    )
+    .unwrap();
+    w.service
+        .sign_in(code.as_str(), "whatever")
+        .await
+        .unwrap_err();
+    let log = crate::log(&w).await;
+    let failed = log
+        .iter()
+        .rfind(|e| e.action == "sign_in" && e.outcome == "failed")
+        .unwrap();
+    assert!(!failed.actor_name.to_uppercase().contains(code.as_str()));
+    assert_eq!(failed.actor_name.to_uppercase(), code.masked());
+}

@@ -464,6 +464,7 @@ pub async fn user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
             Resource::User {
                 org_id: u.organisation_id,
                 user_id: u.id,
+                family_account: u.person_id.is_some(),
             },
         )
         .is_ok(),
@@ -482,6 +483,7 @@ pub async fn edit_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Str
     let res = Resource::User {
         org_id: view.user.organisation_id,
         user_id: id,
+        family_account: view.user.person_id.is_some(),
     };
     if let Err(d) = decide(&actor, Action::Update, res) {
         return render::service_error(&ctx, ServiceError::Denied(d));

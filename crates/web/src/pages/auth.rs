@@ -81,7 +81,11 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Respon
         .into_iter()
         .filter_map(|(k, v)| k.strip_prefix("resume:").map(|k| (k.to_owned(), v)))
         .collect();
-    match app.service.sign_in(&username, &form.get("password")).await {
+    match app
+        .service
+        .sign_in_from(&username, &form.get("password"), &ctx.client)
+        .await
+    {
         Ok(new) => {
             let secure = app.config.secure_cookies;
             let cookie = set_cookie(SESSION_COOKIE, &new.token, None, secure);
@@ -95,6 +99,7 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Respon
                 lang: new.session.language,
                 csrf: new.session.csrf_token.clone(),
                 path: next.clone(),
+                client: ctx.client.clone(),
             };
             let mut resp = render(&ResumePage {
                 p: Page::new(&ctx, ctx.tr().t("resume-title")),

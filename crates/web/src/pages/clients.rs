@@ -406,24 +406,23 @@ async fn client_page(
         Ok(v) => v,
         Err(e) => return render::service_error(ctx, e),
     };
-    let c = &v.client;
-    let today = app.service.today();
+    let c = v.card(app.service.today());
     let mut facts = vec![
         (t.t("field-identity-code"), c.masked_code.clone()),
-        (t.t("field-age"), c.age_on(today).to_string()),
+        (t.t("field-age"), c.age.to_string()),
         (t.t("field-home-municipality"), c.home_municipality.clone()),
         (
             t.t("field-language"),
             t.t(&format!("language-{}", c.language.code())),
         ),
     ];
-    if c.turvakielto {
-        facts.push((t.t("field-address"), t.t("turvakielto-hidden")));
-    } else {
-        facts.push((
-            t.t("field-address"),
-            format!("{}, {} {}", c.street_address, c.postal_code, c.city),
-        ));
+    match (&c.address, c.turvakielto) {
+        (_, true) => facts.push((t.t("field-address"), t.t("turvakielto-hidden"))),
+        (Some(a), false) => facts.push((t.t("field-address"), a.clone())),
+        (None, false) => {}
+    }
+    if let Some(ph) = &c.phone {
+        facts.push((t.t("field-phone"), ph.clone()));
     }
     if !c.service_task.is_empty() {
         facts.push((t.t("field-service-task"), c.service_task.clone()));
@@ -436,10 +435,10 @@ async fn client_page(
         .map(|e| attach_errors(&t, &mut fields, e))
         .unwrap_or_default();
     let page = ClientPage {
-        p: Page::new(ctx, c.name()),
+        p: Page::new(ctx, c.name.clone()),
         facts,
         turvakielto: c.turvakielto,
-        guardians: v.guardians.iter().map(Client::name).collect(),
+        guardians: c.guardians.iter().map(|g| g.name.clone()).collect(),
         needs: v
             .needs
             .iter()

@@ -1154,7 +1154,7 @@ pub async fn code_lookup(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
         page.reason = d.get("reason");
         match app
             .service
-            .answer_with_code(&code, confirm, &page.reason, &page.name)
+            .answer_with_code(&code, confirm, &page.reason, &page.name, &ctx.client)
             .await
         {
             Ok(()) => {
@@ -1169,7 +1169,7 @@ pub async fn code_lookup(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
             Err(ServiceError::Invalid(e)) => {
                 // Show the visit again when the code itself was fine.
                 if e.get("code").is_none() {
-                    if let Ok(v) = app.service.code_visit(&code).await {
+                    if let Ok(v) = app.service.code_visit(&code, &ctx.client).await {
                         page.visit = Some(family_line(visit_line(
                             &t,
                             Uuid::nil(),
@@ -1182,10 +1182,14 @@ pub async fn code_lookup(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
                 }
                 return code_page(&ctx, page, Some(&e));
             }
+            Err(ServiceError::Throttled) => {
+                let e = FieldErrors::single("code", "too-many-tries");
+                return code_page(&ctx, page, Some(&e));
+            }
             Err(e) => return render::service_error(&ctx, e),
         }
     }
-    match app.service.code_visit(&code).await {
+    match app.service.code_visit(&code, &ctx.client).await {
         Ok(v) => {
             page.visit = Some(family_line(visit_line(
                 &t,
@@ -1198,6 +1202,11 @@ pub async fn code_lookup(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
             code_page(&ctx, page, None)
         }
         Err(ServiceError::Invalid(e)) => code_page(&ctx, page, Some(&e)),
+        Err(ServiceError::Throttled) => code_page(
+            &ctx,
+            page,
+            Some(&FieldErrors::single("code", "too-many-tries")),
+        ),
         Err(e) => render::service_error(&ctx, e),
     }
 }
@@ -1211,13 +1220,7 @@ async fn people(app: &AppState, ctx: &Ctx, client: Uuid) -> Result<Vec<(Uuid, St
         .await
         .map_err(|e| render::service_error(ctx, e))?;
     let mut out = vec![(client, v.client.name())];
-    out.extend(
-        v.client
-            .guardians
-            .iter()
-            .copied()
-            .zip(v.guardians.iter().map(|g| g.name())),
-    );
+    out.extend(v.guardians.iter().map(|(id, g)| (*id, g.name())));
     Ok(out)
 }
 

@@ -542,3 +542,105 @@ async fn health_and_readiness() {
         "signed-out users are sent to sign in"
     );
 }
+
+#[tokio::test]
+async fn sign_in_never_redirects_to_another_site_nor_fails_on_a_broken_next() {
+    let w = World::new().await;
+    for next in [
+        "/\t/evil.example/",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example/",
+        "/ok\r\nSet-Cookie: x=y",
+    ] {
+        let mut c = Client::new(&w);
+        c.get("/login").await;
+        let r = c
+            .post(
+                "/login",
+                &[
+                    ("username", "county.admin"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.body);
+        assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/", "{next:?}");
+        // The sign-in page itself carries only a safe `next`.
+        let page = c.get(&format!("/login?{}", form(&[("next", next)]))).await;
+        assert!(page.status == StatusCode::OK || page.status == StatusCode::SEE_OTHER);
+        if let Some(l) = page.headers.get(header::LOCATION) {
+            assert_eq!(l, "/", "{next:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_api_hides_addresses_and_phones_under_turvakielto_as_the_page_does() {
+    let w = World::new().await;
+    let social = w.actor("county.worker").await;
+    let person = |code: String, first: &str, street: &str, phone: &str, tk: bool| {
+        domain::client::ClientForm {
+            identity_code: code,
+            first_name: first.into(),
+            last_name: "Salainen".into(),
+            home_municipality: "Kotka".into(),
+            language: "fi".into(),
+            street_address: street.into(),
+            postal_code: "48210".into(),
+            city: "Piilola".into(),
+            phone: phone.into(),
+            turvakielto: if tk { "yes".into() } else { String::new() },
+            service_task: "Lastensuojelun avohuolto".into(),
+            legal_basis: String::new(),
+        }
+    };
+    let code = |y, n| {
+        domain::ident::PersonalIdentityCode::new_made_up(
+            chrono::NaiveDate::from_ymd_opt(y, 3, 3).unwrap(),
+            n,
+        )
+        .unwrap()
+        .as_str()
+        .to_owned()
+    };
+    let id = w
+        .service
+        .register_client(
+            &social,
+            &person(code(2013, 981), "Aino", "Salakuja 7", "040 111 2222", true),
+            &[person(
+                code(1984, 982),
+                "Pekka",
+                "Salakuja 7 B",
+                "050 333 4444",
+                false,
+            )],
+        )
+        .await
+        .unwrap();
+    let mut c = Client::new(&w);
+    c.sign_in("county.worker").await;
+    let api = c.get(&format!("/api/v1/clients/{id}")).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let page = c.get(&format!("/clients/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for secret in [
+        "Salakuja",
+        "48210",
+        "Piilola",
+        "040 111 2222",
+        "050 333 4444",
+    ] {
+        assert!(
+            !api.body.contains(secret),
+            "API shows {secret}: {}",
+            api.body
+        );
+        assert!(!page.body.contains(secret), "page shows {secret}");
+    }
+    assert!(api.body.contains("Aino Salainen") && api.body.contains("Pekka Salainen"));
+    assert!(api.body.contains("\"turvakielto\":true"));
+}
