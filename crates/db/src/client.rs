@@ -83,17 +83,53 @@ pub async fn next_commitment_serial(tx: &mut Tx, owner_id: Uuid, year: i32) -> R
     })
 }
 
-/// Keeps the commitment's number in a column of its own, so that visits sent by number find
-/// their commitment without reading every document.
-pub async fn set_commitment_number(tx: &mut Tx, id: Uuid, number: &str) -> Result<()> {
+/// Keeps the commitment's number and provider in columns of their own, so that visits sent by
+/// number find their commitment and a provider's list is filtered in the query, without reading
+/// every document.
+pub async fn set_commitment_keys(
+    tx: &mut Tx,
+    id: Uuid,
+    number: &str,
+    provider: Uuid,
+) -> Result<()> {
     on_tx!(tx, c => {
-        sqlx::query("UPDATE commitments SET number = $1 WHERE id = $2")
+        sqlx::query("UPDATE commitments SET number = $1, provider_id = $2 WHERE id = $3")
             .bind(number)
+            .bind(provider)
             .bind(id)
             .execute(c)
             .await?;
     });
     Ok(())
+}
+
+/// Whose commitments a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitmentScope {
+    /// Those a purchaser sent.
+    Purchaser(Uuid),
+    /// Those sent to a provider.
+    Provider(Uuid),
+}
+
+/// Every version of the commitments in `scope`, oldest first.
+pub async fn commitments_in<T: serde::de::DeserializeOwned>(
+    tx: &mut Tx,
+    scope: CommitmentScope,
+) -> Result<Vec<Doc<T>>> {
+    let (sql, org) = match scope {
+        CommitmentScope::Purchaser(o) => (
+            "SELECT id, owner_id, parent_id, status, data, created_at, updated_at FROM commitments \
+             WHERE owner_id = $1 ORDER BY created_at, id",
+            o,
+        ),
+        CommitmentScope::Provider(o) => (
+            "SELECT id, owner_id, parent_id, status, data, created_at, updated_at FROM commitments \
+             WHERE provider_id = $1 ORDER BY created_at, id",
+            o,
+        ),
+    };
+    crate::doc::query(tx, Table::Commitments, sql, org).await
 }
 
 /// Every version of the commitments with these numbers.

@@ -208,3 +208,21 @@ pub async fn list<T: DeserializeOwned>(
             .collect()
     })
 }
+
+/// Rows of `table` selected by `sql` (which names the doc columns) with one id parameter.
+pub(crate) async fn query<T: DeserializeOwned>(
+    tx: &mut Tx,
+    table: Table,
+    sql: &str,
+    id: Uuid,
+) -> Result<Vec<Doc<T>>> {
+    on_tx!(tx, c => {
+        sqlx::query(sql)
+            .bind(id)
+            .fetch_all(c)
+            .await?
+            .into_iter()
+            .map(|r| map_doc!(table, r))
+            .collect()
+    })
+}

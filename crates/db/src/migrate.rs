@@ -35,6 +35,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0004_delivery.sql"),
         postgres: include_str!("../../../migrations/postgres/0004_delivery.sql"),
     },
+    Migration {
+        version: 5,
+        name: "gate",
+        sqlite: include_str!("../../../migrations/sqlite/0005_gate.sql"),
+        postgres: include_str!("../../../migrations/postgres/0005_gate.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -4,9 +4,105 @@
 //! Each organisation administers itself: its own details, its own users (and so their rights) and,
 //! for providers, its own service units. Organisation names, business IDs and units are register
 //! data every signed-in user may read; users and the access log are not.
+//!
+//! A provider reaches a client only through a payment commitment, and only for its follow
+//! period ([`follow`]): from acceptance but at most [`PREPARATION_DAYS`] before the start (to
+//! arrange the start meeting and write the plan), through the period, and until
+//! [`FINISHING_DAYS`] after the deadline of the last month's report (to log the last visits and
+//! write that report). Every page and API answer about a client or its delivery asks this one
+//! rule; the table test in `tests/it/access.rs` covers every phase.
 
 use crate::org::{Actor, OrgKind, Role};
+use chrono::{Days, NaiveDate};
 use uuid::Uuid;
+
+/// Days before a commitment's start from which its provider, once it has accepted, may see the
+/// client and the plan: enough to arrange the start meeting, no more.
+pub const PREPARATION_DAYS: u64 = 30;
+/// Days after the deadline of the last month's report during which the provider still may log
+/// that month's visits and write its report.
+pub const FINISHING_DAYS: u64 = 30;
+
+/// Where a provider stands on a day with a commitment: the phases of its follow period.
+/// Ordered from least to most access, so that the best of several commitments is the largest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Follow {
+    /// No version was ever accepted (sent, declined), or there is no commitment at all.
+    NotInForce,
+    /// Accepted, but the preparation window before the start has not begun.
+    Before,
+    /// The period is over and so is the time to finish the last report.
+    Over,
+    /// Accepted, within [`PREPARATION_DAYS`] of the start: the start meeting and the plan.
+    Preparing,
+    /// After the period, until [`FINISHING_DAYS`] past the last report's deadline.
+    Finishing,
+    /// In the period.
+    Delivering,
+}
+
+impl Follow {
+    /// Whether the provider may see the client and follow the delivery.
+    pub fn reaches_client(self) -> bool {
+        matches!(
+            self,
+            Follow::Preparing | Follow::Delivering | Follow::Finishing
+        )
+    }
+
+    /// Whether the provider may log visits and write reports.
+    pub fn delivers(self) -> bool {
+        matches!(self, Follow::Delivering | Follow::Finishing)
+    }
+}
+
+/// The phase of a commitment in force over `period` (the first accepted version's start and
+/// the version in force's end, a termination's date included) on `today`; `None` when no
+/// version was ever accepted. Monthly reports are due on `report_deadline_day` of the next month.
+pub fn follow(
+    period: Option<(NaiveDate, NaiveDate)>,
+    today: NaiveDate,
+    report_deadline_day: u32,
+) -> Follow {
+    let Some((starts_on, ends_on)) = period else {
+        return Follow::NotInForce;
+    };
+    let prepare_from = starts_on
+        .checked_sub_days(Days::new(PREPARATION_DAYS))
+        .unwrap_or(starts_on);
+    let finish_until =
+        crate::delivery::report_deadline(crate::delivery::month_of(ends_on), report_deadline_day)
+            .checked_add_days(Days::new(FINISHING_DAYS))
+            .unwrap_or(ends_on);
+    if today < prepare_from {
+        Follow::Before
+    } else if today < starts_on {
+        Follow::Preparing
+    } else if today <= ends_on {
+        Follow::Delivering
+    } else if today <= finish_until {
+        Follow::Finishing
+    } else {
+        Follow::Over
+    }
+}
+
+/// The parts of delivery under a commitment; each has its own rule of who does what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The month's page: visits with the provider's notes and checks, totals, plan, report.
+    Page,
+    /// The service plan from the start meeting.
+    Plan,
+    /// Logging and correcting visits, one-time codes, paper confirmations.
+    Visits,
+    /// The monthly report.
+    Report,
+    /// A family's own answer to a visit: confirm or dispute.
+    Answer,
+    /// A signed paper report as uploaded.
+    Attachment,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -85,16 +181,19 @@ pub enum Resource {
     Clients {
         org_id: Uuid,
     },
-    /// A client of `purchaser_id`. `linked` says whether the actor's organisation holds a
-    /// commitment for the client that is accepted and in its period today
-    /// ([`crate::commitment::Commitment::grants_access_on`]): only then may a provider see the
-    /// client, and only the minimal data.
+    /// A client of `purchaser_id`. `follow` is the best phase today of the commitments the
+    /// actor's organisation holds for the client ([`follow`]): only while it reaches the client
+    /// may a provider see it, and only the minimal data.
     Client {
         purchaser_id: Uuid,
-        linked: bool,
+        follow: Follow,
     },
     /// Service needs, steering groups and their meetings of a purchaser.
     ServiceNeeds {
+        org_id: Uuid,
+    },
+    /// The commitments an organisation sent (a purchaser) or was sent (a provider), as a whole.
+    Commitments {
         org_id: Uuid,
     },
     /// A payment commitment from `purchaser_id` to `provider_id`.
@@ -106,14 +205,22 @@ pub enum Resource {
     Budget {
         org_id: Uuid,
     },
-    /// Delivery under a commitment from `purchaser_id` to `provider_id`: the service plan, the
-    /// visits and their confirmations, the monthly reports. `own_person` says whether the actor
-    /// is the client (old enough to confirm) or one of the client's guardians.
+    /// A part of delivery under a commitment from `purchaser_id` to `provider_id`, whose phase
+    /// today is `follow`. `own_person` says whether the actor is the client (old enough to
+    /// confirm) or one of the client's guardians.
     Delivery {
         purchaser_id: Uuid,
         provider_id: Uuid,
+        part: Part,
+        follow: Follow,
         own_person: bool,
     },
+    /// The monthly reports of a purchaser's register as a whole (the list waiting for decision).
+    Reports {
+        org_id: Uuid,
+    },
+    /// The visits of a family account's own people, as a whole.
+    FamilyVisits,
 }
 
 /// Why access was refused, for the log and the message.
@@ -127,6 +234,10 @@ pub enum Denial {
     MissingRole,
     /// A client's or guardian's account is changed only from the client's page.
     FamilyAccount,
+    /// No version of the commitment was ever accepted: there is no delivery to follow.
+    NotInForce,
+    /// The commitment's follow period does not cover this today (see [`follow`]).
+    OutsidePeriod,
 }
 
 impl Denial {
@@ -136,6 +247,8 @@ impl Denial {
             Denial::OtherOrganisation => "access-other-organisation",
             Denial::MissingRole => "access-missing-role",
             Denial::FamilyAccount => "access-family-account",
+            Denial::NotInForce => "access-not-in-force",
+            Denial::OutsidePeriod => "access-outside-period",
         }
     }
 }
@@ -149,6 +262,11 @@ fn procurement_staff(actor: &Actor) -> bool {
 fn client_staff(actor: &Actor) -> bool {
     actor.org_kind.is_purchaser()
         && (actor.has(Role::SocialWorker) || actor.has(Role::LeadingSocialWorker))
+}
+
+/// A provider's staff who deliver: the signatory, service managers and workers.
+fn provider_reader(actor: &Actor) -> bool {
+    actor.has(Role::ProviderSignatory) || actor.has(Role::ServiceManager) || actor.has(Role::Worker)
 }
 
 fn provider_staff_manager(actor: &Actor) -> bool {
@@ -167,16 +285,28 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
     };
     let role = |ok: bool| if ok { Ok(()) } else { Err(Denial::MissingRole) };
 
-    // A client's or guardian's account reads public records and its own delivery, nothing more.
+    // A client's or guardian's account reads public records and answers its own visits,
+    // nothing more.
     if actor.has(Role::ClientOrGuardian) {
         return match (resource, action) {
-            (Resource::Delivery { own_person, .. }, Read | Decide) => {
-                if own_person {
-                    Ok(())
-                } else {
+            (
+                Resource::Delivery {
+                    part: Part::Answer,
+                    own_person,
+                    follow,
+                    ..
+                },
+                Read | Decide,
+            ) => {
+                if !own_person {
                     Err(Denial::OtherOrganisation)
+                } else if follow == Follow::NotInForce {
+                    Err(Denial::NotInForce)
+                } else {
+                    Ok(())
                 }
             }
+            (Resource::FamilyVisits, List) => Ok(()),
             (Resource::User { user_id, .. }, Read) if user_id == actor.user_id => Ok(()),
             (Resource::Procurements | Resource::ProviderRegister, List) => Ok(()),
             (Resource::Procurement { .. } | Resource::Organisation { .. }, Read) => Ok(()),
@@ -315,15 +445,13 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             own(purchaser_id)?;
             role(client_staff(actor))
         }
-        (Resource::Client { linked, .. }, Read) => {
-            if !linked {
-                return Err(Denial::OtherOrganisation);
+        (Resource::Client { follow, .. }, Read) => {
+            match follow {
+                Follow::NotInForce => return Err(Denial::OtherOrganisation),
+                f if !f.reaches_client() => return Err(Denial::OutsidePeriod),
+                _ => {}
             }
-            role(
-                actor.has(Role::ProviderSignatory)
-                    || actor.has(Role::ServiceManager)
-                    || actor.has(Role::Worker),
-            )
+            role(provider_reader(actor))
         }
         (Resource::Client { .. }, Update) => Err(Denial::OtherOrganisation),
         (Resource::Client { .. }, _) => Err(Denial::NotApplicable),
@@ -340,6 +468,15 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
         (Resource::ServiceNeeds { .. }, _) => Err(Denial::NotApplicable),
 
         // A commitment is the purchaser's to send and the provider's to answer.
+        (Resource::Commitments { org_id }, List) => {
+            own(org_id)?;
+            if actor.org_kind.is_purchaser() {
+                role(client_staff(actor) || actor.has(Role::Controller))
+            } else {
+                role(provider_reader(actor))
+            }
+        }
+        (Resource::Commitments { .. }, _) => Err(Denial::NotApplicable),
         (Resource::Commitment { purchaser_id, .. }, Read | Create | Update)
             if actor.org_kind.is_purchaser() =>
         {
@@ -372,31 +509,71 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
         (Resource::Budget { .. }, _) => Err(Denial::NotApplicable),
 
         // The provider's staff plan, log visits, mark paper confirmations and write reports
-        // for their own commitments; the purchaser's social workers follow, write the plan
-        // with them and approve or return reports; the controller reads.
-        (Resource::Delivery { purchaser_id, .. }, Read) if actor.org_kind.is_purchaser() => {
-            own(purchaser_id)?;
+        // for their own commitments during the follow period; the purchaser's social workers
+        // follow, write the plan with them and approve or return reports; the controller reads.
+        // Only a family answers a visit.
+        (
+            Resource::Delivery {
+                purchaser_id,
+                provider_id,
+                part,
+                follow,
+                ..
+            },
+            _,
+        ) => {
+            if actor.org_kind.is_purchaser() {
+                own(purchaser_id)?;
+            } else {
+                own(provider_id)?;
+                role(provider_reader(actor))?;
+            }
+            if follow == Follow::NotInForce {
+                return Err(Denial::NotInForce);
+            }
+            let purchaser = actor.org_kind.is_purchaser();
+            let reads = client_staff(actor) || actor.has(Role::Controller);
+            match (part, action) {
+                (Part::Answer, Read | Decide) => Err(Denial::MissingRole),
+                (Part::Answer, _) => Err(Denial::NotApplicable),
+                (_, Read) if purchaser => role(reads),
+                (Part::Plan, Update) | (Part::Report, Decide) if purchaser => {
+                    role(client_staff(actor))
+                }
+                (Part::Visits | Part::Report, Create | Update) if purchaser => {
+                    Err(Denial::MissingRole)
+                }
+                (Part::Report, Decide) => Err(Denial::MissingRole),
+                (
+                    Part::Page | Part::Plan | Part::Report | Part::Attachment | Part::Visits,
+                    Read,
+                )
+                | (Part::Plan, Update) => {
+                    if follow.reaches_client() {
+                        Ok(())
+                    } else {
+                        Err(Denial::OutsidePeriod)
+                    }
+                }
+                (Part::Visits | Part::Report, Create | Update) => {
+                    if follow.delivers() {
+                        Ok(())
+                    } else {
+                        Err(Denial::OutsidePeriod)
+                    }
+                }
+                _ => Err(Denial::NotApplicable),
+            }
+        }
+
+        // The reports waiting for a decision: the register's social workers and controller.
+        (Resource::Reports { org_id }, List) => {
+            own(org_id)?;
             role(client_staff(actor) || actor.has(Role::Controller))
         }
-        // Visits are the provider's to log: the purchaser plans with them and decides on reports.
-        (Resource::Delivery { purchaser_id, .. }, Update | Decide)
-            if actor.org_kind.is_purchaser() =>
-        {
-            own(purchaser_id)?;
-            role(client_staff(actor))
-        }
-        (Resource::Delivery { .. }, Create) if actor.org_kind.is_purchaser() => {
-            Err(Denial::MissingRole)
-        }
-        (Resource::Delivery { provider_id, .. }, Read | Create | Update) => {
-            own(provider_id)?;
-            role(
-                actor.has(Role::ProviderSignatory)
-                    || actor.has(Role::ServiceManager)
-                    || actor.has(Role::Worker),
-            )
-        }
-        (Resource::Delivery { .. }, Decide) => Err(Denial::MissingRole),
-        (Resource::Delivery { .. }, _) => Err(Denial::NotApplicable),
+        (Resource::Reports { .. }, _) => Err(Denial::NotApplicable),
+        // A family's own visits are for a family's account only.
+        (Resource::FamilyVisits, List) => Err(Denial::MissingRole),
+        (Resource::FamilyVisits, _) => Err(Denial::NotApplicable),
     }
 }

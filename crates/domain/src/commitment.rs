@@ -179,11 +179,45 @@ pub struct Commitment {
     pub reason: String,
 }
 
-impl Commitment {
-    /// Whether the commitment gives its provider access on `day`: accepted and in its period.
-    pub fn grants_access_on(&self, day: NaiveDate) -> bool {
-        self.status == CommitmentStatus::Accepted && self.starts_on <= day && day <= self.ends_on
-    }
+/// The version in force among the versions of one commitment (one number): the newest
+/// accepted, or else the newest terminated. `None` while no version was ever accepted.
+pub fn in_force<'a, I>(versions: I) -> Option<&'a Commitment>
+where
+    I: IntoIterator<Item = &'a Commitment>,
+    I::IntoIter: Clone,
+{
+    let all = versions.into_iter();
+    let newest = |status: CommitmentStatus| {
+        all.clone()
+            .filter(move |c| c.status == status)
+            .max_by_key(|c| c.version)
+    };
+    newest(CommitmentStatus::Accepted).or_else(|| newest(CommitmentStatus::Terminated))
+}
+
+/// The period a commitment binds over: from the start of its first accepted version to the end
+/// of the version in force (a termination's date). `None` while no version was ever accepted.
+/// The provider's access follows it ([`crate::access::follow`]).
+pub fn period_in_force<'a, I>(versions: I) -> Option<(NaiveDate, NaiveDate)>
+where
+    I: IntoIterator<Item = &'a Commitment>,
+    I::IntoIter: Clone,
+{
+    let all = versions.into_iter();
+    let current = in_force(all.clone())?;
+    let starts_on = all
+        .filter(|v| {
+            matches!(
+                v.status,
+                CommitmentStatus::Accepted
+                    | CommitmentStatus::Superseded
+                    | CommitmentStatus::Terminated
+            )
+        })
+        .map(|v| v.starts_on)
+        .min()
+        .unwrap_or(current.starts_on);
+    Some((starts_on, current.ends_on))
 }
 
 /// The most a commitment can cost: the weekly quantity at the unit price for every week of the

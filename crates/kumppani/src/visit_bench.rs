@@ -107,7 +107,7 @@ async fn commitments(
             now,
         )
         .await?;
-        db::client::set_commitment_number(&mut tx, id, &number).await?;
+        db::client::set_commitment_keys(&mut tx, id, &number, k.provider).await?;
         numbers.push(number);
     }
     tx.commit().await?;

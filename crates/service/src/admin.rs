@@ -2,10 +2,11 @@
 //! and rights.
 
 use crate::auth::event;
+use crate::gate::Target;
 use crate::{password, Service, ServiceError, ServiceResult};
 use db::{organisation, unit, user, Tx};
-use domain::access::{decide, Action, Resource};
-use domain::audit::{AuditAction, AuditEvent, Outcome, RecordKind};
+use domain::access::{Action, Resource};
+use domain::audit::{AuditAction, AuditEvent, RecordKind};
 use domain::org::{
     Actor, Organisation, OrganisationForm, RoleChange, ServiceUnit, ServiceUnitForm, User, UserForm,
 };
@@ -19,6 +20,10 @@ pub struct OrganisationView {
     pub units: Vec<ServiceUnit>,
     /// `None` when the actor may not see the organisation's users.
     pub users: Option<Vec<User>>,
+    /// What the actor may do here, from the policy.
+    pub may_update: bool,
+    pub may_list_units: bool,
+    pub may_create_units: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -26,110 +31,11 @@ pub struct UserView {
     pub user: User,
     pub organisation: Organisation,
     pub history: Vec<RoleChange>,
-}
-
-/// The thing an access decision and its log row are about.
-#[derive(Clone)]
-pub(crate) struct Target {
-    pub(crate) kind: RecordKind,
-    pub(crate) id: Option<Uuid>,
-    pub(crate) owner: Option<Uuid>,
-    pub(crate) subject: Option<Uuid>,
-}
-
-/// "field: code; …" of refused input, for a log row.
-pub(crate) fn codes(errs: &FieldErrors) -> String {
-    errs.0
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.code))
-        .collect::<Vec<_>>()
-        .join("; ")
+    /// Whether the actor may change it through the user form.
+    pub may_update: bool,
 }
 
 impl Service {
-    /// Asks the policy; a refusal is logged and committed on its own before the error returns,
-    /// so that refused attempts are in the log even though nothing else happens.
-    pub(crate) async fn authorize(
-        &self,
-        tx: &mut Tx,
-        actor: &Actor,
-        action: Action,
-        resource: Resource,
-        audit_action: AuditAction,
-        target: &Target,
-    ) -> ServiceResult<()> {
-        match decide(actor, action, resource) {
-            Ok(()) => Ok(()),
-            Err(denial) => {
-                let mut ev = self.ev(actor, audit_action, target);
-                ev.outcome = Outcome::Denied;
-                ev.details = denial.code().to_owned();
-                db::audit::append(tx, ev, self.now()).await?;
-                Err(ServiceError::Denied(denial))
-            }
-        }
-    }
-
-    pub(crate) fn ev(&self, actor: &Actor, action: AuditAction, t: &Target) -> AuditEvent {
-        let mut ev = event(Some(actor), action, t.kind);
-        ev.record_id = t.id;
-        ev.register_owner = t.owner;
-        ev.subject_id = t.subject;
-        ev
-    }
-
-    /// Logs a change that failed its checks, after the transaction that tried it was rolled back.
-    pub(crate) async fn log_failure(
-        &self,
-        actor: &Actor,
-        action: AuditAction,
-        t: &Target,
-        errs: &FieldErrors,
-    ) -> ServiceResult<()> {
-        let mut tx = self.db.begin().await?;
-        let mut ev = self.ev(actor, action, t);
-        ev.outcome = Outcome::Failed;
-        ev.details = codes(errs);
-        db::audit::append(&mut tx, ev, self.now()).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// As [`Service::finish`], and logs a change that bad input refused (after the rollback,
-    /// so that the failure is on record though nothing else is).
-    pub(crate) async fn finish_logged<T>(
-        &self,
-        tx: Tx,
-        r: ServiceResult<T>,
-        actor: &Actor,
-        action: AuditAction,
-        target: Option<&Target>,
-    ) -> ServiceResult<T> {
-        let r = self.finish(tx, r).await;
-        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, target) {
-            self.log_failure(actor, action, t, e).await?;
-        }
-        r
-    }
-
-    /// Commits a denial's log row and hands back the error; other errors roll back.
-    pub(crate) async fn finish<T>(&self, tx: Tx, r: ServiceResult<T>) -> ServiceResult<T> {
-        match r {
-            Ok(v) => {
-                tx.commit().await?;
-                Ok(v)
-            }
-            Err(e @ ServiceError::Denied(_)) => {
-                tx.commit().await?;
-                Err(e)
-            }
-            Err(e) => {
-                tx.rollback().await?;
-                Err(e)
-            }
-        }
-    }
-
     // ---- organisations ------------------------------------------------------------------
 
     /// The organisation register. Names and business IDs are public; no access-log row.
@@ -156,21 +62,25 @@ impl Service {
         let org = organisation::get(tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let units = if decide(
-            actor,
-            Action::List,
-            Resource::ServiceUnits {
-                org_id: id,
-                org_kind: org.kind,
-            },
-        )
-        .is_ok()
+        let units = if self
+            .policy(
+                actor,
+                Action::List,
+                Resource::ServiceUnits {
+                    org_id: id,
+                    org_kind: org.kind,
+                },
+            )
+            .is_ok()
         {
             unit::list_for(tx, id).await?
         } else {
             Vec::new()
         };
-        let users = if decide(actor, Action::List, Resource::Users { org_id: id }).is_ok() {
+        let users = if self
+            .policy(actor, Action::List, Resource::Users { org_id: id })
+            .is_ok()
+        {
             let users = user::list_for(tx, id).await?;
             let mut ev = event(Some(actor), AuditAction::List, RecordKind::User);
             ev.register_owner = Some(id);
@@ -180,7 +90,14 @@ impl Service {
         } else {
             None
         };
+        let units_res = Resource::ServiceUnits {
+            org_id: id,
+            org_kind: org.kind,
+        };
         Ok(OrganisationView {
+            may_update: self.may(actor, Action::Update, Resource::Organisation { org_id: id }),
+            may_list_units: org.kind.is_provider() && self.may(actor, Action::List, units_res),
+            may_create_units: org.kind.is_provider() && self.may(actor, Action::Create, units_res),
             organisation: org,
             units,
             users,
@@ -550,10 +467,20 @@ impl Service {
                 .ok_or(ServiceError::NotFound)?;
             let history = user::role_history(&mut tx, id).await?;
             db::audit::append(&mut tx, self.ev(actor, AuditAction::Read, &t), self.now()).await?;
+            let may_update = self.may(
+                actor,
+                Action::Update,
+                Resource::User {
+                    org_id: u.organisation_id,
+                    user_id: id,
+                    family_account: u.person_id.is_some(),
+                },
+            );
             Ok(UserView {
                 user: u,
                 organisation: org,
                 history,
+                may_update,
             })
         }
         .await;

@@ -2,12 +2,12 @@
 //! every requirement evaluated; review, requests for more information, and the admission
 //! decision with its working-day deadline.
 
-use crate::admin::Target;
+use crate::gate::Target;
 use crate::provider::EvidenceRow;
 use crate::{Service, ServiceError, ServiceResult};
 use db::doc::{self, Doc, Filter, Table};
 use db::{organisation, unit, Tx};
-use domain::access::{decide, Action, Resource};
+use domain::access::{Action, Resource};
 use domain::application::{next, AppStatus, Application, Event, Step};
 use domain::audit::{AuditAction, RecordKind};
 use domain::evidence::Evidence;
@@ -297,8 +297,8 @@ impl Service {
                 (Some(e), false) => e.clone(),
                 _ => self.evaluate_offer(&mut tx, &l, &roster).await?,
             };
-            let may_edit = editable && decide(actor, Action::Update, res).is_ok();
-            let may_decide = decide(actor, Action::Decide, res).is_ok();
+            let may_edit = editable && self.policy(actor, Action::Update, res).is_ok();
+            let may_decide = self.policy(actor, Action::Decide, res).is_ok();
             let (units, staff) = if may_edit {
                 let units = unit::list_for(&mut tx, l.app.owner_id).await?;
                 let staff: Vec<Doc<StaffMember>> = doc::list(
@@ -327,7 +327,7 @@ impl Service {
             .filter(|s| next(a.status, *s).is_some())
             .filter(|s| {
                 if s.by_provider() {
-                    decide(actor, Action::Update, res).is_ok()
+                    self.policy(actor, Action::Update, res).is_ok()
                 } else {
                     may_decide
                 }

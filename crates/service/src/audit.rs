@@ -3,7 +3,7 @@
 use crate::auth::event;
 use crate::{Service, ServiceError, ServiceResult};
 use chrono::{DateTime, Utc};
-use domain::access::{decide, Action, Resource};
+use domain::access::{Action, Resource};
 use domain::audit::{AuditAction, AuditEntry, Outcome, Purpose, RecordKind};
 use domain::org::Actor;
 use uuid::Uuid;
@@ -39,7 +39,7 @@ impl Service {
             q.from.map(|t| t.to_rfc3339()).unwrap_or_default(),
             q.until.map(|t| t.to_rfc3339()).unwrap_or_default(),
         );
-        if let Err(d) = decide(actor, Action::List, Resource::AuditLog) {
+        if let Err(d) = self.policy(actor, Action::List, Resource::AuditLog) {
             ev.outcome = Outcome::Denied;
             ev.details = d.code().to_owned();
             db::audit::append(&mut tx, ev, self.now()).await?;

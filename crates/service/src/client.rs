@@ -2,19 +2,19 @@
 //! payment commitments and the budget they reserve. Every read of client data, searches
 //! included, is in the access log with the client as its subject; identity codes never are.
 
-use crate::admin::Target;
+use crate::gate::Target;
 use crate::{Service, ServiceError, ServiceResult};
 use chrono::{Datelike, NaiveDate, Weekday};
 use db::doc::{self, Doc, Filter, Table};
 use db::Tx;
-use domain::access::{decide, Action, Resource};
+use domain::access::{follow, Action, Follow, Resource};
 use domain::application::{rank, AppStatus, Application};
 use domain::audit::{AuditAction, Purpose, RecordKind};
 use domain::calendar::{deadline, DayCount};
 use domain::client::{Client, ClientForm, Family, MinimalClient};
 use domain::commitment::{
-    check_order, commitment_number, max_total, BudgetLine, Commitment, CommitmentStatus,
-    Recommendation, Skip,
+    check_order, commitment_number, max_total, period_in_force, BudgetLine, Commitment,
+    CommitmentStatus, Recommendation, Skip,
 };
 use domain::ident::PersonalIdentityCode;
 use domain::money::Money;
@@ -22,6 +22,7 @@ use domain::org::Actor;
 use domain::procurement::{Lot, Procurement};
 use domain::validate::FieldErrors;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -437,12 +438,23 @@ impl Service {
         self.finish(tx, r).await
     }
 
-    /// Whether the actor's organisation holds a commitment for the client that gives access today.
-    async fn linked(&self, tx: &mut Tx, actor: &Actor, client: Uuid) -> ServiceResult<bool> {
-        if actor.org_kind.is_purchaser() {
-            return Ok(false);
-        }
-        let today = self.today();
+    /// The phase of a commitment's follow period today, from its period in force.
+    pub(crate) fn follow_period(&self, period: Option<(NaiveDate, NaiveDate)>) -> Follow {
+        follow(
+            period,
+            self.today(),
+            self.settings.delivery.report_deadline_day,
+        )
+    }
+
+    /// The best follow phase today of the commitments `provider` holds for `client`: what the
+    /// provider's staff may see of the client and its delivery (`domain::access::follow`).
+    pub(crate) async fn follow_of(
+        &self,
+        tx: &mut Tx,
+        provider: Uuid,
+        client: Uuid,
+    ) -> ServiceResult<Follow> {
         let cs: Vec<Doc<Commitment>> = doc::list(
             tx,
             Table::Commitments,
@@ -452,9 +464,29 @@ impl Service {
             },
         )
         .await?;
-        Ok(cs
-            .iter()
-            .any(|c| c.data.provider == actor.org_id && c.data.grants_access_on(today)))
+        let mut by_number: HashMap<&str, Vec<&Commitment>> = HashMap::new();
+        for c in cs.iter().filter(|c| c.data.provider == provider) {
+            by_number.entry(&c.data.number).or_default().push(&c.data);
+        }
+        Ok(by_number
+            .values()
+            .map(|v| self.follow_period(period_in_force(v.iter().copied())))
+            .max()
+            .unwrap_or(Follow::NotInForce))
+    }
+
+    /// What the actor's organisation reaches of a client: the follow period for a provider;
+    /// nothing through commitments for a purchaser, whose register it is.
+    async fn client_follow(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        client: Uuid,
+    ) -> ServiceResult<Follow> {
+        if actor.org_kind.is_purchaser() {
+            return Ok(Follow::NotInForce);
+        }
+        self.follow_of(tx, actor.org_id, client).await
     }
 
     /// A client as the purchaser's social workers see it: everything, with guardians, needs and
@@ -462,18 +494,19 @@ impl Service {
     pub async fn client(&self, actor: &Actor, id: Uuid) -> ServiceResult<ClientView> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let c: Doc<Client> = doc::get(&mut tx, Table::Clients, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let Some(c) = doc::get::<Client>(&mut tx, Table::Clients, id).await? else {
+                let t = self.client_target(Uuid::nil(), Some(id));
+                return Err(self.missing(&mut tx, actor, AuditAction::Read, &t).await);
+            };
             let t = self.client_target(c.owner_id, Some(id));
-            let linked = self.linked(&mut tx, actor, id).await?;
+            let follow = self.client_follow(&mut tx, actor, id).await?;
             self.authorize(
                 &mut tx,
                 actor,
                 Action::Read,
                 Resource::Client {
                     purchaser_id: c.owner_id,
-                    linked,
+                    follow,
                 },
                 AuditAction::Read,
                 &t,
@@ -526,18 +559,19 @@ impl Service {
     pub async fn client_minimal(&self, actor: &Actor, id: Uuid) -> ServiceResult<MinimalClient> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let c: Doc<Client> = doc::get(&mut tx, Table::Clients, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let Some(c) = doc::get::<Client>(&mut tx, Table::Clients, id).await? else {
+                let t = self.client_target(Uuid::nil(), Some(id));
+                return Err(self.missing(&mut tx, actor, AuditAction::Read, &t).await);
+            };
             let t = self.client_target(c.owner_id, Some(id));
-            let linked = self.linked(&mut tx, actor, id).await?;
+            let follow = self.client_follow(&mut tx, actor, id).await?;
             self.authorize(
                 &mut tx,
                 actor,
                 Action::Read,
                 Resource::Client {
                     purchaser_id: c.owner_id,
-                    linked,
+                    follow,
                 },
                 AuditAction::Read,
                 &t,
@@ -602,10 +636,20 @@ impl Service {
                 &t,
             )
             .await?;
-            let c: Doc<Client> = doc::get(&mut tx, Table::Clients, client)
+            // A client of another register is refused as one that does not exist is.
+            let c = doc::get::<Client>(&mut tx, Table::Clients, client)
                 .await?
-                .filter(|c| c.owner_id == actor.org_id)
-                .ok_or(ServiceError::NotFound)?;
+                .filter(|c| c.owner_id == actor.org_id);
+            let c = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Create,
+                    RecordKind::Client,
+                    client,
+                    c,
+                )
+                .await?;
             let mut e = FieldErrors::default();
             let lot = match Uuid::parse_str(form.lot.trim()) {
                 Ok(l) => match doc::get::<Lot>(&mut tx, Table::Lots, l).await? {
@@ -795,9 +839,17 @@ impl Service {
         id: Uuid,
         action: Action,
     ) -> ServiceResult<(Doc<Need>, Target)> {
-        let n: Doc<Need> = doc::get(tx, Table::ServiceNeeds, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let n = doc::get::<Need>(tx, Table::ServiceNeeds, id).await?;
+        let n = self
+            .found(
+                tx,
+                actor,
+                AuditAction::Update,
+                RecordKind::ServiceNeed,
+                id,
+                n,
+            )
+            .await?;
         let t = Target {
             kind: RecordKind::ServiceNeed,
             id: Some(id),
@@ -982,9 +1034,38 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut target = None;
         let r = async {
-            let n: Doc<Need> = doc::get(&mut tx, Table::ServiceNeeds, need)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let n = doc::get::<Need>(&mut tx, Table::ServiceNeeds, need).await?;
+            let n = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Create,
+                    RecordKind::Commitment,
+                    need,
+                    n,
+                )
+                .await?;
+            let t = Target {
+                kind: RecordKind::Commitment,
+                id: Some(id),
+                owner: Some(n.owner_id),
+                subject: Some(n.data.client),
+            };
+            // Who may send the purchaser's commitments is decided before anything about the
+            // need is looked at, so that its state is told to no one else. The provider is
+            // checked again below, once the recommendation names it.
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Create,
+                Resource::Commitment {
+                    purchaser_id: n.owner_id,
+                    provider_id: Uuid::nil(),
+                },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
             let application = match (&n.data.recommendation, &n.data.competition) {
                 (Some(Recommendation::OrderedProvider { application, .. }), _) => *application,
                 (
@@ -1003,12 +1084,6 @@ impl Service {
             let app: Doc<Application> = doc::get(&mut tx, Table::Applications, application)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
-            let t = Target {
-                kind: RecordKind::Commitment,
-                id: Some(id),
-                owner: Some(n.owner_id),
-                subject: Some(n.data.client),
-            };
             self.authorize(
                 &mut tx,
                 actor,
@@ -1138,7 +1213,7 @@ impl Service {
                 self.now(),
             )
             .await?;
-            db::client::set_commitment_number(&mut tx, id, &c.number).await?;
+            db::client::set_commitment_keys(&mut tx, id, &c.number, c.provider).await?;
             self.log_client(
                 &mut tx,
                 actor,
@@ -1164,9 +1239,17 @@ impl Service {
     ) -> ServiceResult<()> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let mut c: Doc<Commitment> = doc::get(&mut tx, Table::Commitments, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let c = doc::get::<Commitment>(&mut tx, Table::Commitments, id).await?;
+            let mut c = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Update,
+                    RecordKind::Commitment,
+                    id,
+                    c,
+                )
+                .await?;
             let t = Target {
                 kind: RecordKind::Commitment,
                 id: Some(id),
@@ -1255,30 +1338,41 @@ impl Service {
     }
 
     /// Commitments the actor's organisation may see: sent by the purchaser, or sent to the
-    /// provider.
+    /// provider; filtered in the query by the actor's organisation.
     pub async fn commitments(&self, actor: &Actor) -> ServiceResult<Vec<Doc<Commitment>>> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let all: Vec<Doc<Commitment>> =
-                doc::list(&mut tx, Table::Commitments, Filter::default()).await?;
-            let mine: Vec<Doc<Commitment>> = all
-                .into_iter()
-                .filter(|c| {
-                    decide(
-                        actor,
-                        Action::Read,
-                        Resource::Commitment {
-                            purchaser_id: c.owner_id,
-                            provider_id: c.data.provider,
-                        },
-                    )
-                    .is_ok()
-                })
-                .collect();
-            let mut ev = crate::auth::event(Some(actor), AuditAction::List, RecordKind::Commitment);
-            ev.purpose = Purpose::ClientWork;
-            ev.details = format!("{} commitments shown", mine.len());
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            let t = Target {
+                kind: RecordKind::Commitment,
+                id: None,
+                owner: Some(actor.org_id),
+                subject: None,
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::List,
+                Resource::Commitments {
+                    org_id: actor.org_id,
+                },
+                AuditAction::List,
+                &t,
+            )
+            .await?;
+            let scope = if actor.org_kind.is_purchaser() {
+                db::client::CommitmentScope::Purchaser(actor.org_id)
+            } else {
+                db::client::CommitmentScope::Provider(actor.org_id)
+            };
+            let mine: Vec<Doc<Commitment>> = db::client::commitments_in(&mut tx, scope).await?;
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::List,
+                &t,
+                format!("{} commitments shown", mine.len()),
+            )
+            .await?;
             Ok(mine)
         }
         .await;
@@ -1466,9 +1560,17 @@ impl Service {
     pub async fn need_view(&self, actor: &Actor, id: Uuid) -> ServiceResult<NeedView> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let n: Doc<Need> = doc::get(&mut tx, Table::ServiceNeeds, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let n = doc::get::<Need>(&mut tx, Table::ServiceNeeds, id).await?;
+            let n = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Read,
+                    RecordKind::ServiceNeed,
+                    id,
+                    n,
+                )
+                .await?;
             let t = Target {
                 kind: RecordKind::ServiceNeed,
                 id: Some(id),
@@ -1533,9 +1635,17 @@ impl Service {
     pub async fn commitment_view(&self, actor: &Actor, id: Uuid) -> ServiceResult<CommitmentView> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let c: Doc<Commitment> = doc::get(&mut tx, Table::Commitments, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let c = doc::get::<Commitment>(&mut tx, Table::Commitments, id).await?;
+            let c = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Read,
+                    RecordKind::Commitment,
+                    id,
+                    c,
+                )
+                .await?;
             let t = Target {
                 kind: RecordKind::Commitment,
                 id: Some(id),
@@ -1554,8 +1664,21 @@ impl Service {
                 &t,
             )
             .await?;
-            let shows_client =
-                actor.org_kind.is_purchaser() || c.data.grants_access_on(self.today());
+            // The provider sees who the client is exactly when it may see the client's page:
+            // the same rule, asked the same way.
+            let shows_client = actor.org_kind.is_purchaser() || {
+                let follow = self
+                    .follow_of(&mut tx, c.data.provider, c.data.client)
+                    .await?;
+                self.may(
+                    actor,
+                    Action::Read,
+                    Resource::Client {
+                        purchaser_id: c.owner_id,
+                        follow,
+                    },
+                )
+            };
             let client = if shows_client {
                 doc::get::<Client>(&mut tx, Table::Clients, c.data.client)
                     .await?
@@ -1630,9 +1753,17 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut target = None;
         let r = async {
-            let c: Doc<Commitment> = doc::get(&mut tx, Table::Commitments, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let c = doc::get::<Commitment>(&mut tx, Table::Commitments, id).await?;
+            let c = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Update,
+                    RecordKind::Commitment,
+                    id,
+                    c,
+                )
+                .await?;
             let t = Target {
                 kind: RecordKind::Commitment,
                 id: Some(id),
@@ -1763,7 +1894,7 @@ impl Service {
                         self.now(),
                     )
                     .await?;
-                    db::client::set_commitment_number(&mut tx, new_id, &d.number).await?;
+                    db::client::set_commitment_keys(&mut tx, new_id, &d.number, d.provider).await?;
                     self.log_client(
                         &mut tx,
                         actor,
@@ -1789,15 +1920,13 @@ impl Service {
 impl Service {
     /// The purchaser's steering group: name, meeting day and time, chair and members.
     pub async fn steering_group(&self, actor: &Actor) -> ServiceResult<SteeringGroup> {
-        if decide(
+        if !self.may(
             actor,
             Action::List,
             Resource::ServiceNeeds {
                 org_id: actor.org_id,
             },
-        )
-        .is_err()
-        {
+        ) {
             return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
         }
         let mut tx = self.db.begin().await?;
@@ -1936,16 +2065,14 @@ impl Service {
                 let Some(app) = own.iter().find(|a| a.parent_id == Some(n.data.lot)) else {
                     continue;
                 };
-                if decide(
+                if !self.may(
                     actor,
                     Action::Read,
                     Resource::Application {
                         provider_id: actor.org_id,
                         purchaser_id: n.owner_id,
                     },
-                )
-                .is_err()
-                {
+                ) {
                     continue;
                 }
                 let c: Option<Doc<Client>> =
@@ -1997,9 +2124,17 @@ impl Service {
     ) -> ServiceResult<()> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let mut n: Doc<Need> = doc::get(&mut tx, Table::ServiceNeeds, need)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let n = doc::get::<Need>(&mut tx, Table::ServiceNeeds, need).await?;
+            let mut n = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Update,
+                    RecordKind::ServiceNeed,
+                    need,
+                    n,
+                )
+                .await?;
             let t = Target {
                 kind: RecordKind::ServiceNeed,
                 id: Some(need),

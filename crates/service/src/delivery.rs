@@ -4,18 +4,18 @@
 //! that the social worker approves or returns. Every read and write is in the access log with
 //! the client as its subject.
 
-use crate::admin::{codes, Target};
 use crate::auth::event;
+use crate::gate::{codes, Target};
 use crate::password::sha256_hex;
 use crate::{Service, ServiceError, ServiceResult};
 use chrono::{Days, NaiveDate};
 use db::doc::{self, Doc, Filter, Table};
 use db::Tx;
-use domain::access::{decide, Action, Resource};
+use domain::access::{Action, Denial, Follow, Part, Resource};
 use domain::application::Application;
 use domain::audit::{AuditAction, AuditEvent, Outcome, Purpose, RecordKind};
 use domain::client::Client;
-use domain::commitment::{Commitment, CommitmentStatus};
+use domain::commitment::Commitment;
 use domain::delivery::{
     month_end, month_of, reminder, report_deadline, totals, GoalProgress, MonthlyReport, PlanForm,
     Reminder, ReportEvent, ReportForm, ReportStatus, ServicePlan, Totals,
@@ -38,6 +38,8 @@ pub struct Engagement {
     pub id: Uuid,
     pub commitment: Commitment,
     pub purchaser: Uuid,
+    /// Where the provider stands with it today (`domain::access::follow`).
+    pub follow: Follow,
     /// From the first version's start to the version in force's end.
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -144,48 +146,23 @@ pub struct ReportReminder {
     pub reminder: Reminder,
 }
 
-/// Whose step a use case is, beyond what the access policy allows on the delivery as a whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    /// The provider's staff: logging, codes, paper, the report.
-    Provider,
-    /// The purchaser's staff: deciding on reports.
-    Purchaser,
-    /// Staff of either side, not a family's account: the delivery page, the plan.
-    Staff,
-    /// A client's or guardian's own account: answering a visit.
-    Family,
-}
-
-impl Side {
-    fn fits(self, actor: &Actor) -> bool {
-        let family = actor.has(Role::ClientOrGuardian);
-        match self {
-            Side::Provider => !actor.org_kind.is_purchaser(),
-            Side::Purchaser => actor.org_kind.is_purchaser() && !family,
-            Side::Staff => !family,
-            Side::Family => family,
-        }
-    }
-}
-
 /// What a use case does on a delivery: the policy's action, the log's action, the record
-/// kind and whose step it is.
+/// kind and the part of delivery it touches (each part has its own rule in the policy).
 #[derive(Debug, Clone, Copy)]
 struct Step {
     action: Action,
     audit: AuditAction,
     kind: RecordKind,
-    side: Side,
+    part: Part,
 }
 
 impl Step {
-    fn new(action: Action, audit: AuditAction, kind: RecordKind, side: Side) -> Step {
+    fn new(action: Action, audit: AuditAction, kind: RecordKind, part: Part) -> Step {
         Step {
             action,
             audit,
             kind,
-            side,
+            part,
         }
     }
 }
@@ -206,18 +183,10 @@ fn pair_work_above(lot: &Lot) -> Option<u32> {
     })
 }
 
-/// The version in force among a commitment's versions.
+/// The version in force among a commitment's versions (`domain::commitment::in_force`).
 fn in_force(versions: &[Doc<Commitment>]) -> Option<&Doc<Commitment>> {
-    versions
-        .iter()
-        .filter(|c| c.data.status == CommitmentStatus::Accepted)
-        .max_by_key(|c| c.data.version)
-        .or_else(|| {
-            versions
-                .iter()
-                .filter(|c| c.data.status == CommitmentStatus::Terminated)
-                .max_by_key(|c| c.data.version)
-        })
+    let current = domain::commitment::in_force(versions.iter().map(|v| &v.data))?;
+    versions.iter().find(|v| std::ptr::eq(&v.data, current))
 }
 
 impl Service {
@@ -351,19 +320,9 @@ impl Service {
         let Some(c) = in_force(versions) else {
             return Err(invalid("commitment", "visit-commitment-not-accepted"));
         };
-        let starts_on = versions
-            .iter()
-            .filter(|v| {
-                matches!(
-                    v.data.status,
-                    CommitmentStatus::Accepted
-                        | CommitmentStatus::Superseded
-                        | CommitmentStatus::Terminated
-                )
-            })
-            .map(|v| v.data.starts_on)
-            .min()
-            .unwrap_or(c.data.starts_on);
+        let period = domain::commitment::period_in_force(versions.iter().map(|v| &v.data));
+        let starts_on = period.map(|p| p.0).unwrap_or(c.data.starts_on);
+        let follow = self.follow_period(period);
         let key = (c.data.lot, c.data.application);
         #[allow(clippy::map_entry)] // the value needs awaits that an entry would borrow across
         if !cache.contains_key(&key) {
@@ -403,6 +362,7 @@ impl Service {
         Ok(Engagement {
             id: c.id,
             purchaser: c.owner_id,
+            follow,
             starts_on,
             ends_on: c.data.ends_on,
             limits: Limits {
@@ -450,18 +410,9 @@ impl Service {
             .collect())
     }
 
-    /// A provider follows a commitment from its start until a month after the deadline of its
-    /// last report; the purchaser always.
-    fn provider_may_follow(&self, e: &Engagement) -> bool {
-        let last_deadline = report_deadline(
-            month_of(e.ends_on),
-            self.settings.delivery.report_deadline_day,
-        );
-        self.today() <= last_deadline + Days::new(30)
-    }
-
-    /// The commitment with this number, if the actor may take this step on its delivery; a
-    /// refusal is logged.
+    /// The commitment with this number, if the actor may take this step on its delivery. A
+    /// refusal is logged, and looks the same whether the commitment does not exist, belongs to
+    /// others, or was never accepted.
     async fn enter(
         &self,
         tx: &mut Tx,
@@ -473,9 +424,53 @@ impl Service {
             // A step that checks a state and then changes it runs alone (see `lock_head`).
             db::audit::lock_head(tx).await?;
         }
-        let e = self.engagement(tx, number).await?;
+        let versions: Vec<Doc<Commitment>> =
+            db::client::commitments_by_numbers(tx, &[number.trim()]).await?;
+        let Some(newest) = versions.iter().max_by_key(|v| v.data.version) else {
+            let t = Target {
+                kind: step.kind,
+                id: None,
+                owner: None,
+                subject: None,
+            };
+            return Err(self.missing(tx, actor, step.audit, &t).await);
+        };
+        if in_force(&versions).is_none() {
+            // Sent or declined: there is no delivery. The policy refuses every step of it.
+            let own_person = self.own_person(tx, actor, newest.data.client).await?;
+            let t = Target {
+                kind: step.kind,
+                id: Some(newest.id),
+                owner: Some(newest.owner_id),
+                subject: Some(newest.data.client),
+            };
+            let res = Resource::Delivery {
+                purchaser_id: newest.owner_id,
+                provider_id: newest.data.provider,
+                part: step.part,
+                follow: Follow::NotInForce,
+                own_person,
+            };
+            self.authorize(tx, actor, step.action, res, step.audit, &t)
+                .await?;
+            return Err(ServiceError::Internal(
+                "the policy allowed delivery of a commitment never accepted".into(),
+            ));
+        }
+        let e = self.engagement_of(tx, &versions).await?;
         self.authorize_delivery(tx, actor, &e, step).await?;
         Ok(e)
+    }
+
+    /// The policy's resource for a part of an engagement's delivery.
+    fn delivery_resource(&self, e: &Engagement, part: Part, own_person: bool) -> Resource {
+        Resource::Delivery {
+            purchaser_id: e.purchaser,
+            provider_id: e.commitment.provider,
+            part,
+            follow: e.follow,
+            own_person,
+        }
     }
 
     async fn authorize_delivery(
@@ -485,44 +480,11 @@ impl Service {
         e: &Engagement,
         step: Step,
     ) -> ServiceResult<()> {
-        let Step {
-            action,
-            audit: audit_action,
-            kind,
-            side,
-        } = step;
         let own_person = self.own_person(tx, actor, e.commitment.client).await?;
-        let t = self.delivery_target(kind, Some(e.id), e);
-        self.authorize(
-            tx,
-            actor,
-            action,
-            Resource::Delivery {
-                purchaser_id: e.purchaser,
-                provider_id: e.commitment.provider,
-                own_person,
-            },
-            audit_action,
-            &t,
-        )
-        .await?;
-        let refusal = if !side.fits(actor) {
-            Some((domain::access::Denial::MissingRole, "not this side's step"))
-        } else if !actor.org_kind.is_purchaser() && !self.provider_may_follow(e) {
-            Some((
-                domain::access::Denial::OtherOrganisation,
-                "commitment period over",
-            ))
-        } else {
-            None
-        };
-        if let Some((denial, why)) = refusal {
-            let details = format!("{}: {why}", denial.code());
-            let ev = self.refused_event(Some(actor), audit_action, &t, Outcome::Denied, details);
-            db::audit::append(tx, ev, self.now()).await?;
-            return Err(ServiceError::Denied(denial));
-        }
-        Ok(())
+        let t = self.delivery_target(step.kind, Some(e.id), e);
+        let res = self.delivery_resource(e, step.part, own_person);
+        self.authorize(tx, actor, step.action, res, step.audit, &t)
+            .await
     }
 
     /// Records visits: the page sends one, a provider's own system a month at a time. Each row
@@ -601,16 +563,10 @@ impl Service {
                             Ok(e) => {
                                 let own_person =
                                     self.own_person(&mut tx, actor, e.commitment.client).await?;
-                                match decide(
-                                    actor,
-                                    Action::Create,
-                                    Resource::Delivery {
-                                        purchaser_id: e.purchaser,
-                                        provider_id: e.commitment.provider,
-                                        own_person,
-                                    },
-                                ) {
+                                let res = self.delivery_resource(&e, Part::Visits, own_person);
+                                match self.policy(actor, Action::Create, res) {
                                     Err(d) => {
+                                        // Refusals are logged per row, in the request's batch.
                                         let t = self.delivery_target(RecordKind::Visit, None, &e);
                                         events.push(self.refused_event(
                                             Some(actor),
@@ -619,21 +575,11 @@ impl Service {
                                             Outcome::Denied,
                                             format!("visits: {}", d.code()),
                                         ));
-                                        Err((d.code().to_owned(), Some(d)))
-                                    }
-                                    Ok(())
-                                        if !actor.org_kind.is_purchaser()
-                                            && !self.provider_may_follow(&e) =>
-                                    {
-                                        let t = self.delivery_target(RecordKind::Visit, None, &e);
-                                        events.push(self.refused_event(
-                                            Some(actor),
-                                            AuditAction::Create,
-                                            &t,
-                                            Outcome::Denied,
-                                            "visits: commitment period over".into(),
-                                        ));
-                                        Err(("visit-outside-commitment".to_owned(), None))
+                                        if d == Denial::OutsidePeriod {
+                                            Err(("visit-outside-commitment".to_owned(), None))
+                                        } else {
+                                            Err((d.code().to_owned(), Some(d)))
+                                        }
                                     }
                                     Ok(()) => Ok(e),
                                 }
@@ -858,14 +804,22 @@ impl Service {
     pub async fn issue_code(&self, actor: &Actor, visit: Uuid) -> ServiceResult<String> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let s = db::visit::get(&mut tx, visit)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let s = db::visit::get(&mut tx, visit).await?;
+            let s = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Update,
+                    RecordKind::Visit,
+                    visit,
+                    s,
+                )
+                .await?;
             let step = Step::new(
                 Action::Update,
                 AuditAction::Update,
                 RecordKind::Visit,
-                Side::Provider,
+                Part::Visits,
             );
             let e = self
                 .enter(&mut tx, actor, &s.record.commitment_number, step)
@@ -915,7 +869,7 @@ impl Service {
                 Action::Read,
                 AuditAction::Read,
                 RecordKind::Visit,
-                Side::Staff,
+                Part::Page,
             );
             let e = self.enter(&mut tx, actor, number, step).await?;
             let visits: Vec<VisitItem> =
@@ -948,17 +902,17 @@ impl Service {
                     .map(|o| o.name.clone())
                     .unwrap_or_default()
             };
-            let provider_side = !actor.org_kind.is_purchaser();
-            let may_decide = decide(
+            // What the page offers is what the policy allows, asked the same way as the steps.
+            let provider_side = self.may(
+                actor,
+                Action::Create,
+                self.delivery_resource(&e, Part::Visits, false),
+            );
+            let may_decide = self.may(
                 actor,
                 Action::Decide,
-                Resource::Delivery {
-                    purchaser_id: e.purchaser,
-                    provider_id: e.commitment.provider,
-                    own_person: false,
-                },
-            )
-            .is_ok();
+                self.delivery_resource(&e, Part::Report, false),
+            );
             let tt = self.delivery_target(RecordKind::Visit, Some(e.id), &e);
             self.log_delivery(
                 &mut tx,
@@ -1043,7 +997,7 @@ impl Service {
                 Action::Update,
                 AuditAction::Update,
                 RecordKind::ServicePlan,
-                Side::Staff,
+                Part::Plan,
             );
             let e = self.enter(&mut tx, actor, number, step).await?;
             target = Some(self.delivery_target(RecordKind::ServicePlan, None, &e));
@@ -1111,7 +1065,7 @@ impl Service {
                 Action::Read,
                 AuditAction::Read,
                 RecordKind::ServicePlan,
-                Side::Staff,
+                Part::Plan,
             );
             let e = self.enter(&mut tx, actor, number, step).await?;
             let plans = self.plans_of(&mut tx, &e).await?;
@@ -1137,18 +1091,23 @@ impl Service {
     /// The people whose visits a client's or guardian's account sees: its own (when old
     /// enough) and its children's.
     async fn family_clients(&self, tx: &mut Tx, actor: &Actor) -> ServiceResult<Vec<Doc<Client>>> {
-        let Some(person) = actor.person.filter(|_| actor.has(Role::ClientOrGuardian)) else {
-            let t = Target {
-                kind: RecordKind::Visit,
-                id: None,
-                owner: Some(actor.org_id),
-                subject: None,
-            };
-            let details = "family visits: not a client's or guardian's account".to_owned();
-            let ev =
-                self.refused_event(Some(actor), AuditAction::List, &t, Outcome::Denied, details);
-            db::audit::append(tx, ev, self.now()).await?;
-            return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
+        let t = Target {
+            kind: RecordKind::Visit,
+            id: None,
+            owner: Some(actor.org_id),
+            subject: None,
+        };
+        self.authorize(
+            tx,
+            actor,
+            Action::List,
+            Resource::FamilyVisits,
+            AuditAction::List,
+            &t,
+        )
+        .await?;
+        let Some(person) = actor.person else {
+            return Ok(Vec::new());
         };
         let all: Vec<Doc<Client>> = doc::list(
             tx,
@@ -1257,14 +1216,22 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut target = None;
         let r = async {
-            let s = db::visit::get(&mut tx, visit)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let s = db::visit::get(&mut tx, visit).await?;
+            let s = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Update,
+                    RecordKind::Visit,
+                    visit,
+                    s,
+                )
+                .await?;
             let step = Step::new(
                 Action::Decide,
                 AuditAction::Update,
                 RecordKind::Visit,
-                Side::Family,
+                Part::Answer,
             );
             let e = self
                 .enter(&mut tx, actor, &s.record.commitment_number, step)
@@ -1519,7 +1486,7 @@ impl Service {
                 Action::Update,
                 AuditAction::Update,
                 RecordKind::Visit,
-                Side::Provider,
+                Part::Visits,
             );
             let e = self.enter(&mut tx, actor, number, step).await?;
             target = Some(self.delivery_target(RecordKind::Visit, None, &e));
@@ -1624,7 +1591,7 @@ impl Service {
                 Action::Update,
                 AuditAction::Update,
                 RecordKind::MonthlyReport,
-                Side::Provider,
+                Part::Report,
             );
             let e = self.enter(&mut tx, actor, number, step).await?;
             target = Some(self.delivery_target(RecordKind::MonthlyReport, None, &e));
@@ -1778,7 +1745,7 @@ impl Service {
                 Action::Decide,
                 AuditAction::Update,
                 RecordKind::MonthlyReport,
-                Side::Purchaser,
+                Part::Report,
             );
             let e = self.enter(&mut tx, actor, number, step).await?;
             target = Some(self.delivery_target(RecordKind::MonthlyReport, None, &e));
@@ -1911,11 +1878,9 @@ impl Service {
             self.authorize(
                 &mut tx,
                 actor,
-                Action::Read,
-                Resource::Delivery {
-                    purchaser_id: actor.org_id,
-                    provider_id: Uuid::nil(),
-                    own_person: false,
+                Action::List,
+                Resource::Reports {
+                    org_id: actor.org_id,
                 },
                 AuditAction::List,
                 &t,
@@ -1952,9 +1917,15 @@ impl Service {
     ) -> ServiceResult<Uuid> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let c: Doc<Client> = doc::get(&mut tx, Table::Clients, person)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let Some(c) = doc::get::<Client>(&mut tx, Table::Clients, person).await? else {
+                let t = Target {
+                    kind: RecordKind::User,
+                    id: None,
+                    owner: None,
+                    subject: Some(person),
+                };
+                return Err(self.missing(&mut tx, actor, AuditAction::Create, &t).await);
+            };
             let t = Target {
                 kind: RecordKind::User,
                 id: None,
@@ -1967,7 +1938,7 @@ impl Service {
                 Action::Update,
                 Resource::Client {
                     purchaser_id: c.owner_id,
-                    linked: false,
+                    follow: Follow::NotInForce,
                 },
                 AuditAction::Create,
                 &t,
@@ -2085,21 +2056,26 @@ impl Service {
     ) -> ServiceResult<db::visit::Attachment> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let a = db::visit::attachment(&mut tx, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let Some(a) = db::visit::attachment(&mut tx, id).await? else {
+                let t = Target {
+                    kind: RecordKind::Visit,
+                    id: Some(id),
+                    owner: None,
+                    subject: None,
+                };
+                return Err(self.missing(&mut tx, actor, AuditAction::Read, &t).await);
+            };
             let t = Target {
                 kind: RecordKind::Visit,
                 id: Some(id),
                 owner: Some(a.owner_id),
                 subject: a.parent_id,
             };
-            // The purchaser's staff read it as delivery of their own register; a provider only
-            // what it uploaded itself.
-            let provider = if actor.org_kind.is_purchaser() {
-                Uuid::nil()
-            } else {
-                a.uploaded_by
+            // Uploaded under the uploader's commitments for the client: the purchaser's staff
+            // read it as delivery of their own register, the uploader during the follow period.
+            let follow = match a.parent_id {
+                Some(client) => self.follow_of(&mut tx, a.uploaded_by, client).await?,
+                None => Follow::NotInForce,
             };
             self.authorize(
                 &mut tx,
@@ -2107,7 +2083,9 @@ impl Service {
                 Action::Read,
                 Resource::Delivery {
                     purchaser_id: a.owner_id,
-                    provider_id: provider,
+                    provider_id: a.uploaded_by,
+                    part: Part::Attachment,
+                    follow,
                     own_person: false,
                 },
                 AuditAction::Read,

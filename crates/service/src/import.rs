@@ -4,7 +4,8 @@
 //! The same notice imported again updates what it created; a later notice of the same procedure
 //! (a change, an award) is linked to the procurement instead of making another.
 
-use crate::admin::{system_event, Target};
+use crate::admin::system_event;
+use crate::gate::Target;
 use crate::{Service, ServiceError, ServiceResult};
 use chrono::{Datelike, NaiveDate};
 use db::doc::{self, Doc, Filter, Table};

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod client;
 pub mod delivery;
 mod error;
+mod gate;
 pub mod import;
 pub mod password;
 pub mod procurement;
@@ -19,6 +20,7 @@ pub mod throttle;
 pub use db::doc::Doc;
 pub use db::{Backend, Db};
 pub use error::{ServiceError, ServiceResult};
+pub use gate::Capabilities;
 
 use chrono::{DateTime, Utc};
 use std::sync::Arc;

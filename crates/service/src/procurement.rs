@@ -2,8 +2,8 @@
 //! and read by everyone signed in; the framework ranking; and the register of admitted
 //! providers.
 
-use crate::admin::Target;
 use crate::auth::event;
+use crate::gate::Target;
 use crate::{Service, ServiceError, ServiceResult};
 use db::doc::{self, Doc, Filter, Table};
 use db::{organisation, unit, Tx};
@@ -202,7 +202,7 @@ impl Service {
                 purchaser,
                 data: p.data,
                 lots,
-                may_edit: domain::access::decide(actor, Action::Update, res).is_ok(),
+                may_edit: self.policy(actor, Action::Update, res).is_ok(),
             })
         }
         .await;
@@ -503,14 +503,15 @@ impl Service {
                 .map(|a| (a.id, a.data.status))
                 .collect();
             let may_apply = lot.data.open
-                && domain::access::decide(
-                    actor,
-                    Action::Create,
-                    Resource::Applications {
-                        org_id: actor.org_id,
-                    },
-                )
-                .is_ok()
+                && self
+                    .policy(
+                        actor,
+                        Action::Create,
+                        Resource::Applications {
+                            org_id: actor.org_id,
+                        },
+                    )
+                    .is_ok()
                 && !own_applications
                     .iter()
                     .any(|(_, s)| !s.is_final() || *s == AppStatus::Admitted);
@@ -528,7 +529,7 @@ impl Service {
                 procurement: p.data,
                 purchaser,
                 lot: lot.data,
-                may_edit: domain::access::decide(actor, Action::Update, res).is_ok(),
+                may_edit: self.policy(actor, Action::Update, res).is_ok(),
                 may_apply,
                 own_applications,
                 ranking,

@@ -2,7 +2,7 @@
 //! with their expiry dates). Only the provider's signatory and service managers see them;
 //! purchasers see what an application's roster carries.
 
-use crate::admin::Target;
+use crate::gate::Target;
 use crate::{Service, ServiceError, ServiceResult};
 use db::doc::{self, Doc, Filter, Table};
 use db::Tx;
@@ -311,14 +311,15 @@ impl Service {
     /// warnings on a provider's home page. Empty for purchasers.
     pub async fn evidence_warnings(&self, actor: &Actor) -> ServiceResult<Vec<EvidenceRow>> {
         if actor.org_kind.is_purchaser()
-            || domain::access::decide(
-                actor,
-                Action::List,
-                Resource::ProviderRecords {
-                    org_id: actor.org_id,
-                },
-            )
-            .is_err()
+            || self
+                .policy(
+                    actor,
+                    Action::List,
+                    Resource::ProviderRecords {
+                        org_id: actor.org_id,
+                    },
+                )
+                .is_err()
         {
             return Ok(Vec::new());
         }

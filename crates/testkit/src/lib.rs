@@ -251,3 +251,19 @@ pub async fn audit_log(db: &Db) -> Vec<domain::audit::AuditEntry> {
     all.reverse();
     all
 }
+
+/// Changes the access log behind the application's back, as someone with the database owner's
+/// rights could: first removes the triggers that refuse it, then runs `sql`. For the tests that
+/// show `audit verify` catching such a change.
+pub async fn tamper_with_log(db: &Db, sql: &str) {
+    let drop = match db.backend() {
+        service::Backend::Sqlite => {
+            "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;"
+        }
+        service::Backend::Postgres => "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log;",
+    };
+    db.execute_raw(drop)
+        .await
+        .expect("dropping the log's triggers");
+    db.execute_raw(sql).await.expect("changing the log");
+}

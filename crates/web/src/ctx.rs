@@ -33,6 +33,8 @@ pub struct Ctx {
     pub csrf: String,
     /// Path and query of this request, for "back to where you were".
     pub path: String,
+    /// What the signed-in actor may open, as the policy answers it (empty before sign-in).
+    pub caps: service::Capabilities,
     /// The client's address as the connection shows it ("" when unknown, as in tests run
     /// in process): what guessing limits count per.
     pub client: String,
@@ -191,11 +193,16 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_default();
+    let caps = session
+        .as_ref()
+        .map(|s| app.service.capabilities(&s.actor))
+        .unwrap_or_default();
     let ctx = Ctx {
         session,
         lang,
         csrf,
         path: path_and_query,
+        caps,
         client,
     };
     let secure = app.config.secure_cookies;

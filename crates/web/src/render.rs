@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::locale::Lang;
-use domain::org::Role;
 use service::ServiceError;
 
 pub struct NavItem {
@@ -53,55 +52,49 @@ impl Page {
                         current,
                     });
                 };
-                if a.has(Role::ClientOrGuardian) {
+                // What the policy lets the actor open, computed by the service.
+                let c = ctx.caps;
+                if c.family {
                     add("/my/visits".into(), "nav-family-visits");
                     add(format!("/users/{}", a.user_id), "nav-my-account");
                     break 'nav;
                 }
                 add("/".into(), "nav-home");
                 add("/procurements".into(), "nav-procurements");
-                let procurement_staff =
-                    a.has(Role::ProcurementSpecialist) || a.has(Role::PurchaserAdmin);
-                let provider_manager =
-                    a.has(Role::ProviderSignatory) || a.has(Role::ServiceManager);
-                if procurement_staff || provider_manager {
+                if c.applications {
                     add("/applications".into(), "nav-applications");
                 }
-                if provider_manager {
+                if c.competitions {
                     add("/competitions".into(), "nav-competitions");
+                }
+                if c.provider_records {
                     add("/staff".into(), "nav-staff");
                     add("/evidence".into(), "nav-evidence");
                 }
-                let client_staff = a.org_kind.is_purchaser()
-                    && (a.has(Role::SocialWorker) || a.has(Role::LeadingSocialWorker));
-                if client_staff {
+                if c.clients {
                     add("/clients".into(), "nav-clients");
+                }
+                if c.meeting {
                     add("/meeting".into(), "nav-meeting");
                 }
-                if client_staff
-                    || a.has(Role::Controller)
-                    || provider_manager
-                    || a.has(Role::Worker)
-                {
+                if c.commitments {
                     add("/commitments".into(), "nav-commitments");
                 }
-                if client_staff {
+                if c.reports {
                     add("/reports".into(), "nav-reports");
                 }
-                if a.org_kind.is_purchaser()
-                    && (client_staff || a.has(Role::Controller) || a.has(Role::PurchaserAdmin))
-                {
+                if c.budget {
                     add("/budget".into(), "nav-budget");
                 }
                 add("/register".into(), "nav-register");
                 add("/organisations".into(), "nav-organisations");
-                if a.is_org_admin() || a.has(Role::ServiceManager) {
+                if c.own_organisation {
                     add(
                         format!("/organisations/{}", a.org_id),
                         "nav-own-organisation",
                     );
                 }
-                if a.has(Role::Auditor) {
+                if c.audit {
                     add("/audit".into(), "nav-audit");
                 }
                 add(format!("/users/{}", a.user_id), "nav-my-account");

@@ -48,9 +48,11 @@ async fn an_untouched_chain_verifies() {
 #[tokio::test]
 async fn an_edited_entry_is_named() {
     let t = chain_of(8).await;
-    t.db.execute_raw("UPDATE audit_log SET outcome = 'denied' WHERE seq = 5")
-        .await
-        .unwrap();
+    testkit::tamper_with_log(
+        &t.db,
+        "UPDATE audit_log SET outcome = 'denied' WHERE seq = 5",
+    )
+    .await;
     let v = verify(&t.db).await.unwrap();
     assert_eq!(v.first_break, Some(ChainBreak::Altered { seq: 5 }));
     assert_eq!(v.checked, 4);
@@ -59,9 +61,7 @@ async fn an_edited_entry_is_named() {
 #[tokio::test]
 async fn a_removed_entry_is_found() {
     let t = chain_of(6).await;
-    t.db.execute_raw("DELETE FROM audit_log WHERE seq = 3")
-        .await
-        .unwrap();
+    testkit::tamper_with_log(&t.db, "DELETE FROM audit_log WHERE seq = 3").await;
     let v = verify(&t.db).await.unwrap();
     assert_eq!(v.first_break, Some(ChainBreak::Gap { after: 2, next: 4 }));
 }
@@ -69,9 +69,7 @@ async fn a_removed_entry_is_found() {
 #[tokio::test]
 async fn removing_the_newest_entry_is_found() {
     let t = chain_of(4).await;
-    t.db.execute_raw("DELETE FROM audit_log WHERE seq = 4")
-        .await
-        .unwrap();
+    testkit::tamper_with_log(&t.db, "DELETE FROM audit_log WHERE seq = 4").await;
     let v = verify(&t.db).await.unwrap();
     assert_eq!(v.first_break, Some(ChainBreak::Gap { after: 3, next: 4 }));
 }
@@ -84,12 +82,14 @@ async fn a_rehashed_entry_breaks_the_next_link() {
     let mut e = all[1].clone();
     e.details = "forged".into();
     e.hash = e.compute_hash();
-    t.db.execute_raw(&format!(
-        "UPDATE audit_log SET details = 'forged', hash = '{}' WHERE seq = 2",
-        e.hash
-    ))
-    .await
-    .unwrap();
+    testkit::tamper_with_log(
+        &t.db,
+        &format!(
+            "UPDATE audit_log SET details = 'forged', hash = '{}' WHERE seq = 2",
+            e.hash
+        ),
+    )
+    .await;
     let v = verify(&t.db).await.unwrap();
     assert_eq!(v.first_break, Some(ChainBreak::Unlinked { seq: 3 }));
 }
@@ -118,4 +118,20 @@ async fn concurrent_appends_keep_one_chain() {
     let v = verify(&t.db).await.unwrap();
     assert_eq!(v.first_break, None);
     assert_eq!(v.checked, 40);
+}
+
+/// The log refuses to be edited or shortened on both databases, even by SQL sent straight to it.
+#[tokio::test]
+async fn the_database_refuses_to_update_or_delete_log_entries() {
+    let t = chain_of(3).await;
+    for sql in [
+        "UPDATE audit_log SET details = 'x' WHERE seq = 2",
+        "DELETE FROM audit_log WHERE seq = 3",
+        "DELETE FROM audit_log",
+    ] {
+        let e = t.db.execute_raw(sql).await.unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+    }
+    let v = verify(&t.db).await.unwrap();
+    assert_eq!((v.checked, v.first_break), (3, None));
 }

@@ -634,30 +634,36 @@ fn commitment(status: CommitmentStatus) -> Commitment {
 }
 
 #[test]
-fn an_accepted_commitment_grants_access_in_its_period_only() {
-    let c = commitment(CommitmentStatus::Accepted);
-    let cases = [
-        (d(2026, 1, 31), false),
-        (d(2026, 2, 1), true),
-        (d(2026, 3, 15), true),
-        (d(2026, 4, 30), true),
-        (d(2026, 5, 1), false),
-    ];
-    for (day, want) in cases {
-        assert_eq!(c.grants_access_on(day), want, "{day}");
+fn the_period_in_force_runs_from_the_first_acceptance_to_the_version_in_force() {
+    use domain::commitment::{in_force, period_in_force};
+    // Sent and declined versions bind nothing.
+    for status in [CommitmentStatus::Sent, CommitmentStatus::Declined] {
+        assert_eq!(period_in_force([&commitment(status)]), None, "{status:?}");
     }
-}
-
-#[test]
-fn only_an_accepted_commitment_grants_access() {
-    for status in CommitmentStatus::ALL {
-        let c = commitment(status);
-        assert_eq!(
-            c.grants_access_on(d(2026, 3, 15)),
-            status == CommitmentStatus::Accepted,
-            "{status:?}"
-        );
-    }
+    let accepted = commitment(CommitmentStatus::Accepted);
+    assert_eq!(
+        period_in_force([&accepted]),
+        Some((d(2026, 2, 1), d(2026, 4, 30)))
+    );
+    // Extended by a second version: the first one's start, the second one's end.
+    let mut v1 = commitment(CommitmentStatus::Superseded);
+    v1.starts_on = d(2026, 1, 15);
+    let mut v2 = commitment(CommitmentStatus::Accepted);
+    v2.version = 2;
+    v2.ends_on = d(2026, 6, 30);
+    // A third version still waiting for an answer changes nothing yet.
+    let mut v3 = commitment(CommitmentStatus::Sent);
+    v3.version = 3;
+    v3.ends_on = d(2026, 12, 31);
+    assert_eq!(in_force([&v1, &v2, &v3]).map(|c| c.version), Some(2));
+    assert_eq!(
+        period_in_force([&v1, &v2, &v3]),
+        Some((d(2026, 1, 15), d(2026, 6, 30)))
+    );
+    // A terminated commitment is in force until its termination date.
+    let mut t = commitment(CommitmentStatus::Terminated);
+    t.ends_on = d(2026, 3, 10);
+    assert_eq!(period_in_force([&t]), Some((d(2026, 2, 1), d(2026, 3, 10))));
 }
 
 #[test]

@@ -36,11 +36,11 @@ async fn audit_verify_passes_untouched_and_names_the_edited_entry() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("access log intact"), "{out}");
 
-    w.test_db
-        .db
-        .execute_raw("UPDATE audit_log SET actor_name = 'someone else' WHERE seq = 7")
-        .await
-        .unwrap();
+    testkit::tamper_with_log(
+        &w.test_db.db,
+        "UPDATE audit_log SET actor_name = 'someone else' WHERE seq = 7",
+    )
+    .await;
     let (code, out) = kumppani(&url, &["audit", "verify"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("entry 7 has been altered"), "{out}");

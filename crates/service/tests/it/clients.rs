@@ -249,6 +249,36 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
     // 1.12.2026–28.2.2027 is 90 days: 13 weeks of 4 hours at 70,00 €.
     assert_eq!(c.max_total, Money::from_cents(13 * 4 * 7000));
 
+    // A commitment only sent has no delivery: every page of it is refused and logged, for the
+    // provider it was sent to as for the purchaser, and looks to another provider like any
+    // commitment of others.
+    let month = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let before = crate::log(&w).await.len();
+    for (who, want) in [
+        (b_worker, Denial::NotInForce),
+        (&worker, Denial::NotInForce),
+        (a_worker, Denial::OtherOrganisation),
+    ] {
+        let e = s.delivery(who, &c.number, month).await.unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Denied(d) if *d == want),
+            "{}: {e:?}",
+            who.username
+        );
+    }
+    let e = s
+        .delivery(b_worker, "MS-2026-9999990", month)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::Denied(Denial::OtherOrganisation)));
+    let log = crate::log(&w).await;
+    assert_eq!(
+        log[before..]
+            .iter()
+            .filter(|e| e.outcome == "denied")
+            .count(),
+        4
+    );
     // Before acceptance the provider sees nothing; the other provider cannot answer for it.
     assert!(matches!(
         s.client_minimal(b_worker, client).await,
@@ -268,11 +298,10 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
     assert!(s.commitments(a_signer).await.unwrap().is_empty());
 
     let reserved_then = s.budget(&controller).await.unwrap()[0].2;
-    // Access follows the commitment, and only for its period: not yet before 1.12.2026 …
-    assert!(matches!(
-        s.client_minimal(b_worker, client).await,
-        Err(ServiceError::Denied(Denial::OtherOrganisation))
-    ));
+    // Access follows the commitment's follow period: once accepted, from 30 days before the
+    // start on 1.12.2026, so that B can arrange the start meeting …
+    let early = s.client_minimal(b_worker, client).await.unwrap();
+    assert_eq!(early.name, "Veeti Kuvitelma");
     w.clock.advance(chrono::Duration::days(8));
     // … then B's worker sees the minimal data, without the address (turvakielto); A's worker
     // sees nothing.
@@ -325,7 +354,8 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
         (2, CommitmentStatus::Accepted)
     );
     assert_eq!(v2d.data.number, v1.data.number);
-    // A termination ends the provider's access at once.
+    // A termination ends the period the day before; the provider still finishes the last
+    // month's report, until 30 days after its deadline, and then sees the client no more.
     s.change_commitment(
         &worker,
         v2,
@@ -337,10 +367,26 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
     )
     .await
     .unwrap();
+    // The client page and the delivery pages answer alike: one rule decides both.
+    assert!(s.client_minimal(b_worker, client).await.is_ok());
+    let number = v1.data.number.clone();
+    assert!(s.delivery(b_worker, &number, month).await.is_ok());
+    // Terminated on 2.12.2026, so the period ended 1.12.: December's report is due 5.1.2027,
+    // and the finishing time ends 30 days later, on 4.2.2027.
+    w.clock.advance(chrono::Duration::days(64));
+    assert!(s.client_minimal(b_worker, client).await.is_ok());
+    w.clock.advance(chrono::Duration::days(1));
     assert!(matches!(
         s.client_minimal(b_worker, client).await,
-        Err(ServiceError::Denied(Denial::OtherOrganisation))
+        Err(ServiceError::Denied(Denial::OutsidePeriod))
     ));
+    assert!(matches!(
+        s.delivery(b_worker, &number, month).await,
+        Err(ServiceError::Denied(Denial::OutsidePeriod))
+    ));
+    // The purchaser's social worker still follows it.
+    assert!(s.delivery(&worker, &number, month).await.is_ok());
+    w.clock.advance(chrono::Duration::days(-65));
 
     // The budget line showed the reservation while the commitment was in force, and releases
     // it when the commitment is terminated.

@@ -10,7 +10,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::access::{decide, Action, Resource};
+use domain::access::{Action, Resource};
+use domain::audit::RecordKind;
 use domain::org::{Actor, OrgKind, OrganisationForm, ServiceUnitForm, UserForm};
 use service::ServiceError;
 use uuid::Uuid;
@@ -66,16 +67,26 @@ pub async fn organisations(State(app): State<AppState>, ctx: Ctx) -> Response {
         Ok(list) => render(&OrganisationsPage {
             p: Page::new(&ctx, t.t("organisations-title")),
             orgs: list.iter().map(|o| OrgRow::new(&t, o)).collect(),
-            can_create_org: decide(&actor, Action::Create, Resource::Organisations).is_ok(),
+            can_create_org: ctx.caps.create_organisation,
         }),
         Err(e) => render::service_error(&ctx, e),
     }
 }
 
-pub async fn new_organisation(ctx: Ctx) -> Response {
+pub async fn new_organisation(State(app): State<AppState>, ctx: Ctx) -> Response {
     let actor = try_page!(actor(&ctx));
-    if let Err(d) = decide(&actor, Action::Create, Resource::Organisations) {
-        return render::service_error(&ctx, ServiceError::Denied(d));
+    if let Err(e) = app
+        .service
+        .permit(
+            &actor,
+            Action::Create,
+            Resource::Organisations,
+            RecordKind::Organisation,
+            None,
+        )
+        .await
+    {
+        return render::service_error(&ctx, e);
     }
     let t = ctx.tr();
     form_page(
@@ -123,22 +134,13 @@ pub async fn organisation(
         Err(e) => return render::service_error(&ctx, e),
     };
     let o = &view.organisation;
-    let units_res = Resource::ServiceUnits {
-        org_id: o.id,
-        org_kind: o.kind,
-    };
     render(&OrganisationPage {
         p: Page::new(&ctx, o.name.clone()),
         notice: None,
         org: OrgRow::new(&t, o),
-        can_edit: decide(
-            &actor,
-            Action::Update,
-            Resource::Organisation { org_id: o.id },
-        )
-        .is_ok(),
-        show_units: o.kind.is_provider() && decide(&actor, Action::List, units_res).is_ok(),
-        can_edit_units: o.kind.is_provider() && decide(&actor, Action::Create, units_res).is_ok(),
+        can_edit: view.may_update,
+        show_units: view.may_list_units,
+        can_edit_units: view.may_create_units,
         units: view.units.iter().map(|u| UnitRow::new(&t, u)).collect(),
         users: view
             .users
@@ -153,12 +155,18 @@ pub async fn edit_organisation(
 ) -> Response {
     let actor = try_page!(actor(&ctx));
     let id = try_page!(parse_id(&ctx, &id));
-    if let Err(d) = decide(
-        &actor,
-        Action::Update,
-        Resource::Organisation { org_id: id },
-    ) {
-        return render::service_error(&ctx, ServiceError::Denied(d));
+    if let Err(e) = app
+        .service
+        .permit(
+            &actor,
+            Action::Update,
+            Resource::Organisation { org_id: id },
+            RecordKind::Organisation,
+            Some(id),
+        )
+        .await
+    {
+        return render::service_error(&ctx, e);
     }
     let view = match app.service.organisation(&actor, id).await {
         Ok(v) => v,
@@ -238,8 +246,12 @@ pub async fn new_unit(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Stri
         org_id: id,
         org_kind: view.organisation.kind,
     };
-    if let Err(d) = decide(&actor, Action::Create, res) {
-        return render::service_error(&ctx, ServiceError::Denied(d));
+    if let Err(e) = app
+        .service
+        .permit(&actor, Action::Create, res, RecordKind::ServiceUnit, None)
+        .await
+    {
+        return render::service_error(&ctx, e);
     }
     let t = ctx.tr();
     form_page(
@@ -291,8 +303,18 @@ pub async fn edit_unit(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Str
         org_id: org.id,
         org_kind: org.kind,
     };
-    if let Err(d) = decide(&actor, Action::Update, res) {
-        return render::service_error(&ctx, ServiceError::Denied(d));
+    if let Err(e) = app
+        .service
+        .permit(
+            &actor,
+            Action::Update,
+            res,
+            RecordKind::ServiceUnit,
+            Some(id),
+        )
+        .await
+    {
+        return render::service_error(&ctx, e);
     }
     let t = ctx.tr();
     form_page(
@@ -374,10 +396,18 @@ async fn org_kind(
 pub async fn new_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let actor = try_page!(actor(&ctx));
     let id = try_page!(parse_id(&ctx, &id));
-    if let Err(d) = decide(&actor, Action::Create, Resource::Users { org_id: id }) {
-        // Through the use case, so that the refused attempt is logged.
-        let _ = app.service.users(&actor, id).await;
-        return render::service_error(&ctx, ServiceError::Denied(d));
+    if let Err(e) = app
+        .service
+        .permit(
+            &actor,
+            Action::Create,
+            Resource::Users { org_id: id },
+            RecordKind::User,
+            None,
+        )
+        .await
+    {
+        return render::service_error(&ctx, e);
     }
     let (kind, name) = try_page!(org_kind(&app, &ctx, &actor, id).await);
     let t = ctx.tr();
@@ -458,16 +488,7 @@ pub async fn user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
         org_id: view.organisation.id.to_string(),
         org_name: view.organisation.name.clone(),
         language: t.t(&format!("language-{}", u.language.code())),
-        can_edit: decide(
-            &actor,
-            Action::Update,
-            Resource::User {
-                org_id: u.organisation_id,
-                user_id: u.id,
-                family_account: u.person_id.is_some(),
-            },
-        )
-        .is_ok(),
+        can_edit: view.may_update,
         is_self: u.id == actor.user_id,
         history,
     })
@@ -480,13 +501,20 @@ pub async fn edit_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Str
         Ok(v) => v,
         Err(e) => return render::service_error(&ctx, e),
     };
-    let res = Resource::User {
-        org_id: view.user.organisation_id,
-        user_id: id,
-        family_account: view.user.person_id.is_some(),
-    };
-    if let Err(d) = decide(&actor, Action::Update, res) {
-        return render::service_error(&ctx, ServiceError::Denied(d));
+    if !view.may_update {
+        let res = Resource::User {
+            org_id: view.user.organisation_id,
+            user_id: id,
+            family_account: view.user.person_id.is_some(),
+        };
+        // Refused; through the gate, so that the refusal is logged.
+        let e = app
+            .service
+            .permit(&actor, Action::Update, res, RecordKind::User, Some(id))
+            .await
+            .err()
+            .unwrap_or(ServiceError::Denied(domain::access::Denial::MissingRole));
+        return render::service_error(&ctx, e);
     }
     let t = ctx.tr();
     form_page(

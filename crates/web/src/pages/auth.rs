@@ -99,6 +99,7 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Respon
                 lang: new.session.language,
                 csrf: new.session.csrf_token.clone(),
                 path: next.clone(),
+                caps: app.service.capabilities(&new.session.actor),
                 client: ctx.client.clone(),
             };
             let mut resp = render(&ResumePage {

@@ -580,14 +580,7 @@ async fn meeting_page(
         Err(e) => return render::service_error(ctx, e),
     };
     let lots: HashMap<String, String> = own_lots(app, &actor, t.lang).await.into_iter().collect();
-    let may_decide = domain::access::decide(
-        &actor,
-        domain::access::Action::Decide,
-        domain::access::Resource::ServiceNeeds {
-            org_id: actor.org_id,
-        },
-    )
-    .is_ok();
+    let may_decide = ctx.caps.decide_needs;
     let budget_lines = app
         .service
         .budget(&actor)
@@ -960,14 +953,7 @@ async fn budget_page(
                     )
                 })
                 .collect(),
-            may_add: domain::access::decide(
-                &actor,
-                domain::access::Action::Create,
-                domain::access::Resource::Budget {
-                    org_id: actor.org_id,
-                },
-            )
-            .is_ok(),
+            may_add: ctx.caps.add_budget_line,
             fields,
             summary,
         },

@@ -32,7 +32,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::response::{IntoResponse, Redirect};
-use domain::access::{decide, Action, Resource};
 use domain::org::{Actor, Organisation, Role, ServiceUnit, User};
 use domain::validate::FieldErrors;
 use service::ServiceError;
@@ -323,7 +322,7 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx) -> Response {
         units: view.units.iter().map(|u| UnitRow::new(&t, u)).collect(),
         audit,
         orgs,
-        can_create_org: decide(&actor, Action::Create, Resource::Organisations).is_ok(),
+        can_create_org: ctx.caps.create_organisation,
     };
     render(&page)
 }

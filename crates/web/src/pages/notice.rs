@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::access::{decide, Action, Resource};
+use domain::access::{Action, Resource};
 use domain::codes::{cpv, notice_label, nuts};
 use domain::locale::Lang;
 use notice::{Notice, Reading};
@@ -335,15 +335,23 @@ fn page(ctx: &Ctx, r: &Reading, back: Option<(String, String)>) -> Response {
     render(&page)
 }
 
-fn may_import(ctx: &Ctx) -> Result<domain::org::Actor, Response> {
+async fn may_import(app: &AppState, ctx: &Ctx) -> Result<domain::org::Actor, Response> {
     let a = actor(ctx)?;
-    decide(&a, Action::Create, Resource::Procurements)
-        .map_err(|d| render::service_error(ctx, ServiceError::Denied(d)))?;
+    app.service
+        .permit(
+            &a,
+            Action::Create,
+            Resource::Procurements,
+            domain::audit::RecordKind::Procurement,
+            None,
+        )
+        .await
+        .map_err(|e| render::service_error(ctx, e))?;
     Ok(a)
 }
 
-pub async fn import_form(ctx: Ctx) -> Response {
-    let _ = try_page!(may_import(&ctx));
+pub async fn import_form(State(app): State<AppState>, ctx: Ctx) -> Response {
+    let _ = try_page!(may_import(&app, &ctx).await);
     let t = ctx.tr();
     render(&ImportPage {
         p: Page::new(&ctx, t.t("notice-import-title")),
@@ -352,7 +360,7 @@ pub async fn import_form(ctx: Ctx) -> Response {
 }
 
 pub async fn import(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) -> Response {
-    let actor = try_page!(may_import(&ctx));
+    let actor = try_page!(may_import(&app, &ctx).await);
     let t = ctx.tr();
     let mut bytes = Vec::new();
     let mut name = String::from("notice");

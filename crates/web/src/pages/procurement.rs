@@ -11,7 +11,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use domain::access::{decide, Action, Resource};
+use domain::access::{Action, Resource};
 use domain::codes;
 use domain::evidence::EvidenceKind;
 use domain::locale::Lang;
@@ -206,7 +206,7 @@ pub async fn procurements(State(app): State<AppState>, ctx: Ctx) -> Response {
                 ),
             })
             .collect(),
-        can_create: decide(&actor, Action::Create, Resource::Procurements).is_ok(),
+        can_create: ctx.caps.create_procurement,
     })
 }
 
@@ -412,10 +412,20 @@ fn procurement_form(d: &FormData) -> ProcurementForm {
     }
 }
 
-pub async fn new_procurement(ctx: Ctx) -> Response {
+pub async fn new_procurement(State(app): State<AppState>, ctx: Ctx) -> Response {
     let actor = try_page!(actor(&ctx));
-    if let Err(d) = decide(&actor, Action::Create, Resource::Procurements) {
-        return render::service_error(&ctx, ServiceError::Denied(d));
+    if let Err(e) = app
+        .service
+        .permit(
+            &actor,
+            Action::Create,
+            Resource::Procurements,
+            domain::audit::RecordKind::Procurement,
+            None,
+        )
+        .await
+    {
+        return render::service_error(&ctx, e);
     }
     let t = ctx.tr();
     let form = ProcurementForm {

@@ -1,0 +1,279 @@
+//! The gate: the one place that asks the access policy (`domain::access::decide`) and writes
+//! what it answered to the access log (Client Data Act 703/2023, 10 §).
+//!
+//! Every use case that touches a protected record comes through here:
+//!
+//! - [`Service::authorize`] asks the policy; a refusal is appended to the log in the use
+//!   case's transaction, which [`Service::finish`] commits even though nothing else happens.
+//! - [`Service::missing`] answers for a record that does not exist exactly as for one the
+//!   actor may not reach, and logs it the same way: a refusal never tells whether the record
+//!   is there.
+//! - [`Service::may`] tells a view what the actor could do next (show a button or not); it
+//!   logs nothing because nothing is read or done.
+//! - [`Service::finish`] and [`Service::finish_logged`] end the use case: the change and its log
+//!   rows are committed together, or bad input is rolled back and logged as `failed`.
+//!
+//! No other module of the crate calls the policy: clippy's `disallowed-methods` (see
+//! `clippy.toml`) refuses `decide` anywhere but here and in the policy's own tests.
+
+use crate::auth::event;
+use crate::{Service, ServiceError, ServiceResult};
+use db::Tx;
+use domain::access::{Action, Denial, Resource};
+use domain::audit::{AuditAction, AuditEvent, Outcome, RecordKind};
+use domain::org::Actor;
+use domain::validate::FieldErrors;
+use uuid::Uuid;
+
+/// The thing an access decision and its log row are about.
+#[derive(Clone)]
+pub(crate) struct Target {
+    pub(crate) kind: RecordKind,
+    pub(crate) id: Option<Uuid>,
+    pub(crate) owner: Option<Uuid>,
+    pub(crate) subject: Option<Uuid>,
+}
+
+/// "field: code; …" of refused input, for a log row.
+pub(crate) fn codes(errs: &FieldErrors) -> String {
+    errs.0
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.code))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Service {
+    /// Asks the policy; a refusal is logged and committed on its own before the error returns,
+    /// so that refused attempts are in the log even though nothing else happens.
+    pub(crate) async fn authorize(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: Action,
+        resource: Resource,
+        audit_action: AuditAction,
+        target: &Target,
+    ) -> ServiceResult<()> {
+        match self.policy(actor, action, resource) {
+            Ok(()) => Ok(()),
+            Err(denial) => {
+                let mut ev = self.ev(actor, audit_action, target);
+                ev.outcome = Outcome::Denied;
+                ev.details = denial.code().to_owned();
+                db::audit::append(tx, ev, self.now()).await?;
+                Err(ServiceError::Denied(denial))
+            }
+        }
+    }
+
+    /// The policy's answer, unlogged: for the bulk paths, which log a refusal per row in their
+    /// own batch, and for [`Service::may`].
+    #[allow(clippy::disallowed_methods)] // the one call of the policy
+    pub(crate) fn policy(
+        &self,
+        actor: &Actor,
+        action: Action,
+        resource: Resource,
+    ) -> Result<(), Denial> {
+        domain::access::decide(actor, action, resource)
+    }
+
+    /// Whether the actor may do this: a permission a view carries (a button shown or not).
+    pub(crate) fn may(&self, actor: &Actor, action: Action, resource: Resource) -> bool {
+        self.policy(actor, action, resource).is_ok()
+    }
+
+    /// The refusal for a record that does not exist: logged as denied, with the id asked for,
+    /// and answered as a record of another organisation is, so that a refusal never tells
+    /// whether the record is there.
+    pub(crate) async fn missing(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        audit_action: AuditAction,
+        target: &Target,
+    ) -> ServiceError {
+        let mut ev = self.ev(actor, audit_action, target);
+        ev.outcome = Outcome::Denied;
+        ev.details = format!("{}: no such record", Denial::OtherOrganisation.code());
+        match db::audit::append(tx, ev, self.now()).await {
+            Ok(_) => ServiceError::Denied(Denial::OtherOrganisation),
+            Err(e) => e.into(),
+        }
+    }
+
+    /// The record if it exists; otherwise the logged refusal of [`Service::missing`] for a
+    /// record of `kind` with this id.
+    pub(crate) async fn found<T>(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        audit_action: AuditAction,
+        kind: RecordKind,
+        id: Uuid,
+        record: Option<T>,
+    ) -> ServiceResult<T> {
+        match record {
+            Some(r) => Ok(r),
+            None => {
+                let t = Target {
+                    kind,
+                    id: Some(id),
+                    owner: None,
+                    subject: None,
+                };
+                Err(self.missing(tx, actor, audit_action, &t).await)
+            }
+        }
+    }
+
+    pub(crate) fn ev(&self, actor: &Actor, action: AuditAction, t: &Target) -> AuditEvent {
+        let mut ev = event(Some(actor), action, t.kind);
+        ev.record_id = t.id;
+        ev.register_owner = t.owner;
+        ev.subject_id = t.subject;
+        ev
+    }
+
+    /// Logs a change that failed its checks, after the transaction that tried it was rolled back.
+    pub(crate) async fn log_failure(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        t: &Target,
+        errs: &FieldErrors,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let mut ev = self.ev(actor, action, t);
+        ev.outcome = Outcome::Failed;
+        ev.details = codes(errs);
+        db::audit::append(&mut tx, ev, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// As [`Service::finish`], and logs a change that bad input refused (after the rollback,
+    /// so that the failure is on record though nothing else is).
+    pub(crate) async fn finish_logged<T>(
+        &self,
+        tx: Tx,
+        r: ServiceResult<T>,
+        actor: &Actor,
+        action: AuditAction,
+        target: Option<&Target>,
+    ) -> ServiceResult<T> {
+        let r = self.finish(tx, r).await;
+        if let (Err(ServiceError::Invalid(e)), Some(t)) = (&r, target) {
+            self.log_failure(actor, action, t, e).await?;
+        }
+        r
+    }
+
+    /// Commits a denial's log row and hands back the error; other errors roll back.
+    pub(crate) async fn finish<T>(&self, tx: Tx, r: ServiceResult<T>) -> ServiceResult<T> {
+        match r {
+            Ok(v) => {
+                tx.commit().await?;
+                Ok(v)
+            }
+            Err(e @ ServiceError::Denied(_)) => {
+                tx.commit().await?;
+                Err(e)
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// What an actor may open or start, as the policy answers it: the navigation and the buttons
+/// that lead to a form are built from this, so that pages show exactly what the use cases will
+/// allow and the web tier never decides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    /// A client's or guardian's own account: its visits and nothing else.
+    pub family: bool,
+    pub create_organisation: bool,
+    pub create_procurement: bool,
+    pub applications: bool,
+    pub competitions: bool,
+    pub provider_records: bool,
+    pub clients: bool,
+    pub meeting: bool,
+    pub decide_needs: bool,
+    pub commitments: bool,
+    pub reports: bool,
+    pub budget: bool,
+    pub add_budget_line: bool,
+    pub own_organisation: bool,
+    pub audit: bool,
+}
+
+impl Service {
+    /// The actor's capabilities, from the policy; nothing is read, so nothing is logged.
+    pub fn capabilities(&self, actor: &Actor) -> Capabilities {
+        let own = actor.org_id;
+        let may = |action, resource| self.may(actor, action, resource);
+        let provider = !actor.org_kind.is_purchaser();
+        Capabilities {
+            family: may(Action::List, Resource::FamilyVisits),
+            create_organisation: may(Action::Create, Resource::Organisations),
+            create_procurement: may(Action::Create, Resource::Procurements),
+            applications: may(Action::List, Resource::Applications { org_id: own })
+                && !actor.has(domain::org::Role::Auditor),
+            // Needs in competition go to the managers of admitted providers.
+            competitions: provider && may(Action::Create, Resource::Applications { org_id: own }),
+            provider_records: provider
+                && may(Action::List, Resource::ProviderRecords { org_id: own }),
+            clients: may(Action::List, Resource::Clients { org_id: own }),
+            meeting: may(Action::List, Resource::ServiceNeeds { org_id: own }),
+            decide_needs: may(Action::Decide, Resource::ServiceNeeds { org_id: own }),
+            commitments: may(Action::List, Resource::Commitments { org_id: own }),
+            reports: may(Action::List, Resource::Reports { org_id: own })
+                && may(Action::List, Resource::Clients { org_id: own }),
+            budget: may(Action::List, Resource::Budget { org_id: own })
+                && (may(Action::List, Resource::Clients { org_id: own })
+                    || may(Action::Create, Resource::Budget { org_id: own })
+                    || may(Action::List, Resource::Commitments { org_id: own })),
+            add_budget_line: may(Action::Create, Resource::Budget { org_id: own }),
+            own_organisation: may(Action::Update, Resource::Organisation { org_id: own })
+                || may(
+                    Action::Create,
+                    Resource::ServiceUnits {
+                        org_id: own,
+                        org_kind: actor.org_kind,
+                    },
+                ),
+            audit: may(Action::List, Resource::AuditLog),
+        }
+    }
+
+    /// Whether the actor may open a form for this, before any use case runs; a refusal is
+    /// logged like any other. For the pages that show an empty or filled-in form.
+    pub async fn permit(
+        &self,
+        actor: &Actor,
+        action: Action,
+        resource: Resource,
+        kind: RecordKind,
+        id: Option<Uuid>,
+    ) -> ServiceResult<()> {
+        if self.may(actor, action, resource) {
+            return Ok(());
+        }
+        let mut tx = self.db.begin().await?;
+        let t = Target {
+            kind,
+            id,
+            owner: None,
+            subject: None,
+        };
+        let r = self
+            .authorize(&mut tx, actor, action, resource, AuditAction::Read, &t)
+            .await;
+        self.finish(tx, r).await
+    }
+}

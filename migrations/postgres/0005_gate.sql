@@ -1,0 +1,19 @@
+-- The gate: the access log refuses to be edited or shortened, and commitments carry their
+-- provider in a column so that a provider's list is filtered in the query.
+
+-- Nothing in the application updates or deletes the access log (Client Data Act 703/2023,
+-- 10 §); the trigger refuses it from anyone else who reaches the database too. The role the
+-- application serves with should also hold only SELECT and INSERT on it (see README).
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the access log is append-only';
+END;
+$$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+ALTER TABLE commitments ADD COLUMN provider_id UUID;
+UPDATE commitments SET provider_id = (data::json ->> 'provider')::uuid;
+CREATE INDEX commitments_provider ON commitments (provider_id);
