@@ -313,3 +313,46 @@ pub async fn count(tx: &mut Tx) -> Result<i64> {
         Ok(row.try_get("n")?)
     })
 }
+
+/// The head row: the newest sequence number and hash as the application last wrote them.
+pub async fn head(db: &Db) -> Result<(i64, String)> {
+    let sql = "SELECT seq, hash FROM audit_head WHERE id = 1";
+    Ok(match db {
+        Db::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await?,
+        Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await?,
+    })
+}
+
+/// The newest sequence number actually in the log, and the stored hashes of the entries `seqs`.
+pub async fn hashes(
+    db: &Db,
+    seqs: &[i64],
+) -> Result<(i64, std::collections::HashMap<i64, String>)> {
+    let last_sql = "SELECT COALESCE(MAX(seq), 0) FROM audit_log";
+    let one_sql = "SELECT hash FROM audit_log WHERE seq = $1";
+    let mut out = std::collections::HashMap::new();
+    let last: i64 = match db {
+        Db::Sqlite(p) => sqlx::query_scalar(last_sql).fetch_one(p).await?,
+        Db::Postgres(p) => sqlx::query_scalar(last_sql).fetch_one(p).await?,
+    };
+    for s in seqs {
+        let h: Option<String> = match db {
+            Db::Sqlite(p) => {
+                sqlx::query_scalar(one_sql)
+                    .bind(s)
+                    .fetch_optional(p)
+                    .await?
+            }
+            Db::Postgres(p) => {
+                sqlx::query_scalar(one_sql)
+                    .bind(s)
+                    .fetch_optional(p)
+                    .await?
+            }
+        };
+        if let Some(h) = h {
+            out.insert(*s, h);
+        }
+    }
+    Ok((last, out))
+}

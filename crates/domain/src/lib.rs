@@ -5,6 +5,7 @@ pub mod access;
 pub mod application;
 pub mod audit;
 pub mod calendar;
+pub mod checkpoint;
 pub mod client;
 pub mod codes;
 pub mod commitment;

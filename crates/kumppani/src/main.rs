@@ -116,7 +116,29 @@ enum NoticeCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Check the hash chain of the whole log; exits non-zero and names the first broken entry.
-    Verify,
+    /// With signed checkpoints it also finds entries removed from the end of the log or
+    /// rewritten together with the head row.
+    Verify {
+        /// A checkpoints file written by `audit checkpoint`.
+        #[arg(long, requires = "key")]
+        checkpoints: Option<PathBuf>,
+        /// The checkpoint key (from `audit keygen`), kept outside the database.
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
+    /// Sign the log's head (sequence number and hash) with a key kept outside the database and
+    /// append it to a checkpoints file, also kept outside it (run it from cron, say hourly).
+    Checkpoint {
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        checkpoints: PathBuf,
+    },
+    /// Write a new random checkpoint key to a file (readable by its owner only).
+    Keygen {
+        #[arg(long)]
+        key: PathBuf,
+    },
 }
 
 fn main() -> Result<()> {
@@ -206,25 +228,88 @@ async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> 
             let svc = make_service(db, &cfg);
             visit_bench::run(svc, visit_bench::Options { visits, batch }, backend).await
         }
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => {
-            let db = connect(&cfg).await?;
-            let svc = make_service(db, &cfg);
+        Command::Audit { command } => audit_command(command, &cfg).await,
+    }
+}
+
+fn read_key(path: &std::path::Path) -> Result<Vec<u8>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the checkpoint key {}", path.display()))?;
+    domain::checkpoint::parse_key(&text).with_context(|| format!("{}", path.display()))
+}
+
+async fn audit_command(command: AuditCommand, cfg: &Config) -> Result<()> {
+    match command {
+        AuditCommand::Keygen { key } => {
+            let token = service::password::random_token().context("making a random key")?;
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            let mut f = opts
+                .open(&key)
+                .with_context(|| format!("creating {} (it must not exist yet)", key.display()))?;
+            std::io::Write::write_all(&mut f, format!("{token}\n").as_bytes())
+                .with_context(|| format!("writing {}", key.display()))?;
+            println!("checkpoint key written to {}", key.display());
+            Ok(())
+        }
+        AuditCommand::Checkpoint { key, checkpoints } => {
+            let k = read_key(&key)?;
+            let svc = make_service(connect(cfg).await?, cfg);
+            let cp = match svc.audit_checkpoint().await.context("reading the log")? {
+                Ok(cp) => cp,
+                Err(b) => {
+                    println!("access log BROKEN, no checkpoint written: {b}");
+                    std::process::exit(1);
+                }
+            };
+            let line = domain::checkpoint::line(&k, &cp).context("signing")?;
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&checkpoints)
+                .with_context(|| format!("opening {}", checkpoints.display()))?;
+            std::io::Write::write_all(&mut f, format!("{line}\n").as_bytes())
+                .with_context(|| format!("writing {}", checkpoints.display()))?;
+            println!("checkpoint: entry {} signed", cp.seq);
+            Ok(())
+        }
+        AuditCommand::Verify { checkpoints, key } => {
+            let svc = make_service(connect(cfg).await?, cfg);
             let v = svc
                 .audit_verify()
                 .await
                 .context("verifying the access log")?;
-            match v.first_break {
-                None => {
-                    println!("access log intact: {} entries verified", v.checked);
-                    Ok(())
-                }
-                Some(b) => {
-                    println!("access log BROKEN after {} intact entries: {b}", v.checked);
-                    std::process::exit(1);
-                }
+            if let Some(b) = v.first_break {
+                println!("access log BROKEN after {} intact entries: {b}", v.checked);
+                std::process::exit(1);
             }
+            if let (Some(file), Some(key)) = (checkpoints, key) {
+                let k = read_key(&key)?;
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?;
+                let cps = domain::checkpoint::read(&k, &text)
+                    .with_context(|| format!("{}", file.display()))?;
+                match svc
+                    .audit_check_checkpoints(&cps)
+                    .await
+                    .context("comparing with the checkpoints")?
+                {
+                    None => println!(
+                        "access log intact: {} entries verified, {} signed checkpoint(s) hold",
+                        v.checked,
+                        cps.len()
+                    ),
+                    Some(f) => {
+                        println!("access log BROKEN: {f}");
+                        std::process::exit(1);
+                    }
+                }
+            } else {
+                println!("access log intact: {} entries verified", v.checked);
+            }
+            Ok(())
         }
     }
 }

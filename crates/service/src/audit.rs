@@ -9,6 +9,8 @@ use domain::org::Actor;
 use uuid::Uuid;
 
 pub use db::audit::Verification;
+use domain::audit::ChainBreak;
+use domain::checkpoint::{Checkpoint, Finding};
 
 /// What an auditor filters by. Always limited to the auditor's own organisation: entries made by
 /// its users or about records in its register.
@@ -61,6 +63,34 @@ impl Service {
         db::audit::append(&mut tx, ev, self.now()).await?;
         tx.commit().await?;
         Ok(rows)
+    }
+
+    /// The log's head as a checkpoint to sign, once the whole chain has been checked: signing
+    /// the head of a broken chain would bless what broke it.
+    pub async fn audit_checkpoint(&self) -> ServiceResult<Result<Checkpoint, ChainBreak>> {
+        let v = db::audit::verify(&self.db).await?;
+        if let Some(b) = v.first_break {
+            return Ok(Err(b));
+        }
+        let (seq, hash) = db::audit::head(&self.db).await?;
+        Ok(Ok(Checkpoint {
+            seq,
+            hash,
+            at: self.now(),
+        }))
+    }
+
+    /// Compares signed checkpoints with the log: finds entries removed from its end, or
+    /// rewritten with a chain of new hashes, even when the head row was rewritten to match.
+    pub async fn audit_check_checkpoints(
+        &self,
+        checkpoints: &[Checkpoint],
+    ) -> ServiceResult<Option<Finding>> {
+        let seqs: Vec<i64> = checkpoints.iter().map(|c| c.seq).collect();
+        let (last, hashes) = db::audit::hashes(&self.db, &seqs).await?;
+        Ok(domain::checkpoint::check(checkpoints, last, |s| {
+            hashes.get(&s).cloned()
+        }))
     }
 
     /// Checks the whole chain; for the operator's `kumppani audit verify`.

@@ -3,6 +3,7 @@
 mod access;
 mod application;
 mod calendar;
+mod checkpoint;
 mod client;
 mod codes;
 mod delivery;

@@ -199,3 +199,67 @@ async fn notice_coverage_reads_every_real_and_synthetic_notice_in_the_shared_dat
         assert!(read > 80, "{dir}: {read} read");
     }
 }
+
+#[tokio::test]
+async fn signed_checkpoints_find_entries_removed_with_the_head_rewritten() {
+    let w = testkit::World::new().await;
+    let admin = w.actor("county.admin").await;
+    w.service.users(&admin, w.county).await.unwrap();
+    let url = w.test_db.url.clone();
+    let dir = std::env::temp_dir().join(format!("kumppani-cp-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("checkpoint.key");
+    let cps = dir.join("checkpoints.txt");
+    let (k, p) = (key.to_str().unwrap(), cps.to_str().unwrap());
+    let (code, out) = kumppani(&url, &["audit", "keygen", "--key", k]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = kumppani(
+        &url,
+        &["audit", "checkpoint", "--key", k, "--checkpoints", p],
+    );
+    assert_eq!(code, 0, "{out}");
+    let log = testkit::audit_log(&w.test_db.db).await;
+    let last = log.last().unwrap().seq;
+    assert!(out.contains(&format!("entry {last} signed")), "{out}");
+    let (code, out) = kumppani(&url, &["audit", "verify", "--checkpoints", p, "--key", k]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 signed checkpoint(s) hold"), "{out}");
+
+    // Someone with the owner's rights removes the three newest entries and sets the head row
+    // to the entry left last: the chain alone still verifies …
+    let keep = &log[log.len() - 4];
+    testkit::tamper_with_log(
+        &w.test_db.db,
+        &format!(
+            "DELETE FROM audit_log WHERE seq > {}; UPDATE audit_head SET seq = {}, hash = '{}'",
+            keep.seq, keep.seq, keep.hash
+        ),
+    )
+    .await;
+    let (code, out) = kumppani(&url, &["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    // … but not against the signed checkpoint, which names the first missing entry.
+    let (code, out) = kumppani(&url, &["audit", "verify", "--checkpoints", p, "--key", k]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("entry {} is missing", keep.seq + 1)),
+        "{out}"
+    );
+    // A checkpoints file signed with another key is refused.
+    let other = dir.join("other.key");
+    kumppani(&url, &["audit", "keygen", "--key", other.to_str().unwrap()]);
+    let (code, out) = kumppani(
+        &url,
+        &[
+            "audit",
+            "verify",
+            "--checkpoints",
+            p,
+            "--key",
+            other.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("not signed with this key"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
