@@ -144,6 +144,15 @@ impl Db {
         })
     }
 
+    /// A transaction that only reads. On SQLite it is begun deferred, so that it does not take
+    /// the write lock and runs beside the one writer (WAL); it must not write.
+    pub async fn begin_read(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
     /// Whether the database answers; for `/readyz`.
     pub async fn ping(&self) -> Result<()> {
         match self {

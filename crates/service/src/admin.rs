@@ -41,7 +41,7 @@ impl Service {
     /// The organisation register. Names and business IDs are public; no access-log row.
     pub async fn organisations(&self, actor: &Actor) -> ServiceResult<Vec<Organisation>> {
         let _ = actor;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let list = organisation::list(&mut tx).await?;
         tx.rollback().await?;
         Ok(list)
@@ -801,7 +801,7 @@ impl Service {
     pub async fn organisation_names(
         &self,
     ) -> ServiceResult<std::collections::HashMap<Uuid, String>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let list = organisation::list(&mut tx).await?;
         tx.rollback().await?;
         Ok(list.into_iter().map(|o| (o.id, o.name)).collect())
@@ -809,7 +809,7 @@ impl Service {
 
     /// The id behind a user name, for the auditor's filter. Reveals no more than the log does.
     pub async fn user_id_by_username(&self, username: &str) -> ServiceResult<Option<Uuid>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let id = user::id_by_username(&mut tx, &username.trim().to_lowercase()).await?;
         tx.rollback().await?;
         Ok(id)

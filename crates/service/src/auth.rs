@@ -203,29 +203,36 @@ impl Service {
         }))
     }
 
-    /// The session behind a cookie token, if it is still valid; slides its idle expiry.
+    /// The session behind a cookie token, if it is still valid; slides its idle expiry. The
+    /// lookup only reads; the expiry is written only when it moves by a minute or more, so that
+    /// a busy session does not turn every request into a write.
     pub async fn session(&self, token: &str) -> ServiceResult<Option<Session>> {
+        const TOUCH_STEP: i64 = 60;
         let now = self.now();
         let hash = sha256_hex(token);
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let Some(row) = session::get(&mut tx, &hash).await? else {
             tx.rollback().await?;
             return Ok(None);
         };
-        if row.expires_at <= now || row.created_at + self.settings.session_max <= now {
+        let expired = row.expires_at <= now || row.created_at + self.settings.session_max <= now;
+        let s = if expired {
+            None
+        } else {
+            self.load_session(&mut tx, row.user_id, row.csrf_token)
+                .await?
+        };
+        tx.rollback().await?;
+        let expires = now + self.settings.session_idle;
+        if s.is_none() {
+            let mut tx = self.db.begin().await?;
             session::delete(&mut tx, &hash).await?;
             tx.commit().await?;
-            return Ok(None);
+        } else if (expires - row.expires_at).num_seconds() >= TOUCH_STEP {
+            let mut tx = self.db.begin().await?;
+            session::touch(&mut tx, &hash, now, expires).await?;
+            tx.commit().await?;
         }
-        let s = self
-            .load_session(&mut tx, row.user_id, row.csrf_token)
-            .await?;
-        if s.is_some() {
-            session::touch(&mut tx, &hash, now, now + self.settings.session_idle).await?;
-        } else {
-            session::delete(&mut tx, &hash).await?;
-        }
-        tx.commit().await?;
         Ok(s)
     }
 

@@ -1493,7 +1493,7 @@ impl Service {
 impl Service {
     /// The lot's order as application ids, for start-up code (the demo).
     pub async fn demo_lot_order(&self, lot: Uuid) -> ServiceResult<Vec<Uuid>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let order = self.lot_order(&mut tx, lot).await?;
         tx.rollback().await?;
         Ok(order.into_iter().map(|o| o.application).collect())
@@ -1506,7 +1506,7 @@ impl Service {
         lot: Uuid,
         day: NaiveDate,
     ) -> ServiceResult<(NaiveDate, NaiveDate)> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let l: Option<Doc<Lot>> = doc::get(&mut tx, Table::Lots, lot).await?;
         let p: Option<Doc<Procurement>> = match l.and_then(|l| l.parent_id) {
             Some(pid) => doc::get(&mut tx, Table::Procurements, pid).await?,
@@ -1526,7 +1526,7 @@ impl Service {
 
     /// The provider a commitment was sent to, for start-up code (the demo).
     pub async fn demo_commitment_provider(&self, id: Uuid) -> ServiceResult<Uuid> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let c: Option<Doc<Commitment>> = doc::get(&mut tx, Table::Commitments, id).await?;
         tx.rollback().await?;
         c.map(|c| c.data.provider).ok_or(ServiceError::NotFound)
@@ -1929,7 +1929,7 @@ impl Service {
         ) {
             return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
         }
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let g = self.steering_group_of(&mut tx, actor.org_id).await?;
         tx.rollback().await?;
         Ok(g)

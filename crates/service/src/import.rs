@@ -429,7 +429,7 @@ impl Service {
     ) -> ServiceResult<Option<Uuid>> {
         let bid = BusinessId::parse(business_id)
             .map_err(|e| ServiceError::Invalid(FieldErrors::single("business_id", e.code())))?;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let o = organisation::by_business_id(&mut tx, &bid).await?;
         tx.rollback().await?;
         Ok(o.map(|o| o.id))

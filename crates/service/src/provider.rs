@@ -323,7 +323,7 @@ impl Service {
         {
             return Ok(Vec::new());
         }
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let rows = self.evidence_of(&mut tx, actor.org_id).await?;
         tx.rollback().await?;
         Ok(rows

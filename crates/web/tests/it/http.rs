@@ -644,3 +644,45 @@ async fn the_api_hides_addresses_and_phones_under_turvakielto_as_the_page_does()
     assert!(api.body.contains("Aino Salainen") && api.body.contains("Pekka Salainen"));
     assert!(api.body.contains("\"turvakielto\":true"));
 }
+
+/// Twenty people at once on the embedded database: sessions are read without the write lock
+/// and touched only when their expiry moves, so nobody waits for the lock or gets a 5xx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_clients_get_no_server_errors() {
+    let w = World::new().await;
+    let mut clients = Vec::new();
+    for _ in 0..20 {
+        let mut c = Client::new(&w);
+        c.sign_in("county.worker").await;
+        clients.push(c);
+    }
+    let before = testkit::audit_log(&w.test_db.db).await.len();
+    let mut tasks = Vec::new();
+    for mut c in clients {
+        tasks.push(tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            for path in ["/clients", "/commitments", "/", "/clients", "/procurements"] {
+                statuses.push(c.get(path).await.status);
+            }
+            statuses
+        }));
+    }
+    let mut n = 0;
+    for t in tasks {
+        for s in t.await.unwrap() {
+            assert_eq!(s, StatusCode::OK);
+            n += 1;
+        }
+    }
+    assert_eq!(n, 100);
+    // Every list view of client data is in the log: two of /clients and one of /commitments
+    // per person.
+    let log = testkit::audit_log(&w.test_db.db).await;
+    let lists = log[before..]
+        .iter()
+        .filter(|e| {
+            e.action == "list" && (e.record_kind == "client" || e.record_kind == "commitment")
+        })
+        .count();
+    assert_eq!(lists, 60);
+}
