@@ -1,5 +1,10 @@
--- The gate: the access log refuses to be edited or shortened, and commitments carry their
+-- The gate: the access log names every person whose data an entry shows, refuses to be
+-- edited or shortened, and commitments carry their
 -- provider in a column so that a provider's list is filtered in the query.
+
+-- The people whose data a list view or a page showed, beside its one subject: ids separated
+-- by spaces, inside the entry's hash.
+ALTER TABLE audit_log ADD COLUMN subjects TEXT NOT NULL DEFAULT '';
 
 -- Nothing in the application updates or deletes the access log (Client Data Act 703/2023,
 -- 10 §); the trigger refuses it from anyone else who reaches the database too. The role the

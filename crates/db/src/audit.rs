@@ -8,7 +8,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 const COLUMNS: &str = "seq, id, at, actor_id, actor_name, actor_org, actor_unit, action, outcome, \
-                       record_kind, record_id, register_owner, subject_id, purpose, details, prev_hash, hash";
+                       record_kind, record_id, register_owner, subject_id, subjects, purpose, details, prev_hash, hash";
 
 macro_rules! map_row {
     ($r:expr) => {{
@@ -27,6 +27,7 @@ macro_rules! map_row {
             record_id: r.try_get("record_id")?,
             register_owner: r.try_get("register_owner")?,
             subject_id: r.try_get("subject_id")?,
+            subjects: domain::audit::parse_subjects(&r.try_get::<String, _>("subjects")?),
             purpose: r.try_get("purpose")?,
             details: r.try_get("details")?,
             prev_hash: r.try_get("prev_hash")?,
@@ -52,8 +53,8 @@ pub async fn append(tx: &mut Tx, event: AuditEvent, at: DateTime<Utc>) -> Result
             .await?;
         sqlx::query(
             "INSERT INTO audit_log (seq, id, at, actor_id, actor_name, actor_org, actor_unit, action, outcome, \
-             record_kind, record_id, register_owner, subject_id, purpose, details, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             record_kind, record_id, register_owner, subject_id, purpose, details, prev_hash, hash, subjects) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         )
         .bind(entry.seq)
         .bind(entry.id)
@@ -72,6 +73,7 @@ pub async fn append(tx: &mut Tx, event: AuditEvent, at: DateTime<Utc>) -> Result
         .bind(&entry.details)
         .bind(&entry.prev_hash)
         .bind(&entry.hash)
+        .bind(domain::audit::subjects_text(&entry.subjects))
         .execute(&mut *c)
         .await?;
     });
@@ -116,11 +118,12 @@ pub async fn append_many(tx: &mut Tx, events: Vec<AuditEvent>, at: DateTime<Utc>
             .bind(&prev)
             .execute(&mut *c)
             .await?;
-        // 17 parameters a row: 500 rows stay below SQLite's limit of 32 766.
+        // 18 parameters a row: 500 rows stay below SQLite's limit of 32 766.
         for chunk in entries.chunks(500) {
             let mut qb = sqlx::QueryBuilder::new(
                 "INSERT INTO audit_log (seq, id, at, actor_id, actor_name, actor_org, actor_unit, action, \
-                 outcome, record_kind, record_id, register_owner, subject_id, purpose, details, prev_hash, hash) ",
+                 outcome, record_kind, record_id, register_owner, subject_id, purpose, details, prev_hash, hash, \
+                 subjects) ",
             );
             qb.push_values(chunk.iter(), |mut b, e| {
                 b.push_bind(e.seq)
@@ -139,7 +142,8 @@ pub async fn append_many(tx: &mut Tx, events: Vec<AuditEvent>, at: DateTime<Utc>
                     .push_bind(e.purpose.clone())
                     .push_bind(e.details.clone())
                     .push_bind(e.prev_hash.clone())
-                    .push_bind(e.hash.clone());
+                    .push_bind(e.hash.clone())
+                    .push_bind(domain::audit::subjects_text(&e.subjects));
             });
             qb.build().execute(&mut *c).await?;
         }
@@ -163,6 +167,7 @@ pub struct Filter {
 enum Param {
     Uuid(Uuid),
     At(DateTime<Utc>),
+    Text(String),
 }
 
 /// Entries matching the filter, newest first.
@@ -183,7 +188,10 @@ pub async fn search(tx: &mut Tx, f: &Filter) -> Result<Vec<AuditEntry>> {
     }
     if let Some(r) = f.record {
         let n = next(Param::Uuid(r), &mut params);
-        sql.push_str(&format!(" AND (record_id = ${n} OR subject_id = ${n})"));
+        let m = next(Param::Text(format!("%{r}%")), &mut params);
+        sql.push_str(&format!(
+            " AND (record_id = ${n} OR subject_id = ${n} OR subjects LIKE ${m})"
+        ));
     }
     if let Some(t) = f.from {
         let n = next(Param::At(t), &mut params);
@@ -203,6 +211,7 @@ pub async fn search(tx: &mut Tx, f: &Filter) -> Result<Vec<AuditEntry>> {
             q = match p {
                 Param::Uuid(u) => q.bind(*u),
                 Param::At(t) => q.bind(*t),
+                Param::Text(s) => q.bind(s.clone()),
             };
         }
         q.fetch_all(c).await?.into_iter().map(|r| map_row!(r)).collect()

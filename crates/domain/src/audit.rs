@@ -214,6 +214,9 @@ pub struct AuditEvent {
     pub register_owner: Option<Uuid>,
     /// The person the data is about, where there is one (a user now; clients later).
     pub subject_id: Option<Uuid>,
+    /// Every other person whose data was shown: the clients of a list view, the guardians on a
+    /// client's page (Client Data Act 703/2023, 10 §: whose data was used).
+    pub subjects: Vec<Uuid>,
     pub purpose: Purpose,
     /// Free detail such as the filter of a list view or the fields changed. Never identity codes.
     pub details: String,
@@ -235,6 +238,7 @@ pub struct AuditEntry {
     pub record_id: Option<Uuid>,
     pub register_owner: Option<Uuid>,
     pub subject_id: Option<Uuid>,
+    pub subjects: Vec<Uuid>,
     pub purpose: String,
     pub details: String,
     pub prev_hash: String,
@@ -260,6 +264,7 @@ impl AuditEntry {
             record_id: e.record_id,
             register_owner: e.register_owner,
             subject_id: e.subject_id,
+            subjects: e.subjects,
             purpose: e.purpose.code().to_owned(),
             details: e.details,
             prev_hash: prev_hash.to_owned(),
@@ -296,8 +301,30 @@ impl AuditEntry {
             h.update((f.len() as u64).to_be_bytes());
             h.update(f.as_bytes());
         }
+        // Entries from before subjects were kept have none, and hash as they always did.
+        if !self.subjects.is_empty() {
+            let f = subjects_text(&self.subjects);
+            h.update((f.len() as u64).to_be_bytes());
+            h.update(f.as_bytes());
+        }
         hex::encode(h.finalize())
     }
+}
+
+/// The subjects as stored: ids separated by spaces.
+pub fn subjects_text(subjects: &[Uuid]) -> String {
+    subjects
+        .iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The stored subjects back as ids; what does not parse is left out.
+pub fn parse_subjects(text: &str) -> Vec<Uuid> {
+    text.split_whitespace()
+        .filter_map(|s| Uuid::parse_str(s).ok())
+        .collect()
 }
 
 pub fn truncate_micros(at: DateTime<Utc>) -> DateTime<Utc> {

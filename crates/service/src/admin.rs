@@ -85,6 +85,7 @@ impl Service {
             let mut ev = event(Some(actor), AuditAction::List, RecordKind::User);
             ev.register_owner = Some(id);
             ev.details = format!("users of organisation {id}: {} shown", users.len());
+            ev.subjects = users.iter().map(|u| u.id).collect();
             db::audit::append(tx, ev, self.now()).await?;
             Some(users)
         } else {
@@ -430,6 +431,7 @@ impl Service {
             let users = user::list_for(&mut tx, org_id).await?;
             let mut ev = self.ev(actor, AuditAction::List, &t);
             ev.details = format!("users of organisation {org_id}: {} shown", users.len());
+            ev.subjects = users.iter().map(|u| u.id).collect();
             db::audit::append(&mut tx, ev, self.now()).await?;
             Ok(users)
         }

@@ -34,6 +34,7 @@ pub(crate) fn event(actor: Option<&Actor>, action: AuditAction, kind: RecordKind
         record_id: None,
         register_owner: None,
         subject_id: None,
+        subjects: Vec::new(),
         purpose: Purpose::Administration,
         details: String::new(),
     }

@@ -216,9 +216,28 @@ impl Service {
         t: &Target,
         details: String,
     ) -> ServiceResult<()> {
+        self.log_shown(tx, actor, action, t, details, Vec::new())
+            .await
+    }
+
+    /// As `log_client`, naming everyone else whose data was shown (a list's clients, the
+    /// guardians on a client's page).
+    pub(crate) async fn log_shown(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: AuditAction,
+        t: &Target,
+        details: String,
+        mut subjects: Vec<Uuid>,
+    ) -> ServiceResult<()> {
         let mut ev = self.ev(actor, action, t);
         ev.purpose = Purpose::ClientWork;
         ev.details = details;
+        subjects.retain(|s| Some(*s) != ev.subject_id);
+        subjects.sort();
+        subjects.dedup();
+        ev.subjects = subjects;
         db::audit::append(tx, ev, self.now()).await?;
         Ok(())
     }
@@ -424,12 +443,13 @@ impl Service {
                 },
             )
             .await?;
-            self.log_client(
+            self.log_shown(
                 &mut tx,
                 actor,
                 AuditAction::List,
                 &t,
                 format!("{} clients shown", list.len()),
+                list.iter().map(|c| c.id).collect(),
             )
             .await?;
             Ok(list)
@@ -540,7 +560,8 @@ impl Service {
                 },
             )
             .await?;
-            self.log_client(&mut tx, actor, AuditAction::Read, &t, "full".into())
+            let shown = guardians.iter().map(|(g, _)| *g).collect();
+            self.log_shown(&mut tx, actor, AuditAction::Read, &t, "full".into(), shown)
                 .await?;
             Ok(ClientView {
                 id,
@@ -578,14 +599,23 @@ impl Service {
             )
             .await?;
             let mut guardians = Vec::new();
+            let mut shown = Vec::new();
             for g in &c.data.guardians {
                 if let Some(d) = doc::get::<Client>(&mut tx, Table::Clients, *g).await? {
+                    shown.push(d.id);
                     guardians.push(d.data);
                 }
             }
             let m = MinimalClient::of(&c.data, &guardians, self.today());
-            self.log_client(&mut tx, actor, AuditAction::Read, &t, "minimal".into())
-                .await?;
+            self.log_shown(
+                &mut tx,
+                actor,
+                AuditAction::Read,
+                &t,
+                "minimal".into(),
+                shown,
+            )
+            .await?;
             Ok(m)
         }
         .await;
@@ -1365,12 +1395,15 @@ impl Service {
                 db::client::CommitmentScope::Provider(actor.org_id)
             };
             let mine: Vec<Doc<Commitment>> = db::client::commitments_in(&mut tx, scope).await?;
-            self.log_client(
+            // Every row names its client (by id, with a link): each is a subject of the view.
+            let shown = mine.iter().map(|c| c.data.client).collect();
+            self.log_shown(
                 &mut tx,
                 actor,
                 AuditAction::List,
                 &t,
                 format!("{} commitments shown", mine.len()),
+                shown,
             )
             .await?;
             Ok(mine)

@@ -1900,6 +1900,9 @@ impl Service {
             ev.purpose = Purpose::ClientWork;
             ev.register_owner = Some(actor.org_id);
             ev.details = format!("{} submitted reports shown", docs.len());
+            ev.subjects = docs.iter().filter_map(|d| d.parent_id).collect();
+            ev.subjects.sort();
+            ev.subjects.dedup();
             db::audit::append(&mut tx, ev, self.now()).await?;
             Ok(docs.into_iter().map(|d| (d.id, d.data)).collect())
         }

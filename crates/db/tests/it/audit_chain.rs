@@ -15,6 +15,7 @@ fn event(i: usize) -> AuditEvent {
         record_id: Some(Uuid::now_v7()),
         register_owner: None,
         subject_id: None,
+        subjects: Vec::new(),
         purpose: Purpose::Administration,
         details: format!("entry {i}"),
     }

@@ -286,3 +286,77 @@ async fn a_family_account_cannot_be_given_a_staff_role_through_the_user_form() {
     // The administrator may still close the account.
     s.set_user_active(&admin, uid, false).await.unwrap();
 }
+
+#[tokio::test]
+async fn list_views_and_guardians_are_logged_with_every_person_shown() {
+    use crate::clients::{hetu, person_form};
+    let w = World::new().await;
+    let s = &w.service;
+    let social = w.actor("county.worker").await;
+    let a = s
+        .register_client(
+            &social,
+            &person_form(&hetu(2012, 2, 2, 983), "Eero", "Luettelo"),
+            &[person_form(&hetu(1982, 2, 2, 984), "Emma", "Luettelo")],
+        )
+        .await
+        .unwrap();
+    let b = s
+        .register_client(
+            &social,
+            &person_form(&hetu(2013, 3, 3, 985), "Aada", "Luettelo"),
+            &[],
+        )
+        .await
+        .unwrap();
+    let guardian = s.client(&social, a).await.unwrap().guardians[0].0;
+    s.clients(&social).await.unwrap();
+    let log = testkit::audit_log(&w.test_db.db).await;
+    // The list names every client it showed, guardians included (they are in the register).
+    let list = log
+        .iter()
+        .rfind(|e| e.action == "list" && e.record_kind == "client")
+        .unwrap();
+    for id in [a, b, guardian] {
+        assert!(
+            list.subjects.contains(&id),
+            "{id} not in {:?}",
+            list.subjects
+        );
+    }
+    // The client's page names the guardian it showed.
+    let read = log
+        .iter()
+        .rfind(|e| e.action == "read" && e.subject_id == Some(a))
+        .unwrap();
+    assert_eq!(read.subjects, vec![guardian]);
+    // The auditor finds both by the guardian.
+    let auditor = w.actor("county.auditor").await;
+    let found = s
+        .audit_search(
+            &auditor,
+            &AuditQuery {
+                record: Some(guardian),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(found.iter().any(|e| e.seq == list.seq));
+    assert!(found.iter().any(|e| e.seq == read.seq));
+    // The chain covers the subjects.
+    assert_eq!(db::audit::verify(s.db()).await.unwrap().first_break, None);
+    testkit::tamper_with_log(
+        &w.test_db.db,
+        &format!(
+            "UPDATE audit_log SET subjects = '' WHERE seq = {}",
+            read.seq
+        ),
+    )
+    .await;
+    assert!(db::audit::verify(s.db())
+        .await
+        .unwrap()
+        .first_break
+        .is_some());
+}
