@@ -22,3 +22,18 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 ALTER TABLE commitments ADD COLUMN provider_id UUID;
 UPDATE commitments SET provider_id = (data::json ->> 'provider')::uuid;
 CREATE INDEX commitments_provider ON commitments (provider_id);
+
+-- API keys of providers' own systems: only the SHA-256 of the secret is kept.
+CREATE TABLE api_keys (
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL UNIQUE,
+    operations TEXT NOT NULL,
+    created_by UUID NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    revoked_at TIMESTAMPTZ,
+    last_used_at TIMESTAMPTZ
+);
+CREATE INDEX api_keys_org ON api_keys (org_id);

@@ -20,3 +20,18 @@ END;
 ALTER TABLE commitments ADD COLUMN provider_id BLOB;
 UPDATE commitments SET provider_id = unhex(replace(json_extract(data, '$.provider'), '-', ''));
 CREATE INDEX commitments_provider ON commitments (provider_id);
+
+-- API keys of providers' own systems: only the SHA-256 of the secret is kept.
+CREATE TABLE api_keys (
+    id BLOB PRIMARY KEY,
+    org_id BLOB NOT NULL REFERENCES organisations (id),
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL UNIQUE,
+    operations TEXT NOT NULL,
+    created_by BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT,
+    last_used_at TEXT
+);
+CREATE INDEX api_keys_org ON api_keys (org_id);

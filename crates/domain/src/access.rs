@@ -221,6 +221,15 @@ pub enum Resource {
     },
     /// The visits of a family account's own people, as a whole.
     FamilyVisits,
+    /// Visits sent in bulk by a provider as a whole, before each row is decided under its own
+    /// commitment.
+    VisitBatch {
+        org_id: Uuid,
+    },
+    /// A provider's API keys (list, create, revoke).
+    ApiKeys {
+        org_id: Uuid,
+    },
 }
 
 /// Why access was refused, for the log and the message.
@@ -234,6 +243,8 @@ pub enum Denial {
     MissingRole,
     /// A client's or guardian's account is changed only from the client's page.
     FamilyAccount,
+    /// The API key used does not allow this operation.
+    KeyScope,
     /// No version of the commitment was ever accepted: there is no delivery to follow.
     NotInForce,
     /// The commitment's follow period does not cover this today (see [`follow`]).
@@ -247,6 +258,7 @@ impl Denial {
             Denial::OtherOrganisation => "access-other-organisation",
             Denial::MissingRole => "access-missing-role",
             Denial::FamilyAccount => "access-family-account",
+            Denial::KeyScope => "access-key-scope",
             Denial::NotInForce => "access-not-in-force",
             Denial::OutsidePeriod => "access-outside-period",
         }
@@ -284,6 +296,35 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
         }
     };
     let role = |ok: bool| if ok { Ok(()) } else { Err(Denial::MissingRole) };
+
+    // A provider system's key does only what it was given, and otherwise what the provider's
+    // worker may: the rules below still apply.
+    if let Some(ops) = &actor.key {
+        use crate::api_key::Operation;
+        let op = match (resource, action) {
+            (
+                Resource::Delivery {
+                    part: Part::Visits, ..
+                },
+                Create | Update,
+            )
+            | (Resource::VisitBatch { .. }, Create) => Some(Operation::VisitsWrite),
+            (
+                Resource::Delivery {
+                    part: Part::Page | Part::Visits,
+                    ..
+                },
+                Read,
+            ) => Some(Operation::VisitsRead),
+            (Resource::Commitments { .. }, List) | (Resource::Commitment { .. }, Read) => {
+                Some(Operation::CommitmentsRead)
+            }
+            _ => None,
+        };
+        if !op.is_some_and(|o| ops.contains(&o)) {
+            return Err(Denial::KeyScope);
+        }
+    }
 
     // A client's or guardian's account reads public records and answers its own visits,
     // nothing more.
@@ -565,6 +606,19 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
                 _ => Err(Denial::NotApplicable),
             }
         }
+
+        // Only a provider's delivering staff send visits.
+        (Resource::VisitBatch { org_id }, Create) => {
+            own(org_id)?;
+            role(!actor.org_kind.is_purchaser() && provider_reader(actor))
+        }
+        (Resource::VisitBatch { .. }, _) => Err(Denial::NotApplicable),
+        // A provider's administrator keeps the keys of its own systems.
+        (Resource::ApiKeys { org_id }, List | Create | Deactivate) => {
+            own(org_id)?;
+            role(!actor.org_kind.is_purchaser() && actor.has(Role::ProviderSignatory))
+        }
+        (Resource::ApiKeys { .. }, _) => Err(Denial::NotApplicable),
 
         // The reports waiting for a decision: the register's social workers and controller.
         (Resource::Reports { org_id }, List) => {

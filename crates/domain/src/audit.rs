@@ -106,10 +106,11 @@ pub enum RecordKind {
     Visit,
     ServicePlan,
     MonthlyReport,
+    ApiKey,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 18] = [
+    pub const ALL: [RecordKind; 19] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -128,6 +129,7 @@ impl RecordKind {
         RecordKind::Visit,
         RecordKind::ServicePlan,
         RecordKind::MonthlyReport,
+        RecordKind::ApiKey,
     ];
 
     pub fn code(self) -> &'static str {
@@ -150,6 +152,7 @@ impl RecordKind {
             RecordKind::Visit => "visit",
             RecordKind::ServicePlan => "service_plan",
             RecordKind::MonthlyReport => "monthly_report",
+            RecordKind::ApiKey => "api_key",
         }
     }
 

@@ -2,6 +2,7 @@
 //! calendar, organisations and roles, the access policy and audit events. No I/O, no async.
 
 pub mod access;
+pub mod api_key;
 pub mod application;
 pub mod audit;
 pub mod calendar;

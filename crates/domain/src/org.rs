@@ -133,6 +133,9 @@ pub struct Actor {
     pub roles: Vec<Role>,
     /// For a client's or guardian's account: the person in the purchaser's client register.
     pub person: Option<Uuid>,
+    /// For a provider system calling with an API key: the operations the key allows. The key
+    /// acts as the provider's worker would, within these only.
+    pub key: Option<Vec<crate::api_key::Operation>>,
 }
 
 impl Actor {

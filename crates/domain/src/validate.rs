@@ -91,6 +91,8 @@ pub const ALL_CODES: &[&str] = &[
     "code-used",
     "code-expired",
     "code-invalid",
+    "api-key-operations-required",
+    "api-key-validity",
     "file-required",
     "visits-required",
     "goal-evaluation-required",

@@ -319,6 +319,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                     org_kind,
                     roles: vec![role],
                     person: None,
+                    key: None,
                 },
             );
             creds.push(Credential {

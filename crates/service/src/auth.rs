@@ -198,6 +198,7 @@ impl Service {
                 org_kind: org.kind,
                 roles: u.roles,
                 person: u.person_id,
+                key: None,
             },
             language: u.language,
             csrf_token,

@@ -502,6 +502,25 @@ impl Service {
         let r = async {
             // Checks read what is there; no other writer may add to it before this commits.
             db::audit::lock_head(&mut tx).await?;
+            // Whether the actor sends visits at all; each row is then decided on its own.
+            let t = Target {
+                kind: RecordKind::Visit,
+                id: None,
+                owner: Some(actor.org_id),
+                subject: None,
+            };
+            let batch = Resource::VisitBatch {
+                org_id: actor.org_id,
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Create,
+                batch,
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
             let numbers: Vec<&str> = rows.iter().map(|r| r.commitment.trim()).collect();
             let by_number = self.commitments_by_number(&mut tx, &numbers).await?;
             let known_numbers: Vec<&str> = by_number.keys().map(String::as_str).collect();

@@ -210,6 +210,7 @@ pub struct Capabilities {
     pub add_budget_line: bool,
     pub own_organisation: bool,
     pub audit: bool,
+    pub api_keys: bool,
 }
 
 impl Service {
@@ -248,6 +249,7 @@ impl Service {
                     },
                 ),
             audit: may(Action::List, Resource::AuditLog),
+            api_keys: may(Action::List, Resource::ApiKeys { org_id: own }),
         }
     }
 

@@ -154,6 +154,50 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
     let session_token = cookie(&jar, SESSION_COOKIE)
         .filter(|t| is_token(t))
         .map(str::to_owned);
+    // A provider's system calls the API with its key as a bearer token, not a browser cookie:
+    // nothing is sent without being asked for, so neither the origin nor a CSRF token applies.
+    let bearer = if is_api(&path) {
+        req.headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|v| v.trim().to_owned())
+    } else {
+        None
+    };
+    if let Some(secret) = &bearer {
+        let lang = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default();
+        let actor = match app.service.key_actor(secret).await {
+            Ok(Some(a)) => a,
+            Ok(None) => return finish(crate::api::unauthenticated(lang), None, false, false),
+            Err(e) => {
+                tracing::error!(error = %e, "API key lookup failed");
+                return render::plain_error(StatusCode::SERVICE_UNAVAILABLE, lang);
+            }
+        };
+        let caps = app.service.capabilities(&actor);
+        let ctx = Ctx {
+            session: Some(Session {
+                actor,
+                language: lang,
+                csrf_token: String::new(),
+            }),
+            lang,
+            csrf: String::new(),
+            path: path_and_query,
+            caps,
+            client: String::new(),
+        };
+        let mut req = req;
+        req.extensions_mut().insert(ctx);
+        let resp = next.run(req).await;
+        return finish(resp, None, false, app.config.secure_cookies);
+    }
     let session = match &session_token {
         Some(t) => match app.service.session(t).await {
             Ok(s) => s,

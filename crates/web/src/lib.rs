@@ -82,6 +82,11 @@ pub fn router(service: Service, config: WebConfig) -> Router {
         .route("/users/{id}/active", post(pages::admin::set_user_active))
         .route("/audit", get(pages::audit::audit_log))
         .route(
+            "/api-keys",
+            get(pages::api_key::api_keys).post(pages::api_key::create),
+        )
+        .route("/api-keys/{id}/revoke", post(pages::api_key::revoke))
+        .route(
             "/procurements",
             get(pages::procurement::procurements).post(pages::procurement::create_procurement),
         )

@@ -439,12 +439,12 @@ pub fn document() -> Value {
         "info": {
             "title": "Kumppani API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Organisations, service units, users, the access log, procurements, lots, applications and the provider register. Authenticate with the session cookie from signing in; send the CSRF token from /api/v1/session in X-CSRF-Token on unsafe calls."
+            "description": "Organisations, service units, users, the access log, procurements, lots, applications and the provider register. Authenticate with the session cookie from signing in; send the CSRF token from /api/v1/session in X-CSRF-Token on unsafe calls. A provider's own system sends instead an API key from /api-keys as `Authorization: Bearer kpk_…`; it may do only the key's operations (visits.write, visits.read, commitments.read) and needs no CSRF token."
         },
         "paths": paths,
         "components": {
             "schemas": schemas(),
-            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE } }
+            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE }, "apiKey": { "type": "http", "scheme": "bearer" } }
         },
         "security": [{ "session": [] }]
     })

@@ -97,6 +97,9 @@ impl Page {
                 if c.audit {
                     add("/audit".into(), "nav-audit");
                 }
+                if c.api_keys {
+                    add("/api-keys".into(), "nav-api-keys");
+                }
                 add(format!("/users/{}", a.user_id), "nav-my-account");
             }
         }

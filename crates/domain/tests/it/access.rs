@@ -31,6 +31,7 @@ fn actor(role: Role) -> Actor {
         org_kind,
         roles: vec![role],
         person: (role == Role::ClientOrGuardian).then_some(OTHER_USER),
+        key: None,
     }
 }
 
@@ -109,6 +110,9 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         ("own_budget", Create | Update) => matches!(role, Controller | PurchaserAdmin),
         // Reports waiting for a decision: the register's social workers and controller.
         ("own_reports", List) => client_staff || role == Controller,
+        // A provider's signatory keeps the API keys of its systems.
+        ("own_api_keys", List | Create | Deactivate) => role == ProviderSignatory,
+        ("own_visit_batch", Create) => provider_reader,
         // The commitments list: the purchaser's social workers and controller, the provider's
         // staff who deliver.
         ("own_commitments", List) => client_staff || role == Controller || provider_reader,
@@ -283,6 +287,13 @@ fn every_role_record_and_action() {
                 },
             ),
             ("own_reports", Resource::Reports { org_id: a.org_id }),
+            ("own_api_keys", Resource::ApiKeys { org_id: a.org_id }),
+            ("own_visit_batch", Resource::VisitBatch { org_id: a.org_id }),
+            (
+                "other_visit_batch",
+                Resource::VisitBatch { org_id: other_org },
+            ),
+            ("other_api_keys", Resource::ApiKeys { org_id: other_org }),
             (
                 "own_commitments",
                 Resource::Commitments { org_id: a.org_id },
@@ -573,5 +584,72 @@ fn the_follow_period_from_preparation_to_the_last_report() {
             .iter()
             .max(),
         Some(&Follow::Delivering)
+    );
+}
+
+#[test]
+fn an_api_key_does_only_its_operations_and_what_a_worker_may() {
+    use domain::api_key::Operation;
+    let mut k = actor(Role::Worker);
+    k.key = Some(vec![Operation::VisitsWrite]);
+    let visits = |part, f| Resource::Delivery {
+        purchaser_id: OTHER_PURCHASER,
+        provider_id: k.org_id,
+        part,
+        follow: f,
+        own_person: false,
+    };
+    assert_eq!(
+        decide(&k, Action::Create, visits(Part::Visits, Follow::Delivering)),
+        Ok(())
+    );
+    // Still only in the period the worker could log in.
+    assert_eq!(
+        decide(&k, Action::Create, visits(Part::Visits, Follow::Preparing)),
+        Err(Denial::OutsidePeriod)
+    );
+    // Not reading, not the plan, not the client, not the commitments, not another's delivery.
+    for (action, res) in [
+        (Action::Read, visits(Part::Page, Follow::Delivering)),
+        (Action::Update, visits(Part::Plan, Follow::Delivering)),
+        (
+            Action::Read,
+            Resource::Client {
+                purchaser_id: OTHER_PURCHASER,
+                follow: Follow::Delivering,
+            },
+        ),
+        (Action::List, Resource::Commitments { org_id: k.org_id }),
+        (Action::List, Resource::ApiKeys { org_id: k.org_id }),
+    ] {
+        assert_eq!(
+            decide(&k, action, res),
+            Err(Denial::KeyScope),
+            "{action:?} {res:?}"
+        );
+    }
+    let other = Resource::Delivery {
+        purchaser_id: OTHER_PURCHASER,
+        provider_id: OTHER_PROVIDER,
+        part: Part::Visits,
+        follow: Follow::Delivering,
+        own_person: false,
+    };
+    assert_eq!(
+        decide(&k, Action::Create, other),
+        Err(Denial::OtherOrganisation)
+    );
+    k.key = Some(vec![Operation::VisitsRead, Operation::CommitmentsRead]);
+    assert_eq!(
+        decide(&k, Action::Read, visits(Part::Page, Follow::Delivering)),
+        Ok(())
+    );
+    assert_eq!(
+        decide(&k, Action::List, Resource::Commitments { org_id: k.org_id }),
+        Ok(())
+    );
+    assert_eq!(
+        decide(&k, Action::Create, visits(Part::Visits, Follow::Delivering)),
+        Err(Denial::KeyScope)
     );
 }

@@ -366,15 +366,18 @@ async fn a_month_of_visits_is_checked_confirmed_reported_and_approved() {
         ]
     );
     assert_eq!(r[0].errors.get("kind"), Some("visit-kind-unknown"));
-    // The purchaser does not log visits; the provider does.
-    let r = s
+    // The purchaser does not log visits, the provider does: the whole request is refused.
+    let e = s
         .record_visits(
             &x.social,
             &[row(&x.number, "s", "2026-11-03", "12:00", "13:00", &[k])],
         )
         .await
-        .unwrap();
-    assert_eq!(r[0].errors.get("commitment"), Some("access-missing-role"));
+        .unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Denied(Denial::MissingRole)),
+        "{e:?}"
+    );
     // A correction may not land on another visit's time.
     let mut onto = rows[2].clone();
     onto.form.date = "2026-10-06".into();

@@ -686,3 +686,136 @@ async fn twenty_concurrent_clients_get_no_server_errors() {
         .count();
     assert_eq!(lists, 60);
 }
+
+#[tokio::test]
+async fn a_provider_system_calls_the_api_with_a_scoped_key_instead_of_a_session() {
+    let w = World::new().await;
+    let mut admin = Client::new(&w);
+    admin.sign_in("provider.admin").await;
+    let page = admin.get("/api-keys").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // More than a year is refused next to the field.
+    let r = admin
+        .post(
+            "/api-keys",
+            &[
+                ("name", "Liian pitkä"),
+                ("operations", "visits.write"),
+                ("valid_days", "400"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"e-valid_days\""), "{}", r.body);
+    let secret_of = |body: &str| {
+        let i = body.find("kpk_").expect("the secret is shown once");
+        body[i..i + 4 + 64].to_owned()
+    };
+    let r = admin
+        .post(
+            "/api-keys",
+            &[
+                ("name", "Toiminnanohjaus"),
+                ("operations", "visits.write"),
+                ("valid_days", "365"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let writer = secret_of(&r.body);
+    // Shown once: the list does not show it again.
+    assert!(!admin.get("/api-keys").await.body.contains(&writer));
+    let r = admin
+        .post(
+            "/api-keys",
+            &[
+                ("name", "Raportointi"),
+                ("operations", "commitments.read"),
+                ("valid_days", "30"),
+            ],
+        )
+        .await;
+    let reader = secret_of(&r.body);
+
+    let call = |method: Method, path: &str, key: &str, body: Option<serde_json::Value>| {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {key}"))
+            .header(header::HOST, "kumppani.test");
+        if body.is_some() {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        b.body(Body::from(body.map(|v| v.to_string()).unwrap_or_default()))
+            .unwrap()
+    };
+    let mut system = Client::new(&w);
+    // Visits without a session cookie or CSRF token: each row gets its result.
+    let rows = serde_json::json!({ "visits": [{ "commitment": "MS-2026-0000000", "id": "x1",
+        "date": "2026-11-20", "start": "09:00", "end": "10:00", "kind": "home_visit",
+        "status": "done", "workers": [] }] });
+    let r = system
+        .send(call(
+            Method::POST,
+            "/api/v1/visits",
+            &writer,
+            Some(rows.clone()),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("visit-commitment-unknown"), "{}", r.body);
+    // Outside its operations the key is refused, and the refusal is logged with the key.
+    let r = system
+        .send(call(Method::GET, "/api/v1/commitments", &writer, None))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("access-key-scope"));
+    let r = system
+        .send(call(Method::GET, "/api/v1/commitments", &reader, None))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = system
+        .send(call(
+            Method::POST,
+            "/api/v1/visits",
+            &reader,
+            Some(rows.clone()),
+        ))
+        .await;
+    assert!(r.body.contains("access-key-scope"), "{}", r.body);
+    let log = testkit::audit_log(&w.test_db.db).await;
+    assert!(log
+        .iter()
+        .any(|e| e.actor_name == "api-key:Toiminnanohjaus" && e.outcome == "denied"));
+    assert!(log
+        .iter()
+        .any(|e| e.actor_name == "api-key:Raportointi" && e.action == "list" && e.outcome == "ok"));
+    assert!(!log.iter().any(|e| e.details.contains(&writer[4..])));
+
+    // A revoked key, an unknown one and pages are all refused.
+    let keys = w
+        .service
+        .api_keys(&w.actor("provider.admin").await)
+        .await
+        .unwrap();
+    let id = keys.iter().find(|k| k.name == "Raportointi").unwrap().id;
+    let r = admin.post(&format!("/api-keys/{id}/revoke"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = system
+        .send(call(Method::GET, "/api/v1/commitments", &reader, None))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = system
+        .send(call(
+            Method::GET,
+            "/api/v1/commitments",
+            &format!("kpk_{}", "0".repeat(64)),
+            None,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Only the provider's administrator keeps keys.
+    let mut social = Client::new(&w);
+    social.sign_in("county.worker").await;
+    assert_eq!(social.get("/api-keys").await.status, StatusCode::FORBIDDEN);
+}
