@@ -6,6 +6,7 @@ mod demo_clients;
 mod demo_delivery;
 mod demo_procurement;
 mod notice_cli;
+mod page_bench;
 mod visit_bench;
 
 use anyhow::{Context, Result};
@@ -64,6 +65,11 @@ enum Command {
         #[command(subcommand)]
         command: NoticeCommand,
     },
+    /// The signed-in pages under load.
+    Pages {
+        #[command(subcommand)]
+        command: PagesCommand,
+    },
     /// Visits under payment commitments.
     Visits {
         #[command(subcommand)]
@@ -82,6 +88,22 @@ enum VisitsCommand {
         /// Rows per request (at most 5000).
         #[arg(long, default_value_t = 1000)]
         batch: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum PagesCommand {
+    /// The main signed-in pages under concurrent load (wrk), beside the same bytes as a static
+    /// file served by nginx: requests/s, p50 and p99, and the ratio. Into a fresh demo database:
+    /// SQLite by default (kumppani-pages.db, recreated); with --database postgres://… an empty
+    /// database.
+    Bench {
+        #[arg(long, default_value_t = 200)]
+        connections: u32,
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        #[arg(long, default_value_t = 2)]
+        threads: u32,
     },
 }
 
@@ -227,6 +249,33 @@ async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> 
             db.migrate().await.context("applying migrations")?;
             let svc = make_service(db, &cfg);
             visit_bench::run(svc, visit_bench::Options { visits, batch }, backend).await
+        }
+        Command::Pages {
+            command:
+                PagesCommand::Bench {
+                    connections,
+                    seconds,
+                    threads,
+                },
+        } => {
+            let backend = if cfg.database_url.starts_with("postgres") {
+                "PostgreSQL"
+            } else {
+                if cfg.database_url == config::DEFAULT_DATABASE {
+                    cfg.database_url = "kumppani-pages.db".into();
+                }
+                demo::remove_sqlite_files(&cfg.database_url)?;
+                "SQLite"
+            };
+            let db = connect(&cfg).await?;
+            db.migrate().await.context("applying migrations")?;
+            let svc = make_service(db, &cfg);
+            let o = page_bench::Options {
+                connections,
+                seconds,
+                threads,
+            };
+            page_bench::run(svc, o, backend).await
         }
         Command::Audit { command } => audit_command(command, &cfg).await,
     }
