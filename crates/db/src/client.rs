@@ -132,30 +132,24 @@ pub async fn commitments_in<T: serde::de::DeserializeOwned>(
     crate::doc::query(tx, Table::Commitments, sql, org).await
 }
 
-/// Every version of the commitments with these numbers.
+/// Every version of the commitments with these numbers, in one query per 500 numbers (a bulk
+/// request names thousands).
 pub async fn commitments_by_numbers<T: serde::de::DeserializeOwned>(
     tx: &mut Tx,
     numbers: &[&str],
 ) -> Result<Vec<Doc<T>>> {
-    let mut ids: Vec<Uuid> = Vec::new();
+    let mut out = Vec::new();
     for chunk in numbers.chunks(500) {
-        on_tx!(tx, c => {
-            let mut qb = sqlx::QueryBuilder::new("SELECT id FROM commitments WHERE number IN (");
-            let mut sep = qb.separated(", ");
-            for n in chunk {
-                sep.push_bind(*n);
-            }
-            qb.push(")");
-            for r in qb.build().persistent(false).fetch_all(c).await? {
-                ids.push(sqlx::Row::try_get(&r, "id")?);
-            }
-        });
-    }
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(d) = crate::doc::get(tx, crate::doc::Table::Commitments, id).await? {
-            out.push(d);
-        }
+        out.extend(
+            crate::doc::query_in(
+                tx,
+                Table::Commitments,
+                "SELECT id, owner_id, parent_id, status, data, created_at, updated_at \
+                 FROM commitments WHERE number IN (",
+                chunk,
+            )
+            .await?,
+        );
     }
     Ok(out)
 }

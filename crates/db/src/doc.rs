@@ -226,3 +226,32 @@ pub(crate) async fn query<T: DeserializeOwned>(
             .collect()
     })
 }
+
+/// Rows of `table` selected by `sql_prefix` (which names the doc columns and ends in `IN (`)
+/// with the text values bound in the list. Not kept as a prepared statement: the list's length
+/// varies, and on PostgreSQL a plan made while the table was small would stay.
+pub(crate) async fn query_in<T: DeserializeOwned>(
+    tx: &mut Tx,
+    table: Table,
+    sql_prefix: &str,
+    values: &[&str],
+) -> Result<Vec<Doc<T>>> {
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_tx!(tx, c => {
+        let mut qb = sqlx::QueryBuilder::new(sql_prefix);
+        let mut sep = qb.separated(", ");
+        for v in values {
+            sep.push_bind(*v);
+        }
+        qb.push(")");
+        qb.build()
+            .persistent(false)
+            .fetch_all(c)
+            .await?
+            .into_iter()
+            .map(|r| map_doc!(table, r))
+            .collect()
+    })
+}
