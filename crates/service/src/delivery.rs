@@ -1915,14 +1915,15 @@ impl Service {
                 },
             )
             .await?;
-            let mut ev = event(Some(actor), AuditAction::List, RecordKind::MonthlyReport);
-            ev.purpose = Purpose::ClientWork;
-            ev.register_owner = Some(actor.org_id);
-            ev.details = format!("{} submitted reports shown", docs.len());
-            ev.subjects = docs.iter().filter_map(|d| d.parent_id).collect();
-            ev.subjects.sort();
-            ev.subjects.dedup();
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.log_shown(
+                &mut tx,
+                actor,
+                AuditAction::List,
+                &t,
+                format!("{} submitted reports shown", docs.len()),
+                docs.iter().filter_map(|d| d.parent_id).collect(),
+            )
+            .await?;
             Ok(docs.into_iter().map(|d| (d.id, d.data)).collect())
         }
         .await;
