@@ -54,6 +54,17 @@ pub async fn by_identity_code<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// Every identity code the register of `owner_id` holds, by client id: for the checks that look
+/// for a code where it must not be (the route walk of the tests), never for a page.
+pub async fn identity_codes(tx: &mut Tx, owner_id: Uuid) -> Result<Vec<(Uuid, String)>> {
+    Ok(on_tx!(tx, c => {
+        sqlx::query_as("SELECT id, identity_code FROM clients WHERE owner_id = $1")
+            .bind(owner_id)
+            .fetch_all(c)
+            .await?
+    }))
+}
+
 /// Next commitment serial for a year, counted in the same transaction as the commitment. The
 /// serial runs over all purchasers (each keeps its own row, the next is one past the highest),
 /// so that a number names one commitment: providers send visits by number.

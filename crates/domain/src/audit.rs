@@ -107,10 +107,13 @@ pub enum RecordKind {
     ServicePlan,
     MonthlyReport,
     ApiKey,
+    /// A page or API address that was refused without a record found to name: the gate's
+    /// backstop row (see `service::gate`).
+    Address,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 19] = [
+    pub const ALL: [RecordKind; 20] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -130,6 +133,7 @@ impl RecordKind {
         RecordKind::ServicePlan,
         RecordKind::MonthlyReport,
         RecordKind::ApiKey,
+        RecordKind::Address,
     ];
 
     pub fn code(self) -> &'static str {
@@ -153,6 +157,7 @@ impl RecordKind {
             RecordKind::ServicePlan => "service_plan",
             RecordKind::MonthlyReport => "monthly_report",
             RecordKind::ApiKey => "api_key",
+            RecordKind::Address => "address",
         }
     }
 

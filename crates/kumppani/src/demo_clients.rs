@@ -14,13 +14,33 @@ use service::Service;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-const FAMILIES: &[(&str, &str, &str)] = &[
-    ("Kuvitelma", "Veeti", "Saara"),
-    ("Esimerkki", "Ella", "Tero"),
-    ("Malli", "Onni", "Aino"),
-    ("Satunen", "Lumi", "Juha"),
-    ("Keksitty", "Eetu", "Noora"),
-    ("Tarinoija", "Siiri", "Pekka"),
+/// Six families per demo lot, each with a last name of its own in the whole demo, so that a
+/// person shown where they must not be is recognised by name (the route-walk test looks for them).
+const FAMILIES: [[(&str, &str, &str); 6]; 3] = [
+    [
+        ("Kuvitelma", "Veeti", "Saara"),
+        ("Esimerkki", "Ella", "Tero"),
+        ("Malli", "Onni", "Aino"),
+        ("Satunen", "Lumi", "Juha"),
+        ("Keksitty", "Eetu", "Noora"),
+        ("Tarinoija", "Siiri", "Pekka"),
+    ],
+    [
+        ("Haaveila", "Iida", "Marko"),
+        ("Unelmala", "Topi", "Kaisa"),
+        ("Sepitelmä", "Pihla", "Antti"),
+        ("Kertomala", "Nooa", "Heidi"),
+        ("Lorukka", "Alma", "Sami"),
+        ("Satumaa", "Rasmus", "Jenni"),
+    ],
+    [
+        ("Tarunen", "Vilja", "Jari"),
+        ("Fiktiola", "Luka", "Tiina"),
+        ("Mielikuva", "Hilla", "Mika"),
+        ("Kuvaelma", "Elmo", "Sanna"),
+        ("Juonikas", "Minea", "Kari"),
+        ("Arvoitus", "Otso", "Paula"),
+    ],
 ];
 
 fn code(birth: NaiveDate, n: u16) -> Result<String> {
@@ -100,7 +120,8 @@ pub async fn populate(
         // Six families: one stays in the queue; the commitments of the others are declined,
         // accepted, waiting for an answer, changed (a superseded and an accepted version), and
         // terminated.
-        for (i, (last, child, parent)) in FAMILIES.iter().enumerate() {
+        let families = &FAMILIES[usize::from(*offset / 20) % FAMILIES.len()];
+        for (i, (last, child, parent)) in families.iter().enumerate() {
             let n = 900 + offset + i as u16 * 2;
             let child_birth = NaiveDate::from_ymd_opt(2012 + i as i32, 3 + i as u32, 10)
                 .context("demo birth date")?;

@@ -65,7 +65,7 @@ fn plan(start: NaiveDate) -> PlanForm {
 }
 
 /// Tuesdays and Thursdays of a month from `from` to `until`.
-pub(crate) fn visit_days(month: NaiveDate, from: NaiveDate, until: NaiveDate) -> Vec<NaiveDate> {
+pub fn visit_days(month: NaiveDate, from: NaiveDate, until: NaiveDate) -> Vec<NaiveDate> {
     month
         .iter_days()
         .take_while(|d| d.month() == month.month())

@@ -1,10 +1,6 @@
 //! The `kumppani` binary: configuration, the command line and wiring.
 
 mod config;
-mod demo;
-mod demo_clients;
-mod demo_delivery;
-mod demo_procurement;
 mod notice_cli;
 mod page_bench;
 mod visit_bench;
@@ -12,6 +8,7 @@ mod visit_bench;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use config::Config;
+use kumppani::demo;
 use service::{Service, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -124,7 +124,7 @@ fn nginx(dir: &Path, port: u16) -> Result<Nginx> {
 /// Serves the populated service on a free port, measures each page signed in as the demo's
 /// social worker, and the same bytes from nginx.
 pub async fn run(svc: Service, o: Options, backend: &str) -> Result<()> {
-    let creds = crate::demo::populate(&svc).await?;
+    let creds = kumppani::demo::populate(&svc).await?;
     let worker = creds
         .iter()
         .find(|c| c.username == "kymenlaakso.social-worker")

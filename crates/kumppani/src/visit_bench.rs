@@ -116,7 +116,7 @@ async fn commitments(
 
 fn rows(f: &Fixture, month: NaiveDate, families: usize) -> Vec<Value> {
     let mut days =
-        crate::demo_delivery::visit_days(month, month, domain::delivery::month_end(month));
+        kumppani::demo_delivery::visit_days(month, month, domain::delivery::month_end(month));
     days.truncate(PER_FAMILY);
     let mut out = Vec::with_capacity(families * PER_FAMILY);
     for (i, number) in f.numbers.iter().enumerate().take(families) {
@@ -200,7 +200,7 @@ pub async fn run(svc: Service, opts: Options, backend: &str) -> Result<()> {
         );
     }
     let t0 = Instant::now();
-    let creds = crate::demo::populate(&svc)
+    let creds = kumppani::demo::populate(&svc)
         .await
         .context("creating the demo data the benchmark builds on")?;
     let month = domain::delivery::month_of(svc.today())

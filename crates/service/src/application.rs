@@ -511,6 +511,16 @@ impl Service {
         let r = async {
             let l = self.load_application(&mut tx, id).await?;
             let t = self.app_target(&l);
+            // Who may not see the application learns nothing from the step's validation.
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Self::app_resource(&l),
+                AuditAction::Update,
+                &t,
+            )
+            .await?;
             let step = match form.step.as_str() {
                 "submit" => Step::Submit,
                 "withdraw" => Step::Withdraw,

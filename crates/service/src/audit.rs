@@ -46,6 +46,7 @@ impl Service {
             ev.details = d.code().to_owned();
             db::audit::append(&mut tx, ev, self.now()).await?;
             tx.commit().await?;
+            crate::gate::note_denial();
             return Err(ServiceError::Denied(d));
         }
         let rows = db::audit::search(

@@ -13,6 +13,12 @@
 //! - [`Service::finish`] and [`Service::finish_logged`] end the use case: the change and its log
 //!   rows are committed together, or bad input is rolled back and logged as `failed`.
 //!
+//! - [`counting_refusals`] and [`Service::log_refusal`] are the backstop for a whole request:
+//!   the web tier runs each request inside the first, and when the answer is a refusal (403 or
+//!   404) for which no use case wrote a `denied` row — an id that names no record, a form that
+//!   was refused before any use case ran — it asks the second to write one. So every refusal is
+//!   in the log, on every route, including routes added later.
+//!
 //! No other module of the crate calls the policy: clippy's `disallowed-methods` (see
 //! `clippy.toml`) refuses `decide` anywhere but here and in the policy's own tests.
 
@@ -24,6 +30,26 @@ use domain::audit::{AuditAction, AuditEvent, Outcome, RecordKind};
 use domain::org::Actor;
 use domain::validate::FieldErrors;
 use uuid::Uuid;
+
+tokio::task_local! {
+    /// How many `denied` rows the request being answered has written so far.
+    static DENIALS: std::cell::Cell<u32>;
+}
+
+/// Counts a `denied` row for the request being answered (if it runs in [`counting_refusals`]).
+pub(crate) fn note_denial() {
+    let _ = DENIALS.try_with(|c| c.set(c.get() + 1));
+}
+
+/// Runs one request and tells how many `denied` rows its use cases wrote.
+pub async fn counting_refusals<F: std::future::Future>(f: F) -> (F::Output, u32) {
+    DENIALS
+        .scope(std::cell::Cell::new(0), async move {
+            let out = f.await;
+            (out, DENIALS.with(std::cell::Cell::get))
+        })
+        .await
+}
 
 /// The thing an access decision and its log row are about.
 #[derive(Clone)]
@@ -62,6 +88,7 @@ impl Service {
                 ev.outcome = Outcome::Denied;
                 ev.details = denial.code().to_owned();
                 db::audit::append(tx, ev, self.now()).await?;
+                note_denial();
                 Err(ServiceError::Denied(denial))
             }
         }
@@ -98,7 +125,10 @@ impl Service {
         ev.outcome = Outcome::Denied;
         ev.details = format!("{}: no such record", Denial::OtherOrganisation.code());
         match db::audit::append(tx, ev, self.now()).await {
-            Ok(_) => ServiceError::Denied(Denial::OtherOrganisation),
+            Ok(_) => {
+                note_denial();
+                ServiceError::Denied(Denial::OtherOrganisation)
+            }
             Err(e) => e.into(),
         }
     }
@@ -186,6 +216,28 @@ impl Service {
                 Err(e)
             }
         }
+    }
+}
+
+impl Service {
+    /// The backstop row for a refused request that no use case logged (see the module
+    /// comment): the address asked for, without its query (which may carry what was typed), and
+    /// the first id in it as the record, so that the auditor's search by record finds it.
+    pub async fn log_refusal(&self, actor: &Actor, method: &str, path: &str) -> ServiceResult<()> {
+        let record = path.split('/').find_map(|s| Uuid::parse_str(s).ok());
+        let t = Target {
+            kind: RecordKind::Address,
+            id: record,
+            owner: None,
+            subject: None,
+        };
+        let mut ev = self.ev(actor, AuditAction::Read, &t);
+        ev.outcome = Outcome::Denied;
+        ev.details = format!("{}: {method} {path}", Denial::OtherOrganisation.code());
+        let mut tx = self.db.begin().await?;
+        db::audit::append(&mut tx, ev, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -21,7 +21,7 @@ pub mod throttle;
 pub use db::doc::Doc;
 pub use db::{Backend, Db};
 pub use error::{ServiceError, ServiceResult};
-pub use gate::Capabilities;
+pub use gate::{counting_refusals, Capabilities};
 
 use chrono::{DateTime, Utc};
 use std::sync::Arc;

@@ -801,6 +801,7 @@ audit-record-visit = Visit
 audit-record-service_plan = Service plan
 audit-record-monthly_report = Monthly report
 audit-record-api_key = API key
+audit-record-address = Address
 delivery-title = Visits – { $number }
 visits-title = Visits
 visits-none = No visits.

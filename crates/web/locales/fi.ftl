@@ -801,6 +801,7 @@ audit-record-visit = Käynti
 audit-record-service_plan = Palvelusuunnitelma
 audit-record-monthly_report = Kuukausiraportti
 audit-record-api_key = API-avain
+audit-record-address = Osoite
 delivery-title = Käynnit – { $number }
 visits-title = Käynnit
 visits-none = Ei käyntejä.

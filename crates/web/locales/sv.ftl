@@ -801,6 +801,7 @@ audit-record-visit = Besök
 audit-record-service_plan = Serviceplan
 audit-record-monthly_report = Månadsrapport
 audit-record-api_key = API-nyckel
+audit-record-address = Adress
 delivery-title = Besök – { $number }
 visits-title = Besök
 visits-none = Inga besök.

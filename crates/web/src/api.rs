@@ -10,8 +10,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::locale::Lang;
 use domain::org::{Actor, OrganisationForm, ServiceUnitForm, UserForm};
 use domain::validate::FieldErrors;
@@ -20,56 +19,40 @@ use serde_json::json;
 use service::ServiceError;
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi))
-        .route("/api/v1/session", get(session))
-        .route(
-            "/api/v1/organisations",
-            get(list_organisations).post(create_organisation),
-        )
-        .route(
-            "/api/v1/organisations/{id}",
-            get(get_organisation).put(update_organisation),
-        )
-        .route(
-            "/api/v1/organisations/{id}/active",
-            post(set_organisation_active),
-        )
-        .route(
-            "/api/v1/organisations/{id}/users",
-            get(list_users).post(create_user),
-        )
-        .route(
-            "/api/v1/organisations/{id}/units",
-            get(list_units).post(create_unit),
-        )
-        .route("/api/v1/units/{id}", get(get_unit).put(update_unit))
-        .route("/api/v1/units/{id}/active", post(set_unit_active))
-        .route("/api/v1/users/{id}", get(get_user).put(update_user))
-        .route("/api/v1/users/{id}/active", post(set_user_active))
-        .route("/api/v1/audit", get(audit))
-        .route("/api/v1/procurements", get(list_procurements))
-        .route("/api/v1/procurements/{id}", get(get_procurement))
-        .route("/api/v1/lots/{id}", get(get_lot))
-        .route("/api/v1/lots/{id}/applications", post(start_application))
-        .route("/api/v1/applications", get(list_applications))
-        .route(
-            "/api/v1/applications/{id}",
-            get(get_application).put(save_application),
-        )
-        .route("/api/v1/applications/{id}/step", post(application_step))
-        .route("/api/v1/register", get(register))
-        .route("/api/v1/clients/{id}", get(get_client))
-        .route("/api/v1/commitments", get(list_commitments))
-        .route(
-            "/api/v1/visits",
-            get(list_visits)
-                .post(send_visits)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::ctx::UPLOAD_LIMIT,
-                )),
-        )
+/// The JSON API, added to the route table after the pages.
+pub(crate) fn routes(table: crate::routes::Table) -> crate::routes::Table {
+    table
+        .get("/api/openapi.json", openapi)
+        .get("/api/v1/session", session)
+        .get("/api/v1/organisations", list_organisations)
+        .post("/api/v1/organisations", create_organisation)
+        .get("/api/v1/organisations/{id}", get_organisation)
+        .put("/api/v1/organisations/{id}", update_organisation)
+        .post("/api/v1/organisations/{id}/active", set_organisation_active)
+        .get("/api/v1/organisations/{id}/users", list_users)
+        .post("/api/v1/organisations/{id}/users", create_user)
+        .get("/api/v1/organisations/{id}/units", list_units)
+        .post("/api/v1/organisations/{id}/units", create_unit)
+        .get("/api/v1/units/{id}", get_unit)
+        .put("/api/v1/units/{id}", update_unit)
+        .post("/api/v1/units/{id}/active", set_unit_active)
+        .get("/api/v1/users/{id}", get_user)
+        .put("/api/v1/users/{id}", update_user)
+        .post("/api/v1/users/{id}/active", set_user_active)
+        .get("/api/v1/audit", audit)
+        .get("/api/v1/procurements", list_procurements)
+        .get("/api/v1/procurements/{id}", get_procurement)
+        .get("/api/v1/lots/{id}", get_lot)
+        .post("/api/v1/lots/{id}/applications", start_application)
+        .get("/api/v1/applications", list_applications)
+        .get("/api/v1/applications/{id}", get_application)
+        .put("/api/v1/applications/{id}", save_application)
+        .post("/api/v1/applications/{id}/step", application_step)
+        .get("/api/v1/register", register)
+        .get("/api/v1/clients/{id}", get_client)
+        .get("/api/v1/commitments", list_commitments)
+        .get("/api/v1/visits", list_visits)
+        .upload("/api/v1/visits", send_visits)
 }
 
 pub fn error_json(
@@ -101,7 +84,8 @@ fn fail(ctx: &Ctx, e: ServiceError) -> Response {
     let (status, fields) = match &e {
         ServiceError::Unauthenticated => (StatusCode::UNAUTHORIZED, None),
         ServiceError::Denied(_) => (StatusCode::FORBIDDEN, None),
-        ServiceError::NotFound => (StatusCode::NOT_FOUND, None),
+        // As on the pages: a missing record is refused as another organisation's is.
+        ServiceError::NotFound => (StatusCode::FORBIDDEN, None),
         ServiceError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, Some(f)),
         ServiceError::SignInFailed => (StatusCode::UNAUTHORIZED, None),
         ServiceError::Throttled => (StatusCode::TOO_MANY_REQUESTS, None),
@@ -110,7 +94,11 @@ fn fail(ctx: &Ctx, e: ServiceError) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, None)
         }
     };
-    error_json(ctx.lang, status, e.code(), fields)
+    let code = match e {
+        ServiceError::NotFound => domain::access::Denial::OtherOrganisation.code(),
+        _ => e.code(),
+    };
+    error_json(ctx.lang, status, code, fields)
 }
 
 fn actor(ctx: &Ctx) -> Result<Actor, Response> {

@@ -195,7 +195,7 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
         };
         let mut req = req;
         req.extensions_mut().insert(ctx);
-        let resp = next.run(req).await;
+        let resp = run(&app, req, next).await;
         return finish(resp, None, false, app.config.secure_cookies);
     }
     let session = match &session_token {
@@ -333,8 +333,33 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
         req = Request::from_parts(parts, Body::from(bytes));
     }
     req.extensions_mut().insert(ctx);
-    let resp = next.run(req).await;
+    let resp = run(&app, req, next).await;
     finish(resp, new_anon.as_deref(), stale_session, secure)
+}
+
+/// Runs the handler of a signed-in request, and sees to it that a refusal reaches the access
+/// log before it is sent: when the answer is 403 or 404 on a route of the table and no use case
+/// wrote a `denied` row for it, the gate writes one (`Service::log_refusal`). Addresses that
+/// match no route (a browser's `/favicon.ico`) are not refusals of anything and stay out.
+async fn run(app: &AppState, req: Request, next: Next) -> Response {
+    let actor = req
+        .extensions()
+        .get::<Ctx>()
+        .and_then(|c| c.actor().cloned());
+    let routed = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some();
+    let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
+    let (resp, denials) = service::counting_refusals(next.run(req)).await;
+    let refused = matches!(resp.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND);
+    if let (Some(actor), true, true, 0) = (actor, routed, refused, denials) {
+        if let Err(e) = app.service.log_refusal(&actor, &method, &path).await {
+            tracing::error!(error = %e, "writing a refusal to the access log failed");
+            return render::plain_error(StatusCode::SERVICE_UNAVAILABLE, Lang::Fi);
+        }
+    }
+    resp
 }
 
 /// The `csrf` field of a multipart form (file uploads), which the forms put first.

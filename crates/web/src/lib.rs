@@ -14,8 +14,8 @@ pub mod i18n;
 pub mod openapi;
 mod pages;
 mod render;
+pub mod routes;
 
-use axum::routing::{get, post};
 use axum::Router;
 use service::Service;
 use std::sync::Arc;
@@ -36,214 +36,164 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
 }
 
-/// The whole application as one router.
+/// The whole application as one router, built from [`routes`].
 pub fn router(service: Service, config: WebConfig) -> Router {
     let state = AppState {
         service,
         config: Arc::new(config),
     };
-    let pages = Router::new()
-        .route("/", get(pages::home))
-        .route(
-            "/login",
-            get(pages::auth::login_page).post(pages::auth::login),
-        )
-        .route("/logout", post(pages::auth::logout))
-        .route("/language", post(pages::auth::language))
-        .route(
-            "/organisations",
-            get(pages::admin::organisations).post(pages::admin::create_organisation),
-        )
-        .route("/organisations/new", get(pages::admin::new_organisation))
-        .route(
-            "/organisations/{id}",
-            get(pages::admin::organisation).post(pages::admin::update_organisation),
-        )
-        .route(
-            "/organisations/{id}/edit",
-            get(pages::admin::edit_organisation),
-        )
-        .route(
-            "/organisations/{id}/active",
-            post(pages::admin::set_organisation_active),
-        )
-        .route("/organisations/{id}/units/new", get(pages::admin::new_unit))
-        .route("/organisations/{id}/units", post(pages::admin::create_unit))
-        .route("/units/{id}", post(pages::admin::update_unit))
-        .route("/units/{id}/edit", get(pages::admin::edit_unit))
-        .route("/units/{id}/active", post(pages::admin::set_unit_active))
-        .route("/organisations/{id}/users/new", get(pages::admin::new_user))
-        .route("/organisations/{id}/users", post(pages::admin::create_user))
-        .route(
-            "/users/{id}",
-            get(pages::admin::user).post(pages::admin::update_user),
-        )
-        .route("/users/{id}/edit", get(pages::admin::edit_user))
-        .route("/users/{id}/active", post(pages::admin::set_user_active))
-        .route("/audit", get(pages::audit::audit_log))
-        .route(
-            "/api-keys",
-            get(pages::api_key::api_keys).post(pages::api_key::create),
-        )
-        .route("/api-keys/{id}/revoke", post(pages::api_key::revoke))
-        .route(
-            "/procurements",
-            get(pages::procurement::procurements).post(pages::procurement::create_procurement),
-        )
-        .route(
-            "/procurements/new",
-            get(pages::procurement::new_procurement),
-        )
-        .route(
-            "/procurements/{id}",
-            get(pages::procurement::procurement).post(pages::procurement::update_procurement),
-        )
-        .route(
-            "/procurements/{id}/edit",
-            get(pages::procurement::edit_procurement),
-        )
-        .route(
-            "/procurements/{id}/lots/new",
-            get(pages::procurement::new_lot),
-        )
-        .route(
-            "/procurements/{id}/lots",
-            post(pages::procurement::create_lot),
-        )
-        .route(
-            "/lots/{id}",
-            get(pages::procurement::lot).post(pages::procurement::update_lot),
-        )
-        .route("/lots/{id}/edit", get(pages::procurement::edit_lot))
-        .route(
-            "/lots/{id}/requirements/new",
-            get(pages::procurement::new_requirement),
-        )
-        .route(
-            "/lots/{id}/requirements",
-            post(pages::procurement::create_requirement),
-        )
-        .route(
-            "/lots/{id}/requirements/{index}/remove",
-            post(pages::procurement::remove_requirement),
-        )
-        .route("/lots/{id}/apply", post(pages::application::apply))
-        .route("/applications", get(pages::application::applications))
-        .route(
-            "/applications/{id}",
-            get(pages::application::application).post(pages::application::save),
-        )
-        .route("/applications/{id}/step", post(pages::application::step))
-        .route(
-            "/applications/{id}/decision",
-            get(pages::application::decision),
-        )
-        .route(
-            "/staff",
-            get(pages::provider::staff).post(pages::provider::create_staff),
-        )
-        .route("/staff/new", get(pages::provider::new_staff))
-        .route("/staff/{id}", post(pages::provider::update_staff))
-        .route("/staff/{id}/edit", get(pages::provider::edit_staff))
-        .route(
-            "/evidence",
-            get(pages::provider::evidence).post(pages::provider::add_evidence),
-        )
-        .route("/register", get(pages::procurement::register))
-        .route(
-            "/notices/import",
-            get(pages::notice::import_form)
-                .post(pages::notice::import)
-                .layer(axum::extract::DefaultBodyLimit::max(ctx::UPLOAD_LIMIT)),
-        )
-        .route(
-            "/procurements/{id}/notices/{index}",
-            get(pages::notice::stored),
-        )
-        .route(
-            "/clients",
-            get(pages::clients::clients).post(pages::clients::create_client),
-        )
-        .route("/clients/new", get(pages::clients::new_client))
-        .route("/clients/search", post(pages::clients::search))
-        .route("/clients/{id}", get(pages::clients::client))
-        .route("/clients/{id}/needs", post(pages::clients::create_need))
-        .route(
-            "/clients/{id}/accounts",
-            get(pages::delivery::new_account).post(pages::delivery::create_account),
-        )
-        .route("/meeting", get(pages::clients::meeting))
-        .route("/meeting/group", post(pages::clients::save_group))
-        .route("/needs/{id}/winner", post(pages::clients::choose_winner))
-        .route("/competitions", get(pages::clients::competitions))
-        .route("/competitions/{id}/offer", post(pages::clients::offer))
-        .route("/needs/{id}/recommend", post(pages::clients::recommend))
-        .route("/needs/{id}/decide", post(pages::clients::decide))
-        .route(
-            "/needs/{id}/commitment",
-            post(pages::clients::send_commitment),
-        )
-        .route("/commitments", get(pages::clients::commitments))
-        .route(
-            "/commitments/{id}/document",
-            get(pages::clients::commitment_document),
-        )
-        .route("/needs/{id}/decision", get(pages::clients::need_decision))
-        .route("/commitments/{id}/answer", post(pages::clients::answer))
-        .route(
-            "/commitments/{id}/change",
-            post(pages::clients::change_commitment),
-        )
-        .route(
-            "/commitments/{number}/visits",
-            get(pages::delivery::delivery).post(pages::delivery::log_visit),
-        )
-        .route(
-            "/commitments/{number}/visits/{id}/code",
-            post(pages::delivery::new_code),
-        )
-        .route(
-            "/commitments/{number}/paper",
-            post(pages::delivery::paper)
-                .layer(axum::extract::DefaultBodyLimit::max(ctx::UPLOAD_LIMIT)),
-        )
-        .route(
-            "/commitments/{number}/plan",
-            get(pages::delivery::plan).post(pages::delivery::save_plan),
-        )
-        .route(
-            "/commitments/{number}/reports/{month}",
-            get(pages::delivery::report).post(pages::delivery::save_report),
-        )
-        .route(
-            "/commitments/{number}/reports/{month}/decision",
-            post(pages::delivery::decide_report),
-        )
-        .route("/reports", get(pages::delivery::reports))
-        .route("/attachments/{id}", get(pages::delivery::attachment))
-        .route("/my/visits", get(pages::delivery::family_visits))
-        .route("/my/visits/{id}", post(pages::delivery::answer_visit))
-        .route(
-            "/confirm",
-            get(pages::delivery::code_form).post(pages::delivery::code_lookup),
-        )
-        .route(
-            "/budget",
-            get(pages::clients::budget).post(pages::clients::add_budget_line),
-        )
-        .route(
-            "/join",
-            get(pages::registration::join).post(pages::registration::register),
-        )
-        .route("/static/app.css", get(render::stylesheet))
-        .route("/healthz", get(render::healthz))
-        .route("/readyz", get(render::readyz));
-    pages
-        .merge(api::routes())
+    let table = api::routes(pages(routes::Table::new()));
+    table
+        .router
         .fallback(render::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::context,
         ))
         .with_state(state)
+}
+
+/// Every route the application answers, method and path, in the order they are declared: the
+/// same table the router is built from, so that a test can walk all of them.
+pub fn routes() -> Vec<routes::Route> {
+    api::routes(pages(routes::Table::new())).routes
+}
+
+/// The pages: server-rendered HTML forms and views.
+fn pages(table: routes::Table) -> routes::Table {
+    table
+        .get("/", pages::home)
+        .get("/login", pages::auth::login_page)
+        .post("/login", pages::auth::login)
+        .post("/logout", pages::auth::logout)
+        .post("/language", pages::auth::language)
+        .get("/organisations", pages::admin::organisations)
+        .post("/organisations", pages::admin::create_organisation)
+        .get("/organisations/new", pages::admin::new_organisation)
+        .get("/organisations/{id}", pages::admin::organisation)
+        .post("/organisations/{id}", pages::admin::update_organisation)
+        .get("/organisations/{id}/edit", pages::admin::edit_organisation)
+        .post(
+            "/organisations/{id}/active",
+            pages::admin::set_organisation_active,
+        )
+        .get("/organisations/{id}/units/new", pages::admin::new_unit)
+        .post("/organisations/{id}/units", pages::admin::create_unit)
+        .post("/units/{id}", pages::admin::update_unit)
+        .get("/units/{id}/edit", pages::admin::edit_unit)
+        .post("/units/{id}/active", pages::admin::set_unit_active)
+        .get("/organisations/{id}/users/new", pages::admin::new_user)
+        .post("/organisations/{id}/users", pages::admin::create_user)
+        .get("/users/{id}", pages::admin::user)
+        .post("/users/{id}", pages::admin::update_user)
+        .get("/users/{id}/edit", pages::admin::edit_user)
+        .post("/users/{id}/active", pages::admin::set_user_active)
+        .get("/audit", pages::audit::audit_log)
+        .get("/api-keys", pages::api_key::api_keys)
+        .post("/api-keys", pages::api_key::create)
+        .post("/api-keys/{id}/revoke", pages::api_key::revoke)
+        .get("/procurements", pages::procurement::procurements)
+        .post("/procurements", pages::procurement::create_procurement)
+        .get("/procurements/new", pages::procurement::new_procurement)
+        .get("/procurements/{id}", pages::procurement::procurement)
+        .post("/procurements/{id}", pages::procurement::update_procurement)
+        .get(
+            "/procurements/{id}/edit",
+            pages::procurement::edit_procurement,
+        )
+        .get("/procurements/{id}/lots/new", pages::procurement::new_lot)
+        .post("/procurements/{id}/lots", pages::procurement::create_lot)
+        .get("/lots/{id}", pages::procurement::lot)
+        .post("/lots/{id}", pages::procurement::update_lot)
+        .get("/lots/{id}/edit", pages::procurement::edit_lot)
+        .get(
+            "/lots/{id}/requirements/new",
+            pages::procurement::new_requirement,
+        )
+        .post(
+            "/lots/{id}/requirements",
+            pages::procurement::create_requirement,
+        )
+        .post(
+            "/lots/{id}/requirements/{index}/remove",
+            pages::procurement::remove_requirement,
+        )
+        .post("/lots/{id}/apply", pages::application::apply)
+        .get("/applications", pages::application::applications)
+        .get("/applications/{id}", pages::application::application)
+        .post("/applications/{id}", pages::application::save)
+        .post("/applications/{id}/step", pages::application::step)
+        .get("/applications/{id}/decision", pages::application::decision)
+        .get("/staff", pages::provider::staff)
+        .post("/staff", pages::provider::create_staff)
+        .get("/staff/new", pages::provider::new_staff)
+        .post("/staff/{id}", pages::provider::update_staff)
+        .get("/staff/{id}/edit", pages::provider::edit_staff)
+        .get("/evidence", pages::provider::evidence)
+        .post("/evidence", pages::provider::add_evidence)
+        .get("/register", pages::procurement::register)
+        .get("/notices/import", pages::notice::import_form)
+        .upload("/notices/import", pages::notice::import)
+        .get("/procurements/{id}/notices/{index}", pages::notice::stored)
+        .get("/clients", pages::clients::clients)
+        .post("/clients", pages::clients::create_client)
+        .get("/clients/new", pages::clients::new_client)
+        .post("/clients/search", pages::clients::search)
+        .get("/clients/{id}", pages::clients::client)
+        .post("/clients/{id}/needs", pages::clients::create_need)
+        .get("/clients/{id}/accounts", pages::delivery::new_account)
+        .post("/clients/{id}/accounts", pages::delivery::create_account)
+        .get("/meeting", pages::clients::meeting)
+        .post("/meeting/group", pages::clients::save_group)
+        .post("/needs/{id}/winner", pages::clients::choose_winner)
+        .get("/competitions", pages::clients::competitions)
+        .post("/competitions/{id}/offer", pages::clients::offer)
+        .post("/needs/{id}/recommend", pages::clients::recommend)
+        .post("/needs/{id}/decide", pages::clients::decide)
+        .post("/needs/{id}/commitment", pages::clients::send_commitment)
+        .get("/commitments", pages::clients::commitments)
+        .get(
+            "/commitments/{id}/document",
+            pages::clients::commitment_document,
+        )
+        .get("/needs/{id}/decision", pages::clients::need_decision)
+        .post("/commitments/{id}/answer", pages::clients::answer)
+        .post(
+            "/commitments/{id}/change",
+            pages::clients::change_commitment,
+        )
+        .get("/commitments/{number}/visits", pages::delivery::delivery)
+        .post("/commitments/{number}/visits", pages::delivery::log_visit)
+        .post(
+            "/commitments/{number}/visits/{id}/code",
+            pages::delivery::new_code,
+        )
+        .upload("/commitments/{number}/paper", pages::delivery::paper)
+        .get("/commitments/{number}/plan", pages::delivery::plan)
+        .post("/commitments/{number}/plan", pages::delivery::save_plan)
+        .get(
+            "/commitments/{number}/reports/{month}",
+            pages::delivery::report,
+        )
+        .post(
+            "/commitments/{number}/reports/{month}",
+            pages::delivery::save_report,
+        )
+        .post(
+            "/commitments/{number}/reports/{month}/decision",
+            pages::delivery::decide_report,
+        )
+        .get("/reports", pages::delivery::reports)
+        .get("/attachments/{id}", pages::delivery::attachment)
+        .get("/my/visits", pages::delivery::family_visits)
+        .post("/my/visits/{id}", pages::delivery::answer_visit)
+        .get("/confirm", pages::delivery::code_form)
+        .post("/confirm", pages::delivery::code_lookup)
+        .get("/budget", pages::clients::budget)
+        .post("/budget", pages::clients::add_budget_line)
+        .get("/join", pages::registration::join)
+        .post("/join", pages::registration::register)
+        .get("/static/app.css", render::stylesheet)
+        .get("/healthz", render::healthz)
+        .get("/readyz", render::readyz)
 }

@@ -170,11 +170,24 @@ pub fn service_error(ctx: &Ctx, e: ServiceError) -> Response {
             "title-error",
             t.error("too-many-tries"),
         ),
+        // A record that is not there is refused exactly as one of another organisation is, so
+        // that the answer never tells whether it exists (the gate logs both alike).
         ServiceError::NotFound => error_page(
             ctx,
-            StatusCode::NOT_FOUND,
-            "title-not-found",
-            t.error("not-found"),
+            StatusCode::FORBIDDEN,
+            "title-forbidden",
+            t.error(domain::access::Denial::OtherOrganisation.code()),
+        ),
+        // A button that sends no form (apply, revoke) can still meet a rule: say which.
+        ServiceError::Invalid(errs) => error_page(
+            ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "title-error",
+            errs.0
+                .iter()
+                .map(|e| t.error(&e.code))
+                .collect::<Vec<_>>()
+                .join(" "),
         ),
         other => {
             tracing::error!(error = %other, "use case failed");

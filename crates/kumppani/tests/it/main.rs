@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod route_walk;
+
 use std::process::Command;
 
 fn kumppani(db_url: &str, args: &[&str]) -> (i32, String) {

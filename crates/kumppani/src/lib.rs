@@ -1,0 +1,7 @@
+//! The demo data, as a library so that the integration tests walk the same demo that
+//! `kumppani demo` serves; the binary in `main.rs` is the command line around it.
+
+pub mod demo;
+mod demo_clients;
+pub mod demo_delivery;
+mod demo_procurement;
