@@ -1,20 +1,50 @@
 //! The client register: client documents with the identity code in a column of its own, found
 //! only by exact match and never read back into a document.
+//!
+//! A client's personal data is read here and nowhere else, and only with the gate's
+//! [`Grant`] for the purchaser whose register it is: the register's tables are not in
+//! `doc::Table`, so a use case that has not passed the gate has no way to name them.
+//!
+//! ```no_run
+//! // With the gate's grant it compiles (the two below differ only in what they leave out).
+//! async fn read(tx: &mut db::Tx, grant: &domain::access::Grant, id: uuid::Uuid) {
+//!     let c: Option<db::doc::Doc<serde_json::Value>> =
+//!         db::client::get(tx, grant, id).await.unwrap();
+//! }
+//! ```
+//!
+//! ```compile_fail,E0061
+//! // Reading a client needs a grant, which only the gate (service's `authorize`) hands out.
+//! async fn peek(tx: &mut db::Tx, id: uuid::Uuid) {
+//!     let c: Option<db::doc::Doc<serde_json::Value>> = db::client::get(tx, id).await.unwrap();
+//! }
+//! ```
+//!
+//! ```compile_fail,E0599
+//! // Nor through the generic documents: the register's tables are not among them.
+//! async fn peek(tx: &mut db::Tx, id: uuid::Uuid) {
+//!     let c: Option<db::doc::Doc<serde_json::Value>> =
+//!         db::doc::get(tx, db::doc::Table::Clients, id).await.unwrap();
+//! }
+//! ```
 
-use crate::doc::{self, Doc, Table};
+use crate::doc::{self, Doc, Filter, Store, Table};
 use crate::{on_tx, DbError, Result, Tx};
 use chrono::{DateTime, Utc};
+use domain::access::Grant;
 use serde::Serialize;
 use uuid::Uuid;
 
+/// A new client in the register the grant opens.
 pub async fn insert<T: Serialize>(
     tx: &mut Tx,
+    grant: &Grant,
     id: Uuid,
-    owner_id: Uuid,
     identity_code: &str,
     data: &T,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let owner_id = register(grant)?;
     let json = serde_json::to_string(data).map_err(|e| DbError::Corrupt {
         what: "clients",
         value: e.to_string(),
@@ -35,12 +65,119 @@ pub async fn insert<T: Serialize>(
     Ok(())
 }
 
-/// The client of `owner_id` with exactly this identity code.
+/// The register a grant opens, or the refusal of a grant that opens none.
+fn register(grant: &Grant) -> Result<Uuid> {
+    grant.register().ok_or(DbError::Corrupt {
+        what: "grant",
+        value: format!("{:?} opens no client register", grant.resource()),
+    })
+}
+
+/// The register a client is kept in, and nothing else about them: what the gate needs to ask
+/// the policy before anything of the client is read.
+pub async fn owner_of(tx: &mut Tx, id: Uuid) -> Result<Option<Uuid>> {
+    Ok(on_tx!(tx, c => {
+        sqlx::query_scalar("SELECT owner_id FROM clients WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?
+    }))
+}
+
+/// What decisions about a client need, and nothing that names them: the register, the
+/// guardians (who may confirm for them), the birth date (from which age a client confirms their
+/// own visits; the age group of an anonymous competition) and the home municipality.
+#[derive(Debug, Clone)]
+pub struct ClientKeys {
+    pub owner_id: Uuid,
+    pub guardians: Vec<Uuid>,
+    pub birth_date: chrono::NaiveDate,
+    pub home_municipality: String,
+}
+
+#[derive(serde::Deserialize)]
+struct KeyFields {
+    #[serde(default)]
+    guardians: Vec<Uuid>,
+    birth_date: chrono::NaiveDate,
+    #[serde(default)]
+    home_municipality: String,
+}
+
+/// The [`ClientKeys`] of a client, without a grant: they are what the gate asks the policy with.
+pub async fn keys(tx: &mut Tx, id: Uuid) -> Result<Option<ClientKeys>> {
+    let Some(d) = doc::get_in::<KeyFields>(tx, Store::Clients, id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(ClientKeys {
+        owner_id: d.owner_id,
+        guardians: d.data.guardians,
+        birth_date: d.data.birth_date,
+        home_municipality: d.data.home_municipality,
+    }))
+}
+
+/// The client, if the grant opens the register they are kept in.
+pub async fn get<T: serde::de::DeserializeOwned>(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: Uuid,
+) -> Result<Option<Doc<T>>> {
+    let owner = register(grant)?;
+    Ok(doc::get_in(tx, Store::Clients, id)
+        .await?
+        .filter(|d: &Doc<T>| d.owner_id == owner))
+}
+
+/// The clients of the register the grant opens, oldest first.
+pub async fn list<T: serde::de::DeserializeOwned>(
+    tx: &mut Tx,
+    grant: &Grant,
+    parent: Option<Uuid>,
+) -> Result<Vec<Doc<T>>> {
+    let owner = register(grant)?;
+    let f = Filter {
+        owner: Some(owner),
+        parent,
+        status: None,
+    };
+    doc::list_in(tx, Store::Clients, f).await
+}
+
+/// Replaces a client's document; false when the grant's register holds no such client.
+pub async fn update<T: Serialize>(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: Uuid,
+    data: &T,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let owner = register(grant)?;
+    if owner_of(tx, id).await? != Some(owner) {
+        return Ok(false);
+    }
+    doc::update_in(tx, Store::Clients, id, "active", data, now).await
+}
+
+/// A family of the register the grant opens.
+pub async fn insert_family<T: Serialize>(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: Uuid,
+    data: &T,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let owner = register(grant)?;
+    doc::insert_in(tx, Store::Families, id, owner, None, "active", data, now).await
+}
+
+/// The client of the grant's register with exactly this identity code.
 pub async fn by_identity_code<T: serde::de::DeserializeOwned>(
     tx: &mut Tx,
-    owner_id: Uuid,
+    grant: &Grant,
     identity_code: &str,
 ) -> Result<Option<Doc<T>>> {
+    let owner_id = register(grant)?;
     let id: Option<Uuid> = on_tx!(tx, c => {
         sqlx::query_scalar("SELECT id FROM clients WHERE owner_id = $1 AND identity_code = $2")
             .bind(owner_id)
@@ -49,14 +186,15 @@ pub async fn by_identity_code<T: serde::de::DeserializeOwned>(
             .await?
     });
     match id {
-        Some(id) => doc::get(tx, Table::Clients, id).await,
+        Some(id) => get(tx, grant, id).await,
         None => Ok(None),
     }
 }
 
-/// Every identity code the register of `owner_id` holds, by client id: for the checks that look
+/// Every identity code the grant's register holds, by client id: for the checks that look
 /// for a code where it must not be (the route walk of the tests), never for a page.
-pub async fn identity_codes(tx: &mut Tx, owner_id: Uuid) -> Result<Vec<(Uuid, String)>> {
+pub async fn identity_codes(tx: &mut Tx, grant: &Grant) -> Result<Vec<(Uuid, String)>> {
+    let owner_id = register(grant)?;
     Ok(on_tx!(tx, c => {
         sqlx::query_as("SELECT id, identity_code FROM clients WHERE owner_id = $1")
             .bind(owner_id)

@@ -254,17 +254,18 @@ impl Service {
         let t = self.client_target(actor.org_id, Some(id));
         let mut tx = self.db.begin().await?;
         let r = async {
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::Create,
-                Resource::Clients {
-                    org_id: actor.org_id,
-                },
-                AuditAction::Create,
-                &t,
-            )
-            .await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::Create,
+                    Resource::Clients {
+                        org_id: actor.org_id,
+                    },
+                    AuditAction::Create,
+                    &t,
+                )
+                .await?;
             let mut e = FieldErrors::default();
             let child_v = child.validate();
             if let Err(ce) = &child_v {
@@ -282,7 +283,7 @@ impl Service {
                 }
             }
             if let Ok((code, _)) = &child_v {
-                if db::client::by_identity_code::<Client>(&mut tx, actor.org_id, code.as_str())
+                if db::client::by_identity_code::<Client>(&mut tx, &grant, code.as_str())
                     .await?
                     .is_some()
                 {
@@ -307,30 +308,27 @@ impl Service {
             let mut guardian_ids = Vec::new();
             for (gcode, g) in &guardian_v {
                 // A guardian already in the register is the same person.
-                let gid = match db::client::by_identity_code::<Client>(
-                    &mut tx,
-                    actor.org_id,
-                    gcode.as_str(),
-                )
-                .await?
-                {
-                    Some(d) => d.id,
-                    None => {
-                        let gid = Uuid::now_v7();
-                        db::client::insert(&mut tx, gid, actor.org_id, gcode.as_str(), g, now)
+                let gid =
+                    match db::client::by_identity_code::<Client>(&mut tx, &grant, gcode.as_str())
+                        .await?
+                    {
+                        Some(d) => d.id,
+                        None => {
+                            let gid = Uuid::now_v7();
+                            db::client::insert(&mut tx, &grant, gid, gcode.as_str(), g, now)
+                                .await?;
+                            let gt = self.client_target(actor.org_id, Some(gid));
+                            self.log_client(
+                                &mut tx,
+                                actor,
+                                AuditAction::Create,
+                                &gt,
+                                "guardian".into(),
+                            )
                             .await?;
-                        let gt = self.client_target(actor.org_id, Some(gid));
-                        self.log_client(
-                            &mut tx,
-                            actor,
-                            AuditAction::Create,
-                            &gt,
-                            "guardian".into(),
-                        )
-                        .await?;
-                        gid
-                    }
-                };
+                            gid
+                        }
+                    };
                 guardian_ids.push(gid);
             }
             client.guardians = guardian_ids.clone();
@@ -343,20 +341,10 @@ impl Service {
                     name: format!("{} (perhe)", client.last_name),
                     members,
                 };
-                doc::insert(
-                    &mut tx,
-                    Table::Families,
-                    fid,
-                    actor.org_id,
-                    None,
-                    "active",
-                    &family,
-                    now,
-                )
-                .await?;
+                db::client::insert_family(&mut tx, &grant, fid, &family, now).await?;
                 client.family = Some(fid);
             }
-            db::client::insert(&mut tx, id, actor.org_id, code.as_str(), &client, now).await?;
+            db::client::insert(&mut tx, &grant, id, code.as_str(), &client, now).await?;
             self.log_client(
                 &mut tx,
                 actor,
@@ -381,24 +369,24 @@ impl Service {
         let t = self.client_target(actor.org_id, None);
         let mut tx = self.db.begin().await?;
         let r = async {
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::List,
-                Resource::Clients {
-                    org_id: actor.org_id,
-                },
-                AuditAction::Search,
-                &t,
-            )
-            .await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::List,
+                    Resource::Clients {
+                        org_id: actor.org_id,
+                    },
+                    AuditAction::Search,
+                    &t,
+                )
+                .await?;
             let code = PersonalIdentityCode::parse(identity_code).map_err(|e| {
                 ServiceError::Invalid(FieldErrors::single("identity_code", e.code()))
             })?;
-            let found =
-                db::client::by_identity_code::<Client>(&mut tx, actor.org_id, code.as_str())
-                    .await?
-                    .map(|d| d.id);
+            let found = db::client::by_identity_code::<Client>(&mut tx, &grant, code.as_str())
+                .await?
+                .map(|d| d.id);
             let mut st = self.client_target(actor.org_id, found);
             st.id = found;
             self.log_client(
@@ -423,26 +411,19 @@ impl Service {
         let t = self.client_target(actor.org_id, None);
         let mut tx = self.db.begin().await?;
         let r = async {
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::List,
-                Resource::Clients {
-                    org_id: actor.org_id,
-                },
-                AuditAction::List,
-                &t,
-            )
-            .await?;
-            let list: Vec<Doc<Client>> = doc::list(
-                &mut tx,
-                Table::Clients,
-                Filter {
-                    owner: Some(actor.org_id),
-                    ..Filter::default()
-                },
-            )
-            .await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::List,
+                    Resource::Clients {
+                        org_id: actor.org_id,
+                    },
+                    AuditAction::List,
+                    &t,
+                )
+                .await?;
+            let list: Vec<Doc<Client>> = db::client::list(&mut tx, &grant, None).await?;
             self.log_shown(
                 &mut tx,
                 actor,
@@ -514,31 +495,35 @@ impl Service {
     pub async fn client(&self, actor: &Actor, id: Uuid) -> ServiceResult<ClientView> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let Some(c) = doc::get::<Client>(&mut tx, Table::Clients, id).await? else {
+            let Some(owner) = db::client::owner_of(&mut tx, id).await? else {
                 let t = self.client_target(Uuid::nil(), Some(id));
                 return Err(self.missing(&mut tx, actor, AuditAction::Read, &t).await);
             };
-            let t = self.client_target(c.owner_id, Some(id));
+            let t = self.client_target(owner, Some(id));
             let follow = self.client_follow(&mut tx, actor, id).await?;
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::Read,
-                Resource::Client {
-                    purchaser_id: c.owner_id,
-                    follow,
-                },
-                AuditAction::Read,
-                &t,
-            )
-            .await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::Read,
+                    Resource::Client {
+                        purchaser_id: owner,
+                        follow,
+                    },
+                    AuditAction::Read,
+                    &t,
+                )
+                .await?;
+            let c: Doc<Client> = db::client::get(&mut tx, &grant, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
             if !actor.org_kind.is_purchaser() {
                 // Providers get the minimal view only, through `client_minimal`.
                 return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
             }
             let mut guardians = Vec::new();
             for g in &c.data.guardians {
-                if let Some(d) = doc::get::<Client>(&mut tx, Table::Clients, *g).await? {
+                if let Some(d) = db::client::get::<Client>(&mut tx, &grant, *g).await? {
                     guardians.push((d.id, d.data));
                 }
             }
@@ -580,28 +565,32 @@ impl Service {
     pub async fn client_minimal(&self, actor: &Actor, id: Uuid) -> ServiceResult<MinimalClient> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let Some(c) = doc::get::<Client>(&mut tx, Table::Clients, id).await? else {
+            let Some(owner) = db::client::owner_of(&mut tx, id).await? else {
                 let t = self.client_target(Uuid::nil(), Some(id));
                 return Err(self.missing(&mut tx, actor, AuditAction::Read, &t).await);
             };
-            let t = self.client_target(c.owner_id, Some(id));
+            let t = self.client_target(owner, Some(id));
             let follow = self.client_follow(&mut tx, actor, id).await?;
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::Read,
-                Resource::Client {
-                    purchaser_id: c.owner_id,
-                    follow,
-                },
-                AuditAction::Read,
-                &t,
-            )
-            .await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::Read,
+                    Resource::Client {
+                        purchaser_id: owner,
+                        follow,
+                    },
+                    AuditAction::Read,
+                    &t,
+                )
+                .await?;
+            let c: Doc<Client> = db::client::get(&mut tx, &grant, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
             let mut guardians = Vec::new();
             let mut shown = Vec::new();
             for g in &c.data.guardians {
-                if let Some(d) = doc::get::<Client>(&mut tx, Table::Clients, *g).await? {
+                if let Some(d) = db::client::get::<Client>(&mut tx, &grant, *g).await? {
                     shown.push(d.id);
                     guardians.push(d.data);
                 }
@@ -655,21 +644,20 @@ impl Service {
             subject: Some(client),
         };
         let r = async {
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::Create,
-                Resource::ServiceNeeds {
-                    org_id: actor.org_id,
-                },
-                AuditAction::Create,
-                &t,
-            )
-            .await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::Create,
+                    Resource::ServiceNeeds {
+                        org_id: actor.org_id,
+                    },
+                    AuditAction::Create,
+                    &t,
+                )
+                .await?;
             // A client of another register is refused as one that does not exist is.
-            let c = doc::get::<Client>(&mut tx, Table::Clients, client)
-                .await?
-                .filter(|c| c.owner_id == actor.org_id);
+            let c = db::client::get::<Client>(&mut tx, &grant, client).await?;
             let c = self
                 .found(
                     &mut tx,
@@ -818,17 +806,18 @@ impl Service {
             subject: None,
         };
         let r = async {
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::List,
-                Resource::ServiceNeeds {
-                    org_id: actor.org_id,
-                },
-                AuditAction::List,
-                &t,
-            )
-            .await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::List,
+                    Resource::ServiceNeeds {
+                        org_id: actor.org_id,
+                    },
+                    AuditAction::List,
+                    &t,
+                )
+                .await?;
             let needs: Vec<Doc<Need>> = doc::list(
                 &mut tx,
                 Table::ServiceNeeds,
@@ -841,7 +830,7 @@ impl Service {
             let mut out = Vec::new();
             for n in needs.into_iter().filter(|n| n.data.meeting_on == day) {
                 let c: Option<Doc<Client>> =
-                    doc::get(&mut tx, Table::Clients, n.data.client).await?;
+                    db::client::get(&mut tx, &grant, n.data.client).await?;
                 let Some(c) = c else { continue };
                 let order = self.lot_order(&mut tx, n.data.lot).await?;
                 // Each client on the agenda is a read of client data.
@@ -1610,16 +1599,17 @@ impl Service {
                 owner: Some(n.owner_id),
                 subject: Some(n.data.client),
             };
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::Read,
-                Resource::ServiceNeeds { org_id: n.owner_id },
-                AuditAction::Read,
-                &t,
-            )
-            .await?;
-            let c: Doc<Client> = doc::get(&mut tx, Table::Clients, n.data.client)
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::Read,
+                    Resource::ServiceNeeds { org_id: n.owner_id },
+                    AuditAction::Read,
+                    &t,
+                )
+                .await?;
+            let c: Doc<Client> = db::client::get(&mut tx, &grant, n.data.client)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
             let lot: Doc<Lot> = doc::get(&mut tx, Table::Lots, n.data.lot)
@@ -1685,25 +1675,28 @@ impl Service {
                 owner: Some(c.owner_id),
                 subject: Some(c.data.client),
             };
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::Read,
-                Resource::Commitment {
-                    purchaser_id: c.owner_id,
-                    provider_id: c.data.provider,
-                },
-                AuditAction::Read,
-                &t,
-            )
-            .await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::Read,
+                    Resource::Commitment {
+                        purchaser_id: c.owner_id,
+                        provider_id: c.data.provider,
+                    },
+                    AuditAction::Read,
+                    &t,
+                )
+                .await?;
             // The provider sees who the client is exactly when it may see the client's page:
             // the same rule, asked the same way.
-            let shows_client = actor.org_kind.is_purchaser() || {
+            let client_grant = if actor.org_kind.is_purchaser() {
+                Some(grant)
+            } else {
                 let follow = self
                     .follow_of(&mut tx, c.data.provider, c.data.client)
                     .await?;
-                self.may(
+                self.granted(
                     actor,
                     Action::Read,
                     Resource::Client {
@@ -1712,12 +1705,11 @@ impl Service {
                     },
                 )
             };
-            let client = if shows_client {
-                doc::get::<Client>(&mut tx, Table::Clients, c.data.client)
+            let client = match &client_grant {
+                Some(g) => db::client::get::<Client>(&mut tx, g, c.data.client)
                     .await?
-                    .map(|d| (d.data.name(), d.data.masked_code))
-            } else {
-                None
+                    .map(|d| (d.data.name(), d.data.masked_code)),
+                None => None,
             };
             let lot: Doc<Lot> = doc::get(&mut tx, Table::Lots, c.data.lot)
                 .await?
@@ -2108,9 +2100,10 @@ impl Service {
                 ) {
                     continue;
                 }
-                let c: Option<Doc<Client>> =
-                    doc::get(&mut tx, Table::Clients, n.data.client).await?;
-                let Some(c) = c else { continue };
+                // Only what the anonymous offer request shows: the age group and municipality.
+                let Some(c) = db::client::keys(&mut tx, n.data.client).await? else {
+                    continue;
+                };
                 let lot: Option<Doc<Lot>> = doc::get(&mut tx, Table::Lots, n.data.lot).await?;
                 let purchaser = db::organisation::get(&mut tx, n.owner_id)
                     .await?
@@ -2121,8 +2114,8 @@ impl Service {
                     purchaser,
                     lot: n.data.lot,
                     lot_title: lot.map(|l| l.data.title.fi).unwrap_or_default(),
-                    age_group: age_group(c.data.age_on(today)).to_owned(),
-                    municipality: c.data.home_municipality.clone(),
+                    age_group: age_group(today.years_since(c.birth_date).unwrap_or(0)).to_owned(),
+                    municipality: c.home_municipality.clone(),
                     hours_per_week: n.data.hours_per_week,
                     requested_start: n.data.requested_start,
                     answer_by: comp.answer_by,

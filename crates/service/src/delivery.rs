@@ -48,6 +48,8 @@ pub struct Engagement {
     pub closed_until: Option<NaiveDate>,
     /// The admitted roster: staff id and name.
     pub roster: Vec<(Uuid, String)>,
+    /// What the gate allowed on it, once it has been asked (the key to the client's data).
+    pub grant: Option<domain::access::Grant>,
 }
 
 /// What became of one row of a bulk request, or of the one visit of the page.
@@ -269,18 +271,16 @@ impl Service {
         let Some(person) = actor.person.filter(|_| actor.has(Role::ClientOrGuardian)) else {
             return Ok(false);
         };
-        let Some(c) = doc::get::<Client>(tx, Table::Clients, client).await? else {
+        let Some(c) = db::client::keys(tx, client).await? else {
             return Ok(false);
         };
         if c.owner_id != actor.org_id {
             return Ok(false);
         }
-        Ok(c.data.guardians.contains(&person)
+        let age = self.today().years_since(c.birth_date).unwrap_or(0);
+        Ok(c.guardians.contains(&person)
             || (person == client
-                && may_confirm_own(
-                    c.data.age_on(self.today()),
-                    self.settings.delivery.own_confirmation_age,
-                )))
+                && may_confirm_own(age, self.settings.delivery.own_confirmation_age)))
     }
 
     /// The versions of the commitments with these numbers, by number.
@@ -375,6 +375,7 @@ impl Service {
             closed_until,
             roster,
             commitment: c.data.clone(),
+            grant: None,
         })
     }
 
@@ -457,8 +458,8 @@ impl Service {
                 "the policy allowed delivery of a commitment never accepted".into(),
             ));
         }
-        let e = self.engagement_of(tx, &versions).await?;
-        self.authorize_delivery(tx, actor, &e, step).await?;
+        let mut e = self.engagement_of(tx, &versions).await?;
+        e.grant = Some(self.authorize_delivery(tx, actor, &e, step).await?);
         Ok(e)
     }
 
@@ -479,7 +480,7 @@ impl Service {
         actor: &Actor,
         e: &Engagement,
         step: Step,
-    ) -> ServiceResult<()> {
+    ) -> ServiceResult<domain::access::Grant> {
         let own_person = self.own_person(tx, actor, e.commitment.client).await?;
         let t = self.delivery_target(step.kind, Some(e.id), e);
         let res = self.delivery_resource(e, step.part, own_person);
@@ -911,8 +912,10 @@ impl Service {
             let plans = self.plans_of(&mut tx, &e).await?;
             let reports = self.reports_of(&mut tx, e.purchaser, &e.commitment).await?;
             let report = reports.into_iter().find(|(_, r)| r.month == month);
-            let client: Option<Doc<Client>> =
-                doc::get(&mut tx, Table::Clients, e.commitment.client).await?;
+            let client: Option<Doc<Client>> = match &e.grant {
+                Some(g) => db::client::get(&mut tx, g, e.commitment.client).await?,
+                None => None,
+            };
             let names = db::organisation::list(&mut tx).await?;
             let name_of = |id: Uuid| {
                 names
@@ -1116,27 +1119,20 @@ impl Service {
             owner: Some(actor.org_id),
             subject: None,
         };
-        self.authorize(
-            tx,
-            actor,
-            Action::List,
-            Resource::FamilyVisits,
-            AuditAction::List,
-            &t,
-        )
-        .await?;
+        let grant = self
+            .authorize(
+                tx,
+                actor,
+                Action::List,
+                Resource::FamilyVisits,
+                AuditAction::List,
+                &t,
+            )
+            .await?;
         let Some(person) = actor.person else {
             return Ok(Vec::new());
         };
-        let all: Vec<Doc<Client>> = doc::list(
-            tx,
-            Table::Clients,
-            Filter {
-                owner: Some(actor.org_id),
-                ..Filter::default()
-            },
-        )
-        .await?;
+        let all: Vec<Doc<Client>> = db::client::list(tx, &grant, None).await?;
         let age = self.settings.delivery.own_confirmation_age;
         Ok(all
             .into_iter()
@@ -1940,7 +1936,7 @@ impl Service {
     ) -> ServiceResult<Uuid> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let Some(c) = doc::get::<Client>(&mut tx, Table::Clients, person).await? else {
+            let Some(owner) = db::client::owner_of(&mut tx, person).await? else {
                 let t = Target {
                     kind: RecordKind::User,
                     id: None,
@@ -1952,21 +1948,25 @@ impl Service {
             let t = Target {
                 kind: RecordKind::User,
                 id: None,
-                owner: Some(c.owner_id),
+                owner: Some(owner),
                 subject: Some(person),
             };
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::Update,
-                Resource::Client {
-                    purchaser_id: c.owner_id,
-                    follow: Follow::NotInForce,
-                },
-                AuditAction::Create,
-                &t,
-            )
-            .await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::Update,
+                    Resource::Client {
+                        purchaser_id: owner,
+                        follow: Follow::NotInForce,
+                    },
+                    AuditAction::Create,
+                    &t,
+                )
+                .await?;
+            let c: Doc<Client> = db::client::get(&mut tx, &grant, person)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
             let username = username.trim().to_lowercase();
             let mut errs = FieldErrors::default();
             if username.len() < 3 || username.len() > 100 {

@@ -3,7 +3,8 @@
 //!
 //! Every use case that touches a protected record comes through here:
 //!
-//! - [`Service::authorize`] asks the policy; a refusal is appended to the log in the use
+//! - [`Service::authorize`] asks the policy and hands out a [`domain::access::Grant`], the only
+//!   key to a client's personal data in `db::client`; a refusal is appended to the log in the use
 //!   case's transaction, which [`Service::finish`] commits even though nothing else happens.
 //! - [`Service::missing`] answers for a record that does not exist exactly as for one the
 //!   actor may not reach, and logs it the same way: a refusal never tells whether the record
@@ -80,9 +81,10 @@ impl Service {
         resource: Resource,
         audit_action: AuditAction,
         target: &Target,
-    ) -> ServiceResult<()> {
-        match self.policy(actor, action, resource) {
-            Ok(()) => Ok(()),
+    ) -> ServiceResult<domain::access::Grant> {
+        #[allow(clippy::disallowed_methods)] // the gate is where grants come from
+        match domain::access::grant(actor, action, resource) {
+            Ok(grant) => Ok(grant),
             Err(denial) => {
                 let mut ev = self.ev(actor, audit_action, target);
                 ev.outcome = Outcome::Denied;
@@ -104,6 +106,18 @@ impl Service {
         resource: Resource,
     ) -> Result<(), Denial> {
         domain::access::decide(actor, action, resource)
+    }
+
+    /// The grant for what a view may show besides its main record (who the client of a
+    /// commitment is), unlogged like [`Service::may`]; `None` when the policy refuses.
+    #[allow(clippy::disallowed_methods)] // the gate is where grants come from
+    pub(crate) fn granted(
+        &self,
+        actor: &Actor,
+        action: Action,
+        resource: Resource,
+    ) -> Option<domain::access::Grant> {
+        domain::access::grant(actor, action, resource).ok()
     }
 
     /// Whether the actor may do this: a permission a view carries (a button shown or not).
@@ -327,7 +341,8 @@ impl Service {
         };
         let r = self
             .authorize(&mut tx, actor, action, resource, AuditAction::Read, &t)
-            .await;
+            .await
+            .map(|_| ());
         self.finish(tx, r).await
     }
 }
