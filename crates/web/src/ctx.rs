@@ -351,7 +351,17 @@ async fn run(app: &AppState, req: Request, next: Next) -> Response {
         .get::<axum::extract::MatchedPath>()
         .is_some();
     let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
-    let (resp, denials) = service::counting_refusals(next.run(req)).await;
+    // The handler runs as a task of its own: when the client goes away mid-request, the use
+    // case still finishes (its log rows committed or rolled back) instead of being dropped
+    // inside a transaction, which would hand the pool a connection left mid-transaction.
+    let handler = tokio::spawn(service::counting_refusals(next.run(req)));
+    let (resp, denials) = match handler.await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "request handler failed");
+            return render::plain_error(StatusCode::INTERNAL_SERVER_ERROR, Lang::Fi);
+        }
+    };
     let refused = matches!(resp.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND);
     if let (Some(actor), true, true, 0) = (actor, routed, refused, denials) {
         if let Err(e) = app.service.log_refusal(&actor, &method, &path).await {
