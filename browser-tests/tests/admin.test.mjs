@@ -180,3 +180,32 @@ test('the language switch works before and after sign-in and is remembered', asy
     assert.equal(await page.locator('html').getAttribute('lang'), 'en', 'the choice is remembered');
   });
 });
+
+test('a provider administrator creates an API key, sees it once, and revokes it', async () => {
+  const user = userFor('provider_signatory', 'Aallokko');
+  await withPage(async (page) => {
+    await signIn(page, user);
+    await page.goto(url('/api-keys'));
+    await checkA11y(page, 'API keys');
+    // Nothing chosen: the errors are in the summary, which links to the fields. (Earlier tests
+    // may have changed this user's language, so the test reads structure, not words.)
+    await page.locator('form[action="/api-keys"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('.error-summary a').count(), 2);
+    await checkA11y(page, 'API key form with errors');
+    await page.fill('input[name=name]', 'Selaintesti');
+    await page.locator('input[name=operations]').first().check();
+    await page.locator('form[action="/api-keys"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    const secret = await page.locator('code.secret').innerText();
+    assert.match(secret, /^kpk_/);
+    await checkA11y(page, 'API key created');
+    // A reload shows the list without the secret.
+    await page.goto(url('/api-keys'));
+    assert.equal(await page.locator('code.secret').count(), 0);
+    await page.locator('form[action$="/revoke"] button[type=submit]').click();
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('tr.inactive').count(), 1);
+    assert.equal(await page.locator('form[action$="/revoke"]').count(), 0);
+  });
+});
