@@ -144,21 +144,6 @@ pub async fn list<T: serde::de::DeserializeOwned>(
     doc::list_in(tx, Store::Clients, f).await
 }
 
-/// Replaces a client's document; false when the grant's register holds no such client.
-pub async fn update<T: Serialize>(
-    tx: &mut Tx,
-    grant: &Grant,
-    id: Uuid,
-    data: &T,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let owner = register(grant)?;
-    if owner_of(tx, id).await? != Some(owner) {
-        return Ok(false);
-    }
-    doc::update_in(tx, Store::Clients, id, "active", data, now).await
-}
-
 /// A family of the register the grant opens.
 pub async fn insert_family<T: Serialize>(
     tx: &mut Tx,

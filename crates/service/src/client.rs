@@ -495,38 +495,13 @@ impl Service {
     pub async fn client(&self, actor: &Actor, id: Uuid) -> ServiceResult<ClientView> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let Some(owner) = db::client::owner_of(&mut tx, id).await? else {
-                let t = self.client_target(Uuid::nil(), Some(id));
-                return Err(self.missing(&mut tx, actor, AuditAction::Read, &t).await);
-            };
-            let t = self.client_target(owner, Some(id));
-            let follow = self.client_follow(&mut tx, actor, id).await?;
-            let grant = self
-                .authorize(
-                    &mut tx,
-                    actor,
-                    Action::Read,
-                    Resource::Client {
-                        purchaser_id: owner,
-                        follow,
-                    },
-                    AuditAction::Read,
-                    &t,
-                )
-                .await?;
-            let c: Doc<Client> = db::client::get(&mut tx, &grant, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let (t, c, guardians) = self.read_client(&mut tx, actor, id).await?;
             if !actor.org_kind.is_purchaser() {
                 // Providers get the minimal view only, through `client_minimal`.
                 return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
             }
-            let mut guardians = Vec::new();
-            for g in &c.data.guardians {
-                if let Some(d) = db::client::get::<Client>(&mut tx, &grant, *g).await? {
-                    guardians.push((d.id, d.data));
-                }
-            }
+            let guardians: Vec<(Uuid, Client)> =
+                guardians.into_iter().map(|d| (d.id, d.data)).collect();
             let needs = doc::list(
                 &mut tx,
                 Table::ServiceNeeds,
@@ -560,41 +535,48 @@ impl Service {
         self.finish(tx, r).await
     }
 
+    /// A client and their guardians, read for `actor` through the gate: the one way the client
+    /// page, the API and the provider's minimal view reach a client (refused and logged alike
+    /// when the client is not there or not the actor's to read). Returns the log target too.
+    async fn read_client(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<(Target, Doc<Client>, Vec<Doc<Client>>)> {
+        let Some(owner) = db::client::owner_of(tx, id).await? else {
+            let t = self.client_target(Uuid::nil(), Some(id));
+            return Err(self.missing(tx, actor, AuditAction::Read, &t).await);
+        };
+        let t = self.client_target(owner, Some(id));
+        let follow = self.client_follow(tx, actor, id).await?;
+        let resource = Resource::Client {
+            purchaser_id: owner,
+            follow,
+        };
+        let grant = self
+            .authorize(tx, actor, Action::Read, resource, AuditAction::Read, &t)
+            .await?;
+        let c: Doc<Client> = db::client::get(tx, &grant, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let mut guardians = Vec::new();
+        for g in &c.data.guardians {
+            if let Some(d) = db::client::get::<Client>(tx, &grant, *g).await? {
+                guardians.push(d);
+            }
+        }
+        Ok((t, c, guardians))
+    }
+
     /// What a provider's users see of a client: only while an accepted commitment links their
     /// organisation to the client, and only the minimal data (no address under turvakielto).
     pub async fn client_minimal(&self, actor: &Actor, id: Uuid) -> ServiceResult<MinimalClient> {
         let mut tx = self.db.begin().await?;
         let r = async {
-            let Some(owner) = db::client::owner_of(&mut tx, id).await? else {
-                let t = self.client_target(Uuid::nil(), Some(id));
-                return Err(self.missing(&mut tx, actor, AuditAction::Read, &t).await);
-            };
-            let t = self.client_target(owner, Some(id));
-            let follow = self.client_follow(&mut tx, actor, id).await?;
-            let grant = self
-                .authorize(
-                    &mut tx,
-                    actor,
-                    Action::Read,
-                    Resource::Client {
-                        purchaser_id: owner,
-                        follow,
-                    },
-                    AuditAction::Read,
-                    &t,
-                )
-                .await?;
-            let c: Doc<Client> = db::client::get(&mut tx, &grant, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
-            let mut guardians = Vec::new();
-            let mut shown = Vec::new();
-            for g in &c.data.guardians {
-                if let Some(d) = db::client::get::<Client>(&mut tx, &grant, *g).await? {
-                    shown.push(d.id);
-                    guardians.push(d.data);
-                }
-            }
+            let (t, c, guardians) = self.read_client(&mut tx, actor, id).await?;
+            let shown = guardians.iter().map(|d| d.id).collect();
+            let guardians: Vec<Client> = guardians.into_iter().map(|d| d.data).collect();
             let m = MinimalClient::of(&c.data, &guardians, self.today());
             self.log_shown(
                 &mut tx,
