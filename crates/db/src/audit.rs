@@ -1,7 +1,7 @@
 //! The access and audit log: append-only and chained. Entries are appended inside the
 //! transaction of the change or read they describe, so that both are kept or neither.
 
-use crate::{on_tx, Db, Result, Tx};
+use crate::{on_tx, Db, Pool, Result, Tx};
 use chrono::{DateTime, Utc};
 use domain::audit::{verify_chain, AuditEntry, AuditEvent, ChainBreak};
 use sqlx::Row;
@@ -36,48 +36,11 @@ macro_rules! map_row {
     }};
 }
 
-/// Appends one entry to the chain. Taking the head row with an UPDATE first makes concurrent
-/// writers on PostgreSQL queue behind each other instead of chaining to the same predecessor;
-/// on SQLite the `BEGIN IMMEDIATE` transaction already holds the write lock.
-pub async fn append(tx: &mut Tx, event: AuditEvent, at: DateTime<Utc>) -> Result<AuditEntry> {
-    let (seq, prev): (i64, String) = on_tx!(tx, c => {
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(c)
-            .await?
-    });
-    let entry = AuditEntry::chain(seq, Uuid::now_v7(), at, &prev, event);
-    on_tx!(tx, c => {
-        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-            .bind(&entry.hash)
-            .execute(&mut *c)
-            .await?;
-        sqlx::query(
-            "INSERT INTO audit_log (seq, id, at, actor_id, actor_name, actor_org, actor_unit, action, outcome, \
-             record_kind, record_id, register_owner, subject_id, purpose, details, prev_hash, hash, subjects) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-        )
-        .bind(entry.seq)
-        .bind(entry.id)
-        .bind(entry.at)
-        .bind(entry.actor_id)
-        .bind(&entry.actor_name)
-        .bind(entry.actor_org)
-        .bind(entry.actor_unit)
-        .bind(&entry.action)
-        .bind(&entry.outcome)
-        .bind(&entry.record_kind)
-        .bind(entry.record_id)
-        .bind(entry.register_owner)
-        .bind(entry.subject_id)
-        .bind(&entry.purpose)
-        .bind(&entry.details)
-        .bind(&entry.prev_hash)
-        .bind(&entry.hash)
-        .bind(domain::audit::subjects_text(&entry.subjects))
-        .execute(&mut *c)
-        .await?;
-    });
-    Ok(entry)
+/// Appends one entry to the chain: in a write transaction at once, so that it is kept or rolled
+/// back with the change; in a read transaction when it commits, by the group commit
+/// (`crate::journal`).
+pub async fn append(tx: &mut Tx, event: AuditEvent, at: DateTime<Utc>) -> Result<()> {
+    append_rows(tx, vec![(event, at)]).await
 }
 
 /// Takes the log's head row for the rest of the transaction, before anything is read. Every
@@ -92,13 +55,25 @@ pub async fn lock_head(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
-/// Appends many entries in one go, chained in order: one head update and multi-row inserts, so
-/// that a bulk write (a month of visits) logs every row without a round trip per row.
+/// Appends many entries, chained in order, all with the same time: a bulk write (a month of
+/// visits) logs every row without a round trip per row.
 pub async fn append_many(tx: &mut Tx, events: Vec<AuditEvent>, at: DateTime<Utc>) -> Result<()> {
-    if events.is_empty() {
+    append_rows(tx, events.into_iter().map(|e| (e, at)).collect()).await
+}
+
+/// Appends rows in order with one head update and multi-row inserts; a read transaction keeps
+/// them for the group commit. Taking the head row with an UPDATE first makes concurrent writers
+/// on PostgreSQL queue behind each other instead of chaining to the same predecessor; on SQLite
+/// the `BEGIN IMMEDIATE` transaction already holds the write lock.
+pub(crate) async fn append_rows(tx: &mut Tx, rows: Vec<(AuditEvent, DateTime<Utc>)>) -> Result<()> {
+    if rows.is_empty() {
         return Ok(());
     }
-    let n = i64::try_from(events.len()).unwrap_or(i64::MAX);
+    if let Some(kept) = tx.deferred_rows() {
+        kept.extend(rows);
+        return Ok(());
+    }
+    let n = i64::try_from(rows.len()).unwrap_or(i64::MAX);
     let (last, mut prev): (i64, String) = on_tx!(tx, c => {
         sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
             .bind(n)
@@ -106,8 +81,8 @@ pub async fn append_many(tx: &mut Tx, events: Vec<AuditEvent>, at: DateTime<Utc>
             .await?
     });
     let mut seq = last - n;
-    let mut entries = Vec::with_capacity(events.len());
-    for event in events {
+    let mut entries = Vec::with_capacity(rows.len());
+    for (event, at) in rows {
         seq += 1;
         let entry = AuditEntry::chain(seq, Uuid::now_v7(), at, &prev, event);
         prev.clone_from(&entry.hash);
@@ -234,8 +209,8 @@ pub async fn verify(db: &Db) -> Result<Verification> {
     let mut checked = 0i64;
     loop {
         let after = state.as_ref().map(|(s, _)| *s).unwrap_or(0);
-        let page: Vec<AuditEntry> = match db {
-            Db::Sqlite(p) => sqlx::query(&sql)
+        let page: Vec<AuditEntry> = match db.pool() {
+            Pool::Sqlite(p) => sqlx::query(&sql)
                 .bind(after)
                 .bind(PAGE)
                 .fetch_all(p)
@@ -243,7 +218,7 @@ pub async fn verify(db: &Db) -> Result<Verification> {
                 .into_iter()
                 .map(|r| map_row!(r))
                 .collect::<Result<_>>()?,
-            Db::Postgres(p) => sqlx::query(&sql)
+            Pool::Postgres(p) => sqlx::query(&sql)
                 .bind(after)
                 .bind(PAGE)
                 .fetch_all(p)
@@ -286,13 +261,13 @@ pub async fn verify(db: &Db) -> Result<Verification> {
             }
         }
     }
-    let head: (i64, String) = match db {
-        Db::Sqlite(p) => {
+    let head: (i64, String) = match db.pool() {
+        Pool::Sqlite(p) => {
             sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
                 .fetch_one(p)
                 .await?
         }
-        Db::Postgres(p) => {
+        Pool::Postgres(p) => {
             sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
                 .fetch_one(p)
                 .await?
@@ -326,9 +301,9 @@ pub async fn count(tx: &mut Tx) -> Result<i64> {
 /// The head row: the newest sequence number and hash as the application last wrote them.
 pub async fn head(db: &Db) -> Result<(i64, String)> {
     let sql = "SELECT seq, hash FROM audit_head WHERE id = 1";
-    Ok(match db {
-        Db::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await?,
-        Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await?,
+    Ok(match db.pool() {
+        Pool::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await?,
+        Pool::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await?,
     })
 }
 
@@ -340,19 +315,19 @@ pub async fn hashes(
     let last_sql = "SELECT COALESCE(MAX(seq), 0) FROM audit_log";
     let one_sql = "SELECT hash FROM audit_log WHERE seq = $1";
     let mut out = std::collections::HashMap::new();
-    let last: i64 = match db {
-        Db::Sqlite(p) => sqlx::query_scalar(last_sql).fetch_one(p).await?,
-        Db::Postgres(p) => sqlx::query_scalar(last_sql).fetch_one(p).await?,
+    let last: i64 = match db.pool() {
+        Pool::Sqlite(p) => sqlx::query_scalar(last_sql).fetch_one(p).await?,
+        Pool::Postgres(p) => sqlx::query_scalar(last_sql).fetch_one(p).await?,
     };
     for s in seqs {
-        let h: Option<String> = match db {
-            Db::Sqlite(p) => {
+        let h: Option<String> = match db.pool() {
+            Pool::Sqlite(p) => {
                 sqlx::query_scalar(one_sql)
                     .bind(s)
                     .fetch_optional(p)
                     .await?
             }
-            Db::Postgres(p) => {
+            Pool::Postgres(p) => {
                 sqlx::query_scalar(one_sql)
                     .bind(s)
                     .fetch_optional(p)

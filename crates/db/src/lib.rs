@@ -9,6 +9,7 @@ pub mod api_key;
 pub mod audit;
 pub mod client;
 pub mod doc;
+mod journal;
 mod migrate;
 pub mod organisation;
 pub mod schema;
@@ -21,6 +22,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use migrate::Migration;
@@ -40,6 +42,8 @@ pub enum DbError {
     UnknownUrl(String),
     #[error("stored {what} is not valid: {value:?}")]
     Corrupt { what: &'static str, value: String },
+    #[error("access log: the group commit failed: {0}")]
+    Journal(String),
     #[error("migration {version} ({name}): {source}")]
     Migration {
         version: i64,
@@ -66,18 +70,38 @@ pub enum Backend {
     Postgres,
 }
 
-/// A connection pool to one of the two backends.
+/// A connection pool to one of the two backends, and the access log's group commit for the
+/// reads made through it.
 #[derive(Debug, Clone)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    journal: Arc<journal::Journal>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
 
-/// A write transaction. On SQLite it is begun with `BEGIN IMMEDIATE`, so that it holds the write
-/// lock from the start and never fails half-way with `SQLITE_BUSY` on upgrade.
-pub enum Tx {
+/// A transaction: a write transaction ([`Db::begin`]; on SQLite `BEGIN IMMEDIATE`, so that it
+/// holds the write lock from the start and never fails half-way with `SQLITE_BUSY` on upgrade),
+/// or a read transaction ([`Db::begin_read`]) whose access-log rows are kept aside and written at
+/// [`Tx::commit`] by the group commit, together with those of every other read finishing then.
+pub struct Tx {
+    pub(crate) conn: Conn,
+    /// `Some` for a read transaction: the log rows to write when it commits.
+    deferred: Option<Deferred>,
+}
+
+pub(crate) enum Conn {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
+}
+
+struct Deferred {
+    db: Db,
+    rows: Vec<journal::Row>,
 }
 
 /// Runs the same block against whichever backend a [`Tx`] holds. Inside the block `$c` is a
@@ -85,12 +109,12 @@ pub enum Tx {
 #[macro_export]
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
-        match $tx {
-            $crate::Tx::Sqlite(t) => {
+        match &mut $tx.conn {
+            $crate::Conn::Sqlite(t) => {
                 let $c = &mut **t;
                 $body
             }
-            $crate::Tx::Postgres(t) => {
+            $crate::Conn::Postgres(t) => {
                 let $c = &mut **t;
                 $body
             }
@@ -109,7 +133,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            return Ok(Db::Postgres(pool));
+            return Ok(Db::new(Pool::Postgres(pool)));
         }
         let opts = if url.starts_with("sqlite:") {
             SqliteConnectOptions::from_str(url)?
@@ -128,45 +152,71 @@ impl Db {
             .max_connections(8)
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool))
+        Ok(Db::new(Pool::Sqlite(pool)))
     }
 
-    pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+    fn new(pool: Pool) -> Db {
+        Db {
+            pool,
+            journal: Arc::new(journal::Journal::default()),
         }
     }
 
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A write transaction; its log rows are appended in it, kept or rolled back with the change.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        let conn = match &self.pool {
+            Pool::Sqlite(p) => Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Conn::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            deferred: None,
         })
     }
 
     /// A transaction that only reads. On SQLite it is begun deferred, so that it does not take
-    /// the write lock and runs beside the one writer (WAL); it must not write.
+    /// the write lock and runs beside the one writer (WAL); it must not write. The access-log rows
+    /// of what it read are written when it commits, by the group commit (see `journal`), and
+    /// [`Tx::commit`] returns only once they are in the log: a page is never sent before the
+    /// row that records its reading.
     pub async fn begin_read(&self) -> Result<Tx> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        let conn = match &self.pool {
+            Pool::Sqlite(p) => Conn::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Conn::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            deferred: Some(Deferred {
+                db: self.clone(),
+                rows: Vec::new(),
+            }),
         })
     }
 
     /// Whether the database answers; for `/readyz`.
     pub async fn ping(&self) -> Result<()> {
-        match self {
-            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
-            Db::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
+            Pool::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
         }
         .map_err(DbError::from)
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Postgres(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
         }
     }
 
@@ -178,35 +228,54 @@ impl Db {
     /// Runs raw SQL outside the model. For tests and tooling that must reach behind the
     /// application, such as a test that tampers with the access log.
     pub async fn execute_raw(&self, sql: &str) -> Result<u64> {
-        Ok(match self {
-            Db::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
-            Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
+            Pool::Postgres(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
         })
     }
 }
 
-impl Tx {
-    pub async fn commit(self) -> Result<()> {
+impl Conn {
+    pub(crate) async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+            Conn::Sqlite(t) => t.commit().await?,
+            Conn::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Tx {
+    /// Commits; for a read transaction, then waits until its log rows are in the log.
+    pub async fn commit(self) -> Result<()> {
+        self.conn.commit().await?;
+        if let Some(d) = self.deferred {
+            d.db.journal.write(&d.db, d.rows).await?;
         }
         Ok(())
     }
 
+    /// Rolls back; the log rows of a read transaction are dropped with it, as a write
+    /// transaction's are.
     pub async fn rollback(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.rollback().await?,
-            Tx::Postgres(t) => t.rollback().await?,
+        match self.conn {
+            Conn::Sqlite(t) => t.rollback().await?,
+            Conn::Postgres(t) => t.rollback().await?,
         }
         Ok(())
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+        match self.conn {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// The read transaction's rows kept for the group commit; `None` for a write transaction,
+    /// which appends in itself.
+    pub(crate) fn deferred_rows(&mut self) -> Option<&mut Vec<journal::Row>> {
+        self.deferred.as_mut().map(|d| &mut d.rows)
     }
 }
 

@@ -63,9 +63,9 @@ pub(crate) async fn run(db: &Db) -> Result<Vec<&'static Migration>> {
             tx.rollback().await?;
             continue;
         }
-        let sql = match db {
-            Db::Sqlite(_) => m.sqlite,
-            Db::Postgres(_) => m.postgres,
+        let sql = match db.backend() {
+            crate::Backend::Sqlite => m.sqlite,
+            crate::Backend::Postgres => m.postgres,
         };
         let wrap = |source| DbError::Migration {
             version: m.version,

@@ -1,15 +1,15 @@
 //! A backend-neutral description of the schema, so that a test can hold the two migration folders
 //! in lockstep.
 
-use crate::{Db, Result};
+use crate::{Db, Pool, Result};
 use sqlx::Row;
 
 /// One column as `table.column type [not null] [pk]`, with PostgreSQL types written as their
 /// SQLite twins (UUID and BYTEA → BLOB, TIMESTAMPTZ → TEXT, BIGINT → INTEGER, DATE → TEXT).
 pub async fn describe(db: &Db) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    match db {
-        Db::Sqlite(p) => {
+    match db.pool() {
+        Pool::Sqlite(p) => {
             let tables: Vec<String> = sqlx::query_scalar(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
             )
@@ -42,7 +42,7 @@ pub async fn describe(db: &Db) -> Result<Vec<String>> {
             .await?;
             out.extend(idx.into_iter().map(|(t, i)| format!("{t} index {i}")));
         }
-        Db::Postgres(p) => {
+        Pool::Postgres(p) => {
             let cols = sqlx::query(
                 "SELECT c.table_name::TEXT AS t, c.column_name::TEXT AS name, c.data_type::TEXT AS ty, \
                         c.is_nullable::TEXT AS nullable, \

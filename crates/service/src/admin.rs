@@ -48,7 +48,7 @@ impl Service {
     }
 
     pub async fn organisation(&self, actor: &Actor, id: Uuid) -> ServiceResult<OrganisationView> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = self.organisation_in(&mut tx, actor, id).await;
         self.finish(tx, r).await
     }
@@ -86,7 +86,7 @@ impl Service {
             ev.register_owner = Some(id);
             ev.details = format!("users of organisation {id}: {} shown", users.len());
             ev.subjects = users.iter().map(|u| u.id).collect();
-            db::audit::append(tx, ev, self.now()).await?;
+            self.record(tx, ev).await?;
             Some(users)
         } else {
             None
@@ -141,7 +141,7 @@ impl Service {
             organisation::insert(&mut tx, id, &data, self.now()).await?;
             let mut ev = self.ev(actor, AuditAction::Create, &t);
             ev.details = format!("{} {}", data.kind.code(), data.business_id);
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(id)
         }
         .await;
@@ -188,7 +188,8 @@ impl Service {
                 }
             }
             organisation::update(&mut tx, id, &data, self.now()).await?;
-            db::audit::append(&mut tx, self.ev(actor, AuditAction::Update, &t), self.now()).await?;
+            self.record(&mut tx, self.ev(actor, AuditAction::Update, &t))
+                .await?;
             Ok(())
         }
         .await;
@@ -230,7 +231,7 @@ impl Service {
             organisation::set_active(&mut tx, id, active, self.now()).await?;
             let mut ev = self.ev(actor, action, &t);
             ev.details = if active { "reactivated" } else { "deactivated" }.into();
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(())
         }
         .await;
@@ -244,7 +245,7 @@ impl Service {
         actor: &Actor,
         id: Uuid,
     ) -> ServiceResult<(ServiceUnit, Organisation)> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let u = unit::get(&mut tx, id)
                 .await?
@@ -308,7 +309,8 @@ impl Service {
             .await?;
             let data = form.validate().map_err(ServiceError::Invalid)?;
             unit::insert(&mut tx, id, org_id, &data, self.now()).await?;
-            db::audit::append(&mut tx, self.ev(actor, AuditAction::Create, &t), self.now()).await?;
+            self.record(&mut tx, self.ev(actor, AuditAction::Create, &t))
+                .await?;
             Ok(id)
         }
         .await;
@@ -351,7 +353,8 @@ impl Service {
             .await?;
             let data = form.validate().map_err(ServiceError::Invalid)?;
             unit::update(&mut tx, id, &data, self.now()).await?;
-            db::audit::append(&mut tx, self.ev(actor, AuditAction::Update, t), self.now()).await?;
+            self.record(&mut tx, self.ev(actor, AuditAction::Update, t))
+                .await?;
             Ok(())
         }
         .await;
@@ -397,7 +400,7 @@ impl Service {
             )
             .await?;
             unit::set_active(&mut tx, id, active, self.now()).await?;
-            db::audit::append(&mut tx, self.ev(actor, action, &t), self.now()).await?;
+            self.record(&mut tx, self.ev(actor, action, &t)).await?;
             Ok(())
         }
         .await;
@@ -414,7 +417,7 @@ impl Service {
             owner: Some(org_id),
             subject: None,
         };
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             organisation::get(&mut tx, org_id)
                 .await?
@@ -432,7 +435,7 @@ impl Service {
             let mut ev = self.ev(actor, AuditAction::List, &t);
             ev.details = format!("users of organisation {org_id}: {} shown", users.len());
             ev.subjects = users.iter().map(|u| u.id).collect();
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(users)
         }
         .await;
@@ -440,7 +443,7 @@ impl Service {
     }
 
     pub async fn user(&self, actor: &Actor, id: Uuid) -> ServiceResult<UserView> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let u = user::get(&mut tx, id)
                 .await?
@@ -468,7 +471,8 @@ impl Service {
                 .await?
                 .ok_or(ServiceError::NotFound)?;
             let history = user::role_history(&mut tx, id).await?;
-            db::audit::append(&mut tx, self.ev(actor, AuditAction::Read, &t), self.now()).await?;
+            self.record(&mut tx, self.ev(actor, AuditAction::Read, &t))
+                .await?;
             let may_update = self.may(
                 actor,
                 Action::Update,
@@ -530,7 +534,7 @@ impl Service {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(id)
         }
         .await;
@@ -676,7 +680,7 @@ impl Service {
                 details.push("password set".into());
             }
             ev.details = details.join(", ");
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(())
         }
         .await;
@@ -733,7 +737,7 @@ impl Service {
             }
             let mut ev = self.ev(actor, action, &t);
             ev.details = if active { "reactivated" } else { "deactivated" }.into();
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(())
         }
         .await;
@@ -763,7 +767,7 @@ impl Service {
         ev.record_id = Some(id);
         ev.register_owner = Some(id);
         ev.details = format!("{} {}", data.kind.code(), data.business_id);
-        db::audit::append(&mut tx, ev, self.now()).await?;
+        self.record(&mut tx, ev).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -784,7 +788,7 @@ impl Service {
             ev.record_id = Some(id);
             ev.subject_id = Some(id);
             ev.register_owner = Some(org_id);
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(id)
         }
         .await;
@@ -832,7 +836,7 @@ impl Service {
         let mut ev = system_event(AuditAction::Create, RecordKind::ServiceUnit);
         ev.record_id = Some(id);
         ev.register_owner = Some(org_id);
-        db::audit::append(&mut tx, ev, self.now()).await?;
+        self.record(&mut tx, ev).await?;
         tx.commit().await?;
         Ok(id)
     }

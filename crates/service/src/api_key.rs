@@ -35,7 +35,7 @@ impl Service {
     /// The keys of the actor's organisation.
     pub async fn api_keys(&self, actor: &Actor) -> ServiceResult<Vec<ApiKey>> {
         let t = target(actor.org_id, None);
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let res = Resource::ApiKeys {
                 org_id: actor.org_id,
@@ -45,7 +45,7 @@ impl Service {
             let keys = db::api_key::list_for(&mut tx, actor.org_id).await?;
             let mut ev = self.ev(actor, AuditAction::List, &t);
             ev.details = format!("{} API keys shown", keys.len());
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(keys)
         }
         .await;
@@ -88,7 +88,7 @@ impl Service {
                     .join(", "),
                 key.expires_at.date_naive()
             );
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(NewKey { key, secret })
         }
         .await;
@@ -125,7 +125,7 @@ impl Service {
             db::api_key::revoke(&mut tx, id, self.now()).await?;
             let mut ev = self.ev(actor, AuditAction::Deactivate, &t);
             ev.details = format!("API key {:?} revoked", k.name);
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(())
         }
         .await;

@@ -275,7 +275,7 @@ impl Service {
     }
 
     pub async fn application(&self, actor: &Actor, id: Uuid) -> ServiceResult<ApplicationView> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let l = self.load_application(&mut tx, id).await?;
             let t = self.app_target(&l);
@@ -644,7 +644,7 @@ impl Service {
     /// Applications the actor may see: a provider's own, or every application to the
     /// purchaser's procurements.
     pub async fn applications(&self, actor: &Actor) -> ServiceResult<Vec<ApplicationRow>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let t = self.proc_target(RecordKind::Application, None, Some(actor.org_id));
             self.authorize(

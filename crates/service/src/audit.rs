@@ -30,7 +30,7 @@ impl Service {
         actor: &Actor,
         q: &AuditQuery,
     ) -> ServiceResult<Vec<AuditEntry>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let mut ev = event(Some(actor), AuditAction::Search, RecordKind::AuditLog);
         ev.purpose = Purpose::Supervision;
         ev.register_owner = Some(actor.org_id);
@@ -44,7 +44,7 @@ impl Service {
         if let Err(d) = self.policy(actor, Action::List, Resource::AuditLog) {
             ev.outcome = Outcome::Denied;
             ev.details = d.code().to_owned();
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             tx.commit().await?;
             crate::gate::note_denial();
             return Err(ServiceError::Denied(d));
@@ -61,7 +61,7 @@ impl Service {
             },
         )
         .await?;
-        db::audit::append(&mut tx, ev, self.now()).await?;
+        self.record(&mut tx, ev).await?;
         tx.commit().await?;
         Ok(rows)
     }

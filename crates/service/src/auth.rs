@@ -75,7 +75,7 @@ impl Service {
                     .collect::<String>(),
             );
             ev.details = "too many failed sign-ins from this address".into();
-            db::audit::append(&mut tx, ev, now).await?;
+            self.record_at(&mut tx, ev, now).await?;
             tx.commit().await?;
             return Err(ServiceError::SignInFailed);
         }
@@ -108,7 +108,7 @@ impl Service {
         let Some(creds) = creds else {
             ev.outcome = Outcome::Failed;
             ev.details = "unknown user".into();
-            db::audit::append(&mut tx, ev, now).await?;
+            self.record_at(&mut tx, ev, now).await?;
             tx.commit().await?;
             return Err(ServiceError::SignInFailed);
         };
@@ -146,7 +146,7 @@ impl Service {
                 }
                 user::record_failure(&mut tx, creds.user_id, failures, lock).await?;
             }
-            db::audit::append(&mut tx, ev, now).await?;
+            self.record_at(&mut tx, ev, now).await?;
             tx.commit().await?;
             return Err(ServiceError::SignInFailed);
         }
@@ -169,7 +169,7 @@ impl Service {
             return Err(ServiceError::SignInFailed);
         };
         ev.actor_name = s.actor.username.clone();
-        db::audit::append(&mut tx, ev, now).await?;
+        self.record_at(&mut tx, ev, now).await?;
         tx.commit().await?;
         Ok(NewSession { token, session: s })
     }
@@ -252,7 +252,7 @@ impl Service {
                 ev.actor_org = Some(u.organisation_id);
                 ev.subject_id = Some(u.id);
                 ev.register_owner = Some(u.organisation_id);
-                db::audit::append(&mut tx, ev, now).await?;
+                self.record_at(&mut tx, ev, now).await?;
             }
         }
         tx.commit().await?;

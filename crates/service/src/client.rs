@@ -238,7 +238,7 @@ impl Service {
         subjects.sort();
         subjects.dedup();
         ev.subjects = subjects;
-        db::audit::append(tx, ev, self.now()).await?;
+        self.record(tx, ev).await?;
         Ok(())
     }
 
@@ -367,7 +367,7 @@ impl Service {
         identity_code: &str,
     ) -> ServiceResult<Option<Uuid>> {
         let t = self.client_target(actor.org_id, None);
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let grant = self
                 .authorize(
@@ -409,7 +409,7 @@ impl Service {
     /// The purchaser's clients, for social workers. The list view is logged.
     pub async fn clients(&self, actor: &Actor) -> ServiceResult<Vec<Doc<Client>>> {
         let t = self.client_target(actor.org_id, None);
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let grant = self
                 .authorize(
@@ -493,7 +493,7 @@ impl Service {
     /// A client as the purchaser's social workers see it: everything, with guardians, needs and
     /// commitments.
     pub async fn client(&self, actor: &Actor, id: Uuid) -> ServiceResult<ClientView> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let (t, c, guardians) = self.read_client(&mut tx, actor, id).await?;
             if !actor.org_kind.is_purchaser() {
@@ -572,7 +572,7 @@ impl Service {
     /// What a provider's users see of a client: only while an accepted commitment links their
     /// organisation to the client, and only the minimal data (no address under turvakielto).
     pub async fn client_minimal(&self, actor: &Actor, id: Uuid) -> ServiceResult<MinimalClient> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let (t, c, guardians) = self.read_client(&mut tx, actor, id).await?;
             let shown = guardians.iter().map(|d| d.id).collect();
@@ -780,7 +780,7 @@ impl Service {
         actor: &Actor,
         day: NaiveDate,
     ) -> ServiceResult<Vec<(Doc<Need>, Client, Vec<OrderedProvider>)>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let t = Target {
             kind: RecordKind::ServiceNeed,
             id: None,
@@ -1341,7 +1341,7 @@ impl Service {
     /// Commitments the actor's organisation may see: sent by the purchaser, or sent to the
     /// provider; filtered in the query by the actor's organisation.
     pub async fn commitments(&self, actor: &Actor) -> ServiceResult<Vec<Doc<Commitment>>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let t = Target {
                 kind: RecordKind::Commitment,
@@ -1418,7 +1418,7 @@ impl Service {
             .await?;
             let mut ev = self.ev(actor, AuditAction::Create, &t);
             ev.details = format!("{} {} {}", line.cost_centre, line.year, line.service);
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(id)
         }
         .await;
@@ -1430,7 +1430,7 @@ impl Service {
         &self,
         actor: &Actor,
     ) -> ServiceResult<Vec<(Uuid, BudgetLine, Money, Money)>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let t = Target {
             kind: RecordKind::Budget,
             id: None,
@@ -1486,7 +1486,7 @@ impl Service {
             }
             let mut ev = self.ev(actor, AuditAction::List, &t);
             ev.details = format!("{} budget lines", out.len());
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(out)
         }
         .await;
@@ -1562,7 +1562,7 @@ pub struct CommitmentView {
 impl Service {
     /// A need with its client, for the decision document (purchaser's social workers).
     pub async fn need_view(&self, actor: &Actor, id: Uuid) -> ServiceResult<NeedView> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let n = doc::get::<Need>(&mut tx, Table::ServiceNeeds, id).await?;
             let n = self
@@ -1638,7 +1638,7 @@ impl Service {
     /// A commitment for its document: the purchaser's staff and the provider's users may read
     /// it; the provider sees who the client is only once the commitment gives it access.
     pub async fn commitment_view(&self, actor: &Actor, id: Uuid) -> ServiceResult<CommitmentView> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let c = doc::get::<Commitment>(&mut tx, Table::Commitments, id).await?;
             let c = self
@@ -2025,7 +2025,7 @@ impl Service {
             }
             let mut ev = self.ev(actor, AuditAction::Update, &t);
             ev.details = format!("steering group: weekday {} {}", clean.weekday, clean.time);
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(())
         }
         .await;
@@ -2039,7 +2039,7 @@ impl Service {
         if actor.org_kind.is_purchaser() {
             return Ok(Vec::new());
         }
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let own: Vec<Doc<Application>> = doc::list(
                 &mut tx,
@@ -2115,7 +2115,7 @@ impl Service {
                 "{} needs in competition shown, without personal data",
                 out.len()
             );
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(out)
         }
         .await;
@@ -2205,7 +2205,7 @@ impl Service {
             let mut ev = self.ev(actor, AuditAction::Update, &t);
             ev.purpose = Purpose::ClientWork;
             ev.details = "offer in competition".into();
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(())
         }
         .await;

@@ -234,7 +234,7 @@ impl Service {
     /// Logs a refused one-time code on its own, after the try was rolled back: guessing must
     /// leave a trace.
     async fn log_code_refusal(&self, action: AuditAction, f: &FieldErrors) -> ServiceResult<()> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let t = Target {
             kind: RecordKind::Visit,
             id: None,
@@ -248,7 +248,7 @@ impl Service {
             Outcome::Failed,
             format!("one-time code: {}", codes(f)),
         );
-        db::audit::append(&mut tx, ev, self.now()).await?;
+        self.record(&mut tx, ev).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -262,7 +262,7 @@ impl Service {
         details: String,
     ) -> ServiceResult<()> {
         let ev = self.delivery_event(actor, action, t, details);
-        db::audit::append(tx, ev, self.now()).await?;
+        self.record(tx, ev).await?;
         Ok(())
     }
 
@@ -795,7 +795,7 @@ impl Service {
             }
             let refs: Vec<(Uuid, &VisitRecord)> = inserts.iter().map(|(i, r)| (*i, r)).collect();
             db::visit::insert_many(&mut tx, &refs, now).await?;
-            db::audit::append_many(&mut tx, events, now).await?;
+            self.record_many(&mut tx, events, now).await?;
             Ok(results)
         }
         .await;
@@ -883,7 +883,7 @@ impl Service {
         month: NaiveDate,
     ) -> ServiceResult<DeliveryView> {
         let month = month_of(month);
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let step = Step::new(
                 Action::Read,
@@ -1081,7 +1081,7 @@ impl Service {
         actor: &Actor,
         number: &str,
     ) -> ServiceResult<Vec<ServicePlan>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let step = Step::new(
                 Action::Read,
@@ -1145,7 +1145,7 @@ impl Service {
 
     /// The visits a client or guardian sees: their own and their children's, newest first.
     pub async fn family_visits(&self, actor: &Actor) -> ServiceResult<Vec<FamilyVisit>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let clients = self.family_clients(&mut tx, actor).await?;
             let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
@@ -1212,7 +1212,7 @@ impl Service {
                     "family visits: {} shown",
                     out.iter().filter(|v| v.record.client == c.id).count()
                 );
-                db::audit::append(&mut tx, ev, self.now()).await?;
+                self.record(&mut tx, ev).await?;
             }
             Ok(out)
         }
@@ -1385,7 +1385,7 @@ impl Service {
             ev.register_owner = Some(s.record.purchaser);
             ev.subject_id = Some(s.record.client);
             ev.details = "visit shown for a one-time code".into();
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             let names = db::organisation::list(&mut tx).await?;
             Ok(CodeVisit {
                 provider: names
@@ -1823,7 +1823,7 @@ impl Service {
         if actor.org_kind.is_purchaser() {
             return Ok(Vec::new());
         }
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let today = self.today();
             let all: Vec<Doc<Commitment>> =
@@ -1882,7 +1882,7 @@ impl Service {
         &self,
         actor: &Actor,
     ) -> ServiceResult<Vec<(Uuid, MonthlyReport)>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let t = Target {
                 kind: RecordKind::MonthlyReport,
@@ -2012,7 +2012,7 @@ impl Service {
             let mut ev = self.ev(actor, AuditAction::Create, &t);
             ev.purpose = Purpose::ClientWork;
             ev.details = format!("account {username} for a client or guardian");
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(id)
         }
         .await;
@@ -2077,7 +2077,7 @@ impl Service {
         actor: &Actor,
         id: Uuid,
     ) -> ServiceResult<db::visit::Attachment> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let Some(a) = db::visit::attachment(&mut tx, id).await? else {
                 let t = Target {

@@ -367,7 +367,7 @@ impl Service {
             ev.register_owner = Some(purchaser);
             ev.purpose = Purpose::Procurement;
             ev.details = format!("notice {number} {}: {} lots", action.code(), lots.len());
-            db::audit::append(&mut tx, ev, now).await?;
+            self.record_at(&mut tx, ev, now).await?;
             Ok(ImportOutcome {
                 procurement_id: id,
                 action,

@@ -112,7 +112,7 @@ impl Service {
         let mut ev = self.ev(actor, action, t);
         ev.purpose = Purpose::Procurement;
         ev.details = details;
-        db::audit::append(tx, ev, self.now()).await?;
+        self.record(tx, ev).await?;
         Ok(())
     }
 
@@ -122,7 +122,7 @@ impl Service {
     }
 
     pub async fn procurements(&self, actor: &Actor) -> ServiceResult<Vec<ProcurementSummary>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let t = self.proc_target(RecordKind::Procurement, None, None);
             self.authorize(
@@ -171,7 +171,7 @@ impl Service {
     }
 
     pub async fn procurement(&self, actor: &Actor, id: Uuid) -> ServiceResult<ProcurementView> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let p: Doc<Procurement> = doc::get(&mut tx, Table::Procurements, id)
                 .await?
@@ -470,7 +470,7 @@ impl Service {
     }
 
     pub async fn lot(&self, actor: &Actor, lot_id: Uuid) -> ServiceResult<LotView> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let lot: Doc<Lot> = doc::get(&mut tx, Table::Lots, lot_id)
                 .await?
@@ -582,7 +582,7 @@ impl Service {
         actor: &Actor,
         q: &RegisterQuery,
     ) -> ServiceResult<Vec<RegisterRow>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let t = self.proc_target(RecordKind::ProviderRegister, None, None);
             self.authorize(
@@ -695,7 +695,7 @@ impl Service {
                 q.free_capacity,
                 out.len()
             );
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(out)
         }
         .await;
@@ -741,7 +741,7 @@ impl Service {
         ev.register_owner = Some(purchaser_id);
         ev.purpose = Purpose::Procurement;
         ev.details = format!("bootstrap with {} lots", lots.len());
-        db::audit::append(&mut tx, ev, self.now()).await?;
+        self.record(&mut tx, ev).await?;
         tx.commit().await?;
         Ok(id)
     }

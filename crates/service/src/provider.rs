@@ -52,7 +52,7 @@ impl Service {
 
     /// The actor's organisation's staff register, active people first.
     pub async fn staff(&self, actor: &Actor) -> ServiceResult<Vec<Doc<StaffMember>>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let t = self
                 .records_allowed(
@@ -94,7 +94,7 @@ impl Service {
     }
 
     pub async fn staff_member(&self, actor: &Actor, id: Uuid) -> ServiceResult<Doc<StaffMember>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let m: Doc<StaffMember> = doc::get(&mut tx, Table::StaffMembers, id)
                 .await?
@@ -199,7 +199,7 @@ impl Service {
     }
 
     pub async fn evidence(&self, actor: &Actor) -> ServiceResult<Vec<EvidenceRow>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_read().await?;
         let r = async {
             let t = self
                 .records_allowed(

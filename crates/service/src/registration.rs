@@ -73,7 +73,7 @@ impl Service {
                 org_data.kind.code(),
                 org_data.business_id
             );
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             self.insert_user(&mut tx, user_id, org_id, &user_data, None)
                 .await?;
             let mut ev = system_event(AuditAction::Create, RecordKind::User);
@@ -81,7 +81,7 @@ impl Service {
             ev.subject_id = Some(user_id);
             ev.register_owner = Some(org_id);
             ev.details = "self-registration: signatory".into();
-            db::audit::append(&mut tx, ev, self.now()).await?;
+            self.record(&mut tx, ev).await?;
             Ok(org_id)
         }
         .await;

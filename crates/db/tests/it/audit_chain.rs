@@ -1,3 +1,6 @@
+// The storage's own tests append to the log directly; the application goes through the gate.
+#![allow(clippy::disallowed_methods)]
+
 use chrono::{Duration, Utc};
 use db::audit::{append, verify};
 use domain::audit::{AuditAction, AuditEvent, ChainBreak, Outcome, Purpose, RecordKind};
@@ -119,6 +122,65 @@ async fn concurrent_appends_keep_one_chain() {
     let v = verify(&t.db).await.unwrap();
     assert_eq!(v.first_break, None);
     assert_eq!(v.checked, 40);
+}
+
+/// Reads hand their rows to the group commit: many readers at once end in one chain, each
+/// reader's rows are in the log when its commit returns, a rolled-back read leaves none, and
+/// a read transaction never holds the write lock (a writer runs while a reader is open).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_log_through_the_group_commit_in_one_chain() {
+    let t = testkit::migrated_db().await;
+    let mut handles = Vec::new();
+    for w in 0..16 {
+        let db = t.db.clone();
+        handles.push(tokio::spawn(async move {
+            for i in 0..10 {
+                let mut tx = db.begin_read().await.unwrap();
+                let mut ev = event(w * 100 + i);
+                ev.details = format!("reader {w} read {i}");
+                append(&mut tx, ev, Utc::now()).await.unwrap();
+                tx.commit().await.unwrap();
+                // Committed means written: the row is there for anyone who looks now.
+                let mut look = db.begin_read().await.unwrap();
+                let found = db::audit::search(
+                    &mut look,
+                    &db::audit::Filter {
+                        limit: 10_000,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+                look.rollback().await.unwrap();
+                assert!(
+                    found
+                        .iter()
+                        .any(|e| e.details == format!("reader {w} read {i}")),
+                    "reader {w} read {i} is not in the log after its commit"
+                );
+            }
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+
+    // A read rolled back writes nothing.
+    let mut tx = t.db.begin_read().await.unwrap();
+    append(&mut tx, event(9_999), Utc::now()).await.unwrap();
+    tx.rollback().await.unwrap();
+
+    // An open read does not keep a writer out.
+    let mut reader = t.db.begin_read().await.unwrap();
+    append(&mut reader, event(10_000), Utc::now()).await.unwrap();
+    let mut writer = t.db.begin().await.unwrap();
+    append(&mut writer, event(10_001), Utc::now()).await.unwrap();
+    writer.commit().await.unwrap();
+    reader.commit().await.unwrap();
+
+    let v = verify(&t.db).await.unwrap();
+    assert_eq!(v.first_break, None);
+    assert_eq!(v.checked, 16 * 10 + 2);
 }
 
 /// The log refuses to be edited or shortened on both databases, even by SQL sent straight to it.
