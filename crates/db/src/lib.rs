@@ -12,6 +12,7 @@ pub mod doc;
 mod journal;
 mod migrate;
 pub mod organisation;
+pub mod role;
 pub mod schema;
 pub mod session;
 pub mod unit;
@@ -42,6 +43,8 @@ pub enum DbError {
     UnknownUrl(String),
     #[error("stored {what} is not valid: {value:?}")]
     Corrupt { what: &'static str, value: String },
+    #[error("not a role name this can grant to (lowercase letters, digits, _): {0}")]
+    InvalidRole(String),
     #[error("access log: the group commit failed: {0}")]
     Journal(String),
     #[error("migration {version} ({name}): {source}")]

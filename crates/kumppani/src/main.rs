@@ -43,7 +43,13 @@ enum Command {
         no_migrate: bool,
     },
     /// Apply pending database migrations and exit.
-    Migrate,
+    Migrate {
+        /// On PostgreSQL, then give this existing role what the server needs to run as it:
+        /// every table, but only SELECT and INSERT on the access log. Serve as that role with
+        /// --no-migrate; migrate as the owner.
+        #[arg(long, value_name = "ROLE")]
+        grant_to: Option<String>,
+    },
     /// Create a fresh demo database from the seeds and serve it on 127.0.0.1.
     Demo {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -187,10 +193,16 @@ fn make_service(db: service::Db, cfg: &Config) -> Service {
 
 async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> {
     match command {
-        Command::Migrate => {
+        Command::Migrate { grant_to } => {
             let db = connect(&cfg).await?;
             let applied = db.migrate().await.context("applying migrations")?;
             println!("{} migration(s) applied", applied.len());
+            if let Some(role) = grant_to {
+                db::role::grant_app_role(&db, &role)
+                    .await
+                    .with_context(|| format!("granting the application's rights to {role}"))?;
+                println!("{role} may serve: every table, the access log only read and appended to");
+            }
             Ok(())
         }
         Command::Serve { listen, no_migrate } => {
