@@ -62,16 +62,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
+/// The request's cookies as name and value; a cookie that does not parse is left out.
 pub fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| {
-            let (k, v) = c.trim().split_once('=')?;
-            Some((k.to_owned(), v.to_owned()))
-        })
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .map(|c| (c.name().to_owned(), c.value().to_owned()))
         .collect()
 }
 
@@ -83,24 +82,24 @@ fn is_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Compares without an early exit, so timing does not reveal how much of a token matched.
+/// Compares in constant time, so timing does not reveal how much of a token matched.
 pub fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    use subtle::ConstantTimeEq;
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
+/// A cookie of the whole site that scripts cannot read and other sites' forms do not carry;
+/// `max_age` of 0 removes it.
 pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
-    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    let mut c = cookie::Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure);
     if let Some(a) = max_age {
-        c.push_str(&format!("; Max-Age={a}"));
+        c = c.max_age(cookie::time::Duration::seconds(a));
     }
-    if secure {
-        c.push_str("; Secure");
-    }
-    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&c.build().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// Browsers say where a request comes from in `Sec-Fetch-Site` and `Origin`. A request that
@@ -283,22 +282,20 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
                 )
             }
         };
-        let is_form = parts
+        let content_type = parts
             .headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        let is_multipart = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
+            .unwrap_or_default()
+            .to_owned();
+        let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+        let is_multipart = content_type.starts_with("multipart/form-data");
         let sent = if is_form {
             form_urlencoded::parse(&bytes)
                 .find(|(k, _)| k == "csrf")
                 .map(|(_, v)| v.into_owned())
         } else if is_multipart {
-            multipart_csrf(&bytes)
+            multipart_csrf(&content_type, &bytes).await
         } else {
             parts
                 .headers
@@ -372,18 +369,23 @@ async fn run(app: &AppState, req: Request, next: Next) -> Response {
     resp
 }
 
-/// The `csrf` field of a multipart form (file uploads), which the forms put first.
-fn multipart_csrf(body: &[u8]) -> Option<String> {
-    let needle = b"name=\"csrf\"";
-    let at = body.windows(needle.len()).position(|w| w == needle)?;
-    let rest = &body[at + needle.len()..];
-    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    let value = &rest[start..];
-    let end = value.windows(2).position(|w| w == b"\r\n")?;
-    std::str::from_utf8(&value[..end]).ok().map(str::to_owned)
+/// The `csrf` field of a multipart form (file uploads), read by the multipart parser that
+/// axum's own extractor uses; `None` when the body is not a well-formed form or has no such
+/// field before its end.
+async fn multipart_csrf(content_type: &str, body: &Bytes) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let body = body.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
-/// Adds the cookies the middleware owes and the security headers every response carries.
+/// Adds the cookies the middleware owes (the security headers are `security_headers`).
 fn finish(
     mut resp: Response,
     new_anon: Option<&str>,
@@ -405,6 +407,14 @@ fn finish(
             set_cookie(SESSION_COOKIE, "", Some(0), secure),
         );
     }
+    resp.into_response()
+}
+
+/// The headers every response carries, added where a handler did not set its own: a content
+/// security policy without inline scripts or styles, no framing, no sniffing, no caching of
+/// pages that may show client data, and HSTS behind TLS.
+pub fn security_headers(router: axum::Router, secure: bool) -> axum::Router {
+    use tower_http::set_header::SetResponseHeaderLayer;
     let fixed: [(&str, &str); 7] = [
         (
             "content-security-policy",
@@ -421,16 +431,18 @@ fn finish(
         ("cross-origin-opener-policy", "same-origin"),
         ("cache-control", "no-store"),
     ];
+    let mut router = router;
     for (k, v) in fixed {
-        if !h.contains_key(k) {
-            h.insert(k, HeaderValue::from_static(v));
-        }
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static(k),
+            HeaderValue::from_static(v),
+        ));
     }
     if secure {
-        h.insert(
-            "strict-transport-security",
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),
-        );
+        ));
     }
-    resp.into_response()
+    router
 }

@@ -38,19 +38,21 @@ pub struct AppState {
 
 /// The whole application as one router, built from [`routes`].
 pub fn router(service: Service, config: WebConfig) -> Router {
+    let secure = config.secure_cookies;
     let state = AppState {
         service,
         config: Arc::new(config),
     };
     let table = api::routes(pages(routes::Table::new()));
-    table
+    let app = table
         .router
         .fallback(render::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::context,
         ))
-        .with_state(state)
+        .with_state(state);
+    ctx::security_headers(app, secure)
 }
 
 /// Every route the application answers, method and path, in the order they are declared: the
