@@ -172,9 +172,13 @@ async fn reads_log_through_the_group_commit_in_one_chain() {
 
     // An open read does not keep a writer out.
     let mut reader = t.db.begin_read().await.unwrap();
-    append(&mut reader, event(10_000), Utc::now()).await.unwrap();
+    append(&mut reader, event(10_000), Utc::now())
+        .await
+        .unwrap();
     let mut writer = t.db.begin().await.unwrap();
-    append(&mut writer, event(10_001), Utc::now()).await.unwrap();
+    append(&mut writer, event(10_001), Utc::now())
+        .await
+        .unwrap();
     writer.commit().await.unwrap();
     reader.commit().await.unwrap();
 
