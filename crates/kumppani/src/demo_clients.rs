@@ -9,7 +9,8 @@ use domain::commitment::BudgetLine;
 use domain::ident::PersonalIdentityCode;
 use domain::money::Money;
 use domain::org::Actor;
-use service::client::{CommitmentForm, NeedForm, RecommendForm};
+use service::commitment::CommitmentForm;
+use service::need::{NeedForm, RecommendForm};
 use service::Service;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -223,7 +224,7 @@ pub async fn populate(
                         .change_commitment(
                             worker,
                             commitment,
-                            &service::client::ChangeForm {
+                            &service::commitment::ChangeForm {
                                 kind: "change".into(),
                                 ends_on: ends_on.to_string(),
                                 hours_per_week: "2".into(),
@@ -243,7 +244,7 @@ pub async fn populate(
                     svc.change_commitment(
                         worker,
                         commitment,
-                        &service::client::ChangeForm {
+                        &service::commitment::ChangeForm {
                             kind: "terminate".into(),
                             reason: "Perhe muutti toiselle paikkakunnalle.".into(),
                             ..Default::default()

@@ -7,16 +7,26 @@ pub mod api_key;
 pub mod application;
 pub mod audit;
 pub mod auth;
+pub mod budget;
 pub mod client;
+pub mod commitment;
+pub mod competition;
+pub mod confirmation;
 pub mod delivery;
+pub mod demo;
 mod error;
 mod gate;
 pub mod import;
+pub mod need;
 pub mod password;
+pub mod plan;
 pub mod procurement;
 pub mod provider;
 pub mod registration;
+pub mod report;
+pub mod steering_group;
 pub mod throttle;
+pub mod visit;
 
 pub use db::doc::Doc;
 pub use db::{Backend, Db};
@@ -118,6 +128,11 @@ impl Service {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Today in Finland.
+    pub fn today(&self) -> chrono::NaiveDate {
+        domain::time::to_helsinki(self.now()).date_naive()
     }
 
     pub fn settings(&self) -> &Settings {

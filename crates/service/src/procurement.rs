@@ -116,11 +116,6 @@ impl Service {
         Ok(())
     }
 
-    /// Today in Finland.
-    pub fn today(&self) -> chrono::NaiveDate {
-        domain::time::to_helsinki(self.now()).date_naive()
-    }
-
     pub async fn procurements(&self, actor: &Actor) -> ServiceResult<Vec<ProcurementSummary>> {
         let mut tx = self.db.begin_read().await?;
         let r = async {

@@ -629,8 +629,8 @@ fn text(row: &serde_json::Value, key: &str) -> String {
 
 /// Reads one row leniently: a field of the wrong type becomes empty and is refused by the
 /// row's own checks, so one bad row never sinks the rest.
-fn visit_row(row: &serde_json::Value) -> service::delivery::VisitRow {
-    service::delivery::VisitRow {
+fn visit_row(row: &serde_json::Value) -> service::visit::VisitRow {
+    service::visit::VisitRow {
         commitment: text(row, "commitment"),
         form: domain::visit::VisitForm {
             provider_ref: text(row, "id"),
@@ -682,19 +682,18 @@ async fn send_visits(
             ServiceError::Invalid(FieldErrors::single("visits", "visits-too-many")),
         );
     }
-    let rows: Vec<service::delivery::VisitRow> = rows.iter().map(visit_row).collect();
+    let rows: Vec<service::visit::VisitRow> = rows.iter().map(visit_row).collect();
     let t = Tr::new(ctx.lang);
     match app.service.record_visits(&a, &rows).await {
         Ok(results) => {
-            let count = |o: service::delivery::RowOutcome| {
-                results.iter().filter(|r| r.outcome == o).count()
-            };
+            let count =
+                |o: service::visit::RowOutcome| results.iter().filter(|r| r.outcome == o).count();
             ok(json!({
                 "summary": {
-                    "created": count(service::delivery::RowOutcome::Created),
-                    "unchanged": count(service::delivery::RowOutcome::Unchanged),
-                    "updated": count(service::delivery::RowOutcome::Updated),
-                    "refused": count(service::delivery::RowOutcome::Refused),
+                    "created": count(service::visit::RowOutcome::Created),
+                    "unchanged": count(service::visit::RowOutcome::Unchanged),
+                    "updated": count(service::visit::RowOutcome::Updated),
+                    "refused": count(service::visit::RowOutcome::Refused),
                 },
                 "results": results.iter().map(|r| json!({
                     "index": r.index,

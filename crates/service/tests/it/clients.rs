@@ -10,7 +10,8 @@ use domain::commitment::{valid_commitment_number, BudgetLine, CommitmentStatus};
 use domain::ident::PersonalIdentityCode;
 use domain::money::Money;
 use domain::procurement::ProcurementKind;
-use service::client::{CommitmentForm, NeedForm, RecommendForm};
+use service::commitment::CommitmentForm;
+use service::need::{NeedForm, RecommendForm};
 use service::ServiceError;
 use testkit::{org_form, user_form, World};
 
@@ -317,7 +318,7 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
     // A provider never gets the purchaser's full view.
     assert!(s.client(b_worker, client).await.is_err());
     // A change is a new version with the same number; the old one holds until it is accepted.
-    use service::client::ChangeForm;
+    use service::commitment::ChangeForm;
     let change = ChangeForm {
         kind: "change".into(),
         ends_on: "2027-03-31".into(),
@@ -419,7 +420,7 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
 
 #[tokio::test]
 async fn the_steering_group_meets_on_its_own_day_and_only_a_leading_social_worker_sets_it() {
-    use service::client::{next_meeting, SteeringGroup};
+    use service::steering_group::{next_meeting, SteeringGroup};
     let w = World::new().await;
     w.service
         .bootstrap_user(w.county, &user_form("county.lead", "leading_social_worker"))

@@ -17,7 +17,8 @@ use domain::commitment::{BudgetLine, CommitmentStatus, Recommendation};
 use domain::locale::Lang;
 use domain::money::Money;
 use domain::validate::FieldErrors;
-use service::client::{CommitmentForm, NeedForm, NeedStatus, RecommendForm};
+use service::commitment::CommitmentForm;
+use service::need::{NeedForm, NeedStatus, RecommendForm};
 use service::ServiceError;
 use std::collections::HashMap;
 
@@ -574,7 +575,7 @@ async fn meeting_page(
     let t = ctx.tr();
     let today = app.service.today();
     let group = app.service.steering_group(&actor).await.unwrap_or_default();
-    let day = day.unwrap_or_else(|| service::client::next_meeting(&group, today));
+    let day = day.unwrap_or_else(|| service::steering_group::next_meeting(&group, today));
     let items = match app.service.agenda(&actor, day).await {
         Ok(i) => i,
         Err(e) => return render::service_error(ctx, e),
@@ -1155,7 +1156,7 @@ pub async fn change_commitment(
     let actor = try_page!(actor(&ctx));
     let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
-    let form = service::client::ChangeForm {
+    let form = service::commitment::ChangeForm {
         kind: d.get("kind"),
         ends_on: d.get("ends_on"),
         hours_per_week: d.get("hours_per_week"),
@@ -1186,7 +1187,7 @@ pub async fn change_commitment(
 pub async fn save_group(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
     let actor = try_page!(actor(&ctx));
     let d = FormData::parse(&body);
-    let g = service::client::SteeringGroup {
+    let g = service::steering_group::SteeringGroup {
         name: d.get("name"),
         weekday: d.get("weekday").parse().unwrap_or(0),
         time: d.get("time"),
@@ -1234,7 +1235,7 @@ pub async fn choose_winner(
 #[template(path = "competitions.html")]
 struct CompetitionsPage {
     p: Page,
-    rows: Vec<service::client::AnonymousNeed>,
+    rows: Vec<service::competition::AnonymousNeed>,
     dates: Vec<(String, String, String)>,
 }
 

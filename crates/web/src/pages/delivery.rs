@@ -17,7 +17,8 @@ use chrono::{Months, NaiveDate};
 use domain::delivery::{month_of, parse_month, PlanForm, ReportForm, ReportStatus};
 use domain::validate::FieldErrors;
 use domain::visit::{ConfirmationState, Flag, VisitForm, VisitKind, VisitRecord, VisitStatus};
-use service::delivery::{DeliveryView, VisitRow};
+use service::delivery::DeliveryView;
+use service::visit::VisitRow;
 use service::ServiceError;
 use uuid::Uuid;
 
