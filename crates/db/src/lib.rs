@@ -125,6 +125,18 @@ macro_rules! on_tx {
     };
 }
 
+/// As [`on_tx!`], for one statement on the pool outside a transaction (a single statement is
+/// atomic by itself): `$c` is the concrete pool.
+macro_rules! on_pool {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db.pool() {
+            $crate::Pool::Sqlite($c) => $body,
+            $crate::Pool::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
 impl Db {
     /// Connects to `url`: `postgres://…` or `postgresql://…` for PostgreSQL; `sqlite://PATH`,
     /// `sqlite::memory:` or a bare file path for SQLite (the file is created if missing).

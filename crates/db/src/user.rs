@@ -162,6 +162,76 @@ async fn roles_of(tx: &mut Tx, id: Uuid) -> Result<Vec<Role>> {
     Ok(roles)
 }
 
+/// Who a session signs in, in one statement outside any transaction, since every request asks:
+/// the session, its user with roles, and the kind and state of the user's organisation.
+pub async fn by_session(db: &crate::Db, token_hash: &str) -> Result<Option<SignedIn>> {
+    let sql = format!(
+        "SELECT s.csrf_token, s.created_at AS session_created, s.expires_at AS session_expires, \
+         o.kind AS org_kind, o.active AS org_active, r.role, {} \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         JOIN organisations o ON o.id = u.organisation_id \
+         LEFT JOIN user_roles r ON r.user_id = u.id \
+         WHERE s.token_hash = $1",
+        COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let rows = crate::on_pool!(db, p => sqlx::query(&sql).bind(token_hash).fetch_all(p).await?
+        .into_iter()
+        .map(|r| {
+            let role: Option<String> = r.try_get("role")?;
+            let kind: String = r.try_get("org_kind")?;
+            Ok::<_, crate::DbError>((
+                map_row!(&r)?,
+                role,
+                r.try_get("csrf_token")?,
+                r.try_get("session_created")?,
+                r.try_get("session_expires")?,
+                decode("organisation kind", &kind, domain::org::OrgKind::parse)?,
+                r.try_get("org_active")?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?);
+    let mut roles = Vec::new();
+    let mut first = None;
+    for (user, role, csrf_token, created_at, expires_at, org_kind, org_active) in rows {
+        if let Some(r) = role {
+            roles.push(decode("role", &r, Role::parse)?);
+        }
+        first.get_or_insert((
+            user, csrf_token, created_at, expires_at, org_kind, org_active,
+        ));
+    }
+    Ok(first.map(
+        |(mut user, csrf_token, created_at, expires_at, org_kind, org_active)| {
+            roles.sort();
+            user.roles = roles;
+            SignedIn {
+                session: crate::session::SessionRow {
+                    user_id: user.id,
+                    csrf_token,
+                    created_at,
+                    expires_at,
+                },
+                user,
+                org_kind,
+                org_active,
+            }
+        },
+    ))
+}
+
+/// What [`by_session`] finds.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session: crate::session::SessionRow,
+    pub user: User,
+    pub org_kind: domain::org::OrgKind,
+    pub org_active: bool,
+}
+
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     let user = on_tx!(tx, c => {

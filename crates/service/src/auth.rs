@@ -189,20 +189,7 @@ impl Service {
         if !u.active || !org.active {
             return Ok(None);
         }
-        Ok(Some(Session {
-            actor: Actor {
-                user_id: u.id,
-                username: u.username,
-                display_name: u.display_name,
-                org_id: org.id,
-                org_kind: org.kind,
-                roles: u.roles,
-                person: u.person_id,
-                key: None,
-            },
-            language: u.language,
-            csrf_token,
-        }))
+        Ok(Some(session_of(u, org.kind, csrf_token)))
     }
 
     /// The session behind a cookie token, if it is still valid; slides its idle expiry. The
@@ -212,19 +199,17 @@ impl Service {
         const TOUCH_STEP: i64 = 60;
         let now = self.now();
         let hash = sha256_hex(token);
-        let mut tx = self.db.begin_read().await?;
-        let Some(row) = session::get(&mut tx, &hash).await? else {
-            tx.rollback().await?;
+        // One statement, no transaction: every request asks this before anything else.
+        let Some(found) = user::by_session(&self.db, &hash).await? else {
             return Ok(None);
         };
+        let row = found.session;
         let expired = row.expires_at <= now || row.created_at + self.settings.session_max <= now;
-        let s = if expired {
+        let s = if expired || !found.user.active || !found.org_active {
             None
         } else {
-            self.load_session(&mut tx, row.user_id, row.csrf_token)
-                .await?
+            Some(session_of(found.user, found.org_kind, row.csrf_token))
         };
-        tx.rollback().await?;
         let expires = now + self.settings.session_idle;
         if s.is_none() {
             let mut tx = self.db.begin().await?;
@@ -273,5 +258,23 @@ impl Service {
         let n = session::delete_expired(&mut tx, self.now()).await?;
         tx.commit().await?;
         Ok(n)
+    }
+}
+
+/// The session of an active user of an active organisation: the user acts as themselves.
+fn session_of(u: domain::org::User, org_kind: domain::org::OrgKind, csrf_token: String) -> Session {
+    Session {
+        actor: Actor {
+            user_id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            org_id: u.organisation_id,
+            org_kind,
+            roles: u.roles,
+            person: u.person_id,
+            key: None,
+        },
+        language: u.language,
+        csrf_token,
     }
 }
