@@ -144,6 +144,25 @@ pub async fn list<T: serde::de::DeserializeOwned>(
     doc::list_in(tx, Store::Clients, f).await
 }
 
+/// The clients of the grant's register that `person` is, or is a guardian of: a family's own
+/// account sees these and no one else. Chosen in the query (the person's id in the client's
+/// row); the caller still checks the guardianship on each row it gets.
+pub async fn family_of<T: serde::de::DeserializeOwned>(
+    tx: &mut Tx,
+    grant: &Grant,
+    person: Uuid,
+) -> Result<Vec<Doc<T>>> {
+    let owner = register(grant)?;
+    doc::query_owner_id_like(
+        tx,
+        Store::Clients,
+        "SELECT id, owner_id, parent_id, status, data, created_at, updated_at FROM clients \
+         WHERE owner_id = $1 AND (id = $2 OR data LIKE $3) ORDER BY created_at, id",
+        (owner, person, &format!("%{person}%")),
+    )
+    .await
+}
+
 /// A family of the register the grant opens.
 pub async fn insert_family<T: Serialize>(
     tx: &mut Tx,

@@ -287,6 +287,27 @@ pub(crate) async fn query<T: DeserializeOwned>(
     })
 }
 
+/// Rows of `store` selected by `sql` (which names the doc columns) with three parameters: an
+/// owner, an id, and a text pattern.
+pub(crate) async fn query_owner_id_like<T: DeserializeOwned>(
+    tx: &mut Tx,
+    store: Store,
+    sql: &str,
+    (owner, id, pattern): (Uuid, Uuid, &str),
+) -> Result<Vec<Doc<T>>> {
+    on_tx!(tx, c => {
+        sqlx::query(sql)
+            .bind(owner)
+            .bind(id)
+            .bind(pattern)
+            .fetch_all(c)
+            .await?
+            .into_iter()
+            .map(|r| map_doc!(store, r))
+            .collect()
+    })
+}
+
 /// Rows of `table` selected by `sql_prefix` (which names the doc columns and ends in `IN (`)
 /// with the text values bound in the list. Not kept as a prepared statement: the list's length
 /// varies, and on PostgreSQL a plan made while the table was small would stay.

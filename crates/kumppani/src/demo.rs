@@ -232,6 +232,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
             None => made_up_business_id(i as u32)?,
         };
         let org_id: Uuid = svc
+            .setup()
             .bootstrap_organisation(&OrganisationForm {
                 kind: o.kind.into(),
                 name: o.name.into(),
@@ -255,33 +256,34 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                 _ => &[("Kasvun Polku Kerava", "Kerava")],
             };
             for (n, (unit_name, municipality)) in units.iter().enumerate() {
-                svc.bootstrap_service_unit(
-                    org_id,
-                    &ServiceUnitForm {
-                        name: (*unit_name).into(),
-                        street_address: o.street.into(),
-                        postal_code: o.postal.into(),
-                        city: o.city.into(),
-                        municipality: (*municipality).into(),
-                        soteri_number: format!("DEMO-{:03}-{n}", i),
-                        oid: format!("1.2.246.10.{}.10.{n}", 99_000_000 + i),
-                        languages: if o.key == "tukiverkko" {
-                            vec!["fi".into(), "sv".into()]
-                        } else {
-                            vec!["fi".into()]
+                svc.setup()
+                    .bootstrap_service_unit(
+                        org_id,
+                        &ServiceUnitForm {
+                            name: (*unit_name).into(),
+                            street_address: o.street.into(),
+                            postal_code: o.postal.into(),
+                            city: o.city.into(),
+                            municipality: (*municipality).into(),
+                            soteri_number: format!("DEMO-{:03}-{n}", i),
+                            oid: format!("1.2.246.10.{}.10.{n}", 99_000_000 + i),
+                            languages: if o.key == "tukiverkko" {
+                                vec!["fi".into(), "sv".into()]
+                            } else {
+                                vec!["fi".into()]
+                            },
+                            served_municipalities: served(municipality),
+                            capacity: "12".into(),
+                            // Tukiverkko is full: the steering group skips it for that reason.
+                            free_capacity: if n == 0 && o.key != "tukiverkko" {
+                                "4".into()
+                            } else {
+                                "0".into()
+                            },
                         },
-                        served_municipalities: served(municipality),
-                        capacity: "12".into(),
-                        // Tukiverkko is full: the steering group skips it for that reason.
-                        free_capacity: if n == 0 && o.key != "tukiverkko" {
-                            "4".into()
-                        } else {
-                            "0".into()
-                        },
-                    },
-                )
-                .await
-                .map_err(|e| anyhow::anyhow!("unit {unit_name}: {e:?}"))?;
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("unit {unit_name}: {e:?}"))?;
             }
         }
         for role in o.roles {
@@ -289,6 +291,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
             let password = password()?;
             let display = name.next().copied().unwrap_or("Demo User");
             let user_id = svc
+                .setup()
                 .bootstrap_user(
                     org_id,
                     &UserForm {

@@ -159,7 +159,7 @@ pub async fn populate(
             if i == 0 {
                 continue; // in the queue for the next meeting
             }
-            let order = svc.demo_lot_order(*lot).await.map_err(err)?;
+            let order = svc.setup().demo_lot_order(*lot).await.map_err(err)?;
             let Some(first) = order.first() else { continue };
             svc.recommend(
                 worker,
@@ -176,8 +176,11 @@ pub async fn populate(
             svc.decide_need(lead, need, true, "Palvelu myönnetään.")
                 .await
                 .map_err(err)?;
-            let (starts_on, ends_on) =
-                svc.demo_commitment_period(*lot, today).await.map_err(err)?;
+            let (starts_on, ends_on) = svc
+                .setup()
+                .demo_commitment_period(*lot, today)
+                .await
+                .map_err(err)?;
             let commitment = svc
                 .send_commitment(
                     worker,
@@ -195,6 +198,7 @@ pub async fn populate(
                 .await
                 .map_err(err)?;
             let provider = svc
+                .setup()
                 .demo_commitment_provider(commitment)
                 .await
                 .map_err(err)?;

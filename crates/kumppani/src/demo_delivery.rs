@@ -159,7 +159,7 @@ async fn family(
         )
         .await
         .map_err(err)?;
-    let order = svc.demo_lot_order(lot).await.map_err(err)?;
+    let order = svc.setup().demo_lot_order(lot).await.map_err(err)?;
     let (Some(first), Some(second)) = (order.first(), order.get(1)) else {
         anyhow::bail!("lot 1 needs two admitted providers");
     };

@@ -256,6 +256,7 @@ pub async fn populate(
             .get(&e.purchaser)
             .with_context(|| format!("demo purchaser {}", e.purchaser))?;
         let id = svc
+            .setup()
             .bootstrap_procurement(purchaser, &e.data, &e.lots)
             .await
             .map_err(err)?;

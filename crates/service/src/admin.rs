@@ -3,7 +3,7 @@
 
 use crate::auth::event;
 use crate::gate::Target;
-use crate::{password, Service, ServiceError, ServiceResult};
+use crate::{password, Service, ServiceError, ServiceResult, Setup};
 use db::{organisation, unit, user, Tx};
 use domain::access::{Action, Resource};
 use domain::audit::{AuditAction, AuditEvent, RecordKind};
@@ -743,9 +743,11 @@ impl Service {
         .await;
         self.finish(tx, r).await
     }
+}
 
-    // ---- set-up by the operator (command line, demo) -----------------------------------
+// ---- set-up by the operator (command line, demo) -----------------------------------------
 
+impl Setup {
     /// Creates an organisation on the operator's authority, outside any user's rights: for the
     /// first organisation of a deployment and for the demo. Logged with the actor "system".
     pub async fn bootstrap_organisation(&self, form: &OrganisationForm) -> ServiceResult<Uuid> {
@@ -772,7 +774,7 @@ impl Service {
         Ok(id)
     }
 
-    /// Creates a user on the operator's authority; see [`Service::bootstrap_organisation`].
+    /// Creates a user on the operator's authority; see [`Setup::bootstrap_organisation`].
     pub async fn bootstrap_user(&self, org_id: Uuid, form: &UserForm) -> ServiceResult<Uuid> {
         let id = Uuid::now_v7();
         let mut tx = self.db.begin().await?;
@@ -822,8 +824,8 @@ impl Service {
     }
 }
 
-impl Service {
-    /// Creates a service unit on the operator's authority; see [`Service::bootstrap_organisation`].
+impl Setup {
+    /// Creates a service unit on the operator's authority; see [`Setup::bootstrap_organisation`].
     pub async fn bootstrap_service_unit(
         &self,
         org_id: Uuid,

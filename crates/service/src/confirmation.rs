@@ -140,9 +140,9 @@ impl Service {
         let Some(person) = actor.person else {
             return Ok(Vec::new());
         };
-        let all: Vec<Doc<Client>> = db::client::list(tx, &grant, None).await?;
+        let candidates: Vec<Doc<Client>> = db::client::family_of(tx, &grant, person).await?;
         let age = self.settings.delivery.own_confirmation_age;
-        Ok(all
+        Ok(candidates
             .into_iter()
             .filter(|c| {
                 c.data.guardians.contains(&person)

@@ -1,14 +1,14 @@
 //! Look-ups for start-up code (the demo): a lot's order, a commitment period within the lot's
 //! procurement, and a commitment's provider. They read without an actor and are not logged.
 
-use crate::{Service, ServiceError, ServiceResult};
+use crate::{ServiceError, ServiceResult};
 use chrono::NaiveDate;
 use db::doc::{self, Doc, Table};
 use domain::commitment::Commitment;
 use domain::procurement::{Lot, Procurement};
 use uuid::Uuid;
 
-impl Service {
+impl crate::Setup {
     /// The lot's order as application ids, for start-up code (the demo).
     pub async fn demo_lot_order(&self, lot: Uuid) -> ServiceResult<Vec<Uuid>> {
         let mut tx = self.db.begin_read().await?;

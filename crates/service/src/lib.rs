@@ -24,6 +24,7 @@ pub mod procurement;
 pub mod provider;
 pub mod registration;
 pub mod report;
+mod setup;
 pub mod steering_group;
 pub mod throttle;
 pub mod visit;
@@ -32,6 +33,7 @@ pub use db::doc::Doc;
 pub use db::{Backend, Db};
 pub use error::{ServiceError, ServiceResult};
 pub use gate::{counting_refusals, Capabilities};
+pub use setup::Setup;
 
 use chrono::{DateTime, Utc};
 use std::sync::Arc;

@@ -696,7 +696,9 @@ impl Service {
         .await;
         self.finish(tx, r).await
     }
+}
 
+impl crate::Setup {
     /// Creates a procurement with its lots as given, for the demo and for imports. Skips the
     /// access policy: the caller is start-up code, not a user.
     pub async fn bootstrap_procurement(

@@ -290,10 +290,14 @@ impl Service {
         let mut tx = self.db.begin_read().await?;
         let r = async {
             let today = self.today();
-            let all: Vec<Doc<Commitment>> =
-                doc::list(&mut tx, Table::Commitments, Filter::default()).await?;
+            // Only the provider's own commitments are read, chosen in the query.
+            let own: Vec<Doc<Commitment>> = db::client::commitments_in(
+                &mut tx,
+                db::client::CommitmentScope::Provider(actor.org_id),
+            )
+            .await?;
             let mut by_number: HashMap<String, Vec<Doc<Commitment>>> = HashMap::new();
-            for c in all.into_iter().filter(|c| c.data.provider == actor.org_id) {
+            for c in own {
                 by_number.entry(c.data.number.clone()).or_default().push(c);
             }
             let mut out = Vec::new();

@@ -178,34 +178,42 @@ impl World {
         let service = Service::new(test_db.db.clone(), clock.clone(), settings);
         let s = &service;
         let county = s
+            .setup()
             .bootstrap_organisation(&org_form("county", "Testin hyvinvointialue", "3221311-5"))
             .await
             .unwrap();
         let city = s
+            .setup()
             .bootstrap_organisation(&org_form("municipality", "Vantaan kaupunki", "0124610-9"))
             .await
             .unwrap();
         let provider = s
+            .setup()
             .bootstrap_organisation(&org_form("company", "Testituottaja Oy", "0737546-2"))
             .await
             .unwrap();
         let county_admin = s
+            .setup()
             .bootstrap_user(county, &user_form("county.admin", "purchaser_admin"))
             .await
             .unwrap();
         let city_admin = s
+            .setup()
             .bootstrap_user(city, &user_form("city.admin", "purchaser_admin"))
             .await
             .unwrap();
         let provider_admin = s
+            .setup()
             .bootstrap_user(provider, &user_form("provider.admin", "provider_signatory"))
             .await
             .unwrap();
         let social_worker = s
+            .setup()
             .bootstrap_user(county, &user_form("county.worker", "social_worker"))
             .await
             .unwrap();
         let auditor = s
+            .setup()
             .bootstrap_user(county, &user_form("county.auditor", "auditor"))
             .await
             .unwrap();

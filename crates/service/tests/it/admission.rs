@@ -103,12 +103,14 @@ pub(crate) async fn provider(
     staff: &[StaffForm],
 ) -> (Actor, Uuid, Vec<Uuid>) {
     w.service
+        .setup()
         .bootstrap_user(org, &user_form(username, "provider_signatory"))
         .await
         .unwrap();
     let a = w.actor(username).await;
     let unit = w
         .service
+        .setup()
         .bootstrap_service_unit(
             org,
             &ServiceUnitForm {
@@ -159,6 +161,7 @@ pub(crate) fn app_form(unit: Uuid, roster: &[Uuid], price: &str) -> ApplicationF
 async fn a_provider_applies_is_told_why_fixes_it_and_is_admitted_and_no_one_else_sees_it() {
     let w = World::new().await;
     w.service
+        .setup()
         .bootstrap_user(
             w.county,
             &user_form("county.buyer", "procurement_specialist"),
@@ -168,6 +171,7 @@ async fn a_provider_applies_is_told_why_fixes_it_and_is_admitted_and_no_one_else
     let buyer = w.actor("county.buyer").await;
     let pid = w
         .service
+        .setup()
         .bootstrap_procurement(
             w.county,
             &procurement(ProcurementKind::DynamicPurchasingSystem),
@@ -288,6 +292,7 @@ async fn a_provider_applies_is_told_why_fixes_it_and_is_admitted_and_no_one_else
     // Another provider, another purchaser: refused by every use case, and logged.
     let other_org = w
         .service
+        .setup()
         .bootstrap_organisation(&org_form("ngo", "Toinen yhdistys ry", "0201256-6"))
         .await
         .unwrap();
@@ -432,6 +437,7 @@ async fn a_provider_applies_is_told_why_fixes_it_and_is_admitted_and_no_one_else
 async fn a_framework_lot_orders_admitted_providers_by_price_and_quality() {
     let w = World::new().await;
     w.service
+        .setup()
         .bootstrap_user(
             w.county,
             &user_form("county.buyer", "procurement_specialist"),
@@ -443,6 +449,7 @@ async fn a_framework_lot_orders_admitted_providers_by_price_and_quality() {
     l.price_weight = 70;
     let pid = w
         .service
+        .setup()
         .bootstrap_procurement(
             w.county,
             &procurement(ProcurementKind::FrameworkAgreement),
@@ -453,6 +460,7 @@ async fn a_framework_lot_orders_admitted_providers_by_price_and_quality() {
     let lot_id = w.service.procurement(&buyer, pid).await.unwrap().lots[0].id;
     let second = w
         .service
+        .setup()
         .bootstrap_organisation(&org_form("ngo", "Toinen yhdistys ry", "0201256-6"))
         .await
         .unwrap();
@@ -572,6 +580,7 @@ async fn a_notice_becomes_a_procurement_once_and_later_notices_are_linked_to_it(
     use service::import::ImportAction;
     let w = World::new().await;
     w.service
+        .setup()
         .bootstrap_user(
             w.county,
             &user_form("county.buyer", "procurement_specialist"),

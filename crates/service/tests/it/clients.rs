@@ -48,7 +48,10 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
         ("county.lead", "leading_social_worker"),
         ("county.controller", "controller"),
     ] {
-        s.bootstrap_user(w.county, &user_form(u, r)).await.unwrap();
+        s.setup()
+            .bootstrap_user(w.county, &user_form(u, r))
+            .await
+            .unwrap();
     }
     let (buyer, worker, lead, controller) = (
         w.actor("county.buyer").await,
@@ -60,6 +63,7 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
     let mut l = lot(1, "Tehostettu perhetyö", true);
     l.price_weight = 100;
     let pid = s
+        .setup()
         .bootstrap_procurement(
             w.county,
             &procurement(ProcurementKind::FrameworkAgreement),
@@ -69,6 +73,7 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
         .unwrap();
     let lot_id = s.procurement(&buyer, pid).await.unwrap().lots[0].id;
     let second = s
+        .setup()
         .bootstrap_organisation(&org_form("ngo", "Toinen yhdistys ry", "0201256-6"))
         .await
         .unwrap();
@@ -97,7 +102,8 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
         let mut a = step("admit", "");
         a.quality_points = "50".into();
         s.application_step(&buyer, app, &a).await.unwrap();
-        s.bootstrap_user(org, &user_form(&format!("{user}.worker"), "worker"))
+        s.setup()
+            .bootstrap_user(org, &user_form(&format!("{user}.worker"), "worker"))
             .await
             .unwrap();
         let worker = w.actor(&format!("{user}.worker")).await;
@@ -423,6 +429,7 @@ async fn the_steering_group_meets_on_its_own_day_and_only_a_leading_social_worke
     use service::steering_group::{next_meeting, SteeringGroup};
     let w = World::new().await;
     w.service
+        .setup()
         .bootstrap_user(w.county, &user_form("county.lead", "leading_social_worker"))
         .await
         .unwrap();
@@ -472,7 +479,10 @@ async fn a_competition_goes_to_every_admitted_provider_without_personal_data() {
         ("county.buyer", "procurement_specialist"),
         ("county.lead", "leading_social_worker"),
     ] {
-        s.bootstrap_user(w.county, &user_form(u, r)).await.unwrap();
+        s.setup()
+            .bootstrap_user(w.county, &user_form(u, r))
+            .await
+            .unwrap();
     }
     let (buyer, worker, lead) = (
         w.actor("county.buyer").await,
@@ -480,6 +490,7 @@ async fn a_competition_goes_to_every_admitted_provider_without_personal_data() {
         w.actor("county.lead").await,
     );
     let pid = s
+        .setup()
         .bootstrap_procurement(
             w.county,
             &procurement(ProcurementKind::DynamicPurchasingSystem),
@@ -489,6 +500,7 @@ async fn a_competition_goes_to_every_admitted_provider_without_personal_data() {
         .unwrap();
     let lot_id = s.procurement(&buyer, pid).await.unwrap().lots[0].id;
     let second = s
+        .setup()
         .bootstrap_organisation(&org_form("ngo", "Toinen yhdistys ry", "0201256-6"))
         .await
         .unwrap();

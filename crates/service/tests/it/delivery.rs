@@ -61,7 +61,10 @@ async fn setup(w: &World) -> Setup {
         ("county.buyer", "procurement_specialist"),
         ("county.lead", "leading_social_worker"),
     ] {
-        s.bootstrap_user(w.county, &user_form(u, r)).await.unwrap();
+        s.setup()
+            .bootstrap_user(w.county, &user_form(u, r))
+            .await
+            .unwrap();
     }
     let (buyer, social, lead) = (
         w.actor("county.buyer").await,
@@ -76,6 +79,7 @@ async fn setup(w: &World) -> Setup {
         },
     });
     let pid = s
+        .setup()
         .bootstrap_procurement(
             w.county,
             &procurement(ProcurementKind::DynamicPurchasingSystem),
@@ -108,15 +112,18 @@ async fn setup(w: &World) -> Setup {
     s.application_step(&buyer, app, &step("admit", ""))
         .await
         .unwrap();
-    s.bootstrap_user(w.provider, &user_form("p.worker", "worker"))
+    s.setup()
+        .bootstrap_user(w.provider, &user_form("p.worker", "worker"))
         .await
         .unwrap();
     let worker = w.actor("p.worker").await;
     let other_org = s
+        .setup()
         .bootstrap_organisation(&testkit::org_form("ngo", "Toinen yhdistys ry", "0201256-6"))
         .await
         .unwrap();
-    s.bootstrap_user(other_org, &user_form("o.worker", "worker"))
+    s.setup()
+        .bootstrap_user(other_org, &user_form("o.worker", "worker"))
         .await
         .unwrap();
     let other_provider_worker = w.actor("o.worker").await;

@@ -448,8 +448,10 @@ async fn every_documented_api_operation_is_routed() {
          cpv_main = '85300000'\nnuts = 'FI1C7'\n[title]\nfi = 'Hankinta'\n",
     )
     .unwrap();
+    #[allow(clippy::disallowed_methods)] // the test's own set-up, as the test kit's
     let procurement_id = w
         .service
+        .setup()
         .bootstrap_procurement(w.county, &procurement, &[lot])
         .await
         .unwrap();
