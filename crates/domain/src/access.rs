@@ -325,6 +325,15 @@ impl Grant {
             _ => None,
         }
     }
+
+    /// Whether the grant opens only the minimal data of a client (name, age, home
+    /// municipality, language, guardians; the address and phone not under turvakielto): so for
+    /// anyone outside the register's own organisation, that is a provider following a
+    /// commitment (data minimisation, 703/2023 and the GDPR's article 5). The register's own
+    /// staff read the record.
+    pub fn minimal(&self) -> bool {
+        self.register() != Some(self.actor_org)
+    }
 }
 
 /// The policy's answer as a [`Grant`] for the resource, or the reason for refusing.

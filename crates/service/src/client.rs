@@ -29,6 +29,15 @@ pub struct ClientView {
     pub commitments: Vec<Doc<Commitment>>,
 }
 
+/// A client as [`Service::client_record`] shows them to the actor.
+#[derive(Debug, Clone)]
+pub enum ClientRecord {
+    /// The register's record, for the purchaser's own staff.
+    Register(ClientView),
+    /// The minimal data, for a provider following a commitment.
+    Minimal(MinimalClient),
+}
+
 impl ClientView {
     /// What a social worker is shown of the client: the same on the page and in the API.
     pub fn card(&self, today: NaiveDate) -> domain::client::ClientCard {
@@ -331,12 +340,37 @@ impl Service {
     /// A client as the purchaser's social workers see it: everything, with guardians, needs and
     /// commitments.
     pub async fn client(&self, actor: &Actor, id: Uuid) -> ServiceResult<ClientView> {
+        match self.client_record(actor, id).await? {
+            ClientRecord::Register(v) => Ok(v),
+            // Providers get the minimal data only.
+            ClientRecord::Minimal(_) => {
+                Err(ServiceError::Denied(domain::access::Denial::MissingRole))
+            }
+        }
+    }
+
+    /// A client as the actor may see them, in one read: the register's record for the
+    /// purchaser's own staff, the minimal data for a provider following a commitment. Which of
+    /// the two is the grant's to say (`Grant::minimal`), so that the page and the API show the
+    /// same. Logged with the guardians shown.
+    pub async fn client_record(&self, actor: &Actor, id: Uuid) -> ServiceResult<ClientRecord> {
         let mut tx = self.db.begin_read().await?;
         let r = async {
-            let (t, c, guardians) = self.read_client(&mut tx, actor, id).await?;
-            if !actor.org_kind.is_purchaser() {
-                // Providers get the minimal view only, through `client_minimal`.
-                return Err(ServiceError::Denied(domain::access::Denial::MissingRole));
+            let (t, grant, c, guardians) = self.read_client(&mut tx, actor, id).await?;
+            let shown = guardians.iter().map(|d| d.id).collect();
+            if grant.minimal() {
+                let guardians: Vec<Client> = guardians.into_iter().map(|d| d.data).collect();
+                let m = MinimalClient::of(&c.data, &guardians, self.today());
+                self.log_shown(
+                    &mut tx,
+                    actor,
+                    AuditAction::Read,
+                    &t,
+                    "minimal".into(),
+                    shown,
+                )
+                .await?;
+                return Ok(ClientRecord::Minimal(m));
             }
             let guardians: Vec<(Uuid, Client)> =
                 guardians.into_iter().map(|d| (d.id, d.data)).collect();
@@ -358,30 +392,26 @@ impl Service {
                 },
             )
             .await?;
-            let shown = guardians.iter().map(|(g, _)| *g).collect();
             self.log_shown(&mut tx, actor, AuditAction::Read, &t, "full".into(), shown)
                 .await?;
-            Ok(ClientView {
+            Ok(ClientRecord::Register(ClientView {
                 id,
                 client: c.data,
                 guardians,
                 needs,
                 commitments,
-            })
+            }))
         }
         .await;
         self.finish(tx, r).await
     }
 
-    /// A client and their guardians, read for `actor` through the gate: the one way the client
-    /// page, the API and the provider's minimal view reach a client (refused and logged alike
-    /// when the client is not there or not the actor's to read). Returns the log target too.
     async fn read_client(
         &self,
         tx: &mut Tx,
         actor: &Actor,
         id: Uuid,
-    ) -> ServiceResult<(Target, Doc<Client>, Vec<Doc<Client>>)> {
+    ) -> ServiceResult<(Target, domain::access::Grant, Doc<Client>, Vec<Doc<Client>>)> {
         let Some(owner) = db::client::owner_of(tx, id).await? else {
             let t = self.client_target(Uuid::nil(), Some(id));
             return Err(self.missing(tx, actor, AuditAction::Read, &t).await);
@@ -404,30 +434,18 @@ impl Service {
                 guardians.push(d);
             }
         }
-        Ok((t, c, guardians))
+        Ok((t, grant, c, guardians))
     }
 
     /// What a provider's users see of a client: only while an accepted commitment links their
     /// organisation to the client, and only the minimal data (no address under turvakielto).
     pub async fn client_minimal(&self, actor: &Actor, id: Uuid) -> ServiceResult<MinimalClient> {
-        let mut tx = self.db.begin_read().await?;
-        let r = async {
-            let (t, c, guardians) = self.read_client(&mut tx, actor, id).await?;
-            let shown = guardians.iter().map(|d| d.id).collect();
-            let guardians: Vec<Client> = guardians.into_iter().map(|d| d.data).collect();
-            let m = MinimalClient::of(&c.data, &guardians, self.today());
-            self.log_shown(
-                &mut tx,
-                actor,
-                AuditAction::Read,
-                &t,
-                "minimal".into(),
-                shown,
-            )
-            .await?;
-            Ok(m)
-        }
-        .await;
-        self.finish(tx, r).await
+        Ok(match self.client_record(actor, id).await? {
+            ClientRecord::Minimal(m) => m,
+            ClientRecord::Register(v) => {
+                let guardians: Vec<Client> = v.guardians.into_iter().map(|(_, g)| g).collect();
+                MinimalClient::of(&v.client, &guardians, self.today())
+            }
+        })
     }
 }

@@ -4,18 +4,20 @@
 //! (from `GET /api/v1/session`).
 
 use crate::ctx::Ctx;
+use crate::extract::{ApiResult, Body, Caller, Id};
 use crate::i18n::Tr;
 use crate::pages::audit::{parse_query, AuditParams};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::locale::Lang;
-use domain::org::{Actor, OrganisationForm, ServiceUnitForm, UserForm};
+use domain::org::{OrganisationForm, ServiceUnitForm, UserForm};
 use domain::validate::FieldErrors;
 use serde::Deserialize;
 use serde_json::json;
+use service::client::ClientRecord;
 use service::ServiceError;
 use uuid::Uuid;
 
@@ -80,7 +82,7 @@ pub fn csrf_failed(lang: Lang) -> Response {
     error_json(lang, StatusCode::FORBIDDEN, "csrf", None)
 }
 
-fn fail(ctx: &Ctx, e: ServiceError) -> Response {
+pub(crate) fn fail(ctx: &Ctx, e: ServiceError) -> Response {
     let (status, fields) = match &e {
         ServiceError::Unauthenticated => (StatusCode::UNAUTHORIZED, None),
         ServiceError::Denied(_) => (StatusCode::FORBIDDEN, None),
@@ -101,44 +103,12 @@ fn fail(ctx: &Ctx, e: ServiceError) -> Response {
     error_json(ctx.lang, status, code, fields)
 }
 
-fn actor(ctx: &Ctx) -> Result<Actor, Response> {
-    ctx.actor()
-        .cloned()
-        .ok_or_else(|| unauthenticated(ctx.lang))
-}
-
-fn id(ctx: &Ctx, s: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(s).map_err(|_| fail(ctx, ServiceError::NotFound))
-}
-
-macro_rules! try_api {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return r,
-        }
-    };
-}
-
 fn ok<T: serde::Serialize>(v: T) -> Response {
     Json(v).into_response()
 }
 
 fn created(id: Uuid) -> Response {
     (StatusCode::CREATED, Json(json!({ "id": id }))).into_response()
-}
-
-/// Bodies that could not be read as JSON become a field error, not a bare 400.
-fn body<T>(
-    ctx: &Ctx,
-    b: Result<Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<T, Response> {
-    b.map(|Json(v)| v).map_err(|e| {
-        let mut f = FieldErrors::default();
-        f.add("body", "json-invalid");
-        tracing::debug!(error = %e, "bad JSON body");
-        error_json(ctx.lang, StatusCode::BAD_REQUEST, "invalid-input", Some(&f))
-    })
 }
 
 async fn openapi() -> Response {
@@ -160,53 +130,35 @@ async fn session(ctx: Ctx) -> Response {
     }
 }
 
-async fn list_organisations(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let a = try_api!(actor(&ctx));
-    match app.service.organisations(&a).await {
-        Ok(v) => ok(v),
-        Err(e) => fail(&ctx, e),
-    }
+async fn list_organisations(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
+    let v = app.service.organisations(&a).await?;
+    Ok(ok(v))
 }
 
 async fn create_organisation(
     State(app): State<AppState>,
-    ctx: Ctx,
-    b: Result<Json<OrganisationForm>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let f = try_api!(body(&ctx, b));
-    match app.service.create_organisation(&a, &f).await {
-        Ok(id) => created(id),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Body(f): Body<OrganisationForm>,
+) -> ApiResult {
+    let id = app.service.create_organisation(&a, &f).await?;
+    Ok(created(id))
 }
 
-async fn get_organisation(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    match app.service.organisation(&a, id).await {
-        Ok(v) => ok(json!({ "organisation": v.organisation, "units": v.units })),
-        Err(e) => fail(&ctx, e),
-    }
+async fn get_organisation(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
+    let v = app.service.organisation(&a, id).await?;
+    Ok(ok(
+        json!({ "organisation": v.organisation, "units": v.units }),
+    ))
 }
 
 async fn update_organisation(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<OrganisationForm>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
-    match app.service.update_organisation(&a, id, &f).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Id(id): Id,
+    Body(f): Body<OrganisationForm>,
+) -> ApiResult {
+    let () = app.service.update_organisation(&a, id, &f).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Deserialize)]
@@ -216,265 +168,188 @@ struct Active {
 
 async fn set_organisation_active(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<Active>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
-    match app.service.set_organisation_active(&a, id, f.active).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Id(id): Id,
+    Body(f): Body<Active>,
+) -> ApiResult {
+    let () = app
+        .service
+        .set_organisation_active(&a, id, f.active)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn list_users(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    match app.service.users(&a, id).await {
-        Ok(v) => ok(v),
-        Err(e) => fail(&ctx, e),
-    }
+async fn list_users(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
+    let v = app.service.users(&a, id).await?;
+    Ok(ok(v))
 }
 
 async fn create_user(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<UserForm>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
-    match app.service.create_user(&a, id, &f).await {
-        Ok(uid) => created(uid),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Id(id): Id,
+    Body(f): Body<UserForm>,
+) -> ApiResult {
+    let uid = app.service.create_user(&a, id, &f).await?;
+    Ok(created(uid))
 }
 
-async fn get_user(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    match app.service.user(&a, id).await {
-        Ok(v) => ok(json!({ "user": v.user, "role_history": v.history })),
-        Err(e) => fail(&ctx, e),
-    }
+async fn get_user(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
+    let v = app.service.user(&a, id).await?;
+    Ok(ok(json!({ "user": v.user, "role_history": v.history })))
 }
 
 async fn update_user(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<UserForm>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
-    match app.service.update_user(&a, id, &f).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Id(id): Id,
+    Body(f): Body<UserForm>,
+) -> ApiResult {
+    let () = app.service.update_user(&a, id, &f).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn set_user_active(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<Active>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
-    match app.service.set_user_active(&a, id, f.active).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Id(id): Id,
+    Body(f): Body<Active>,
+) -> ApiResult {
+    let () = app.service.set_user_active(&a, id, f.active).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn list_units(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    match app.service.organisation(&a, id).await {
-        Ok(v) => ok(v.units),
-        Err(e) => fail(&ctx, e),
-    }
+async fn list_units(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
+    let v = app.service.organisation(&a, id).await?;
+    Ok(ok(v.units))
 }
 
 async fn create_unit(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<ServiceUnitForm>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
-    match app.service.create_service_unit(&a, id, &f).await {
-        Ok(uid) => created(uid),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Id(id): Id,
+    Body(f): Body<ServiceUnitForm>,
+) -> ApiResult {
+    let uid = app.service.create_service_unit(&a, id, &f).await?;
+    Ok(created(uid))
 }
 
-async fn get_unit(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    match app.service.service_unit(&a, id).await {
-        Ok((u, _)) => ok(u),
-        Err(e) => fail(&ctx, e),
-    }
+async fn get_unit(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
+    let (u, _) = app.service.service_unit(&a, id).await?;
+    Ok(ok(u))
 }
 
 async fn update_unit(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<ServiceUnitForm>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
-    match app.service.update_service_unit(&a, id, &f).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Id(id): Id,
+    Body(f): Body<ServiceUnitForm>,
+) -> ApiResult {
+    let () = app.service.update_service_unit(&a, id, &f).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn set_unit_active(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<Active>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
-    match app.service.set_service_unit_active(&a, id, f.active).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Id(id): Id,
+    Body(f): Body<Active>,
+) -> ApiResult {
+    let () = app
+        .service
+        .set_service_unit_active(&a, id, f.active)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn audit(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditParams>) -> Response {
-    let a = try_api!(actor(&ctx));
-    let query = match parse_query(&app, &q).await {
-        Ok(q) => q,
-        Err(f) => {
-            return error_json(
-                ctx.lang,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid-input",
-                Some(&f),
-            )
-        }
-    };
-    match app.service.audit_search(&a, &query).await {
-        Ok(v) => ok(v),
-        Err(e) => fail(&ctx, e),
-    }
+async fn audit(
+    State(app): State<AppState>,
+    Caller(a): Caller,
+    Query(q): Query<AuditParams>,
+) -> ApiResult {
+    let query = parse_query(&app, &q).await.map_err(ServiceError::Invalid)?;
+    Ok(ok(app.service.audit_search(&a, &query).await?))
 }
 
 // ---- procurement ---------------------------------------------------------------------------
 
-async fn list_procurements(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let a = try_api!(actor(&ctx));
-    match app.service.procurements(&a).await {
-        Ok(list) => ok(list
-            .into_iter()
-            .map(|p| {
-                json!({ "id": p.id, "purchaser": p.purchaser_name, "lots": p.lots,
+async fn list_procurements(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
+    let list = app.service.procurements(&a).await?;
+    Ok(ok(list
+        .into_iter()
+        .map(|p| {
+            json!({ "id": p.id, "purchaser": p.purchaser_name, "lots": p.lots,
                         "open_lots": p.open_lots, "procurement": p.data })
-            })
-            .collect::<Vec<_>>()),
-        Err(e) => fail(&ctx, e),
-    }
+        })
+        .collect::<Vec<_>>()))
 }
 
-async fn get_procurement(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    match app.service.procurement(&a, id).await {
-        Ok(v) => ok(json!({
-            "id": v.id,
-            "purchaser": { "id": v.purchaser.id, "name": v.purchaser.name },
-            "procurement": v.data,
-            "lots": v.lots.iter().map(|l| json!({ "id": l.id, "lot": l.data })).collect::<Vec<_>>(),
-        })),
-        Err(e) => fail(&ctx, e),
-    }
+async fn get_procurement(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
+    let v = app.service.procurement(&a, id).await?;
+    Ok(ok(json!({
+        "id": v.id,
+        "purchaser": { "id": v.purchaser.id, "name": v.purchaser.name },
+        "procurement": v.data,
+        "lots": v.lots.iter().map(|l| json!({ "id": l.id, "lot": l.data })).collect::<Vec<_>>(),
+    })))
 }
 
-async fn get_lot(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
+async fn get_lot(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
     let rank = |r: &service::procurement::RankRow| {
         json!({ "position": r.position, "provider": r.provider_name, "unit": r.unit_name,
                 "price": r.price, "quality_points": r.quality_points, "points": r.points })
     };
-    match app.service.lot(&a, id).await {
-        Ok(v) => ok(json!({
-            "id": v.id,
-            "procurement_id": v.procurement_id,
-            "lot": v.lot,
-            "framework_order": v.ranking.iter().map(rank).collect::<Vec<_>>(),
-            "admitted": v.admitted.iter().map(rank).collect::<Vec<_>>(),
-        })),
-        Err(e) => fail(&ctx, e),
-    }
+    let v = app.service.lot(&a, id).await?;
+    Ok(ok(json!({
+        "id": v.id,
+        "procurement_id": v.procurement_id,
+        "lot": v.lot,
+        "framework_order": v.ranking.iter().map(rank).collect::<Vec<_>>(),
+        "admitted": v.admitted.iter().map(rank).collect::<Vec<_>>(),
+    })))
 }
 
 async fn start_application(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    match app.service.start_application(&a, id).await {
-        Ok(id) => created(id),
-        Err(e) => fail(&ctx, e),
-    }
+    Caller(a): Caller,
+    Id(id): Id,
+) -> ApiResult {
+    let id = app.service.start_application(&a, id).await?;
+    Ok(created(id))
 }
 
-async fn list_applications(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let a = try_api!(actor(&ctx));
-    match app.service.applications(&a).await {
-        Ok(rows) => ok(rows
+async fn list_applications(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
+    let rows = app.service.applications(&a).await?;
+    Ok(ok(rows
             .iter()
             .map(|r| {
                 json!({ "id": r.id, "status": r.status, "provider": r.provider_name,
                         "lot_id": r.lot_id, "lot_title": r.lot.title, "submitted_on": r.submitted_on,
                         "decision_due": r.decision_due })
             })
-            .collect::<Vec<_>>()),
-        Err(e) => fail(&ctx, e),
-    }
+            .collect::<Vec<_>>()))
 }
 
-async fn get_application(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    match app.service.application(&a, id).await {
-        Ok(v) => ok(json!({
-            "id": v.id,
-            "status": v.application.status,
-            "lot_id": v.lot_id,
-            "procurement_id": v.procurement_id,
-            "provider": { "id": v.provider.id, "name": v.provider.name },
-            "unit_id": v.application.unit_id,
-            "price": v.application.price,
-            "employees": v.application.employees,
-            "submitted_on": v.application.submitted_on,
-            "decision_due": v.application.decision_due(),
-            "decided_on": v.application.decided_on,
-            "decision_reasons": v.application.decision_reasons,
-            "roster": v.roster,
-            "evaluation": v.evaluation,
-            "overall": v.evaluation.overall(),
-            "history": v.application.history,
-        })),
-        Err(e) => fail(&ctx, e),
-    }
+async fn get_application(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
+    let v = app.service.application(&a, id).await?;
+    Ok(ok(json!({
+        "id": v.id,
+        "status": v.application.status,
+        "lot_id": v.lot_id,
+        "procurement_id": v.procurement_id,
+        "provider": { "id": v.provider.id, "name": v.provider.name },
+        "unit_id": v.application.unit_id,
+        "price": v.application.price,
+        "employees": v.application.employees,
+        "submitted_on": v.application.submitted_on,
+        "decision_due": v.application.decision_due(),
+        "decided_on": v.application.decided_on,
+        "decision_reasons": v.application.decision_reasons,
+        "roster": v.roster,
+        "evaluation": v.evaluation,
+        "overall": v.evaluation.overall(),
+        "history": v.application.history,
+    })))
 }
 
 #[derive(Deserialize, Default)]
@@ -489,13 +364,11 @@ struct ApplicationInput {
 
 async fn save_application(
     State(app): State<AppState>,
+    Caller(a): Caller,
     ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<ApplicationInput>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
+    Id(id): Id,
+    Body(f): Body<ApplicationInput>,
+) -> ApiResult {
     let form = service::application::ApplicationForm {
         unit_id: f.unit_id,
         roster: f.roster,
@@ -503,10 +376,11 @@ async fn save_application(
         employees: f.employees,
         note: f.note,
     };
-    match app.service.save_application(&a, id, &form, ctx.lang).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => fail(&ctx, e),
-    }
+    let () = app
+        .service
+        .save_application(&a, id, &form, ctx.lang)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -520,13 +394,10 @@ struct StepInput {
 
 async fn application_step(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<String>,
-    b: Result<Json<StepInput>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    let f = try_api!(body(&ctx, b));
+    Caller(a): Caller,
+    Id(id): Id,
+    Body(f): Body<StepInput>,
+) -> ApiResult {
     let form = service::application::StepForm {
         step: f.step,
         note: f.note,
@@ -537,10 +408,8 @@ async fn application_step(
             String::new()
         },
     };
-    match app.service.application_step(&a, id, &form).await {
-        Ok(status) => ok(json!({ "status": status })),
-        Err(e) => fail(&ctx, e),
-    }
+    let status = app.service.application_step(&a, id, &form).await?;
+    Ok(ok(json!({ "status": status })))
 }
 
 #[derive(Deserialize, Default)]
@@ -555,10 +424,9 @@ struct RegisterParams {
 
 async fn register(
     State(app): State<AppState>,
-    ctx: Ctx,
+    Caller(a): Caller,
     Query(q): Query<RegisterParams>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
+) -> ApiResult {
     let query = service::procurement::RegisterQuery {
         lot: Uuid::parse_str(&q.lot).ok(),
         municipality: q.municipality,
@@ -566,53 +434,40 @@ async fn register(
         free_capacity: q.free,
         words: q.q,
     };
-    match app.service.register(&a, &query).await {
-        Ok(rows) => ok(rows
-            .iter()
-            .map(|r| {
-                json!({ "application_id": r.application_id, "provider_id": r.provider_id,
+    let rows = app.service.register(&a, &query).await?;
+    Ok(ok(rows
+        .iter()
+        .map(|r| {
+            json!({ "application_id": r.application_id, "provider_id": r.provider_id,
                         "provider": r.provider_name, "business_id": r.business_id,
                         "unit": r.unit, "lot_id": r.lot_id, "lot_title": r.lot.title,
                         "price": r.price })
-            })
-            .collect::<Vec<_>>()),
-        Err(e) => fail(&ctx, e),
-    }
+        })
+        .collect::<Vec<_>>()))
 }
 
 // ---- clients and commitments ------------------------------------------------------------------
 
 /// A client: the minimal data for a provider linked by an accepted commitment, the purchaser's
 /// record (with the identity code masked) for its social workers.
-async fn get_client(State(app): State<AppState>, ctx: Ctx, Path(p): Path<String>) -> Response {
-    let a = try_api!(actor(&ctx));
-    let id = try_api!(id(&ctx, &p));
-    if !a.org_kind.is_purchaser() {
-        return match app.service.client_minimal(&a, id).await {
-            Ok(m) => ok(m),
-            Err(e) => fail(&ctx, e),
-        };
-    }
-    match app.service.client(&a, id).await {
-        Ok(v) => ok(json!({
+async fn get_client(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
+    Ok(match app.service.client_record(&a, id).await? {
+        ClientRecord::Minimal(m) => ok(m),
+        ClientRecord::Register(v) => ok(json!({
             "id": v.id,
             "client": v.card(app.service.today()),
             "needs": v.needs.iter().map(|n| json!({ "id": n.id, "need": n.data })).collect::<Vec<_>>(),
             "commitments": v.commitments.iter().map(|c| json!({ "id": c.id, "commitment": c.data })).collect::<Vec<_>>(),
         })),
-        Err(e) => fail(&ctx, e),
-    }
+    })
 }
 
-async fn list_commitments(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let a = try_api!(actor(&ctx));
-    match app.service.commitments(&a).await {
-        Ok(list) => ok(list
-            .iter()
-            .map(|c| json!({ "id": c.id, "commitment": c.data }))
-            .collect::<Vec<_>>()),
-        Err(e) => fail(&ctx, e),
-    }
+async fn list_commitments(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
+    let list = app.service.commitments(&a).await?;
+    Ok(ok(list
+        .iter()
+        .map(|c| json!({ "id": c.id, "commitment": c.data }))
+        .collect::<Vec<_>>()))
 }
 
 /// The most rows one bulk request may carry; a county's month goes in several requests.
@@ -660,55 +515,40 @@ fn visit_row(row: &serde_json::Value) -> service::visit::VisitRow {
 async fn send_visits(
     State(app): State<AppState>,
     ctx: Ctx,
-    b: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
-    let v = try_api!(body(&ctx, b));
+    Caller(a): Caller,
+    Body(v): Body<serde_json::Value>,
+) -> ApiResult {
     let Some(rows) = v.get("visits").and_then(|r| r.as_array()) else {
-        return fail(
-            &ctx,
-            ServiceError::Invalid(FieldErrors::single("visits", "visits-required")),
-        );
+        return Err(ServiceError::Invalid(FieldErrors::single("visits", "visits-required")).into());
     };
     if rows.is_empty() {
-        return fail(
-            &ctx,
-            ServiceError::Invalid(FieldErrors::single("visits", "visits-required")),
-        );
+        return Err(ServiceError::Invalid(FieldErrors::single("visits", "visits-required")).into());
     }
     if rows.len() > MAX_VISIT_ROWS {
-        return fail(
-            &ctx,
-            ServiceError::Invalid(FieldErrors::single("visits", "visits-too-many")),
-        );
+        return Err(ServiceError::Invalid(FieldErrors::single("visits", "visits-too-many")).into());
     }
     let rows: Vec<service::visit::VisitRow> = rows.iter().map(visit_row).collect();
     let t = Tr::new(ctx.lang);
-    match app.service.record_visits(&a, &rows).await {
-        Ok(results) => {
-            let count =
-                |o: service::visit::RowOutcome| results.iter().filter(|r| r.outcome == o).count();
-            ok(json!({
-                "summary": {
-                    "created": count(service::visit::RowOutcome::Created),
-                    "unchanged": count(service::visit::RowOutcome::Unchanged),
-                    "updated": count(service::visit::RowOutcome::Updated),
-                    "refused": count(service::visit::RowOutcome::Refused),
-                },
-                "results": results.iter().map(|r| json!({
-                    "index": r.index,
-                    "id": r.provider_ref,
-                    "result": r.outcome.code(),
-                    "visit": r.visit,
-                    "errors": r.errors.0.iter().map(|e| json!({
-                        "field": e.field, "code": e.code, "message": t.error(&e.code)
-                    })).collect::<Vec<_>>(),
-                    "flags": r.flags,
-                })).collect::<Vec<_>>(),
-            }))
-        }
-        Err(e) => fail(&ctx, e),
-    }
+    let results = app.service.record_visits(&a, &rows).await?;
+    let count = |o: service::visit::RowOutcome| results.iter().filter(|r| r.outcome == o).count();
+    Ok(ok(json!({
+        "summary": {
+            "created": count(service::visit::RowOutcome::Created),
+            "unchanged": count(service::visit::RowOutcome::Unchanged),
+            "updated": count(service::visit::RowOutcome::Updated),
+            "refused": count(service::visit::RowOutcome::Refused),
+        },
+        "results": results.iter().map(|r| json!({
+            "index": r.index,
+            "id": r.provider_ref,
+            "result": r.outcome.code(),
+            "visit": r.visit,
+            "errors": r.errors.0.iter().map(|e| json!({
+                "field": e.field, "code": e.code, "message": t.error(&e.code)
+            })).collect::<Vec<_>>(),
+            "flags": r.flags,
+        })).collect::<Vec<_>>(),
+    })))
 }
 
 #[derive(Deserialize)]
@@ -720,30 +560,25 @@ struct VisitsQuery {
 /// A commitment's visits for a month, with their checks and confirmations.
 async fn list_visits(
     State(app): State<AppState>,
-    ctx: Ctx,
+    Caller(a): Caller,
     Query(q): Query<VisitsQuery>,
-) -> Response {
-    let a = try_api!(actor(&ctx));
+) -> ApiResult {
     let Some(number) = q.commitment.filter(|c| !c.trim().is_empty()) else {
-        return fail(
-            &ctx,
-            ServiceError::Invalid(FieldErrors::single("commitment", "required")),
-        );
+        return Err(ServiceError::Invalid(FieldErrors::single("commitment", "required")).into());
     };
     let month = match q.month.as_deref() {
         None | Some("") => domain::delivery::month_of(app.service.today()),
         Some(m) => match domain::delivery::parse_month(m) {
             Some(m) => m,
             None => {
-                return fail(
-                    &ctx,
-                    ServiceError::Invalid(FieldErrors::single("month", "date-format")),
+                return Err(
+                    ServiceError::Invalid(FieldErrors::single("month", "date-format")).into(),
                 )
             }
         },
     };
-    match app.service.delivery(&a, &number, month).await {
-        Ok(v) => ok(json!({
+    let v = app.service.delivery(&a, &number, month).await?;
+    Ok(ok(json!({
             "commitment": v.engagement.commitment.number,
             "month": v.month.format("%Y-%m").to_string(),
             "visits": v.visits.iter().map(|i| json!({ "id": i.id, "visit": i.record })).collect::<Vec<_>>(),
@@ -757,7 +592,5 @@ async fn list_visits(
                 "amount_cents": v.totals.amount.cents(),
             },
             "report": v.report.map(|(id, r)| json!({ "id": id, "report": r })),
-        })),
-        Err(e) => fail(&ctx, e),
-    }
+    })))
 }

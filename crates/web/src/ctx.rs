@@ -193,8 +193,8 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
             client: String::new(),
         };
         let mut req = req;
-        req.extensions_mut().insert(ctx);
-        let resp = run(&app, req, next).await;
+        req.extensions_mut().insert(ctx.clone());
+        let resp = run(&app, &ctx, req, next).await;
         return finish(resp, None, false, app.config.secure_cookies);
     }
     let session = match &session_token {
@@ -329,8 +329,8 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }
-    req.extensions_mut().insert(ctx);
-    let resp = run(&app, req, next).await;
+    req.extensions_mut().insert(ctx.clone());
+    let resp = run(&app, &ctx, req, next).await;
     finish(resp, new_anon.as_deref(), stale_session, secure)
 }
 
@@ -338,11 +338,8 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
 /// log before it is sent: when the answer is 403 or 404 on a route of the table and no use case
 /// wrote a `denied` row for it, the gate writes one (`Service::log_refusal`). Addresses that
 /// match no route (a browser's `/favicon.ico`) are not refusals of anything and stay out.
-async fn run(app: &AppState, req: Request, next: Next) -> Response {
-    let actor = req
-        .extensions()
-        .get::<Ctx>()
-        .and_then(|c| c.actor().cloned());
+async fn run(app: &AppState, ctx: &Ctx, req: Request, next: Next) -> Response {
+    let actor = ctx.actor().cloned();
     let routed = req
         .extensions()
         .get::<axum::extract::MatchedPath>()
@@ -359,6 +356,8 @@ async fn run(app: &AppState, req: Request, next: Next) -> Response {
             return render::plain_error(StatusCode::INTERNAL_SERVER_ERROR, Lang::Fi);
         }
     };
+    // A handler's `Failure` becomes the page or the API error, before the backstop looks at it.
+    let resp = crate::extract::render_failure(ctx, resp);
     let refused = matches!(resp.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND);
     if let (Some(actor), true, true, 0) = (actor, routed, refused, denials) {
         if let Err(e) = app.service.log_refusal(&actor, &method, &path).await {

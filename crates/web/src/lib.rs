@@ -9,6 +9,7 @@
 mod api;
 mod ctx;
 pub mod describe;
+mod extract;
 mod forms;
 pub mod i18n;
 pub mod openapi;

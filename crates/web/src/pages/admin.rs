@@ -1,13 +1,14 @@
 //! Organisations, service units and users: the administration screens.
 
-use super::{actor, done, form_page, parse_id, role_name, status, OrgRow, UnitRow, UserRow};
+use super::{done, form_page, role_name, status, OrgRow, UnitRow, UserRow};
 use crate::ctx::Ctx;
+use crate::extract::{Id, SignedIn};
 use crate::forms::{self, FormData};
 use crate::render::{self, render, Page};
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::access::{Action, Resource};
@@ -60,8 +61,10 @@ struct UserPage {
 
 // ---- organisations ----------------------------------------------------------------------
 
-pub async fn organisations(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn organisations(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+) -> Response {
     let t = ctx.tr();
     match app.service.organisations(&actor).await {
         Ok(list) => render(&OrganisationsPage {
@@ -73,8 +76,10 @@ pub async fn organisations(State(app): State<AppState>, ctx: Ctx) -> Response {
     }
 }
 
-pub async fn new_organisation(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn new_organisation(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+) -> Response {
     if let Err(e) = app
         .service
         .permit(
@@ -100,8 +105,11 @@ pub async fn new_organisation(State(app): State<AppState>, ctx: Ctx) -> Response
     )
 }
 
-pub async fn create_organisation(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn create_organisation(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body).organisation();
     match app.service.create_organisation(&actor, &form).await {
         Ok(id) => done(format!("/organisations/{id}")),
@@ -123,11 +131,9 @@ pub async fn create_organisation(State(app): State<AppState>, ctx: Ctx, body: By
 
 pub async fn organisation(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let t = ctx.tr();
     let view = match app.service.organisation(&actor, id).await {
         Ok(v) => v,
@@ -150,11 +156,9 @@ pub async fn organisation(
 
 pub async fn edit_organisation(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     if let Err(e) = app
         .service
         .permit(
@@ -186,12 +190,10 @@ pub async fn edit_organisation(
 
 pub async fn update_organisation(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = FormData::parse(&body).organisation();
     match app.service.update_organisation(&actor, id, &form).await {
         Ok(()) => done(format!("/organisations/{id}")),
@@ -217,12 +219,10 @@ fn active_flag(body: &[u8]) -> bool {
 
 pub async fn set_organisation_active(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     match app
         .service
         .set_organisation_active(&actor, id, active_flag(&body))
@@ -235,9 +235,11 @@ pub async fn set_organisation_active(
 
 // ---- service units ----------------------------------------------------------------------
 
-pub async fn new_unit(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn new_unit(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     let view = match app.service.organisation(&actor, id).await {
         Ok(v) => v,
         Err(e) => return render::service_error(&ctx, e),
@@ -267,12 +269,10 @@ pub async fn new_unit(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 
 pub async fn create_unit(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = FormData::parse(&body).unit();
     match app.service.create_service_unit(&actor, id, &form).await {
         Ok(_) => done(format!("/organisations/{id}")),
@@ -292,9 +292,11 @@ pub async fn create_unit(
     }
 }
 
-pub async fn edit_unit(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn edit_unit(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     let (unit, org) = match app.service.service_unit(&actor, id).await {
         Ok(v) => v,
         Err(e) => return render::service_error(&ctx, e),
@@ -330,12 +332,10 @@ pub async fn edit_unit(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Str
 
 pub async fn update_unit(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = FormData::parse(&body).unit();
     match app.service.update_service_unit(&actor, id, &form).await {
         Ok(()) => match app.service.service_unit(&actor, id).await {
@@ -360,12 +360,10 @@ pub async fn update_unit(
 
 pub async fn set_unit_active(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     match app
         .service
         .set_service_unit_active(&actor, id, active_flag(&body))
@@ -393,9 +391,11 @@ async fn org_kind(
     }
 }
 
-pub async fn new_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn new_user(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     if let Err(e) = app
         .service
         .permit(
@@ -428,12 +428,10 @@ pub async fn new_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 
 pub async fn create_user(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = FormData::parse(&body).user();
     match app.service.create_user(&actor, id, &form).await {
         Ok(uid) => done(format!("/users/{uid}")),
@@ -454,9 +452,11 @@ pub async fn create_user(
     }
 }
 
-pub async fn user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn user(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     let t = ctx.tr();
     let view = match app.service.user(&actor, id).await {
         Ok(v) => v,
@@ -494,9 +494,11 @@ pub async fn user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
     })
 }
 
-pub async fn edit_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn edit_user(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     let view = match app.service.user(&actor, id).await {
         Ok(v) => v,
         Err(e) => return render::service_error(&ctx, e),
@@ -535,12 +537,10 @@ pub async fn edit_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Str
 
 pub async fn update_user(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = FormData::parse(&body).user();
     match app.service.update_user(&actor, id, &form).await {
         Ok(()) => done(format!("/users/{id}")),
@@ -566,12 +566,10 @@ pub async fn update_user(
 
 pub async fn set_user_active(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     match app
         .service
         .set_user_active(&actor, id, active_flag(&body))

@@ -1,14 +1,15 @@
 //! A provider's API keys for its own systems: listed, created (the secret shown once) and
 //! revoked by the provider's administrator.
 
-use super::{actor, done, parse_id};
+use super::{actor, done};
 use crate::ctx::Ctx;
+use crate::extract::{Id, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
 use crate::render::{self, render_status, Page};
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::api_key::{ApiKeyForm, Operation, MAX_VALID_DAYS};
@@ -132,8 +133,11 @@ pub async fn api_keys(State(app): State<AppState>, ctx: Ctx) -> Response {
     page(&app, &ctx, &default_form(), None, None).await
 }
 
-pub async fn create(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn create(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    body: Bytes,
+) -> Response {
     let d = FormData::parse(&body);
     let form = ApiKeyForm {
         name: d.get("name"),
@@ -148,9 +152,11 @@ pub async fn create(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Respo
     }
 }
 
-pub async fn revoke(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn revoke(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     match app.service.revoke_api_key(&actor, id).await {
         Ok(()) => done("/api-keys".into()),
         Err(e) => render::service_error(&ctx, e),

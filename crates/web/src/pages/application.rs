@@ -2,9 +2,10 @@
 //! decision, the rule-by-rule evaluation both see, and the decision document in fi and sv.
 
 use super::procurement::{text, Text};
-use super::{actor, done, parse_id};
+use super::{done, parse_id};
 use crate::ctx::Ctx;
 use crate::describe::{self, FindingRow};
+use crate::extract::{Id, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
 use crate::i18n::{Arg, Tr};
 use crate::render::{self, render, render_status, Page};
@@ -311,8 +312,11 @@ fn page(
     render_status(status, &page)
 }
 
-pub async fn apply(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn apply(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     let lot = try_page!(parse_id(&ctx, &id));
     match app.service.start_application(&actor, lot).await {
         Ok(aid) => done(format!("/applications/{aid}")),
@@ -322,12 +326,10 @@ pub async fn apply(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>
 
 pub async fn application(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let t = ctx.tr();
     match app.service.application(&actor, id).await {
         Ok(v) => {
@@ -340,12 +342,10 @@ pub async fn application(
 
 pub async fn save(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     let form = ApplicationForm {
         unit_id: d.get("unit_id"),
@@ -371,12 +371,10 @@ pub async fn save(
 
 pub async fn step(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     let form = StepForm {
         step: d.get("step"),
@@ -415,8 +413,10 @@ struct ApplicationsPage {
     rows: Vec<AppRow>,
 }
 
-pub async fn applications(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn applications(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+) -> Response {
     let t = ctx.tr();
     let rows = match app.service.applications(&actor).await {
         Ok(r) => r,
@@ -471,12 +471,10 @@ struct DecisionPage {
 /// the law gives the parties; English is offered as a courtesy translation.
 pub async fn decision(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let v = match app.service.application(&actor, id).await {
         Ok(v) => v,
         Err(e) => return render::service_error(&ctx, e),

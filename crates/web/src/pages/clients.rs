@@ -2,6 +2,7 @@
 
 use super::{actor, done, parse_id, FormPage};
 use crate::ctx::Ctx;
+use crate::extract::{Id, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
 use crate::i18n::{Arg, Tr};
 use crate::render::{self, render, render_status, Page};
@@ -17,6 +18,7 @@ use domain::commitment::{BudgetLine, CommitmentStatus, Recommendation};
 use domain::locale::Lang;
 use domain::money::Money;
 use domain::validate::FieldErrors;
+use service::client::ClientRecord;
 use service::commitment::CommitmentForm;
 use service::need::{NeedForm, NeedStatus, RecommendForm};
 use service::ServiceError;
@@ -135,8 +137,7 @@ fn client_forms(d: &FormData) -> (ClientForm, Vec<ClientForm>, ClientForm, Clien
     (child, given, g1, g2)
 }
 
-pub async fn clients(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn clients(State(app): State<AppState>, SignedIn { ctx, actor }: SignedIn) -> Response {
     let t = ctx.tr();
     match app.service.clients(&actor).await {
         Ok(list) => render(&ClientsPage {
@@ -164,8 +165,11 @@ fn rows(list: &[service::Doc<Client>]) -> Vec<ClientRow> {
 }
 
 /// Search by identity code: a POST, so that the code never appears in a URL or a log line.
-pub async fn search(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn search(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    body: Bytes,
+) -> Response {
     let t = ctx.tr();
     let d = FormData::parse(&body);
     // One search, one log row: a miss and a malformed code both come back to the list.
@@ -230,8 +234,11 @@ pub async fn new_client(ctx: Ctx) -> Response {
     )
 }
 
-pub async fn create_client(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn create_client(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    body: Bytes,
+) -> Response {
     let (child, guardians, g1, g2) = client_forms(&FormData::parse(&body));
     match app
         .service
@@ -368,44 +375,42 @@ async fn client_page(
 ) -> Response {
     let actor = try_page!(actor(ctx));
     let t = ctx.tr();
-    if !actor.org_kind.is_purchaser() {
-        // A provider sees the minimal data, while and because a commitment links it.
-        return match app.service.client_minimal(&actor, id).await {
-            Ok(m) => {
-                let mut facts = vec![
-                    (t.t("field-age"), m.age.to_string()),
-                    (t.t("field-home-municipality"), m.home_municipality.clone()),
-                    (
-                        t.t("field-language"),
-                        t.t(&format!("language-{}", m.language.code())),
-                    ),
-                ];
-                match &m.address {
-                    Some(a) => facts.push((t.t("field-address"), a.clone())),
-                    None => facts.push((t.t("field-address"), t.t("turvakielto-hidden"))),
-                }
-                if let Some(ph) = &m.phone {
-                    facts.push((t.t("field-phone"), ph.clone()));
-                }
-                render(&ClientPage {
-                    p: Page::new(ctx, m.name.clone()),
-                    facts,
-                    turvakielto: m.address.is_none(),
-                    guardians: m.guardians.clone(),
-                    needs: Vec::new(),
-                    commitments: Vec::new(),
-                    id: id.to_string(),
-                    need_fields: Vec::new(),
-                    summary: Vec::new(),
-                    minimal: true,
-                })
-            }
-            Err(e) => render::service_error(ctx, e),
-        };
-    }
-    let v = match app.service.client(&actor, id).await {
-        Ok(v) => v,
+    let record = match app.service.client_record(&actor, id).await {
+        Ok(r) => r,
         Err(e) => return render::service_error(ctx, e),
+    };
+    let v = match record {
+        // A provider sees the minimal data, while and because a commitment links it.
+        ClientRecord::Minimal(m) => {
+            let mut facts = vec![
+                (t.t("field-age"), m.age.to_string()),
+                (t.t("field-home-municipality"), m.home_municipality.clone()),
+                (
+                    t.t("field-language"),
+                    t.t(&format!("language-{}", m.language.code())),
+                ),
+            ];
+            match &m.address {
+                Some(a) => facts.push((t.t("field-address"), a.clone())),
+                None => facts.push((t.t("field-address"), t.t("turvakielto-hidden"))),
+            }
+            if let Some(ph) = &m.phone {
+                facts.push((t.t("field-phone"), ph.clone()));
+            }
+            return render(&ClientPage {
+                p: Page::new(ctx, m.name.clone()),
+                facts,
+                turvakielto: m.address.is_none(),
+                guardians: m.guardians.clone(),
+                needs: Vec::new(),
+                commitments: Vec::new(),
+                id: id.to_string(),
+                need_fields: Vec::new(),
+                summary: Vec::new(),
+                minimal: true,
+            });
+        }
+        ClientRecord::Register(v) => v,
     };
     let c = v.card(app.service.today());
     let mut facts = vec![
@@ -485,12 +490,10 @@ pub async fn client(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String
 
 pub async fn create_need(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     let form = NeedForm {
         lot: d.get("lot"),
@@ -768,12 +771,10 @@ fn meeting_date(d: &FormData) -> Option<NaiveDate> {
 
 pub async fn recommend(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     let skips = d
         .all_pairs()
@@ -799,12 +800,10 @@ pub async fn recommend(
 
 pub async fn decide(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     let day = meeting_date(&d);
     match app
@@ -823,12 +822,10 @@ pub async fn decide(
 
 pub async fn send_commitment(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     let day = meeting_date(&d);
     let form = CommitmentForm {
@@ -855,8 +852,10 @@ struct CommitmentsPage {
     errors: Vec<String>,
 }
 
-pub async fn commitments(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn commitments(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+) -> Response {
     let t = ctx.tr();
     let list = match app.service.commitments(&actor).await {
         Ok(l) => l,
@@ -874,12 +873,10 @@ pub async fn commitments(State(app): State<AppState>, ctx: Ctx) -> Response {
 
 pub async fn answer(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     match app
         .service
@@ -965,8 +962,11 @@ pub async fn budget(State(app): State<AppState>, ctx: Ctx) -> Response {
     budget_page(&app, &ctx, &[], None).await
 }
 
-pub async fn add_budget_line(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn add_budget_line(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    body: Bytes,
+) -> Response {
     let d = FormData::parse(&body);
     let form: Vec<(&'static str, String)> = ["cost_centre", "service", "year", "amount"]
         .into_iter()
@@ -1048,12 +1048,10 @@ struct NeedDecisionPage {
 
 pub async fn need_decision(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let v = match app.service.need_view(&actor, id).await {
         Ok(v) => v,
         Err(e) => return render::service_error(&ctx, e),
@@ -1106,12 +1104,10 @@ struct CommitmentDocumentPage {
 
 pub async fn commitment_document(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let v = match app.service.commitment_view(&actor, id).await {
         Ok(v) => v,
         Err(e) => return render::service_error(&ctx, e),
@@ -1149,12 +1145,10 @@ pub async fn commitment_document(
 
 pub async fn change_commitment(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     let form = service::commitment::ChangeForm {
         kind: d.get("kind"),
@@ -1184,8 +1178,11 @@ pub async fn change_commitment(
     }
 }
 
-pub async fn save_group(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn save_group(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    body: Bytes,
+) -> Response {
     let d = FormData::parse(&body);
     let g = service::steering_group::SteeringGroup {
         name: d.get("name"),
@@ -1209,12 +1206,10 @@ pub async fn save_group(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> R
 
 pub async fn choose_winner(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     let day = meeting_date(&d);
     let Ok(application) = uuid::Uuid::parse_str(&d.get("application")) else {
@@ -1239,8 +1234,10 @@ struct CompetitionsPage {
     dates: Vec<(String, String, String)>,
 }
 
-pub async fn competitions(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn competitions(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+) -> Response {
     let t = ctx.tr();
     match app.service.competitions(&actor).await {
         Ok(rows) => render(&CompetitionsPage {
@@ -1263,12 +1260,10 @@ pub async fn competitions(State(app): State<AppState>, ctx: Ctx) -> Response {
 
 pub async fn offer(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     match app
         .service

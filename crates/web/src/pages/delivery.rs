@@ -4,6 +4,7 @@
 
 use super::{actor, done};
 use crate::ctx::Ctx;
+use crate::extract::SignedIn;
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
 use crate::i18n::{Arg, Tr};
 use crate::render::{self, render, render_status, Page};
@@ -424,11 +425,10 @@ pub async fn delivery(
 /// Logs one visit from the page and shows the one-time code for the family.
 pub async fn log_visit(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Path(number): Path<String>,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let t = ctx.tr();
     let d = FormData::parse(&body);
     let form = visit_form(&d);
@@ -490,10 +490,9 @@ pub async fn log_visit(
 /// A new one-time code for a visit still unconfirmed (the family lost the first one).
 pub async fn new_code(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Path((number, id)): Path<(String, String)>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let t = ctx.tr();
     let id = try_page!(super::parse_id(&ctx, &id));
     match app.service.issue_code(&actor, id).await {
@@ -532,11 +531,10 @@ pub async fn new_code(
 /// The provider uploads the report the family signed on paper and marks its visits.
 pub async fn paper(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Path(number): Path<String>,
     mut form: Multipart,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let mut bytes = Vec::new();
     let mut filename = String::new();
     let mut content_type = String::new();
@@ -669,11 +667,10 @@ pub async fn plan(State(app): State<AppState>, ctx: Ctx, Path(number): Path<Stri
 
 pub async fn save_plan(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Path(number): Path<String>,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let d = FormData::parse(&body);
     let f = PlanForm {
         meeting_date: d.get("meeting_date"),
@@ -883,11 +880,10 @@ pub async fn report(
 
 pub async fn save_report(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Path((number, month)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let m = try_page!(month_in_path(&ctx, &month));
     let d = FormData::parse(&body);
     let n = d
@@ -920,11 +916,10 @@ pub async fn save_report(
 
 pub async fn decide_report(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Path((number, month)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let m = try_page!(month_in_path(&ctx, &month));
     let d = FormData::parse(&body);
     let approve = d.get("decision") == "approve";
@@ -950,8 +945,7 @@ struct ReportsPage {
 }
 
 /// Reports waiting for the purchaser's social workers.
-pub async fn reports(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn reports(State(app): State<AppState>, SignedIn { ctx, actor }: SignedIn) -> Response {
     let t = ctx.tr();
     let list = match app.service.submitted_reports(&actor).await {
         Ok(l) => l,
@@ -1050,11 +1044,10 @@ pub async fn family_visits(State(app): State<AppState>, ctx: Ctx) -> Response {
 
 pub async fn answer_visit(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let id = try_page!(super::parse_id(&ctx, &id));
     let d = FormData::parse(&body);
     let confirm = d.get("answer") == "confirm";
@@ -1273,11 +1266,10 @@ pub async fn new_account(
 
 pub async fn create_account(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let id = try_page!(super::parse_id(&ctx, &id));
     let people = try_page!(people(&app, &ctx, id).await);
     let d = FormData::parse(&body);
@@ -1312,10 +1304,13 @@ pub async fn create_account(
 
 /// A signed paper report, downloaded; only PDF and common image types keep their type, so that
 /// an upload is never served as a page.
-pub async fn attachment(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+pub async fn attachment(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     use axum::http::header;
     use axum::response::IntoResponse;
-    let actor = try_page!(actor(&ctx));
     let id = try_page!(super::parse_id(&ctx, &id));
     match app.service.attachment(&actor, id).await {
         Ok(a) => {

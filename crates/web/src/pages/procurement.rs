@@ -1,8 +1,8 @@
 //! Procurements, lots and their requirements, and the register of admitted providers.
 
-use super::{actor, done, form_page, parse_id};
-use crate::ctx::Ctx;
+use super::{done, form_page, parse_id};
 use crate::describe;
+use crate::extract::{Id, SignedIn};
 use crate::forms::{Field, FormData, Opt};
 use crate::i18n::Tr;
 use crate::render::{self, render, Page};
@@ -180,8 +180,10 @@ fn code_label(list: &codes::CodeList, code: &str, lang: Lang) -> String {
     }
 }
 
-pub async fn procurements(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn procurements(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+) -> Response {
     let t = ctx.tr();
     let list = match app.service.procurements(&actor).await {
         Ok(l) => l,
@@ -212,12 +214,10 @@ pub async fn procurements(State(app): State<AppState>, ctx: Ctx) -> Response {
 
 pub async fn procurement(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let t = ctx.tr();
     let v = match app.service.procurement(&actor, id).await {
         Ok(v) => v,
@@ -412,8 +412,10 @@ fn procurement_form(d: &FormData) -> ProcurementForm {
     }
 }
 
-pub async fn new_procurement(State(app): State<AppState>, ctx: Ctx) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn new_procurement(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+) -> Response {
     if let Err(e) = app
         .service
         .permit(
@@ -445,8 +447,11 @@ pub async fn new_procurement(State(app): State<AppState>, ctx: Ctx) -> Response 
     )
 }
 
-pub async fn create_procurement(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn create_procurement(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    body: Bytes,
+) -> Response {
     let form = procurement_form(&FormData::parse(&body));
     match app
         .service
@@ -472,11 +477,9 @@ pub async fn create_procurement(State(app): State<AppState>, ctx: Ctx, body: Byt
 
 pub async fn edit_procurement(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let v = match app.service.procurement(&actor, id).await {
         Ok(v) if v.may_edit => v,
         Ok(_) => {
@@ -501,12 +504,10 @@ pub async fn edit_procurement(
 
 pub async fn update_procurement(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = procurement_form(&FormData::parse(&body));
     match app
         .service
@@ -609,9 +610,11 @@ fn lot_form(d: &FormData) -> LotForm {
     }
 }
 
-pub async fn new_lot(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn new_lot(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     match app.service.procurement(&actor, id).await {
         Ok(v) if v.may_edit => {}
         Ok(_) => {
@@ -641,12 +644,10 @@ pub async fn new_lot(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Strin
 
 pub async fn create_lot(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = lot_form(&FormData::parse(&body));
     match app.service.create_lot(&actor, id, &form, ctx.lang).await {
         Ok(lot) => done(format!("/lots/{lot}")),
@@ -666,9 +667,11 @@ pub async fn create_lot(
     }
 }
 
-pub async fn lot(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn lot(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     let t = ctx.tr();
     let v = match app.service.lot(&actor, id).await {
         Ok(v) => v,
@@ -772,9 +775,11 @@ pub async fn lot(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
     })
 }
 
-pub async fn edit_lot(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn edit_lot(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     let v = match app.service.lot(&actor, id).await {
         Ok(v) if v.may_edit => v,
         Ok(_) => {
@@ -799,12 +804,10 @@ pub async fn edit_lot(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 
 pub async fn update_lot(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = lot_form(&FormData::parse(&body));
     match app.service.update_lot(&actor, id, &form, ctx.lang).await {
         Ok(()) => done(format!("/lots/{id}")),
@@ -946,11 +949,9 @@ fn rename_kind(mut e: domain::validate::FieldErrors) -> domain::validate::FieldE
 
 pub async fn new_requirement(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     match app.service.lot(&actor, id).await {
         Ok(v) if v.may_edit => {}
         Ok(_) => {
@@ -975,12 +976,10 @@ pub async fn new_requirement(
 
 pub async fn create_requirement(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = requirement_form(&FormData::parse(&body));
     match app.service.add_requirement(&actor, id, &form).await {
         Ok(()) => done(format!("/lots/{id}#requirements")),
@@ -1002,10 +1001,9 @@ pub async fn create_requirement(
 
 pub async fn remove_requirement(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Path((id, index)): Path<(String, usize)>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let id = try_page!(parse_id(&ctx, &id));
     match app.service.remove_requirement(&actor, id, index).await {
         Ok(()) => done(format!("/lots/{id}#requirements")),
@@ -1050,10 +1048,9 @@ struct RegisterPage {
 
 pub async fn register(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let t = ctx.tr();
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     let query = RegisterQuery {

@@ -1,15 +1,16 @@
 //! A provider's staff register and evidence.
 
-use super::{actor, done, form_page, parse_id};
+use super::{actor, done, form_page};
 use crate::ctx::Ctx;
 use crate::describe;
+use crate::extract::{Id, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
 use crate::i18n::Tr;
 use crate::render::{self, render, render_status, Page};
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::evidence::{EvidenceForm, EvidenceKind, Validity};
@@ -39,10 +40,9 @@ struct StaffPage {
 
 pub async fn staff(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let t = ctx.tr();
     let list = match app.service.staff(&actor).await {
         Ok(l) => l,
@@ -179,8 +179,11 @@ pub async fn new_staff(ctx: Ctx) -> Response {
     )
 }
 
-pub async fn create_staff(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn create_staff(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    body: Bytes,
+) -> Response {
     let form = staff_form(&FormData::parse(&body));
     match app.service.save_staff_member(&actor, None, &form).await {
         Ok(_) => done("/staff?saved=1".into()),
@@ -200,9 +203,11 @@ pub async fn create_staff(State(app): State<AppState>, ctx: Ctx, body: Bytes) ->
     }
 }
 
-pub async fn edit_staff(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
+pub async fn edit_staff(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> Response {
     let m = match app.service.staff_member(&actor, id).await {
         Ok(m) => m,
         Err(e) => return render::service_error(&ctx, e),
@@ -229,12 +234,10 @@ pub async fn edit_staff(State(app): State<AppState>, ctx: Ctx, Path(id): Path<St
 
 pub async fn update_staff(
     State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
-    let id = try_page!(parse_id(&ctx, &id));
     let form = staff_form(&FormData::parse(&body));
     match app.service.save_staff_member(&actor, Some(id), &form).await {
         Ok(_) => done("/staff?saved=1".into()),
@@ -356,10 +359,9 @@ fn evidence_page(
 
 pub async fn evidence(
     State(app): State<AppState>,
-    ctx: Ctx,
+    SignedIn { ctx, actor }: SignedIn,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = try_page!(actor(&ctx));
     let t = ctx.tr();
     match app.service.evidence(&actor).await {
         Ok(rows) => evidence_page(
@@ -373,8 +375,11 @@ pub async fn evidence(
     }
 }
 
-pub async fn add_evidence(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = try_page!(actor(&ctx));
+pub async fn add_evidence(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    body: Bytes,
+) -> Response {
     let d = FormData::parse(&body);
     let form = EvidenceForm {
         kind: d.get("kind"),
