@@ -269,6 +269,30 @@ pub async fn list<T: DeserializeOwned>(
     list_in(tx, Store::Doc(table), f).await
 }
 
+/// For each parent, how many rows of `table` it has, and how many of them have `status`.
+pub async fn count_children(
+    tx: &mut Tx,
+    table: Table,
+    status: &str,
+) -> Result<std::collections::HashMap<Uuid, (usize, usize)>> {
+    let sql = format!(
+        "SELECT parent_id, COUNT(*) AS n, SUM(CASE WHEN status = $1 THEN 1 ELSE 0 END) AS k \
+         FROM {} WHERE parent_id IS NOT NULL GROUP BY parent_id",
+        table.name()
+    );
+    let rows: Vec<(Uuid, i64, i64)> = on_tx!(tx, c => {
+        sqlx::query_as(&sql).bind(status).fetch_all(c).await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(p, n, k)| {
+            let n = usize::try_from(n).unwrap_or_default();
+            let k = usize::try_from(k).unwrap_or_default();
+            (p, (n, k))
+        })
+        .collect())
+}
+
 /// Rows of `table` selected by `sql` (which names the doc columns) with one id parameter.
 pub(crate) async fn query<T: DeserializeOwned>(
     tx: &mut Tx,

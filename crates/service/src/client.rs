@@ -33,7 +33,7 @@ pub struct ClientView {
 #[derive(Debug, Clone)]
 pub enum ClientRecord {
     /// The register's record, for the purchaser's own staff.
-    Register(ClientView),
+    Register(Box<ClientView>),
     /// The minimal data, for a provider following a commitment.
     Minimal(MinimalClient),
 }
@@ -341,7 +341,7 @@ impl Service {
     /// commitments.
     pub async fn client(&self, actor: &Actor, id: Uuid) -> ServiceResult<ClientView> {
         match self.client_record(actor, id).await? {
-            ClientRecord::Register(v) => Ok(v),
+            ClientRecord::Register(v) => Ok(*v),
             // Providers get the minimal data only.
             ClientRecord::Minimal(_) => {
                 Err(ServiceError::Denied(domain::access::Denial::MissingRole))
@@ -394,13 +394,13 @@ impl Service {
             .await?;
             self.log_shown(&mut tx, actor, AuditAction::Read, &t, "full".into(), shown)
                 .await?;
-            Ok(ClientRecord::Register(ClientView {
+            Ok(ClientRecord::Register(Box::new(ClientView {
                 id,
                 client: c.data,
                 guardians,
                 needs,
                 commitments,
-            }))
+            })))
         }
         .await;
         self.finish(tx, r).await

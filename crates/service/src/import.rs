@@ -393,7 +393,7 @@ async fn insert_lot(
         Uuid::now_v7(),
         purchaser,
         Some(procurement),
-        if l.open { "open" } else { "closed" },
+        crate::procurement::lot_status(l),
         l,
         now,
     )

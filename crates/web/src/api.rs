@@ -157,7 +157,7 @@ async fn update_organisation(
     Id(id): Id,
     Body(f): Body<OrganisationForm>,
 ) -> ApiResult {
-    let () = app.service.update_organisation(&a, id, &f).await?;
+    app.service.update_organisation(&a, id, &f).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -172,8 +172,7 @@ async fn set_organisation_active(
     Id(id): Id,
     Body(f): Body<Active>,
 ) -> ApiResult {
-    let () = app
-        .service
+    app.service
         .set_organisation_active(&a, id, f.active)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -205,7 +204,7 @@ async fn update_user(
     Id(id): Id,
     Body(f): Body<UserForm>,
 ) -> ApiResult {
-    let () = app.service.update_user(&a, id, &f).await?;
+    app.service.update_user(&a, id, &f).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -215,7 +214,7 @@ async fn set_user_active(
     Id(id): Id,
     Body(f): Body<Active>,
 ) -> ApiResult {
-    let () = app.service.set_user_active(&a, id, f.active).await?;
+    app.service.set_user_active(&a, id, f.active).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -245,7 +244,7 @@ async fn update_unit(
     Id(id): Id,
     Body(f): Body<ServiceUnitForm>,
 ) -> ApiResult {
-    let () = app.service.update_service_unit(&a, id, &f).await?;
+    app.service.update_service_unit(&a, id, &f).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -255,8 +254,7 @@ async fn set_unit_active(
     Id(id): Id,
     Body(f): Body<Active>,
 ) -> ApiResult {
-    let () = app
-        .service
+    app.service
         .set_service_unit_active(&a, id, f.active)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -376,8 +374,7 @@ async fn save_application(
         employees: f.employees,
         note: f.note,
     };
-    let () = app
-        .service
+    app.service
         .save_application(&a, id, &form, ctx.lang)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())

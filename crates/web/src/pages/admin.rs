@@ -2,7 +2,7 @@
 
 use super::{done, form_page, role_name, status, OrgRow, UnitRow, UserRow};
 use crate::ctx::Ctx;
-use crate::extract::{Id, SignedIn};
+use crate::extract::{Id, PageResult, SignedIn};
 use crate::forms::{self, FormData};
 use crate::render::{self, render, Page};
 use crate::AppState;
@@ -64,16 +64,14 @@ struct UserPage {
 pub async fn organisations(
     State(app): State<AppState>,
     SignedIn { ctx, actor }: SignedIn,
-) -> Response {
+) -> PageResult {
     let t = ctx.tr();
-    match app.service.organisations(&actor).await {
-        Ok(list) => render(&OrganisationsPage {
-            p: Page::new(&ctx, t.t("organisations-title")),
-            orgs: list.iter().map(|o| OrgRow::new(&t, o)).collect(),
-            can_create_org: ctx.caps.create_organisation,
-        }),
-        Err(e) => render::service_error(&ctx, e),
-    }
+    let list = app.service.organisations(&actor).await?;
+    Ok(render(&OrganisationsPage {
+        p: Page::new(&ctx, t.t("organisations-title")),
+        orgs: list.iter().map(|o| OrgRow::new(&t, o)).collect(),
+        can_create_org: ctx.caps.create_organisation,
+    }))
 }
 
 pub async fn new_organisation(

@@ -3,7 +3,7 @@
 
 use super::{actor, done};
 use crate::ctx::Ctx;
-use crate::extract::{Id, SignedIn};
+use crate::extract::{Id, PageResult, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
 use crate::render::{self, render_status, Page};
 use crate::AppState;
@@ -154,11 +154,9 @@ pub async fn create(
 
 pub async fn revoke(
     State(app): State<AppState>,
-    SignedIn { ctx, actor }: SignedIn,
+    SignedIn { actor, .. }: SignedIn,
     Id(id): Id,
-) -> Response {
-    match app.service.revoke_api_key(&actor, id).await {
-        Ok(()) => done("/api-keys".into()),
-        Err(e) => render::service_error(&ctx, e),
-    }
+) -> PageResult {
+    app.service.revoke_api_key(&actor, id).await?;
+    Ok(done("/api-keys".into()))
 }

@@ -2,7 +2,7 @@
 
 use super::{actor, done, parse_id, FormPage};
 use crate::ctx::Ctx;
-use crate::extract::{Id, SignedIn};
+use crate::extract::{Id, PageResult, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
 use crate::i18n::{Arg, Tr};
 use crate::render::{self, render, render_status, Page};
@@ -137,17 +137,15 @@ fn client_forms(d: &FormData) -> (ClientForm, Vec<ClientForm>, ClientForm, Clien
     (child, given, g1, g2)
 }
 
-pub async fn clients(State(app): State<AppState>, SignedIn { ctx, actor }: SignedIn) -> Response {
+pub async fn clients(State(app): State<AppState>, SignedIn { ctx, actor }: SignedIn) -> PageResult {
     let t = ctx.tr();
-    match app.service.clients(&actor).await {
-        Ok(list) => render(&ClientsPage {
-            p: Page::new(&ctx, t.t("clients-title")),
-            rows: rows(&list),
-            search_error: None,
-            not_found: false,
-        }),
-        Err(e) => render::service_error(&ctx, e),
-    }
+    let list = app.service.clients(&actor).await?;
+    Ok(render(&ClientsPage {
+        p: Page::new(&ctx, t.t("clients-title")),
+        rows: rows(&list),
+        search_error: None,
+        not_found: false,
+    }))
 }
 
 fn rows(list: &[service::Doc<Client>]) -> Vec<ClientRow> {
@@ -1237,25 +1235,23 @@ struct CompetitionsPage {
 pub async fn competitions(
     State(app): State<AppState>,
     SignedIn { ctx, actor }: SignedIn,
-) -> Response {
+) -> PageResult {
     let t = ctx.tr();
-    match app.service.competitions(&actor).await {
-        Ok(rows) => render(&CompetitionsPage {
-            p: Page::new(&ctx, t.t("competitions-title")),
-            dates: rows
-                .iter()
-                .map(|r| {
-                    (
-                        t.date(r.requested_start),
-                        r.answer_by.map(|d| t.date(d)).unwrap_or_default(),
-                        r.offered.map(|d| t.date(d)).unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            rows,
-        }),
-        Err(e) => render::service_error(&ctx, e),
-    }
+    let rows = app.service.competitions(&actor).await?;
+    Ok(render(&CompetitionsPage {
+        p: Page::new(&ctx, t.t("competitions-title")),
+        dates: rows
+            .iter()
+            .map(|r| {
+                (
+                    t.date(r.requested_start),
+                    r.answer_by.map(|d| t.date(d)).unwrap_or_default(),
+                    r.offered.map(|d| t.date(d)).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        rows,
+    }))
 }
 
 pub async fn offer(

@@ -3,7 +3,7 @@
 use super::{actor, done, form_page};
 use crate::ctx::Ctx;
 use crate::describe;
-use crate::extract::{Id, SignedIn};
+use crate::extract::{Id, PageResult, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
 use crate::i18n::Tr;
 use crate::render::{self, render, render_status, Page};
@@ -361,18 +361,16 @@ pub async fn evidence(
     State(app): State<AppState>,
     SignedIn { ctx, actor }: SignedIn,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> PageResult {
     let t = ctx.tr();
-    match app.service.evidence(&actor).await {
-        Ok(rows) => evidence_page(
-            &ctx,
-            &rows,
-            &EvidenceForm::default(),
-            None,
-            q.get("saved").map(|_| t.t("notice-saved")),
-        ),
-        Err(e) => render::service_error(&ctx, e),
-    }
+    let rows = app.service.evidence(&actor).await?;
+    Ok(evidence_page(
+        &ctx,
+        &rows,
+        &EvidenceForm::default(),
+        None,
+        q.get("saved").map(|_| t.t("notice-saved")),
+    ))
 }
 
 pub async fn add_evidence(
