@@ -3,6 +3,7 @@
 //! input, one entry per field. Unsafe calls send the session's CSRF token in `X-CSRF-Token`
 //! (from `GET /api/v1/session`).
 
+use crate::api_view as view;
 use crate::ctx::Ctx;
 use crate::extract::{ApiResult, Body, Caller, Id};
 use crate::i18n::Tr;
@@ -108,7 +109,7 @@ fn ok<T: serde::Serialize>(v: T) -> Response {
 }
 
 fn created(id: Uuid) -> Response {
-    (StatusCode::CREATED, Json(json!({ "id": id }))).into_response()
+    (StatusCode::CREATED, Json(view::Created { id })).into_response()
 }
 
 async fn openapi() -> Response {
@@ -117,22 +118,25 @@ async fn openapi() -> Response {
 
 async fn session(ctx: Ctx) -> Response {
     match &ctx.session {
-        Some(s) => ok(json!({
-            "user_id": s.actor.user_id,
-            "username": s.actor.username,
-            "display_name": s.actor.display_name,
-            "organisation_id": s.actor.org_id,
-            "roles": s.actor.roles,
-            "language": s.language,
-            "csrf_token": s.csrf_token,
-        })),
+        Some(s) => ok(view::SessionView {
+            user_id: s.actor.user_id,
+            username: s.actor.username.clone(),
+            display_name: s.actor.display_name.clone(),
+            organisation_id: s.actor.org_id,
+            roles: s.actor.roles.clone(),
+            language: s.language,
+            csrf_token: s.csrf_token.clone(),
+        }),
         None => unauthenticated(ctx.lang),
     }
 }
 
 async fn list_organisations(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
     let v = app.service.organisations(&a).await?;
-    Ok(ok(v))
+    Ok(ok(v
+        .iter()
+        .map(view::OrganisationView::from)
+        .collect::<Vec<_>>()))
 }
 
 async fn create_organisation(
@@ -146,9 +150,10 @@ async fn create_organisation(
 
 async fn get_organisation(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
     let v = app.service.organisation(&a, id).await?;
-    Ok(ok(
-        json!({ "organisation": v.organisation, "units": v.units }),
-    ))
+    Ok(ok(view::OrganisationDetail {
+        organisation: (&v.organisation).into(),
+        units: v.units.iter().map(view::UnitView::from).collect(),
+    }))
 }
 
 async fn update_organisation(
@@ -180,7 +185,7 @@ async fn set_organisation_active(
 
 async fn list_users(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
     let v = app.service.users(&a, id).await?;
-    Ok(ok(v))
+    Ok(ok(v.iter().map(view::UserView::from).collect::<Vec<_>>()))
 }
 
 async fn create_user(
@@ -195,7 +200,10 @@ async fn create_user(
 
 async fn get_user(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
     let v = app.service.user(&a, id).await?;
-    Ok(ok(json!({ "user": v.user, "role_history": v.history })))
+    Ok(ok(view::UserDetail {
+        user: (&v.user).into(),
+        role_history: v.history.iter().map(view::RoleChangeView::from).collect(),
+    }))
 }
 
 async fn update_user(
@@ -220,7 +228,11 @@ async fn set_user_active(
 
 async fn list_units(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
     let v = app.service.organisation(&a, id).await?;
-    Ok(ok(v.units))
+    Ok(ok(v
+        .units
+        .iter()
+        .map(view::UnitView::from)
+        .collect::<Vec<_>>()))
 }
 
 async fn create_unit(
@@ -235,7 +247,7 @@ async fn create_unit(
 
 async fn get_unit(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
     let (u, _) = app.service.service_unit(&a, id).await?;
-    Ok(ok(u))
+    Ok(ok(view::UnitView::from(&u)))
 }
 
 async fn update_unit(
@@ -266,7 +278,11 @@ async fn audit(
     Query(q): Query<AuditParams>,
 ) -> ApiResult {
     let query = parse_query(&app, &q).await.map_err(ServiceError::Invalid)?;
-    Ok(ok(app.service.audit_search(&a, &query).await?))
+    let entries = app.service.audit_search(&a, &query).await?;
+    Ok(ok(entries
+        .iter()
+        .map(view::AuditEntryView::from)
+        .collect::<Vec<_>>()))
 }
 
 // ---- procurement ---------------------------------------------------------------------------

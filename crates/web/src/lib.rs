@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod api_view;
 mod ctx;
 pub mod describe;
 mod extract;

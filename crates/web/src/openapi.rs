@@ -1,7 +1,12 @@
 //! The OpenAPI 3.1 document of the JSON API, built from the table of operations below so that
 //! the document and the routes are reviewed side by side. A test checks that every operation
-//! listed here answers on the router.
+//! listed here answers on the router. The answers' schemas are generated (schemars, JSON Schema
+//! 2020-12, which OpenAPI 3.1 uses) from the view types in `crate::api_view` that the handlers
+//! serialise, so the document says what is sent.
 
+use crate::api_view as view;
+use schemars::generate::{Contract, SchemaGenerator, SchemaSettings};
+use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
 /// One operation: method, path, summary, request schema, success status and response schema.
@@ -22,7 +27,33 @@ fn list(name: &str) -> Value {
     json!({ "type": "array", "items": r(name) })
 }
 
+/// A generator that files each view type's schema under `#/components/schemas/`, as what is
+/// serialised (not what would be read).
+fn generator() -> SchemaGenerator {
+    SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.contract = Contract::Serialize;
+            s.meta_schema = None;
+        })
+        .into_generator()
+}
+
+/// The schema of a view type, as a reference to its component.
+fn view<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
+    g.subschema_for::<T>().to_value()
+}
+
+/// A list of a view type.
+fn views<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
+    json!({ "type": "array", "items": view::<T>(g) })
+}
+
 pub fn operations() -> Vec<Op> {
+    table(&mut generator())
+}
+
+fn table(g: &mut SchemaGenerator) -> Vec<Op> {
     let op = |method, path, summary, request, status, response| Op {
         method,
         path,
@@ -38,7 +69,7 @@ pub fn operations() -> Vec<Op> {
             "The signed-in user and the CSRF token for unsafe calls",
             None,
             200,
-            Some(r("Session")),
+            Some(view::<view::SessionView>(g)),
         ),
         op(
             "get",
@@ -46,7 +77,7 @@ pub fn operations() -> Vec<Op> {
             "The organisation register",
             None,
             200,
-            Some(list("Organisation")),
+            Some(views::<view::OrganisationView>(g)),
         ),
         op(
             "post",
@@ -54,7 +85,7 @@ pub fn operations() -> Vec<Op> {
             "Create an organisation (purchaser admin)",
             Some("OrganisationInput"),
             201,
-            Some(r("Created")),
+            Some(view::<view::Created>(g)),
         ),
         op(
             "get",
@@ -62,9 +93,7 @@ pub fn operations() -> Vec<Op> {
             "An organisation and the service units the caller may see",
             None,
             200,
-            Some(
-                json!({"type": "object", "properties": {"organisation": r("Organisation"), "units": list("ServiceUnit")}}),
-            ),
+            Some(view::<view::OrganisationDetail>(g)),
         ),
         op(
             "put",
@@ -88,7 +117,7 @@ pub fn operations() -> Vec<Op> {
             "The organisation's users (its own administrator); logged",
             None,
             200,
-            Some(list("User")),
+            Some(views::<view::UserView>(g)),
         ),
         op(
             "post",
@@ -96,7 +125,7 @@ pub fn operations() -> Vec<Op> {
             "Create a user (its own administrator)",
             Some("UserInput"),
             201,
-            Some(r("Created")),
+            Some(view::<view::Created>(g)),
         ),
         op(
             "get",
@@ -104,7 +133,7 @@ pub fn operations() -> Vec<Op> {
             "A provider's service units",
             None,
             200,
-            Some(list("ServiceUnit")),
+            Some(views::<view::UnitView>(g)),
         ),
         op(
             "post",
@@ -112,7 +141,7 @@ pub fn operations() -> Vec<Op> {
             "Create a service unit (provider signatory or service manager)",
             Some("ServiceUnitInput"),
             201,
-            Some(r("Created")),
+            Some(view::<view::Created>(g)),
         ),
         op(
             "get",
@@ -120,7 +149,7 @@ pub fn operations() -> Vec<Op> {
             "A service unit",
             None,
             200,
-            Some(r("ServiceUnit")),
+            Some(view::<view::UnitView>(g)),
         ),
         op(
             "put",
@@ -144,9 +173,7 @@ pub fn operations() -> Vec<Op> {
             "A user and the history of their rights; logged",
             None,
             200,
-            Some(
-                json!({"type": "object", "properties": {"user": r("User"), "role_history": list("RoleChange")}}),
-            ),
+            Some(view::<view::UserDetail>(g)),
         ),
         op(
             "put",
@@ -170,7 +197,7 @@ pub fn operations() -> Vec<Op> {
             "Search the access log of the caller's organisation (auditor); the search is logged",
             None,
             200,
-            Some(list("AuditEntry")),
+            Some(views::<view::AuditEntryView>(g)),
         ),
         op(
             "get",
@@ -202,7 +229,7 @@ pub fn operations() -> Vec<Op> {
             "Start a draft application of the caller's organisation to a lot",
             None,
             201,
-            Some(r("Created")),
+            Some(view::<view::Created>(g)),
         ),
         op(
             "get",
@@ -301,11 +328,6 @@ fn schemas() -> Value {
     ];
     let mut org_input = strings(&org_fields);
     org_input["kind"] = json!({ "type": "string", "enum": domain::org::OrgKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>() });
-    let mut org = org_input.clone();
-    org["id"] = json!({ "type": "string", "format": "uuid" });
-    org["active"] = json!({ "type": "boolean" });
-    org["created_at"] = json!({ "type": "string", "format": "date-time" });
-    org["updated_at"] = json!({ "type": "string", "format": "date-time" });
     let unit_fields = [
         "name",
         "street_address",
@@ -317,37 +339,9 @@ fn schemas() -> Value {
     ];
     let mut unit_input = strings(&unit_fields);
     unit_input["languages"] = json!({ "type": "array", "items": langs });
-    let mut unit = unit_input.clone();
-    unit["id"] = json!({ "type": "string", "format": "uuid" });
-    unit["organisation_id"] = json!({ "type": "string", "format": "uuid" });
-    unit["active"] = json!({ "type": "boolean" });
     let mut user_input = strings(&["username", "display_name", "email", "password"]);
-    user_input["language"] = langs.clone();
-    user_input["roles"] = roles.clone();
-    let mut user = strings(&["username", "display_name", "email"]);
-    user["id"] = json!({ "type": "string", "format": "uuid" });
-    user["organisation_id"] = json!({ "type": "string", "format": "uuid" });
-    user["language"] = langs;
-    user["roles"] = roles;
-    user["active"] = json!({ "type": "boolean" });
-    let audit = strings(&[
-        "id",
-        "at",
-        "actor_id",
-        "actor_name",
-        "actor_org",
-        "actor_unit",
-        "action",
-        "outcome",
-        "record_kind",
-        "record_id",
-        "register_owner",
-        "subject_id",
-        "purpose",
-        "details",
-        "prev_hash",
-        "hash",
-    ]);
+    user_input["language"] = langs;
+    user_input["roles"] = roles;
     let visit_row = json!({ "type": "object", "required": ["commitment", "date", "start", "end", "kind", "workers"], "properties": {
         "id": { "type": "string", "maxLength": 100, "description": "The provider's own id of the visit: the same id again changes nothing or corrects the visit" },
         "commitment": { "type": "string", "description": "The payment commitment's number, e.g. MS-2026-0000017" },
@@ -363,19 +357,13 @@ fn schemas() -> Value {
     } });
     json!({
         "OrganisationInput": { "type": "object", "required": ["kind", "name", "business_id", "street_address", "postal_code", "city"], "properties": org_input },
-        "Organisation": { "type": "object", "properties": org },
         "ServiceUnitInput": { "type": "object", "required": ["name", "street_address", "postal_code", "city", "municipality", "languages"], "properties": unit_input },
-        "ServiceUnit": { "type": "object", "properties": unit },
         "UserInput": { "type": "object", "required": ["username", "display_name", "roles"], "properties": user_input },
-        "User": { "type": "object", "properties": user },
-        "RoleChange": { "type": "object", "properties": { "role": { "type": "string" }, "granted": { "type": "boolean" }, "changed_by": { "type": ["string", "null"] }, "changed_at": { "type": "string", "format": "date-time" } } },
-        "AuditEntry": { "type": "object", "properties": audit },
         "Active": { "type": "object", "required": ["active"], "properties": { "active": { "type": "boolean" } } },
         "Object": { "type": "object" },
         "ProcurementSummary": { "type": "object", "properties": { "id": { "type": "string", "format": "uuid" }, "purchaser": { "type": "string" }, "lots": { "type": "integer" }, "open_lots": { "type": "integer" }, "procurement": { "type": "object" } } },
         "ApplicationInput": { "type": "object", "properties": { "unit_id": { "type": "string", "format": "uuid" }, "roster": { "type": "array", "items": { "type": "string", "format": "uuid" } }, "price": { "type": "string", "description": "Euros as written, e.g. 80,00" }, "employees": { "type": "string" }, "note": { "type": "string" } } },
         "StepInput": { "type": "object", "required": ["step"], "properties": { "step": { "type": "string", "enum": ["submit", "withdraw", "start_review", "ask_info", "admit", "reject"] }, "note": { "type": "string" }, "quality_points": { "type": "string" }, "extend": { "type": "boolean" } } },
-        "Created": { "type": "object", "properties": { "id": { "type": "string", "format": "uuid" } } },
         "VisitBatch": { "type": "object", "required": ["visits"], "properties": { "visits": { "type": "array", "maxItems": 5000, "items": visit_row } } },
         "VisitResults": { "type": "object", "properties": {
             "summary": { "type": "object", "properties": { "created": { "type": "integer" }, "unchanged": { "type": "integer" }, "updated": { "type": "integer" }, "refused": { "type": "integer" } } },
@@ -388,7 +376,6 @@ fn schemas() -> Value {
                 "flags": { "type": "array", "items": { "type": "object", "description": "A check a person must judge: kind worker_not_on_roster, too_short, longer_than_usual, too_long, outside_daytime, pair_work_missing, week_over_commitment or month_over_commitment, with its figures" } }
             } } }
         } },
-        "Session": { "type": "object", "properties": { "user_id": { "type": "string" }, "username": { "type": "string" }, "organisation_id": { "type": "string" }, "roles": { "type": "array", "items": { "type": "string" } }, "language": { "type": "string" }, "csrf_token": { "type": "string" } } },
         "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
             "code": { "type": "string", "description": "Stable error code" },
             "message": { "type": "string", "description": "The code's message in the caller's language" },
@@ -398,8 +385,14 @@ fn schemas() -> Value {
 }
 
 pub fn document() -> Value {
+    let mut g = generator();
+    let ops = table(&mut g);
+    let mut components = schemas();
+    for (name, schema) in g.take_definitions(true) {
+        components[name] = schema;
+    }
     let mut paths = Map::new();
-    for o in operations() {
+    for o in ops {
         let mut operation = json!({
             "summary": o.summary,
             "responses": {
@@ -443,7 +436,7 @@ pub fn document() -> Value {
         },
         "paths": paths,
         "components": {
-            "schemas": schemas(),
+            "schemas": components,
             "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE }, "apiKey": { "type": "http", "scheme": "bearer" } }
         },
         "security": [{ "session": [] }]

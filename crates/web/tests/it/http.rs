@@ -496,6 +496,7 @@ async fn every_documented_api_operation_is_routed() {
             .collect::<std::collections::BTreeSet<_>>()
             .len()
     );
+    let mut answered = 0;
     for op in ops {
         let id = if op.path.starts_with("/api/v1/units") {
             unit_id.clone()
@@ -528,6 +529,68 @@ async fn every_documented_api_operation_is_routed() {
             op.method,
             r.body
         );
+        // What is sent has no field the document does not name.
+        if r.status == StatusCode::OK {
+            if let Some(schema) = &op.response {
+                let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+                if let Err(e) = conforms(&doc, schema, &body, "") {
+                    panic!("{} {path}: {e}\n{}", op.method, r.body);
+                }
+            }
+        }
+        answered += usize::from(r.status == StatusCode::OK && op.response.is_some());
+    }
+    assert!(
+        answered >= 5,
+        "only {answered} documented answers were checked"
+    );
+}
+
+/// Whether `value` keeps to `schema`'s shape: an object has only the properties the schema
+/// names (where it names any), and each is checked in turn; array items likewise. References
+/// are resolved in the document's components; of `anyOf` branches, one must fit.
+fn conforms(
+    doc: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+) -> Result<(), String> {
+    if let Some(r) = schema.get("$ref").and_then(|r| r.as_str()) {
+        let name = r.trim_start_matches("#/components/schemas/");
+        let target = &doc["components"]["schemas"][name];
+        if target.is_null() {
+            return Err(format!("{at}: {r} is not in the components"));
+        }
+        return conforms(doc, target, value, at);
+    }
+    if let Some(any) = schema.get("anyOf").or_else(|| schema.get("oneOf")) {
+        let branches = any.as_array().cloned().unwrap_or_default();
+        return if branches.iter().any(|b| conforms(doc, b, value, at).is_ok()) {
+            Ok(())
+        } else {
+            Err(format!("{at}: no branch of {any} fits {value}"))
+        };
+    }
+    match value {
+        serde_json::Value::Object(m) => {
+            if let Some(props) = schema.get("properties").and_then(|p| p.as_object()) {
+                for (k, v) in m {
+                    let Some(p) = props.get(k) else {
+                        return Err(format!("{at}/{k} is sent but not documented"));
+                    };
+                    conforms(doc, p, v, &format!("{at}/{k}"))?;
+                }
+            }
+            Ok(())
+        }
+        serde_json::Value::Array(items) => match schema.get("items") {
+            Some(s) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| conforms(doc, s, v, &format!("{at}/{i}"))),
+            None => Ok(()),
+        },
+        _ => Ok(()),
     }
 }
 

@@ -1,0 +1,221 @@
+//! What the JSON API answers, as types made for its readers: each answer is built from one of
+//! these, never by serialising a stored record whole, and the OpenAPI document's schemas are
+//! generated from the same types (`crate::openapi`), so that the document cannot say other
+//! than what is sent.
+
+use chrono::{DateTime, Utc};
+use domain::locale::Lang;
+use domain::org::{OrgKind, Organisation, Role, RoleChange, ServiceUnit, User};
+use schemars::JsonSchema;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// The signed-in user and the token unsafe calls send back.
+#[derive(Serialize, JsonSchema)]
+pub struct SessionView {
+    pub user_id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub organisation_id: Uuid,
+    #[schemars(with = "Vec<String>")]
+    pub roles: Vec<Role>,
+    #[schemars(with = "String")]
+    pub language: Lang,
+    pub csrf_token: String,
+}
+
+/// An organisation of the register: public register data.
+#[derive(Serialize, JsonSchema)]
+pub struct OrganisationView {
+    pub id: Uuid,
+    #[schemars(with = "String")]
+    pub kind: OrgKind,
+    pub name: String,
+    pub business_id: String,
+    pub street_address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub email: String,
+    pub phone: String,
+    pub active: bool,
+}
+
+impl From<&Organisation> for OrganisationView {
+    fn from(o: &Organisation) -> Self {
+        OrganisationView {
+            id: o.id,
+            kind: o.kind,
+            name: o.name.clone(),
+            business_id: o.business_id.as_str().to_owned(),
+            street_address: o.street_address.clone(),
+            postal_code: o.postal_code.clone(),
+            city: o.city.clone(),
+            email: o.email.clone(),
+            phone: o.phone.clone(),
+            active: o.active,
+        }
+    }
+}
+
+/// A provider's service unit.
+#[derive(Serialize, JsonSchema)]
+pub struct UnitView {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub street_address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub municipality: String,
+    pub soteri_number: String,
+    pub oid: String,
+    #[schemars(with = "Vec<String>")]
+    pub languages: Vec<Lang>,
+    pub served_municipalities: Vec<String>,
+    pub capacity: Option<i64>,
+    pub free_capacity: Option<i64>,
+    pub active: bool,
+}
+
+impl From<&ServiceUnit> for UnitView {
+    fn from(u: &ServiceUnit) -> Self {
+        UnitView {
+            id: u.id,
+            organisation_id: u.organisation_id,
+            name: u.name.clone(),
+            street_address: u.street_address.clone(),
+            postal_code: u.postal_code.clone(),
+            city: u.city.clone(),
+            municipality: u.municipality.clone(),
+            soteri_number: u.soteri_number.clone(),
+            oid: u.oid.clone(),
+            languages: u.languages.clone(),
+            served_municipalities: u.served_municipalities.clone(),
+            capacity: u.capacity,
+            free_capacity: u.free_capacity,
+            active: u.active,
+        }
+    }
+}
+
+/// An organisation and the units the caller may see.
+#[derive(Serialize, JsonSchema)]
+pub struct OrganisationDetail {
+    pub organisation: OrganisationView,
+    pub units: Vec<UnitView>,
+}
+
+/// A user account as its organisation's administrator sees it. Not which person of the client
+/// register a family's account is: that link is the service's, not the administrator's.
+#[derive(Serialize, JsonSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    #[schemars(with = "String")]
+    pub language: Lang,
+    pub active: bool,
+    #[schemars(with = "Vec<String>")]
+    pub roles: Vec<Role>,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            id: u.id,
+            organisation_id: u.organisation_id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            email: u.email.clone(),
+            language: u.language,
+            active: u.active,
+            roles: u.roles.clone(),
+        }
+    }
+}
+
+/// One change of a user's rights: who gave or took which role, and when.
+#[derive(Serialize, JsonSchema)]
+pub struct RoleChangeView {
+    #[schemars(with = "String")]
+    pub role: Role,
+    pub granted: bool,
+    pub changed_by: Option<String>,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl From<&RoleChange> for RoleChangeView {
+    fn from(c: &RoleChange) -> Self {
+        RoleChangeView {
+            role: c.role,
+            granted: c.granted,
+            changed_by: c.changed_by_name.clone(),
+            changed_at: c.changed_at,
+        }
+    }
+}
+
+/// A user and the history of their rights.
+#[derive(Serialize, JsonSchema)]
+pub struct UserDetail {
+    pub user: UserView,
+    pub role_history: Vec<RoleChangeView>,
+}
+
+/// The id of what a call created.
+#[derive(Serialize, JsonSchema)]
+pub struct Created {
+    pub id: Uuid,
+}
+
+/// An entry of the access log as the auditor reads it: every field, the chain's hashes
+/// included, so that an entry can be checked outside Kumppani.
+#[derive(Serialize, JsonSchema)]
+pub struct AuditEntryView {
+    pub seq: i64,
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: String,
+    pub actor_org: Option<Uuid>,
+    pub actor_unit: Option<Uuid>,
+    pub action: String,
+    pub outcome: String,
+    pub record_kind: String,
+    pub record_id: Option<Uuid>,
+    pub register_owner: Option<Uuid>,
+    pub subject_id: Option<Uuid>,
+    /// Everyone else whose data the logged page or list showed.
+    pub subjects: Vec<Uuid>,
+    pub purpose: String,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<&domain::audit::AuditEntry> for AuditEntryView {
+    fn from(e: &domain::audit::AuditEntry) -> Self {
+        AuditEntryView {
+            seq: e.seq,
+            id: e.id,
+            at: e.at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name.clone(),
+            actor_org: e.actor_org,
+            actor_unit: e.actor_unit,
+            action: e.action.clone(),
+            outcome: e.outcome.clone(),
+            record_kind: e.record_kind.clone(),
+            record_id: e.record_id,
+            register_owner: e.register_owner,
+            subject_id: e.subject_id,
+            subjects: e.subjects.clone(),
+            purpose: e.purpose.clone(),
+            details: e.details.clone(),
+            prev_hash: e.prev_hash.clone(),
+            hash: e.hash.clone(),
+        }
+    }
+}
