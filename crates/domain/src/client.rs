@@ -53,6 +53,7 @@ impl Client {
 
 /// What a provider's users see of a client while a commitment links them: enough to deliver
 /// the service, and under turvakielto not even the address.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MinimalClient {
     pub name: String,
@@ -84,6 +85,7 @@ impl MinimalClient {
 /// alike: one type, so that turvakielto is applied where the data leaves, once. Under
 /// turvakielto neither the address nor the phone is shown, of the client or of a guardian; a
 /// guardian's contact data is hidden too when the child's is, since they usually live together.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClientCard {
     pub name: String,
@@ -100,6 +102,7 @@ pub struct ClientCard {
     pub guardians: Vec<GuardianCard>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GuardianCard {
     pub id: Uuid,

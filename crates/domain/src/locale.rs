@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A user-interface and document language. Finnish is the default.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {

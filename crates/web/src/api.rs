@@ -464,22 +464,26 @@ async fn register(
 /// A client: the minimal data for a provider linked by an accepted commitment, the purchaser's
 /// record (with the identity code masked) for its social workers.
 async fn get_client(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
-    Ok(match app.service.client_record(&a, id).await? {
-        ClientRecord::Minimal(m) => ok(m),
-        ClientRecord::Register(v) => ok(json!({
-            "id": v.id,
-            "client": v.card(app.service.today()),
-            "needs": v.needs.iter().map(|n| json!({ "id": n.id, "need": n.data })).collect::<Vec<_>>(),
-            "commitments": v.commitments.iter().map(|c| json!({ "id": c.id, "commitment": c.data })).collect::<Vec<_>>(),
-        })),
-    })
+    Ok(ok(match app.service.client_record(&a, id).await? {
+        ClientRecord::Minimal(m) => view::ClientAnswer::Minimal(m),
+        ClientRecord::Register(v) => view::ClientAnswer::Register(view::ClientRegisterView {
+            id: v.id,
+            client: v.card(app.service.today()),
+            needs: v.needs.iter().map(view::NeedSummary::from).collect(),
+            commitments: v
+                .commitments
+                .iter()
+                .map(|c| view::CommitmentView::for_reader(c, a.org_id))
+                .collect(),
+        }),
+    }))
 }
 
 async fn list_commitments(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
     let list = app.service.commitments(&a).await?;
     Ok(ok(list
         .iter()
-        .map(|c| json!({ "id": c.id, "commitment": c.data }))
+        .map(|c| view::CommitmentView::for_reader(c, a.org_id))
         .collect::<Vec<_>>()))
 }
 

@@ -219,3 +219,116 @@ impl From<&domain::audit::AuditEntry> for AuditEntryView {
         }
     }
 }
+
+/// A payment commitment as the API shows it: its terms, and the purchaser's accounting (cost
+/// centre, budget line) only to the purchaser itself. The client is named by id: the client's
+/// data comes from `/api/v1/clients/{id}`, under its own access rule.
+#[derive(Serialize, JsonSchema)]
+pub struct CommitmentView {
+    pub id: Uuid,
+    pub number: String,
+    pub version: u32,
+    #[schemars(with = "String")]
+    pub status: domain::commitment::CommitmentStatus,
+    pub client: Uuid,
+    pub lot: Uuid,
+    pub provider: Uuid,
+    pub unit: Uuid,
+    /// Hours (or the lot's unit) per week.
+    pub quantity_per_week: u32,
+    /// Cents.
+    #[schemars(with = "i64")]
+    pub unit_price: domain::money::Money,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    /// Cents.
+    #[schemars(with = "i64")]
+    pub max_total: domain::money::Money,
+    /// The provider answers by this day.
+    pub answer_by: chrono::NaiveDate,
+    /// Why the version was made (a change or a termination).
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_centre: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_line: Option<Uuid>,
+}
+
+impl CommitmentView {
+    /// The commitment as `reader` (an organisation) sees it.
+    pub fn for_reader(c: &service::Doc<domain::commitment::Commitment>, reader: Uuid) -> Self {
+        let d = &c.data;
+        let own = c.owner_id == reader;
+        CommitmentView {
+            id: c.id,
+            number: d.number.clone(),
+            version: d.version,
+            status: d.status,
+            client: d.client,
+            lot: d.lot,
+            provider: d.provider,
+            unit: d.unit,
+            quantity_per_week: d.quantity_per_week,
+            unit_price: d.unit_price,
+            starts_on: d.starts_on,
+            ends_on: d.ends_on,
+            max_total: d.max_total,
+            answer_by: d.answer_by,
+            reason: d.reason.clone(),
+            cost_centre: own.then(|| d.cost_centre.clone()),
+            budget_line: if own { d.budget_line } else { None },
+        }
+    }
+}
+
+/// A service need on the client's record: where it stands, without the free texts (the
+/// justification and the decision are read on the need's own page).
+#[derive(Serialize, JsonSchema)]
+pub struct NeedSummary {
+    pub id: Uuid,
+    pub lot: Uuid,
+    #[schemars(with = "String")]
+    pub status: service::need::NeedStatus,
+    pub urgent: bool,
+    pub requested_start: chrono::NaiveDate,
+    pub hours_per_week: u32,
+    pub received_on: chrono::NaiveDate,
+    pub meeting_on: chrono::NaiveDate,
+    pub decided_on: Option<chrono::NaiveDate>,
+}
+
+impl From<&service::Doc<service::need::Need>> for NeedSummary {
+    fn from(n: &service::Doc<service::need::Need>) -> Self {
+        let d = &n.data;
+        NeedSummary {
+            id: n.id,
+            lot: d.lot,
+            status: d.status,
+            urgent: d.urgent,
+            requested_start: d.requested_start,
+            hours_per_week: d.hours_per_week,
+            received_on: d.received_on,
+            meeting_on: d.meeting_on,
+            decided_on: d.decided_on,
+        }
+    }
+}
+
+/// A client as the purchaser's own staff read them: the card (identity code masked,
+/// addresses hidden under turvakielto), the needs and the commitments.
+#[derive(Serialize, JsonSchema)]
+pub struct ClientRegisterView {
+    pub id: Uuid,
+    pub client: domain::client::ClientCard,
+    pub needs: Vec<NeedSummary>,
+    pub commitments: Vec<CommitmentView>,
+}
+
+/// A client as the service shows them to the caller: the register's view, or the minimal data
+/// a provider following a commitment reads.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ClientAnswer {
+    Register(ClientRegisterView),
+    Minimal(domain::client::MinimalClient),
+}

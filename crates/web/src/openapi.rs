@@ -277,7 +277,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "A client: minimal data for a provider with an accepted commitment in its period; the record (identity code masked) for the purchaser's social workers",
             None,
             200,
-            Some(r("Object")),
+            Some(view::<view::ClientAnswer>(g)),
         ),
         op(
             "get",
@@ -285,7 +285,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "Payment commitments the caller's organisation sent or received",
             None,
             200,
-            Some(list("Object")),
+            Some(views::<view::CommitmentView>(g)),
         ),
         op(
             "post",
