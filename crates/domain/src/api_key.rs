@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_VALID_DAYS: i64 = 365;
 
 /// What a key may be used for.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Operation {
     /// Send visits in bulk (`POST /api/v1/visits`).

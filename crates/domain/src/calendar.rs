@@ -13,6 +13,7 @@ use crate::locale::Lang;
 /// Midsummer Eve and Christmas Eve are not public holidays by law, but offices are closed and the
 /// Act on the Calculation of Statutory Time Limits (150/1930) treats them like holidays;
 /// [`Holiday::is_public_holiday`] tells them apart.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Holiday {
@@ -239,6 +240,7 @@ pub fn is_weekday(d: NaiveDate) -> bool {
 }
 
 /// How the days of a time limit are counted.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayCount {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 /// A client as stored, without the identity code, which lives in its own column so that it can
 /// be found by exact match and is never part of a document that is copied around.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Client {
     pub first_name: String,
@@ -168,6 +169,7 @@ fn address_line(c: &Client) -> Option<String> {
 }
 
 /// A family as a unit of service.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Family {
     pub name: String,

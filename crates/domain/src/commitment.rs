@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What the steering group recommends for a need.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Recommendation {
@@ -43,6 +44,7 @@ impl Recommendation {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skip {
     pub application: Uuid,
@@ -118,6 +120,7 @@ pub fn valid_commitment_number(s: &str) -> bool {
     check_digit(&format!("{year}{serial}")).to_string() == check
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitmentStatus {
@@ -151,6 +154,7 @@ impl CommitmentStatus {
 }
 
 /// A payment commitment as sent to a provider.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Commitment {
     pub number: String,
@@ -237,6 +241,7 @@ pub fn max_total(
 }
 
 /// A line of the purchaser's budget.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BudgetLine {
     pub cost_centre: String,

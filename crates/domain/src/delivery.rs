@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// A goal of the plan, each with how it is evaluated.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Goal {
     pub text: String,
@@ -18,6 +19,7 @@ pub struct Goal {
 }
 
 /// The service plan made at the start meeting; a change makes a new version.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServicePlan {
     pub commitment_number: String,
@@ -137,6 +139,7 @@ impl PlanForm {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
@@ -170,6 +173,7 @@ impl ReportStatus {
 }
 
 /// Progress on one goal of the plan: a rating 1 (no progress) – 5 (reached) and words.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoalProgress {
     pub goal: String,
@@ -178,6 +182,7 @@ pub struct GoalProgress {
 }
 
 /// A step in the report's life, for the record shown on its page.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportEvent {
     pub on: NaiveDate,
@@ -188,6 +193,7 @@ pub struct ReportEvent {
 }
 
 /// The monthly report of one commitment and month.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthlyReport {
     pub commitment_number: String,

@@ -412,6 +412,22 @@ impl FromStr for BusinessId {
     }
 }
 
+/// A business ID is sent as its text, e.g. `0124610-9`.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for BusinessId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BusinessId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{7}-[0-9]$",
+            "description": "Finnish business ID (Y-tunnus) with its check digit"
+        })
+    }
+}
+
 impl Serialize for BusinessId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::locale::Lang;
 
 /// An amount of euros, stored as whole cents. Serialised as an integer number of cents.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What kind of organisation this is. Purchasers order services; providers deliver them.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
@@ -46,6 +47,7 @@ impl OrgKind {
 
 /// A role a user holds in their own organisation. Purchaser roles exist only in purchaser
 /// organisations and provider roles only in provider organisations.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -160,6 +162,7 @@ use crate::validate::FieldErrors;
 use chrono::{DateTime, Utc};
 
 /// A purchaser or provider organisation as stored.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Organisation {
     pub id: Uuid,
@@ -177,6 +180,7 @@ pub struct Organisation {
 }
 
 /// The fields of an organisation as a person or an API client gives them, before checking.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct OrganisationForm {
     #[serde(default)]
@@ -262,6 +266,7 @@ impl From<&Organisation> for OrganisationForm {
 }
 
 /// A provider's service unit (palveluyksikkö) as stored.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServiceUnit {
     pub id: Uuid,
@@ -287,6 +292,7 @@ pub struct ServiceUnit {
     pub updated_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ServiceUnitForm {
     #[serde(default)]
@@ -432,6 +438,7 @@ pub fn is_oid(s: &str) -> bool {
 }
 
 /// A user account as others see it (never the password hash).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
     pub id: Uuid,
@@ -448,6 +455,7 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct UserForm {
     #[serde(default)]
@@ -565,6 +573,7 @@ impl From<&User> for UserForm {
 }
 
 /// One grant or revocation in the register of users and rights.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleChange {
     pub user_id: Uuid,

@@ -8,6 +8,7 @@ use crate::validate::FieldErrors;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProcurementKind {
@@ -56,6 +57,7 @@ impl ProcurementKind {
 
 /// Legal settings with the defaults of the Finnish Act on Public Procurement (1397/2016); each
 /// procurement keeps its own copy, so a change in law or practice is a change of data.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Regime {
     /// Working days from a complete application to the admission decision (DPS: 10, § 51).
@@ -79,6 +81,7 @@ impl Default for Regime {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Procurement {
     pub kind: ProcurementKind,
@@ -111,6 +114,7 @@ pub struct Procurement {
 }
 
 /// A notice that belongs to a procurement.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeRef {
     pub number: String,
@@ -140,6 +144,7 @@ fn add_years(d: NaiveDate, years: u32) -> NaiveDate {
         .unwrap_or(d)
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PriceModel {
@@ -181,6 +186,7 @@ impl PriceModel {
 }
 
 /// A section of a lot's service description.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SectionKind {
@@ -211,12 +217,14 @@ impl SectionKind {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     pub kind: SectionKind,
     pub text: LocalText,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lot {
     /// The lot's number in the procurement, from 1.

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Text in the three languages; Finnish is always there, the others fall back to it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalText {
     pub fi: String,
@@ -47,6 +48,7 @@ impl LocalText {
 }
 
 /// Experience that an alternative route to qualification asks for.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExperienceNeed {
     pub areas: Vec<Area>,
@@ -54,6 +56,7 @@ pub struct ExperienceNeed {
 }
 
 /// "Another degree may be accepted if …": the second way to meet a degree rule.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DegreeAlternative {
     #[serde(default)]
@@ -72,6 +75,7 @@ pub struct DegreeAlternative {
 }
 
 /// What Kumppani checks. Each kind is one sentence type the seeds' service descriptions use.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Rule {
@@ -134,6 +138,7 @@ impl Rule {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
     pub text: LocalText,
@@ -152,6 +157,7 @@ pub struct Offer<'a> {
     pub today: NaiveDate,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -175,6 +181,7 @@ impl Status {
 }
 
 /// Who or what a finding is about.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Subject {
@@ -190,6 +197,7 @@ pub enum Subject {
 }
 
 /// Why, with the figures; the UI turns each into a sentence in the reader's language.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
@@ -287,6 +295,7 @@ pub enum Reason {
     CriminalRecordMissing,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Index of the requirement in the lot's list.
@@ -297,6 +306,7 @@ pub struct Finding {
 }
 
 /// The outcome of one requirement: its findings and the worst of their statuses.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequirementResult {
     pub requirement: usize,
@@ -304,6 +314,7 @@ pub struct RequirementResult {
     pub findings: Vec<Finding>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub results: Vec<RequirementResult>,

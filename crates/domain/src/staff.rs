@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The part a person plays in delivering a lot's service.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StaffRole {
@@ -45,6 +46,7 @@ impl StaffRole {
 /// Degrees that the requirements of Finnish social-service procurements name. "Or a
 /// corresponding earlier degree" (vastaava aikaisempi tutkinto) is its own code, because a
 /// rule may accept it or not.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Degree {
@@ -162,6 +164,7 @@ pub fn classify_degree(text: &str) -> Option<Degree> {
 }
 
 /// Extra training or qualifications that lots ask for.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Training {
@@ -209,6 +212,7 @@ impl Training {
 }
 
 /// Areas in which work experience is counted.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Area {
@@ -245,6 +249,7 @@ impl Area {
 }
 
 /// One person on a provider's staff register.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMember {
     pub name: String,

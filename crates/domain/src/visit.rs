@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitKind {
@@ -18,6 +19,7 @@ pub enum VisitKind {
     SupervisedMeeting,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitStatus {
@@ -30,6 +32,7 @@ pub enum VisitStatus {
 }
 
 /// A visit as logged.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visit {
     pub commitment: Uuid,
@@ -72,6 +75,7 @@ pub fn supervised_meeting_limits() -> (i64, i64, i64) {
     (60, 180, 240)
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Flag {
@@ -409,6 +413,7 @@ impl VisitForm {
 }
 
 /// Where a visit stands with the client or guardian.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfirmationState {
@@ -456,6 +461,7 @@ impl ConfirmationState {
 }
 
 /// How a confirmation was given.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfirmationWay {
@@ -467,6 +473,7 @@ pub enum ConfirmationWay {
     Timeout,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Confirmation {
     pub state: ConfirmationState,
@@ -496,6 +503,7 @@ impl Default for Confirmation {
 
 /// A visit as stored: what was logged, under which commitment, what the checks found and where
 /// its confirmation stands.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitRecord {
     pub visit: Visit,

@@ -290,37 +290,46 @@ async fn audit(
 async fn list_procurements(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
     let list = app.service.procurements(&a).await?;
     Ok(ok(list
-        .into_iter()
-        .map(|p| {
-            json!({ "id": p.id, "purchaser": p.purchaser_name, "lots": p.lots,
-                        "open_lots": p.open_lots, "procurement": p.data })
+        .iter()
+        .map(|p| view::ProcurementListItem {
+            id: p.id,
+            purchaser: p.purchaser_name.clone(),
+            lots: p.lots,
+            open_lots: p.open_lots,
+            procurement: (&p.data).into(),
         })
         .collect::<Vec<_>>()))
 }
 
 async fn get_procurement(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
     let v = app.service.procurement(&a, id).await?;
-    Ok(ok(json!({
-        "id": v.id,
-        "purchaser": { "id": v.purchaser.id, "name": v.purchaser.name },
-        "procurement": v.data,
-        "lots": v.lots.iter().map(|l| json!({ "id": l.id, "lot": l.data })).collect::<Vec<_>>(),
-    })))
+    Ok(ok(view::ProcurementDetail {
+        id: v.id,
+        purchaser: view::PartyRef {
+            id: v.purchaser.id,
+            name: v.purchaser.name.clone(),
+        },
+        procurement: (&v.data).into(),
+        lots: v
+            .lots
+            .iter()
+            .map(|l| view::LotItem {
+                id: l.id,
+                lot: l.data.clone(),
+            })
+            .collect(),
+    }))
 }
 
 async fn get_lot(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
-    let rank = |r: &service::procurement::RankRow| {
-        json!({ "position": r.position, "provider": r.provider_name, "unit": r.unit_name,
-                "price": r.price, "quality_points": r.quality_points, "points": r.points })
-    };
     let v = app.service.lot(&a, id).await?;
-    Ok(ok(json!({
-        "id": v.id,
-        "procurement_id": v.procurement_id,
-        "lot": v.lot,
-        "framework_order": v.ranking.iter().map(rank).collect::<Vec<_>>(),
-        "admitted": v.admitted.iter().map(rank).collect::<Vec<_>>(),
-    })))
+    Ok(ok(view::LotDetail {
+        id: v.id,
+        procurement_id: v.procurement_id,
+        framework_order: v.ranking.iter().map(view::RankView::from).collect(),
+        admitted: v.admitted.iter().map(view::RankView::from).collect(),
+        lot: v.lot,
+    }))
 }
 
 async fn start_application(
@@ -335,35 +344,43 @@ async fn start_application(
 async fn list_applications(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
     let rows = app.service.applications(&a).await?;
     Ok(ok(rows
-            .iter()
-            .map(|r| {
-                json!({ "id": r.id, "status": r.status, "provider": r.provider_name,
-                        "lot_id": r.lot_id, "lot_title": r.lot.title, "submitted_on": r.submitted_on,
-                        "decision_due": r.decision_due })
-            })
-            .collect::<Vec<_>>()))
+        .iter()
+        .map(|r| view::ApplicationListItem {
+            id: r.id,
+            status: r.status,
+            provider: r.provider_name.clone(),
+            lot_id: r.lot_id,
+            lot_title: r.lot.title.clone(),
+            submitted_on: r.submitted_on,
+            decision_due: r.decision_due,
+        })
+        .collect::<Vec<_>>()))
 }
 
 async fn get_application(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) -> ApiResult {
     let v = app.service.application(&a, id).await?;
-    Ok(ok(json!({
-        "id": v.id,
-        "status": v.application.status,
-        "lot_id": v.lot_id,
-        "procurement_id": v.procurement_id,
-        "provider": { "id": v.provider.id, "name": v.provider.name },
-        "unit_id": v.application.unit_id,
-        "price": v.application.price,
-        "employees": v.application.employees,
-        "submitted_on": v.application.submitted_on,
-        "decision_due": v.application.decision_due(),
-        "decided_on": v.application.decided_on,
-        "decision_reasons": v.application.decision_reasons,
-        "roster": v.roster,
-        "evaluation": v.evaluation,
-        "overall": v.evaluation.overall(),
-        "history": v.application.history,
-    })))
+    let overall = v.evaluation.overall();
+    Ok(ok(view::ApplicationDetail {
+        id: v.id,
+        status: v.application.status,
+        lot_id: v.lot_id,
+        procurement_id: v.procurement_id,
+        provider: view::PartyRef {
+            id: v.provider.id,
+            name: v.provider.name.clone(),
+        },
+        unit_id: v.application.unit_id,
+        price: v.application.price,
+        employees: v.application.employees,
+        submitted_on: v.application.submitted_on,
+        decision_due: v.application.decision_due(),
+        decided_on: v.application.decided_on,
+        decision_reasons: v.application.decision_reasons.clone(),
+        roster: v.roster,
+        evaluation: v.evaluation,
+        overall,
+        history: v.application.history,
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -422,7 +439,7 @@ async fn application_step(
         },
     };
     let status = app.service.application_step(&a, id, &form).await?;
-    Ok(ok(json!({ "status": status })))
+    Ok(ok(view::StepDone { status }))
 }
 
 #[derive(Deserialize, Default)]
@@ -450,11 +467,15 @@ async fn register(
     let rows = app.service.register(&a, &query).await?;
     Ok(ok(rows
         .iter()
-        .map(|r| {
-            json!({ "application_id": r.application_id, "provider_id": r.provider_id,
-                        "provider": r.provider_name, "business_id": r.business_id,
-                        "unit": r.unit, "lot_id": r.lot_id, "lot_title": r.lot.title,
-                        "price": r.price })
+        .map(|r| view::RegisterItem {
+            application_id: r.application_id,
+            provider_id: r.provider_id,
+            provider: r.provider_name.clone(),
+            business_id: r.business_id.clone(),
+            unit: (&r.unit).into(),
+            lot_id: r.lot_id,
+            lot_title: r.lot.title.clone(),
+            price: r.price,
         })
         .collect::<Vec<_>>()))
 }
@@ -595,19 +616,26 @@ async fn list_visits(
         },
     };
     let v = app.service.delivery(&a, &number, month).await?;
-    Ok(ok(json!({
-            "commitment": v.engagement.commitment.number,
-            "month": v.month.format("%Y-%m").to_string(),
-            "visits": v.visits.iter().map(|i| json!({ "id": i.id, "visit": i.record })).collect::<Vec<_>>(),
-            "totals": {
-                "visits": v.totals.visits,
-                "billable_minutes": v.totals.billable_minutes,
-                "allowed_minutes": v.totals.allowed_minutes,
-                "confirmed": v.totals.confirmed,
-                "disputed": v.totals.disputed,
-                "unconfirmed": v.totals.unconfirmed,
-                "amount_cents": v.totals.amount.cents(),
-            },
-            "report": v.report.map(|(id, r)| json!({ "id": id, "report": r })),
-    })))
+    Ok(ok(view::MonthView {
+        commitment: v.engagement.commitment.number.clone(),
+        month: v.month.format("%Y-%m").to_string(),
+        visits: v
+            .visits
+            .into_iter()
+            .map(|i| view::VisitItemView {
+                id: i.id,
+                visit: i.record,
+            })
+            .collect(),
+        totals: view::MonthTotals {
+            visits: v.totals.visits,
+            billable_minutes: v.totals.billable_minutes,
+            allowed_minutes: v.totals.allowed_minutes,
+            confirmed: v.totals.confirmed,
+            disputed: v.totals.disputed,
+            unconfirmed: v.totals.unconfirmed,
+            amount_cents: v.totals.amount.cents(),
+        },
+        report: v.report.map(|(id, report)| view::ReportItem { id, report }),
+    }))
 }

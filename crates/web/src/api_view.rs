@@ -332,3 +332,234 @@ pub enum ClientAnswer {
     Register(ClientRegisterView),
     Minimal(domain::client::MinimalClient),
 }
+
+// ---- procurement: public notice data, the register and applications ----------------------
+
+use domain::application::{AppStatus, Event};
+use domain::money::Money;
+use domain::procurement::{Lot, Procurement, ProcurementKind, Regime};
+use domain::requirement::{Evaluation, LocalText, Status};
+use domain::staff::StaffMember;
+
+/// An organisation named in an answer.
+#[derive(Serialize, JsonSchema)]
+pub struct PartyRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A notice of the procurement, by number: its content is read on its own page.
+#[derive(Serialize, JsonSchema)]
+pub struct NoticeSummary {
+    pub number: String,
+    pub kind: String,
+    pub subtype: String,
+    pub date: Option<chrono::NaiveDate>,
+}
+
+/// A procurement as published: its terms, and its notices by number (not as read).
+#[derive(Serialize, JsonSchema)]
+pub struct ProcurementData {
+    pub kind: ProcurementKind,
+    pub title: LocalText,
+    pub description: LocalText,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    pub option_years: Vec<u32>,
+    /// Cents.
+    pub estimated_value: Option<Money>,
+    pub cpv_main: String,
+    pub cpv_additional: Vec<String>,
+    pub nuts: String,
+    pub regime: Regime,
+    pub notice_number: String,
+    pub notice_url: String,
+    pub procedure_id: String,
+    pub notices: Vec<NoticeSummary>,
+}
+
+impl From<&Procurement> for ProcurementData {
+    fn from(p: &Procurement) -> Self {
+        ProcurementData {
+            kind: p.kind,
+            title: p.title.clone(),
+            description: p.description.clone(),
+            starts_on: p.starts_on,
+            ends_on: p.ends_on,
+            option_years: p.option_years.clone(),
+            estimated_value: p.estimated_value,
+            cpv_main: p.cpv_main.clone(),
+            cpv_additional: p.cpv_additional.clone(),
+            nuts: p.nuts.clone(),
+            regime: p.regime.clone(),
+            notice_number: p.notice_number.clone(),
+            notice_url: p.notice_url.clone(),
+            procedure_id: p.procedure_id.clone(),
+            notices: p
+                .notices
+                .iter()
+                .map(|n| NoticeSummary {
+                    number: n.number.clone(),
+                    kind: n.kind.clone(),
+                    subtype: n.subtype.clone(),
+                    date: n.date,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A row of the procurement list.
+#[derive(Serialize, JsonSchema)]
+pub struct ProcurementListItem {
+    pub id: Uuid,
+    pub purchaser: String,
+    pub lots: usize,
+    pub open_lots: usize,
+    pub procurement: ProcurementData,
+}
+
+/// A lot of a procurement as published: its service description, prices and requirements.
+#[derive(Serialize, JsonSchema)]
+pub struct LotItem {
+    pub id: Uuid,
+    pub lot: Lot,
+}
+
+/// A procurement with its lots.
+#[derive(Serialize, JsonSchema)]
+pub struct ProcurementDetail {
+    pub id: Uuid,
+    pub purchaser: PartyRef,
+    pub procurement: ProcurementData,
+    pub lots: Vec<LotItem>,
+}
+
+/// A provider's place in a lot's order.
+#[derive(Serialize, JsonSchema)]
+pub struct RankView {
+    pub position: usize,
+    pub provider: String,
+    pub unit: String,
+    /// Cents.
+    pub price: Money,
+    pub quality_points: u32,
+    pub points: f64,
+}
+
+impl From<&service::procurement::RankRow> for RankView {
+    fn from(r: &service::procurement::RankRow) -> Self {
+        RankView {
+            position: r.position,
+            provider: r.provider_name.clone(),
+            unit: r.unit_name.clone(),
+            price: r.price,
+            quality_points: r.quality_points,
+            points: r.points,
+        }
+    }
+}
+
+/// A lot, its framework order and its admitted providers.
+#[derive(Serialize, JsonSchema)]
+pub struct LotDetail {
+    pub id: Uuid,
+    pub procurement_id: Uuid,
+    pub lot: Lot,
+    pub framework_order: Vec<RankView>,
+    pub admitted: Vec<RankView>,
+}
+
+/// A row of the applications list.
+#[derive(Serialize, JsonSchema)]
+pub struct ApplicationListItem {
+    pub id: Uuid,
+    pub status: AppStatus,
+    pub provider: String,
+    pub lot_id: Uuid,
+    pub lot_title: LocalText,
+    pub submitted_on: Option<chrono::NaiveDate>,
+    pub decision_due: Option<chrono::NaiveDate>,
+}
+
+/// An application with the roster it was evaluated on and the evaluation, for the provider
+/// that made it and the purchaser that decides it.
+#[derive(Serialize, JsonSchema)]
+pub struct ApplicationDetail {
+    pub id: Uuid,
+    pub status: AppStatus,
+    pub lot_id: Uuid,
+    pub procurement_id: Uuid,
+    pub provider: PartyRef,
+    pub unit_id: Option<Uuid>,
+    /// Cents.
+    pub price: Option<Money>,
+    pub employees: Option<u32>,
+    pub submitted_on: Option<chrono::NaiveDate>,
+    pub decision_due: Option<chrono::NaiveDate>,
+    pub decided_on: Option<chrono::NaiveDate>,
+    pub decision_reasons: String,
+    pub roster: Vec<StaffMember>,
+    pub evaluation: Evaluation,
+    pub overall: Status,
+    pub history: Vec<Event>,
+}
+
+/// An admitted provider's unit in the register.
+#[derive(Serialize, JsonSchema)]
+pub struct RegisterItem {
+    pub application_id: Uuid,
+    pub provider_id: Uuid,
+    pub provider: String,
+    pub business_id: String,
+    pub unit: UnitView,
+    pub lot_id: Uuid,
+    pub lot_title: LocalText,
+    /// Cents.
+    pub price: Option<Money>,
+}
+
+// ---- delivery -------------------------------------------------------------------------------
+
+/// A visit with its checks and its confirmation.
+#[derive(Serialize, JsonSchema)]
+pub struct VisitItemView {
+    pub id: Uuid,
+    pub visit: domain::visit::VisitRecord,
+}
+
+/// The month's totals against the commitment.
+#[derive(Serialize, JsonSchema)]
+pub struct MonthTotals {
+    pub visits: usize,
+    pub billable_minutes: i64,
+    pub allowed_minutes: i64,
+    pub confirmed: usize,
+    pub disputed: usize,
+    pub unconfirmed: usize,
+    pub amount_cents: i64,
+}
+
+/// The month's report, if one was written.
+#[derive(Serialize, JsonSchema)]
+pub struct ReportItem {
+    pub id: Uuid,
+    pub report: domain::delivery::MonthlyReport,
+}
+
+/// A commitment's month: its visits, totals and report.
+#[derive(Serialize, JsonSchema)]
+pub struct MonthView {
+    pub commitment: String,
+    /// YYYY-MM.
+    pub month: String,
+    pub visits: Vec<VisitItemView>,
+    pub totals: MonthTotals,
+    pub report: Option<ReportItem>,
+}
+
+/// An application's status after a step.
+#[derive(Serialize, JsonSchema)]
+pub struct StepDone {
+    pub status: AppStatus,
+}

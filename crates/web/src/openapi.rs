@@ -23,10 +23,6 @@ fn r(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-fn list(name: &str) -> Value {
-    json!({ "type": "array", "items": r(name) })
-}
-
 /// A generator that files each view type's schema under `#/components/schemas/`, as what is
 /// serialised (not what would be read).
 fn generator() -> SchemaGenerator {
@@ -205,7 +201,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "Procurements with their lot counts (public to everyone signed in)",
             None,
             200,
-            Some(list("ProcurementSummary")),
+            Some(views::<view::ProcurementListItem>(g)),
         ),
         op(
             "get",
@@ -213,7 +209,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "A procurement with its lots, service descriptions and requirement rules",
             None,
             200,
-            Some(r("Object")),
+            Some(view::<view::ProcurementDetail>(g)),
         ),
         op(
             "get",
@@ -221,7 +217,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "A lot with its requirements, admitted providers and framework order",
             None,
             200,
-            Some(r("Object")),
+            Some(view::<view::LotDetail>(g)),
         ),
         op(
             "post",
@@ -237,7 +233,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "The caller's applications (provider), or those to the caller's procurements (purchaser)",
             None,
             200,
-            Some(list("Object")),
+            Some(views::<view::ApplicationListItem>(g)),
         ),
         op(
             "get",
@@ -245,7 +241,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "An application with its roster and the rule-by-rule evaluation",
             None,
             200,
-            Some(r("Object")),
+            Some(view::<view::ApplicationDetail>(g)),
         ),
         op(
             "put",
@@ -261,7 +257,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "submit, withdraw (provider); start_review, ask_info, admit, reject (purchaser)",
             Some("StepInput"),
             200,
-            Some(r("Object")),
+            Some(view::<view::StepDone>(g)),
         ),
         op(
             "get",
@@ -269,7 +265,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "Search admitted providers' units: q (stemmed words), lot, municipality, language, free",
             None,
             200,
-            Some(list("Object")),
+            Some(views::<view::RegisterItem>(g)),
         ),
         op(
             "get",
@@ -301,7 +297,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "A commitment's visits for a month (commitment=MS-…, month=YYYY-MM) with confirmations, totals and the monthly report",
             None,
             200,
-            Some(r("Object")),
+            Some(view::<view::MonthView>(g)),
         ),
     ]
 }
@@ -360,8 +356,6 @@ fn schemas() -> Value {
         "ServiceUnitInput": { "type": "object", "required": ["name", "street_address", "postal_code", "city", "municipality", "languages"], "properties": unit_input },
         "UserInput": { "type": "object", "required": ["username", "display_name", "roles"], "properties": user_input },
         "Active": { "type": "object", "required": ["active"], "properties": { "active": { "type": "boolean" } } },
-        "Object": { "type": "object" },
-        "ProcurementSummary": { "type": "object", "properties": { "id": { "type": "string", "format": "uuid" }, "purchaser": { "type": "string" }, "lots": { "type": "integer" }, "open_lots": { "type": "integer" }, "procurement": { "type": "object" } } },
         "ApplicationInput": { "type": "object", "properties": { "unit_id": { "type": "string", "format": "uuid" }, "roster": { "type": "array", "items": { "type": "string", "format": "uuid" } }, "price": { "type": "string", "description": "Euros as written, e.g. 80,00" }, "employees": { "type": "string" }, "note": { "type": "string" } } },
         "StepInput": { "type": "object", "required": ["step"], "properties": { "step": { "type": "string", "enum": ["submit", "withdraw", "start_review", "ask_info", "admit", "reject"] }, "note": { "type": "string" }, "quality_points": { "type": "string" }, "extend": { "type": "boolean" } } },
         "VisitBatch": { "type": "object", "required": ["visits"], "properties": { "visits": { "type": "array", "maxItems": 5000, "items": visit_row } } },

@@ -496,6 +496,29 @@ async fn every_documented_api_operation_is_routed() {
             .collect::<std::collections::BTreeSet<_>>()
             .len()
     );
+    // Every reference in the document names a schema it has.
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(r.to_owned());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 20, "{} references", all.len());
+    for r in &all {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(
+            doc["components"]["schemas"].get(name).is_some(),
+            "{r} is not in the components"
+        );
+    }
     let mut answered = 0;
     for op in ops {
         let id = if op.path.starts_with("/api/v1/units") {
