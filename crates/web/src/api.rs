@@ -569,24 +569,34 @@ async fn send_visits(
     let t = Tr::new(ctx.lang);
     let results = app.service.record_visits(&a, &rows).await?;
     let count = |o: service::visit::RowOutcome| results.iter().filter(|r| r.outcome == o).count();
-    Ok(ok(json!({
-        "summary": {
-            "created": count(service::visit::RowOutcome::Created),
-            "unchanged": count(service::visit::RowOutcome::Unchanged),
-            "updated": count(service::visit::RowOutcome::Updated),
-            "refused": count(service::visit::RowOutcome::Refused),
+    Ok(ok(view::VisitResults {
+        summary: view::VisitSummary {
+            created: count(service::visit::RowOutcome::Created),
+            unchanged: count(service::visit::RowOutcome::Unchanged),
+            updated: count(service::visit::RowOutcome::Updated),
+            refused: count(service::visit::RowOutcome::Refused),
         },
-        "results": results.iter().map(|r| json!({
-            "index": r.index,
-            "id": r.provider_ref,
-            "result": r.outcome.code(),
-            "visit": r.visit,
-            "errors": r.errors.0.iter().map(|e| json!({
-                "field": e.field, "code": e.code, "message": t.error(&e.code)
-            })).collect::<Vec<_>>(),
-            "flags": r.flags,
-        })).collect::<Vec<_>>(),
-    })))
+        results: results
+            .iter()
+            .map(|r| view::VisitRowResult {
+                index: r.index,
+                id: r.provider_ref.clone(),
+                result: r.outcome.code().to_owned(),
+                visit: r.visit,
+                errors: r
+                    .errors
+                    .0
+                    .iter()
+                    .map(|e| view::FieldMessage {
+                        field: e.field.clone(),
+                        code: e.code.clone(),
+                        message: t.error(&e.code),
+                    })
+                    .collect(),
+                flags: r.flags.clone(),
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Deserialize)]

@@ -563,3 +563,42 @@ pub struct MonthView {
 pub struct StepDone {
     pub status: AppStatus,
 }
+
+/// How many rows of a bulk request ended each way.
+#[derive(Serialize, JsonSchema)]
+pub struct VisitSummary {
+    pub created: usize,
+    pub unchanged: usize,
+    pub updated: usize,
+    pub refused: usize,
+}
+
+/// A refused row's error, in the caller's language.
+#[derive(Serialize, JsonSchema)]
+pub struct FieldMessage {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// One row's result, in the order sent.
+#[derive(Serialize, JsonSchema)]
+pub struct VisitRowResult {
+    /// The row's place in the request, from 0.
+    pub index: usize,
+    /// The provider's own id, as sent.
+    pub id: Option<String>,
+    /// created, unchanged, updated or refused.
+    pub result: String,
+    pub visit: Option<Uuid>,
+    pub errors: Vec<FieldMessage>,
+    /// Checks a person must judge, with their figures.
+    pub flags: Vec<domain::visit::Flag>,
+}
+
+/// The answer to a bulk request of visits: a result per row.
+#[derive(Serialize, JsonSchema)]
+pub struct VisitResults {
+    pub summary: VisitSummary,
+    pub results: Vec<VisitRowResult>,
+}

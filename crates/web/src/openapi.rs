@@ -289,7 +289,7 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             "Visits in bulk (at most 5000 rows): {visits: [{id, commitment, date, start, end, kind, status, workers, participants, place, description}]}. Idempotent by the provider's own id; one result per row (created, unchanged, updated, refused with errors) and the checks' flags",
             Some("VisitBatch"),
             200,
-            Some(r("VisitResults")),
+            Some(view::<view::VisitResults>(g)),
         ),
         op(
             "get",
@@ -359,17 +359,6 @@ fn schemas() -> Value {
         "ApplicationInput": { "type": "object", "properties": { "unit_id": { "type": "string", "format": "uuid" }, "roster": { "type": "array", "items": { "type": "string", "format": "uuid" } }, "price": { "type": "string", "description": "Euros as written, e.g. 80,00" }, "employees": { "type": "string" }, "note": { "type": "string" } } },
         "StepInput": { "type": "object", "required": ["step"], "properties": { "step": { "type": "string", "enum": ["submit", "withdraw", "start_review", "ask_info", "admit", "reject"] }, "note": { "type": "string" }, "quality_points": { "type": "string" }, "extend": { "type": "boolean" } } },
         "VisitBatch": { "type": "object", "required": ["visits"], "properties": { "visits": { "type": "array", "maxItems": 5000, "items": visit_row } } },
-        "VisitResults": { "type": "object", "properties": {
-            "summary": { "type": "object", "properties": { "created": { "type": "integer" }, "unchanged": { "type": "integer" }, "updated": { "type": "integer" }, "refused": { "type": "integer" } } },
-            "results": { "type": "array", "items": { "type": "object", "properties": {
-                "index": { "type": "integer", "description": "The row's place in the request, from 0" },
-                "id": { "type": ["string", "null"], "description": "The provider's own id, as sent" },
-                "result": { "type": "string", "enum": ["created", "unchanged", "updated", "refused"] },
-                "visit": { "type": ["string", "null"], "format": "uuid" },
-                "errors": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "code": { "type": "string" }, "message": { "type": "string" } } } },
-                "flags": { "type": "array", "items": { "type": "object", "description": "A check a person must judge: kind worker_not_on_roster, too_short, longer_than_usual, too_long, outside_daytime, pair_work_missing, week_over_commitment or month_over_commitment, with its figures" } }
-            } } }
-        } },
         "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
             "code": { "type": "string", "description": "Stable error code" },
             "message": { "type": "string", "description": "The code's message in the caller's language" },
