@@ -7,6 +7,9 @@
 //!   never tells what exists.
 //! - [`Body`]: a JSON body read into the handler's type; one that does not read is a field
 //!   error (`body: json-invalid`), not a bare 400.
+//! - [`Form`]: a submitted form read into the domain's form type by `serde_html_form`
+//!   (repeated keys, such as check boxes, fill a `Vec`; fields the type does not name, such as
+//!   the CSRF token, are ignored).
 //! - [`Failure`]: a use case's error on its way out. A handler returns `Result<_, Failure>` and
 //!   writes `app.service.x(…).await?`; the request context renders it in the user's language, as
 //!   a page or as the API's JSON error, with the same status and code for the same error.
@@ -153,5 +156,27 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> 
                 ))
             }
         }
+    }
+}
+
+/// A form (`application/x-www-form-urlencoded`) read into `T`.
+pub struct Form<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Form<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let lang = req
+            .extensions()
+            .get::<Ctx>()
+            .map(|c| c.lang)
+            .unwrap_or_default();
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        serde_html_form::from_bytes(&bytes).map(Form).map_err(|e| {
+            tracing::debug!(error = %e, "a form that does not read");
+            crate::render::plain_error(StatusCode::BAD_REQUEST, lang)
+        })
     }
 }

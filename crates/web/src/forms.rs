@@ -128,46 +128,6 @@ impl FormData {
             .map(|(_, v)| v.clone())
             .collect()
     }
-
-    pub fn organisation(&self) -> OrganisationForm {
-        OrganisationForm {
-            kind: self.get("kind"),
-            name: self.get("name"),
-            business_id: self.get("business_id"),
-            street_address: self.get("street_address"),
-            postal_code: self.get("postal_code"),
-            city: self.get("city"),
-            email: self.get("email"),
-            phone: self.get("phone"),
-        }
-    }
-
-    pub fn unit(&self) -> ServiceUnitForm {
-        ServiceUnitForm {
-            name: self.get("name"),
-            street_address: self.get("street_address"),
-            postal_code: self.get("postal_code"),
-            city: self.get("city"),
-            municipality: self.get("municipality"),
-            soteri_number: self.get("soteri_number"),
-            oid: self.get("oid"),
-            languages: self.all("languages"),
-            served_municipalities: self.get("served_municipalities"),
-            capacity: self.get("capacity"),
-            free_capacity: self.get("free_capacity"),
-        }
-    }
-
-    pub fn user(&self) -> UserForm {
-        UserForm {
-            username: self.get("username"),
-            display_name: self.get("display_name"),
-            email: self.get("email"),
-            language: self.get("language"),
-            roles: self.all("roles"),
-            password: self.get("password"),
-        }
-    }
 }
 
 pub fn organisation_fields(t: &Tr, f: &OrganisationForm, creating: bool) -> Vec<Field> {

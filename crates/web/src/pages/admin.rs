@@ -2,7 +2,7 @@
 
 use super::{done, form_page, role_name, status, OrgRow, UnitRow, UserRow};
 use crate::ctx::Ctx;
-use crate::extract::{Id, PageResult, SignedIn};
+use crate::extract::{Form, Id, PageResult, SignedIn};
 use crate::forms::{self, FormData};
 use crate::render::{self, render, Page};
 use crate::AppState;
@@ -106,9 +106,8 @@ pub async fn new_organisation(
 pub async fn create_organisation(
     State(app): State<AppState>,
     SignedIn { ctx, actor }: SignedIn,
-    body: Bytes,
+    Form(form): Form<OrganisationForm>,
 ) -> Response {
-    let form = FormData::parse(&body).organisation();
     match app.service.create_organisation(&actor, &form).await {
         Ok(id) => done(format!("/organisations/{id}")),
         Err(ServiceError::Invalid(errs)) => {
@@ -190,9 +189,8 @@ pub async fn update_organisation(
     State(app): State<AppState>,
     SignedIn { ctx, actor }: SignedIn,
     Id(id): Id,
-    body: Bytes,
+    Form(form): Form<OrganisationForm>,
 ) -> Response {
-    let form = FormData::parse(&body).organisation();
     match app.service.update_organisation(&actor, id, &form).await {
         Ok(()) => done(format!("/organisations/{id}")),
         Err(ServiceError::Invalid(errs)) => {
@@ -269,9 +267,8 @@ pub async fn create_unit(
     State(app): State<AppState>,
     SignedIn { ctx, actor }: SignedIn,
     Id(id): Id,
-    body: Bytes,
+    Form(form): Form<ServiceUnitForm>,
 ) -> Response {
-    let form = FormData::parse(&body).unit();
     match app.service.create_service_unit(&actor, id, &form).await {
         Ok(_) => done(format!("/organisations/{id}")),
         Err(ServiceError::Invalid(errs)) => {
@@ -332,9 +329,8 @@ pub async fn update_unit(
     State(app): State<AppState>,
     SignedIn { ctx, actor }: SignedIn,
     Id(id): Id,
-    body: Bytes,
+    Form(form): Form<ServiceUnitForm>,
 ) -> Response {
-    let form = FormData::parse(&body).unit();
     match app.service.update_service_unit(&actor, id, &form).await {
         Ok(()) => match app.service.service_unit(&actor, id).await {
             Ok((_, org)) => done(format!("/organisations/{}", org.id)),
@@ -428,9 +424,8 @@ pub async fn create_user(
     State(app): State<AppState>,
     SignedIn { ctx, actor }: SignedIn,
     Id(id): Id,
-    body: Bytes,
+    Form(form): Form<UserForm>,
 ) -> Response {
-    let form = FormData::parse(&body).user();
     match app.service.create_user(&actor, id, &form).await {
         Ok(uid) => done(format!("/users/{uid}")),
         Err(ServiceError::Invalid(errs)) => {
@@ -537,9 +532,8 @@ pub async fn update_user(
     State(app): State<AppState>,
     SignedIn { ctx, actor }: SignedIn,
     Id(id): Id,
-    body: Bytes,
+    Form(form): Form<UserForm>,
 ) -> Response {
-    let form = FormData::parse(&body).user();
     match app.service.update_user(&actor, id, &form).await {
         Ok(()) => done(format!("/users/{id}")),
         Err(ServiceError::Invalid(errs)) => {

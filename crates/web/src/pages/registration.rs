@@ -49,8 +49,11 @@ fn fields(t: &Tr, o: &OrganisationForm, u: &UserForm) -> Vec<Field> {
     v
 }
 
-fn parse(d: &FormData) -> (OrganisationForm, UserForm) {
-    let o = d.organisation();
+/// The organisation's fields are the organisation form's own; the first user's are prefixed
+/// `user_` on the same page.
+fn parse(body: &[u8]) -> (OrganisationForm, UserForm) {
+    let o: OrganisationForm = serde_html_form::from_bytes(body).unwrap_or_default();
+    let d = FormData::parse(body);
     let u = UserForm {
         username: d.get("user_username"),
         display_name: d.get("user_display_name"),
@@ -83,7 +86,7 @@ pub async fn join(ctx: Ctx) -> Response {
 }
 
 pub async fn register(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let (o, u) = parse(&FormData::parse(&body));
+    let (o, u) = parse(&body);
     match app.service.register_provider(&o, &u).await {
         Ok(_) => Redirect::to("/login?registered=1").into_response(),
         Err(ServiceError::Invalid(errs)) => {
