@@ -177,7 +177,8 @@ pub struct Family {
 }
 
 /// The client form as submitted.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct ClientForm {
     pub identity_code: String,
     pub first_name: String,

@@ -39,7 +39,8 @@ pub struct ServicePlan {
 }
 
 /// The plan form: goals come as lines "goal | how it is evaluated".
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct PlanForm {
     pub meeting_date: String,
     pub participants: String,

@@ -105,7 +105,8 @@ pub fn current(evidence: &[Evidence]) -> Vec<&Evidence> {
     out
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct EvidenceForm {
     pub kind: String,
     pub issued_on: String,

@@ -257,7 +257,8 @@ fn default_price_weight() -> u32 {
 }
 
 /// The procurement form as submitted.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct ProcurementForm {
     pub kind: String,
     pub title_fi: String,

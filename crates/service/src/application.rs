@@ -21,7 +21,8 @@ use domain::validate::FieldErrors;
 use uuid::Uuid;
 
 /// What the provider fills in on a draft.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct ApplicationForm {
     pub unit_id: String,
     pub roster: Vec<String>,
@@ -31,7 +32,8 @@ pub struct ApplicationForm {
 }
 
 /// A decision step with what it needs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct StepForm {
     pub step: String,
     pub note: String,

@@ -22,7 +22,8 @@ use domain::procurement::{Lot, Procurement};
 use domain::validate::FieldErrors;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct CommitmentForm {
     pub starts_on: String,
     pub ends_on: String,
@@ -42,7 +43,8 @@ pub struct CommitmentView {
     pub client: Option<(String, String)>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct ChangeForm {
     /// `change` (new end and/or quantity: a new version the provider accepts) or `terminate`.
     pub kind: String,

@@ -57,7 +57,8 @@ pub struct Need {
     pub competition: Option<Competition>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct NeedForm {
     pub lot: String,
     pub justification: String,

@@ -98,7 +98,7 @@ pub fn attach_errors(t: &Tr, fields: &mut [Field], errs: &FieldErrors) -> Vec<Su
 }
 
 /// A urlencoded form body; keeps repeated keys (check boxes), which serde's form decoding drops.
-pub struct FormData(Vec<(String, String)>);
+pub struct FormData(Vec<(String, String)>, Vec<u8>);
 
 impl FormData {
     pub fn parse(body: &[u8]) -> FormData {
@@ -106,7 +106,16 @@ impl FormData {
             form_urlencoded::parse(body)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
+            body.to_vec(),
         )
+    }
+
+    /// The form read into a form type of the domain or of a use case by `serde_html_form`
+    /// (repeated keys fill a `Vec`, fields the type does not name are ignored). The form types
+    /// hold text as typed, so reading cannot fail on a value; a body that is not a form at all
+    /// reads as the empty form, which the use case then refuses field by field.
+    pub fn read<T: serde::de::DeserializeOwned + Default>(&self) -> T {
+        serde_html_form::from_bytes(&self.1).unwrap_or_default()
     }
 
     pub fn get(&self, name: &str) -> String {

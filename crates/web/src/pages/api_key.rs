@@ -139,11 +139,7 @@ pub async fn create(
     body: Bytes,
 ) -> Response {
     let d = FormData::parse(&body);
-    let form = ApiKeyForm {
-        name: d.get("name"),
-        operations: d.all("operations"),
-        valid_days: d.get("valid_days"),
-    };
+    let form = d.read::<ApiKeyForm>();
     match app.service.create_api_key(&actor, &form).await {
         // The secret is shown on this answer only; a reload shows the list without it.
         Ok(k) => page(&app, &ctx, &default_form(), None, Some(k.secret)).await,

@@ -347,13 +347,7 @@ pub async fn save(
     body: Bytes,
 ) -> Response {
     let d = FormData::parse(&body);
-    let form = ApplicationForm {
-        unit_id: d.get("unit_id"),
-        roster: d.all("roster"),
-        price: d.get("price"),
-        employees: d.get("employees"),
-        note: d.get("note"),
-    };
+    let form = d.read::<ApplicationForm>();
     match app
         .service
         .save_application(&actor, id, &form, ctx.lang)
@@ -376,12 +370,7 @@ pub async fn step(
     body: Bytes,
 ) -> Response {
     let d = FormData::parse(&body);
-    let form = StepForm {
-        step: d.get("step"),
-        note: d.get("note"),
-        quality_points: d.get("quality_points"),
-        extend: d.get("extend"),
-    };
+    let form = d.read::<StepForm>();
     match app.service.application_step(&actor, id, &form).await {
         Ok(_) => done(format!(
             "/applications/{id}?done={}",

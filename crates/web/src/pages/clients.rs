@@ -101,20 +101,7 @@ fn client_fields(t: &Tr, f: &ClientForm, g1: &ClientForm, g2: &ClientForm) -> Ve
 }
 
 fn client_forms(d: &FormData) -> (ClientForm, Vec<ClientForm>, ClientForm, ClientForm) {
-    let child = ClientForm {
-        identity_code: d.get("identity_code"),
-        first_name: d.get("first_name"),
-        last_name: d.get("last_name"),
-        home_municipality: d.get("home_municipality"),
-        language: d.get("language"),
-        street_address: d.get("street_address"),
-        postal_code: d.get("postal_code"),
-        city: d.get("city"),
-        phone: d.get("phone"),
-        turvakielto: d.get("turvakielto"),
-        service_task: d.get("service_task"),
-        legal_basis: d.get("legal_basis"),
-    };
+    let child = d.read::<ClientForm>();
     let guardian = |p: &str| ClientForm {
         identity_code: d.get(&format!("{p}identity_code")),
         first_name: d.get(&format!("{p}first_name")),
@@ -493,13 +480,7 @@ pub async fn create_need(
     body: Bytes,
 ) -> Response {
     let d = FormData::parse(&body);
-    let form = NeedForm {
-        lot: d.get("lot"),
-        justification: d.get("justification"),
-        urgent: d.get("urgent"),
-        requested_start: d.get("requested_start"),
-        hours_per_week: d.get("hours_per_week"),
-    };
+    let form = d.read::<NeedForm>();
     match app.service.create_need(&actor, id, &form).await {
         Ok(_) => done(format!("/clients/{id}#needs")),
         Err(ServiceError::Invalid(errs)) => {
@@ -826,12 +807,7 @@ pub async fn send_commitment(
 ) -> Response {
     let d = FormData::parse(&body);
     let day = meeting_date(&d);
-    let form = CommitmentForm {
-        starts_on: d.get("starts_on"),
-        ends_on: d.get("ends_on"),
-        cost_centre: d.get("cost_centre"),
-        budget_line: d.get("budget_line"),
-    };
+    let form = d.read::<CommitmentForm>();
     match app.service.send_commitment(&actor, id, &form).await {
         Ok(_) => done("/commitments".into()),
         Err(ServiceError::Invalid(e)) => meeting_page(&app, &ctx, day, Some((id, &e))).await,
@@ -1148,12 +1124,7 @@ pub async fn change_commitment(
     body: Bytes,
 ) -> Response {
     let d = FormData::parse(&body);
-    let form = service::commitment::ChangeForm {
-        kind: d.get("kind"),
-        ends_on: d.get("ends_on"),
-        hours_per_week: d.get("hours_per_week"),
-        reason: d.get("reason"),
-    };
+    let form = d.read::<service::commitment::ChangeForm>();
     match app.service.change_commitment(&actor, id, &form).await {
         Ok(_) => done("/commitments".into()),
         Err(ServiceError::Invalid(e)) => {

@@ -672,14 +672,7 @@ pub async fn save_plan(
     body: Bytes,
 ) -> Response {
     let d = FormData::parse(&body);
-    let f = PlanForm {
-        meeting_date: d.get("meeting_date"),
-        participants: d.get("participants"),
-        goals: d.get("goals"),
-        estimated_duration: d.get("estimated_duration"),
-        weekly_hours: d.get("weekly_hours"),
-        evaluation_date: d.get("evaluation_date"),
-    };
+    let f = d.read::<PlanForm>();
     match app.service.save_plan(&actor, &number, &f).await {
         Ok(_) => done(format!("/commitments/{number}/visits?saved=plan")),
         Err(ServiceError::Invalid(e)) => plan_page(&app, &ctx, &number, Some(&f), Some(&e)).await,

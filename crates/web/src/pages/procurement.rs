@@ -391,25 +391,7 @@ fn procurement_fields(t: &Tr, f: &ProcurementForm) -> Vec<Field> {
 }
 
 fn procurement_form(d: &FormData) -> ProcurementForm {
-    ProcurementForm {
-        kind: d.get("kind"),
-        title_fi: d.get("title_fi"),
-        title_sv: d.get("title_sv"),
-        title_en: d.get("title_en"),
-        description_fi: d.get("description_fi"),
-        starts_on: d.get("starts_on"),
-        ends_on: d.get("ends_on"),
-        option_years: d.get("option_years"),
-        estimated_value: d.get("estimated_value"),
-        cpv_main: d.get("cpv_main"),
-        cpv_additional: d.get("cpv_additional"),
-        nuts: d.get("nuts"),
-        admission_days: d.get("admission_days"),
-        admission_days_extended: d.get("admission_days_extended"),
-        framework_years: d.get("framework_years"),
-        notice_number: d.get("notice_number"),
-        notice_url: d.get("notice_url"),
-    }
+    d.read::<ProcurementForm>()
 }
 
 pub async fn new_procurement(

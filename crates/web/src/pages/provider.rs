@@ -379,12 +379,7 @@ pub async fn add_evidence(
     body: Bytes,
 ) -> Response {
     let d = FormData::parse(&body);
-    let form = EvidenceForm {
-        kind: d.get("kind"),
-        issued_on: d.get("issued_on"),
-        valid_until: d.get("valid_until"),
-        reference: d.get("reference"),
-    };
+    let form = d.read::<EvidenceForm>();
     match app.service.add_evidence(&actor, &form).await {
         Ok(_) => done("/evidence?saved=1".into()),
         Err(ServiceError::Invalid(errs)) => match app.service.evidence(&actor).await {
