@@ -165,20 +165,23 @@ async fn roles_of(tx: &mut Tx, id: Uuid) -> Result<Vec<Role>> {
 /// Who a session signs in, in one statement outside any transaction, since every request asks:
 /// the session, its user with roles, and the kind and state of the user's organisation.
 pub async fn by_session(db: &crate::Db, token_hash: &str) -> Result<Option<SignedIn>> {
-    let sql = format!(
-        "SELECT s.csrf_token, s.created_at AS session_created, s.expires_at AS session_expires, \
-         o.kind AS org_kind, o.active AS org_active, r.role, {} \
-         FROM sessions s JOIN users u ON u.id = s.user_id \
-         JOIN organisations o ON o.id = u.organisation_id \
-         LEFT JOIN user_roles r ON r.user_id = u.id \
-         WHERE s.token_hash = $1",
-        COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let rows = crate::on_pool!(db, p => sqlx::query(&sql).bind(token_hash).fetch_all(p).await?
+    // Built once: every request runs it.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT s.csrf_token, s.created_at AS session_created, s.expires_at AS session_expires, \
+             o.kind AS org_kind, o.active AS org_active, r.role, {} \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             JOIN organisations o ON o.id = u.organisation_id \
+             LEFT JOIN user_roles r ON r.user_id = u.id \
+             WHERE s.token_hash = $1",
+            COLUMNS
+                .split(", ")
+                .map(|c| format!("u.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    let rows = crate::on_pool!(db, p => sqlx::query(SQL.as_str()).bind(token_hash).fetch_all(p).await?
         .into_iter()
         .map(|r| {
             let role: Option<String> = r.try_get("role")?;

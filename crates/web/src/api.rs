@@ -494,7 +494,7 @@ async fn get_client(State(app): State<AppState>, Caller(a): Caller, Id(id): Id) 
             commitments: v
                 .commitments
                 .iter()
-                .map(|c| view::CommitmentView::for_reader(c, a.org_id))
+                .map(view::CommitmentView::from)
                 .collect(),
         }),
     }))
@@ -504,7 +504,7 @@ async fn list_commitments(State(app): State<AppState>, Caller(a): Caller) -> Api
     let list = app.service.commitments(&a).await?;
     Ok(ok(list
         .iter()
-        .map(|c| view::CommitmentView::for_reader(c, a.org_id))
+        .map(view::CommitmentView::from)
         .collect::<Vec<_>>()))
 }
 

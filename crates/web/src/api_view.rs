@@ -220,9 +220,10 @@ impl From<&domain::audit::AuditEntry> for AuditEntryView {
     }
 }
 
-/// A payment commitment as the API shows it: its terms, and the purchaser's accounting (cost
-/// centre, budget line) only to the purchaser itself. The client is named by id: the client's
-/// data comes from `/api/v1/clients/{id}`, under its own access rule.
+/// A payment commitment as the API shows it: what its document says (`commitment_document`),
+/// the cost centre included, since the provider writes it on its invoice; the budget line is the
+/// purchaser's own bookkeeping and stays on its budget page. The client is named by id: the
+/// client's data comes from `/api/v1/clients/{id}`, under its own access rule.
 #[derive(Serialize, JsonSchema)]
 pub struct CommitmentView {
     pub id: Uuid,
@@ -248,17 +249,12 @@ pub struct CommitmentView {
     pub answer_by: chrono::NaiveDate,
     /// Why the version was made (a change or a termination).
     pub reason: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost_centre: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_line: Option<Uuid>,
+    pub cost_centre: String,
 }
 
-impl CommitmentView {
-    /// The commitment as `reader` (an organisation) sees it.
-    pub fn for_reader(c: &service::Doc<domain::commitment::Commitment>, reader: Uuid) -> Self {
+impl From<&service::Doc<domain::commitment::Commitment>> for CommitmentView {
+    fn from(c: &service::Doc<domain::commitment::Commitment>) -> Self {
         let d = &c.data;
-        let own = c.owner_id == reader;
         CommitmentView {
             id: c.id,
             number: d.number.clone(),
@@ -275,8 +271,7 @@ impl CommitmentView {
             max_total: d.max_total,
             answer_by: d.answer_by,
             reason: d.reason.clone(),
-            cost_centre: own.then(|| d.cost_centre.clone()),
-            budget_line: if own { d.budget_line } else { None },
+            cost_centre: d.cost_centre.clone(),
         }
     }
 }
