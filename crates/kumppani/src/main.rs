@@ -1,6 +1,7 @@
 //! The `kumppani` binary: configuration, the command line and wiring.
 
 mod config;
+mod invoice_cli;
 mod notice_cli;
 mod page_bench;
 mod visit_bench;
@@ -63,6 +64,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// E-invoices: Finvoice and Peppol BIS Billing 3.0 (UBL).
+    Invoices {
+        #[command(subcommand)]
+        command: InvoicesCommand,
+    },
     /// Procurement notices: eForms, TED XML and legacy Hilma JSON.
     Notice {
         #[command(subcommand)]
@@ -107,6 +113,20 @@ enum PagesCommand {
         seconds: u32,
         #[arg(long, default_value_t = 2)]
         threads: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum InvoicesCommand {
+    /// Print what was read from an e-invoice and every EN 16931 rule it breaks, as text or
+    /// with --json as the model (schema kumppani-invoice/1, docs/invoice-json.md).
+    Show {
+        file: PathBuf,
+        /// fi, sv or en.
+        #[arg(long, default_value = "fi")]
+        lang: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -237,6 +257,13 @@ async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> 
             serve(svc, &cfg, started).await
         }
         Command::Notice { command } => notice_command(command, &cfg).await,
+        Command::Invoices { command } => match command {
+            InvoicesCommand::Show { file, lang, json } => {
+                let lang = domain::locale::Lang::parse(&lang)
+                    .with_context(|| format!("unknown language {lang:?}: use fi, sv or en"))?;
+                invoice_cli::show(&file, lang, json)
+            }
+        },
         Command::Visits {
             command: VisitsCommand::Bench { visits, batch },
         } => {

@@ -16,7 +16,8 @@ mod eforms;
 mod hilma;
 mod model;
 mod ted;
-pub mod xml;
+/// The safe XML tree the readers are built on.
+pub use xmldoc as xml;
 
 pub use model::*;
 
@@ -54,6 +55,22 @@ pub struct NoticeError {
     /// The path of the element being read, e.g. `/TED_EXPORT/FORM_SECTION`.
     pub element: String,
     pub kind: ErrorKind,
+}
+
+impl From<xml::XmlError> for NoticeError {
+    fn from(e: xml::XmlError) -> NoticeError {
+        NoticeError {
+            file: e.file,
+            line: e.line,
+            element: e.element,
+            kind: match e.kind {
+                xml::ErrorKind::Malformed(m) => ErrorKind::Malformed(m),
+                xml::ErrorKind::Dtd => ErrorKind::Dtd,
+                xml::ErrorKind::Entity(n) => ErrorKind::Entity(n),
+                xml::ErrorKind::TooDeep => ErrorKind::TooDeep,
+            },
+        }
+    }
 }
 
 impl NoticeError {

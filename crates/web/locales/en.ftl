@@ -990,3 +990,26 @@ api-key-op-commitments-read = Read payment commitments
 field-operations = Operations
 field-valid-days = Valid for days
 api-key-valid-days-hint = At most 365.
+
+## E-invoices
+invoice-kind-invoice = Invoice
+invoice-kind-credit-note = Credit note
+invoice-seller = Seller
+invoice-buyer = Buyer
+invoice-issued = Issued
+invoice-due = Due
+invoice-period = Period
+invoice-references = References
+invoice-lines = Lines
+invoice-total-net = Without VAT
+invoice-total-vat = VAT
+invoice-total-payable = Amount due
+invoice-consistent = The invoice's sums and VAT agree (EN 16931).
+invoice-findings = { $count ->
+    [one] One rule of EN 16931 is broken
+   *[other] { $count } rules of EN 16931 are broken
+}
+invoice-warnings = { $count ->
+    [one] One part of the file was not read
+   *[other] { $count } parts of the file were not read
+}

@@ -990,3 +990,26 @@ api-key-op-commitments-read = Maksusitoumusten luku
 field-operations = Toiminnot
 field-valid-days = Voimassa päivää
 api-key-valid-days-hint = Enintään 365.
+
+## E-invoices
+invoice-kind-invoice = Lasku
+invoice-kind-credit-note = Hyvityslasku
+invoice-seller = Myyjä
+invoice-buyer = Ostaja
+invoice-issued = Päiväys
+invoice-due = Eräpäivä
+invoice-period = Laskutuskausi
+invoice-references = Viitteet
+invoice-lines = Rivit
+invoice-total-net = Veroton
+invoice-total-vat = ALV
+invoice-total-payable = Maksettava
+invoice-consistent = Laskun summat ja arvonlisävero täsmäävät (EN 16931).
+invoice-findings = { $count ->
+    [one] Yksi EN 16931:n sääntö rikkoutuu
+   *[other] { $count } EN 16931:n sääntöä rikkoutuu
+}
+invoice-warnings = { $count ->
+    [one] Yhtä tiedoston osaa ei luettu
+   *[other] { $count } tiedoston osaa jäi lukematta
+}

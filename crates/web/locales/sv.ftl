@@ -990,3 +990,26 @@ api-key-op-commitments-read = Läsa betalningsförbindelser
 field-operations = Åtgärder
 field-valid-days = Giltig i dagar
 api-key-valid-days-hint = Högst 365.
+
+## E-invoices
+invoice-kind-invoice = Faktura
+invoice-kind-credit-note = Kreditnota
+invoice-seller = Säljare
+invoice-buyer = Köpare
+invoice-issued = Datum
+invoice-due = Förfallodag
+invoice-period = Faktureringsperiod
+invoice-references = Referenser
+invoice-lines = Rader
+invoice-total-net = Utan moms
+invoice-total-vat = Moms
+invoice-total-payable = Att betala
+invoice-consistent = Fakturans summor och moms stämmer (EN 16931).
+invoice-findings = { $count ->
+    [one] En regel i EN 16931 bryts
+   *[other] { $count } regler i EN 16931 bryts
+}
+invoice-warnings = { $count ->
+    [one] En del av filen lästes inte
+   *[other] { $count } delar av filen lästes inte
+}

@@ -1,4 +1,5 @@
-//! A small, safe, zero-copy XML tree for reading notices.
+//! A small, safe, zero-copy XML tree for reading documents that come from outside: public
+//! procurement notices and e-invoices.
 //!
 //! Built in one pass over quick-xml's events: element names, raw attributes and (mostly) text
 //! borrow from the input, so a tree costs one `Vec` push per element. No DTD is accepted, so no
@@ -7,12 +8,35 @@
 //! warnings give line numbers, and whether a reader used it, from which the unread elements are
 //! reported instead of dropped silently.
 
-use crate::{ErrorKind, NoticeError};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
+
+/// What was wrong with a document's XML.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ErrorKind {
+    #[error("not well-formed XML: {0}")]
+    Malformed(String),
+    #[error("a document type declaration (DTD) is not accepted")]
+    Dtd,
+    #[error("the entity &{0}; is not one of XML's predefined entities")]
+    Entity(String),
+    #[error("elements nest deeper than {MAX_DEPTH} levels")]
+    TooDeep,
+}
+
+/// Why a document could not be parsed, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}{}: {kind}", if element.is_empty() { String::new() } else { format!(" in {element}") })]
+pub struct XmlError {
+    pub file: String,
+    pub line: usize,
+    /// The path of the element being read, e.g. `/Finvoice/InvoiceRow`.
+    pub element: String,
+    pub kind: ErrorKind,
+}
 
 const NONE: u32 = u32::MAX;
 
@@ -118,7 +142,7 @@ fn count_newlines(bytes: &[u8]) -> usize {
 
 impl<'a> Doc<'a> {
     /// Parses `src`; `file` names it in errors.
-    pub fn parse(src: &'a str, file: &'a str) -> Result<Doc<'a>, NoticeError> {
+    pub fn parse(src: &'a str, file: &'a str) -> Result<Doc<'a>, XmlError> {
         let mut reader = Reader::from_str(src);
         reader.config_mut().check_end_names = true;
         let mut doc = Doc {
@@ -210,7 +234,7 @@ impl<'a> Doc<'a> {
         stack: &mut Vec<u32>,
         seen_root: &mut bool,
         is_start: bool,
-    ) -> Result<(), NoticeError> {
+    ) -> Result<(), XmlError> {
         let src = self.src;
         let base = src.as_ptr() as usize;
         let name = e.name();
@@ -289,9 +313,9 @@ impl<'a> Doc<'a> {
         }
     }
 
-    fn error_at(&self, pos: usize, stack: &[u32], kind: ErrorKind) -> NoticeError {
+    fn error_at(&self, pos: usize, stack: &[u32], kind: ErrorKind) -> XmlError {
         let element: Vec<&str> = stack.iter().map(|i| self.qname_of(*i)).collect();
-        NoticeError {
+        XmlError {
             file: self.file.to_owned(),
             line: line_of(self.src, pos),
             element: if element.is_empty() {
@@ -523,6 +547,16 @@ impl<'d, 'a> El<'d, 'a> {
     /// An attribute's value by local name (prefix ignored), entities resolved; marks the
     /// element read.
     pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.find_attr(|key| key.rsplit(':').next().unwrap_or(key) == name)
+    }
+
+    /// An attribute's value by its name as written, prefix included (`xmlns:cbc`); marks the
+    /// element read.
+    pub fn raw_attr(&self, qname: &str) -> Option<Cow<'a, str>> {
+        self.find_attr(|key| key == qname)
+    }
+
+    fn find_attr(&self, wanted: impl Fn(&str) -> bool) -> Option<Cow<'a, str>> {
         self.mark(USED);
         let n = self.node();
         let at = n.attrs_at as usize;
@@ -543,8 +577,7 @@ impl<'d, 'a> El<'d, 'a> {
             }
             let end = after[1..].find(quote)? + 1;
             let value = &after[1..end];
-            let local = key.rsplit(':').next().unwrap_or(key);
-            if local == name {
+            if wanted(key) {
                 return Some(unescape(value));
             }
             rest = &after[end + 1..];

@@ -1,0 +1,158 @@
+//! `kumppani invoices show`: an e-invoice on the command line, as read and as checked.
+
+use anyhow::{Context, Result};
+use domain::locale::Lang;
+use einvoice::{DocumentKind, Reading, Syntax};
+use std::fmt::Write as _;
+use std::path::Path;
+use web::i18n::Tr;
+
+fn opt_date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref()
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+/// The invoice as text in `lang`: parties, references, lines, totals, then every rule broken
+/// (by its EN 16931 id) and every part not read.
+pub fn render(r: &Reading, lang: Lang) -> String {
+    let t = Tr::new(lang);
+    let inv = &r.invoice;
+    let mut o = String::new();
+    let kind = match inv.kind {
+        DocumentKind::Invoice => t.t("invoice-kind-invoice"),
+        DocumentKind::CreditNote => t.t("invoice-kind-credit-note"),
+    };
+    let syntax = match &r.syntax {
+        Syntax::Finvoice {
+            version,
+            soap_frame,
+        } => format!(
+            "Finvoice {version}{}",
+            if *soap_frame { " (SOAP)" } else { "" }
+        ),
+        Syntax::Ubl { customization } => format!("UBL {}", customization.as_deref().unwrap_or("")),
+    };
+    let _ = writeln!(o, "{kind} {} — {syntax}, {}", inv.number, r.encoding);
+    let _ = writeln!(o, "SHA-256 {}", r.sha256);
+    for (label, p) in [
+        ("invoice-seller", &inv.seller),
+        ("invoice-buyer", &inv.buyer),
+    ] {
+        let _ = writeln!(
+            o,
+            "{}: {} ({})",
+            t.t(label),
+            p.name,
+            p.business_id.as_deref().unwrap_or("-")
+        );
+    }
+    let _ = writeln!(
+        o,
+        "{}: {}  {}: {}",
+        t.t("invoice-issued"),
+        opt_date(inv.issue_date),
+        t.t("invoice-due"),
+        opt_date(inv.due_date)
+    );
+    if let Some(p) = &inv.period {
+        let _ = writeln!(
+            o,
+            "{}: {} – {}",
+            t.t("invoice-period"),
+            opt_date(p.start),
+            opt_date(p.end)
+        );
+    }
+    let refs: Vec<String> = [
+        ("BT-10", &inv.buyer_reference),
+        ("BT-13", &inv.order_reference),
+        ("BT-12", &inv.contract_reference),
+    ]
+    .iter()
+    .filter_map(|(bt, v)| v.as_ref().map(|v| format!("{bt} {v}")))
+    .chain(
+        inv.preceding_invoices
+            .iter()
+            .map(|p| format!("BT-25 {}", p.number)),
+    )
+    .collect();
+    if !refs.is_empty() {
+        let _ = writeln!(o, "{}: {}", t.t("invoice-references"), refs.join(", "));
+    }
+    let _ = writeln!(o, "\n{}:", t.t("invoice-lines"));
+    for l in &inv.lines {
+        let _ = writeln!(
+            o,
+            "  {:>3}  {:<32} {:>8} {:<4} × {:>9} = {:>10}  {} {}%  {}",
+            l.id,
+            l.name.as_deref().unwrap_or("-"),
+            opt(&l.quantity),
+            l.unit.as_deref().unwrap_or(""),
+            opt(&l.net_price),
+            opt(&l.net_amount),
+            l.vat_category.as_deref().unwrap_or("-"),
+            opt(&l.vat_rate),
+            l.order_reference
+                .as_deref()
+                .or(l.buyer_reference.as_deref())
+                .unwrap_or("")
+        );
+    }
+    let cur = inv.currency.as_deref().unwrap_or("");
+    let _ = writeln!(
+        o,
+        "\n{}: {} {cur}  {}: {} {cur}  {}: {} {cur}",
+        t.t("invoice-total-net"),
+        opt(&inv.totals.tax_exclusive),
+        t.t("invoice-total-vat"),
+        opt(&inv.totals.vat_total),
+        t.t("invoice-total-payable"),
+        opt(&inv.totals.payable)
+    );
+    if r.findings.is_empty() {
+        let _ = writeln!(o, "\n{}", t.t("invoice-consistent"));
+    } else {
+        let _ = writeln!(
+            o,
+            "\n{}:",
+            t.tn("invoice-findings", "count", r.findings.len() as i64)
+        );
+        for f in &r.findings {
+            let _ = writeln!(o, "  {} {}: {}", f.rule, f.location, f.message);
+        }
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{}:",
+            t.tn("invoice-warnings", "count", r.warnings.len() as i64)
+        );
+        for w in &r.warnings {
+            let line = w.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let _ = writeln!(o, "  {}{line}: {}", w.location, w.message);
+        }
+    }
+    o
+}
+
+/// Prints what was read from `path`, as text or as JSON (schema `kumppani-invoice/1`); a file
+/// that cannot be read is an error naming its line and element.
+pub fn show(path: &Path, lang: Lang, json: bool) -> Result<()> {
+    let (_, reading) = einvoice::read_path(path)?;
+    let r = reading?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&r).context("serialising the invoice")?
+        );
+    } else {
+        print!("{}", render(&r, lang));
+    }
+    Ok(())
+}
