@@ -34,6 +34,9 @@ pub enum Table {
     ServicePlans,
     /// owner: purchaser; parent: client. One per commitment number and month.
     MonthlyReports,
+    /// owner: purchaser; parent: the first commitment billed. Written through `db::invoice`,
+    /// which fills the seller's columns too.
+    Invoices,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -72,6 +75,7 @@ impl Table {
             Table::BudgetLines => "budget_lines",
             Table::ServicePlans => "service_plans",
             Table::MonthlyReports => "monthly_reports",
+            Table::Invoices => "invoices",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod api_key;
 pub mod audit;
 pub mod client;
 pub mod doc;
+pub mod invoice;
 mod journal;
 mod migrate;
 pub mod organisation;

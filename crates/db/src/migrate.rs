@@ -41,6 +41,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0005_gate.sql"),
         postgres: include_str!("../../../migrations/postgres/0005_gate.sql"),
     },
+    Migration {
+        version: 6,
+        name: "invoices",
+        sqlite: include_str!("../../../migrations/sqlite/0006_invoices.sql"),
+        postgres: include_str!("../../../migrations/postgres/0006_invoices.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -230,6 +230,15 @@ pub enum Resource {
     ApiKeys {
         org_id: Uuid,
     },
+    /// The invoices a provider sent (list, send) or a purchaser received (list).
+    Invoices {
+        org_id: Uuid,
+    },
+    /// An invoice from `provider_id` to `purchaser_id`.
+    Invoice {
+        purchaser_id: Uuid,
+        provider_id: Uuid,
+    },
 }
 
 /// Why access was refused, for the log and the message.
@@ -379,6 +388,9 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             ) => Some(Operation::VisitsRead),
             (Resource::Commitments { .. }, List) | (Resource::Commitment { .. }, Read) => {
                 Some(Operation::CommitmentsRead)
+            }
+            (Resource::Invoices { .. }, Create | List) | (Resource::Invoice { .. }, Read) => {
+                Some(Operation::InvoicesWrite)
             }
             _ => None,
         };
@@ -687,6 +699,35 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             role(client_staff(actor) || actor.has(Role::Controller))
         }
         (Resource::Reports { .. }, _) => Err(Denial::NotApplicable),
+        // Invoices: a provider's signatory and service managers send theirs and follow where
+        // they stand; the purchaser's controller receives them. An invoice names no client, so
+        // no client relationship is asked for.
+        (Resource::Invoices { org_id }, List) => {
+            own(org_id)?;
+            if actor.org_kind.is_purchaser() {
+                role(actor.has(Role::Controller))
+            } else {
+                role(provider_staff_manager(actor))
+            }
+        }
+        (Resource::Invoices { org_id }, Create) => {
+            own(org_id)?;
+            role(!actor.org_kind.is_purchaser() && provider_staff_manager(actor))
+        }
+        (Resource::Invoices { .. }, _) => Err(Denial::NotApplicable),
+        (Resource::Invoice { purchaser_id, .. }, Read | Decide)
+            if actor.org_kind.is_purchaser() =>
+        {
+            own(purchaser_id)?;
+            role(actor.has(Role::Controller))
+        }
+        (Resource::Invoice { provider_id, .. }, Read) => {
+            own(provider_id)?;
+            role(provider_staff_manager(actor))
+        }
+        (Resource::Invoice { .. }, Decide) => Err(Denial::MissingRole),
+        (Resource::Invoice { .. }, _) => Err(Denial::NotApplicable),
+
         // A family's own visits are for a family's account only.
         (Resource::FamilyVisits, List) => Err(Denial::MissingRole),
         (Resource::FamilyVisits, _) => Err(Denial::NotApplicable),

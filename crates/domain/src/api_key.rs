@@ -22,13 +22,17 @@ pub enum Operation {
     /// List the commitments sent to the provider (`GET /api/v1/commitments`).
     #[serde(rename = "commitments.read")]
     CommitmentsRead,
+    /// Send e-invoices (`POST /api/v1/invoices`) and read where they stand.
+    #[serde(rename = "invoices.write")]
+    InvoicesWrite,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 3] = [
+    pub const ALL: [Operation; 4] = [
         Operation::VisitsWrite,
         Operation::VisitsRead,
         Operation::CommitmentsRead,
+        Operation::InvoicesWrite,
     ];
 
     pub fn code(self) -> &'static str {
@@ -36,6 +40,7 @@ impl Operation {
             Operation::VisitsWrite => "visits.write",
             Operation::VisitsRead => "visits.read",
             Operation::CommitmentsRead => "commitments.read",
+            Operation::InvoicesWrite => "invoices.write",
         }
     }
 

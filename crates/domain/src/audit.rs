@@ -110,13 +110,15 @@ pub enum RecordKind {
     ServicePlan,
     MonthlyReport,
     ApiKey,
+    /// A purchase invoice from a provider (it never names a client).
+    Invoice,
     /// A page or API address that was refused without a record found to name: the gate's
     /// backstop row (see `service::gate`).
     Address,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 20] = [
+    pub const ALL: [RecordKind; 21] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -136,6 +138,7 @@ impl RecordKind {
         RecordKind::ServicePlan,
         RecordKind::MonthlyReport,
         RecordKind::ApiKey,
+        RecordKind::Invoice,
         RecordKind::Address,
     ];
 
@@ -160,6 +163,7 @@ impl RecordKind {
             RecordKind::ServicePlan => "service_plan",
             RecordKind::MonthlyReport => "monthly_report",
             RecordKind::ApiKey => "api_key",
+            RecordKind::Invoice => "invoice",
             RecordKind::Address => "address",
         }
     }
@@ -183,15 +187,18 @@ pub enum Purpose {
     Procurement,
     /// Work with clients: needs, decisions, commitments (Client Data Act 703/2023).
     ClientWork,
+    /// Receiving, checking and paying providers' invoices.
+    Settlement,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 5] = [
+    pub const ALL: [Purpose; 6] = [
         Purpose::Administration,
         Purpose::Authentication,
         Purpose::Supervision,
         Purpose::Procurement,
         Purpose::ClientWork,
+        Purpose::Settlement,
     ];
 
     pub fn code(self) -> &'static str {
@@ -201,6 +208,7 @@ impl Purpose {
             Purpose::Supervision => "supervision",
             Purpose::Procurement => "procurement",
             Purpose::ClientWork => "client_work",
+            Purpose::Settlement => "settlement",
         }
     }
 

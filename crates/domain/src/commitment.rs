@@ -120,6 +120,30 @@ pub fn valid_commitment_number(s: &str) -> bool {
     check_digit(&format!("{year}{serial}")).to_string() == check
 }
 
+/// Every well-formed commitment number with a right check digit in a free text, in order and
+/// each once: how an invoice names the commitments it bills, wherever the provider wrote them.
+pub fn commitment_numbers_in(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("MS-") {
+        let at = from + i;
+        if let Some(candidate) = text.get(at..at + 15) {
+            let ends_word = text[at + 15..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric());
+            if ends_word
+                && valid_commitment_number(candidate)
+                && !out.iter().any(|n| n == candidate)
+            {
+                out.push(candidate.to_owned());
+            }
+        }
+        from = at + 3;
+    }
+    out
+}
+
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -273,21 +273,45 @@ impl PersonalIdentityCode {
     }
 }
 
-/// Masks everything in `text` shaped like a personal identity code (six digits, a century sign,
-/// three digits and a check character), valid or not: a mistyped code is as personal as a right
-/// one. Used where free text typed by a person is kept, such as the user name of a failed sign-in.
-pub fn mask_identity_codes(text: &str) -> String {
-    let mut bytes: Vec<u8> = text.as_bytes().to_vec();
-    let shaped = |w: &[u8]| {
-        w.len() == 11
-            && w[..6].iter().all(u8::is_ascii_digit)
-            && century_of(w[6].to_ascii_uppercase()).is_some()
-            && w[7..10].iter().all(u8::is_ascii_digit)
-            && w[10].is_ascii_alphanumeric()
-    };
+/// Whether 11 bytes are shaped like a personal identity code (six digits, a century sign, three
+/// digits and a check character), valid or not: a mistyped code is as personal as a right one.
+fn identity_code_shaped(w: &[u8]) -> bool {
+    w.len() == 11
+        && w[..6].iter().all(u8::is_ascii_digit)
+        && century_of(w[6].to_ascii_uppercase()).is_some()
+        && w[7..10].iter().all(u8::is_ascii_digit)
+        && w[10].is_ascii_alphanumeric()
+}
+
+/// Where in `bytes` something shaped like a personal identity code starts, each match once. An
+/// identity code is ASCII, so this finds it in any text encoding that keeps ASCII as it is
+/// (UTF-8, ISO-8859-15): in a whole file as received, attributes and markup included.
+pub fn identity_code_offsets(bytes: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
     let mut i = 0;
     while i + 11 <= bytes.len() {
-        if shaped(&bytes[i..i + 11]) {
+        // Not in the middle of a longer run of digits or letters: `20261031-1234` is a date and
+        // a serial, not a code.
+        let starts_word = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let ends_word = bytes.get(i + 11).is_none_or(|b| !b.is_ascii_alphanumeric());
+        if starts_word && ends_word && identity_code_shaped(&bytes[i..i + 11]) {
+            out.push(i);
+            i += 11;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Masks everything in `text` shaped like a personal identity code, valid or not, keeping the
+/// birth date part. Used where free text typed by a person is kept, such as the user name of a
+/// failed sign-in.
+pub fn mask_identity_codes(text: &str) -> String {
+    let mut bytes: Vec<u8> = text.as_bytes().to_vec();
+    let mut i = 0;
+    while i + 11 <= bytes.len() {
+        if identity_code_shaped(&bytes[i..i + 11]) {
             for b in &mut bytes[i + 7..i + 11] {
                 *b = b'*';
             }
@@ -298,6 +322,26 @@ pub fn mask_identity_codes(text: &str) -> String {
     }
     // Only ASCII bytes were replaced by ASCII, so the text is still UTF-8.
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// As [`redact_identity_codes`], for a text: every code overwritten whole.
+pub fn redact_identity_codes_in(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    redact_identity_codes(&mut bytes);
+    // Only ASCII bytes were replaced by ASCII, so the text is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Overwrites every identity code found by [`identity_code_offsets`] with `*`, whole: for a file
+/// that is kept although it named a person.
+pub fn redact_identity_codes(bytes: &mut [u8]) -> usize {
+    let at = identity_code_offsets(bytes);
+    for &i in &at {
+        for b in &mut bytes[i..i + 11] {
+            *b = b'*';
+        }
+    }
+    at.len()
 }
 
 /// Birth date from DDMMYY and the century; `None` if no such day exists.

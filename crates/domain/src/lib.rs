@@ -13,6 +13,7 @@ pub mod commitment;
 pub mod delivery;
 pub mod evidence;
 pub mod ident;
+pub mod invoice;
 pub mod locale;
 pub mod money;
 pub mod org;

@@ -17,6 +17,7 @@ pub mod demo;
 mod error;
 mod gate;
 pub mod import;
+pub mod invoice;
 pub mod need;
 pub mod password;
 pub mod plan;

@@ -650,6 +650,7 @@ audit-record-service_need = Service need
 audit-record-commitment = Payment commitment
 audit-record-budget = Budget
 audit-purpose-client_work = Client work
+audit-purpose-settlement = Settlement of invoices
 
 ## Clients, steering group, commitments, budget
 nav-clients = Clients
@@ -801,6 +802,7 @@ audit-record-visit = Visit
 audit-record-service_plan = Service plan
 audit-record-monthly_report = Monthly report
 audit-record-api_key = API key
+audit-record-invoice = Invoice
 audit-record-address = Address
 delivery-title = Visits – { $number }
 visits-title = Visits
@@ -987,6 +989,7 @@ api-key-revoke = Revoke the key { $name }
 api-key-op-visits-write = Send visits
 api-key-op-visits-read = Read visits
 api-key-op-commitments-read = Read payment commitments
+api-key-op-invoices-write = Send e-invoices and follow them
 field-operations = Operations
 field-valid-days = Valid for days
 api-key-valid-days-hint = At most 365.

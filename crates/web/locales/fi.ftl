@@ -650,6 +650,7 @@ audit-record-service_need = Palvelutarve
 audit-record-commitment = Maksusitoumus
 audit-record-budget = Talousarvio
 audit-purpose-client_work = Asiakastyö
+audit-purpose-settlement = Laskujen käsittely
 
 ## Clients, steering group, commitments, budget
 nav-clients = Asiakkaat
@@ -801,6 +802,7 @@ audit-record-visit = Käynti
 audit-record-service_plan = Palvelusuunnitelma
 audit-record-monthly_report = Kuukausiraportti
 audit-record-api_key = API-avain
+audit-record-invoice = Lasku
 audit-record-address = Osoite
 delivery-title = Käynnit – { $number }
 visits-title = Käynnit
@@ -987,6 +989,7 @@ api-key-revoke = Peru avain { $name }
 api-key-op-visits-write = Käyntien lähetys
 api-key-op-visits-read = Käyntien luku
 api-key-op-commitments-read = Maksusitoumusten luku
+api-key-op-invoices-write = Verkkolaskujen lähetys ja seuranta
 field-operations = Toiminnot
 field-valid-days = Voimassa päivää
 api-key-valid-days-hint = Enintään 365.

@@ -650,6 +650,7 @@ audit-record-service_need = Servicebehov
 audit-record-commitment = Betalningsförbindelse
 audit-record-budget = Budget
 audit-purpose-client_work = Klientarbete
+audit-purpose-settlement = Hantering av fakturor
 
 ## Clients, steering group, commitments, budget
 nav-clients = Klienter
@@ -801,6 +802,7 @@ audit-record-visit = Besök
 audit-record-service_plan = Serviceplan
 audit-record-monthly_report = Månadsrapport
 audit-record-api_key = API-nyckel
+audit-record-invoice = Faktura
 audit-record-address = Adress
 delivery-title = Besök – { $number }
 visits-title = Besök
@@ -987,6 +989,7 @@ api-key-revoke = Återkalla nyckeln { $name }
 api-key-op-visits-write = Skicka besök
 api-key-op-visits-read = Läsa besök
 api-key-op-commitments-read = Läsa betalningsförbindelser
+api-key-op-invoices-write = Skicka e-fakturor och följa dem
 field-operations = Åtgärder
 field-valid-days = Giltig i dagar
 api-key-valid-days-hint = Högst 365.

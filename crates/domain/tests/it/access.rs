@@ -116,6 +116,12 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         // The commitments list: the purchaser's social workers and controller, the provider's
         // staff who deliver.
         ("own_commitments", List) => client_staff || role == Controller || provider_reader,
+        // Invoices: the provider's managers send and follow theirs; the controller receives,
+        // reads and decides.
+        ("own_invoices", List) => provider_unit_manager || role == Controller,
+        ("own_invoices", Create) => provider_unit_manager,
+        ("invoice_as_purchaser", Read | Decide) => role == Controller,
+        ("invoice_as_provider", Read) => provider_unit_manager,
         _ => false,
     }
 }
@@ -329,6 +335,34 @@ fn every_role_record_and_action() {
             ),
             ("own_budget", Resource::Budget { org_id: a.org_id }),
             ("other_budget", Resource::Budget { org_id: other_org }),
+            ("own_invoices", Resource::Invoices { org_id: a.org_id }),
+            ("other_invoices", Resource::Invoices { org_id: other_org }),
+            (
+                if a.org_kind.is_purchaser() {
+                    "invoice_as_purchaser"
+                } else {
+                    "invoice_as_provider"
+                },
+                Resource::Invoice {
+                    purchaser_id: if a.org_kind.is_purchaser() {
+                        a.org_id
+                    } else {
+                        OTHER_PURCHASER
+                    },
+                    provider_id: if a.org_kind.is_purchaser() {
+                        OTHER_PROVIDER
+                    } else {
+                        a.org_id
+                    },
+                },
+            ),
+            (
+                "other_invoice",
+                Resource::Invoice {
+                    purchaser_id: OTHER_PURCHASER,
+                    provider_id: OTHER_PROVIDER,
+                },
+            ),
         ]);
         for (name, res) in &resources {
             for action in Action::ALL {

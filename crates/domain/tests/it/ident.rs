@@ -679,3 +679,53 @@ fn identity_codes_in_free_text_are_masked_valid_or_not() {
     );
     assert_eq!(mask_identity_codes("ääkkönen 12345"), "ääkkönen 12345");
 }
+
+#[test]
+fn identity_codes_are_found_and_overwritten_whole_in_a_files_bytes() {
+    use domain::ident::{identity_code_offsets, redact_identity_codes, redact_identity_codes_in};
+    let code = PersonalIdentityCode::new_made_up(NaiveDate::from_ymd_opt(2014, 5, 3).unwrap(), 915)
+        .unwrap();
+    let file = format!(
+        "<RowFreeText>Asiakas {}</RowFreeText><X a=\"{}\"/>",
+        code.as_str(),
+        code.as_str()
+    );
+    let at = identity_code_offsets(file.as_bytes());
+    assert_eq!(at.len(), 2);
+    assert_eq!(&file[at[0]..at[0] + 11], code.as_str());
+    let mut bytes = file.clone().into_bytes();
+    assert_eq!(redact_identity_codes(&mut bytes), 2);
+    let redacted = String::from_utf8(bytes).unwrap();
+    assert_eq!(redacted.len(), file.len());
+    assert!(!redacted.contains(&code.as_str()[..6]), "{redacted}");
+    assert!(redacted.contains("Asiakas ***********<"), "{redacted}");
+    assert_eq!(redact_identity_codes_in(&file), redacted);
+    // A date followed by a serial inside a longer run is not a code; nor are commitment
+    // numbers, invoice numbers or IBANs.
+    for text in [
+        "20261031-1234",
+        "MS-2026-0001230",
+        "2026-1042",
+        "FI2112345600000785",
+        "x031026-1234567",
+    ] {
+        assert!(identity_code_offsets(text.as_bytes()).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn commitment_numbers_are_found_in_free_text_by_their_check_digit() {
+    use domain::commitment::{commitment_number, commitment_numbers_in};
+    let a = commitment_number(2026, 7);
+    let b = commitment_number(2026, 123);
+    let text = format!("Maksusitoumus {a}, myös {b} ja taas {a}.");
+    assert_eq!(commitment_numbers_in(&text), vec![a.clone(), b]);
+    // A wrong check digit, a number inside a longer token, or none at all.
+    let mut wrong = a.clone();
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == '9' { '0' } else { '9' });
+    assert!(commitment_numbers_in(&wrong).is_empty());
+    assert!(commitment_numbers_in(&format!("{a}7")).is_empty());
+    assert!(commitment_numbers_in("MS-2026-").is_empty());
+    assert!(commitment_numbers_in("").is_empty());
+}

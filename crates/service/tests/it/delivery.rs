@@ -38,11 +38,11 @@ fn person_form(code: &str, first: &str, last: &str) -> ClientForm {
     }
 }
 
-struct Setup {
-    number: String,
+pub(crate) struct Setup {
+    pub(crate) number: String,
     /// The provider's worker, who logs visits.
-    worker: Actor,
-    social: Actor,
+    pub(crate) worker: Actor,
+    pub(crate) social: Actor,
     /// Guardian of the served child, and a guardian of another family.
     guardian: Actor,
     stranger: Actor,
@@ -55,7 +55,7 @@ struct Setup {
 /// A lot with pair work above three, an admitted provider, a child with two guardians and an
 /// accepted commitment from 1.10.2026 to 31.3.2027 for three hours a week. The world's clock is
 /// Tuesday 24.11.2026.
-async fn setup(w: &World) -> Setup {
+pub(crate) async fn setup(w: &World) -> Setup {
     let s = &w.service;
     for (u, r) in [
         ("county.buyer", "procurement_specialist"),

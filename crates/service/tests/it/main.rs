@@ -7,6 +7,7 @@ mod admin;
 mod admission;
 mod clients;
 mod delivery;
+mod invoice;
 mod sign_in;
 
 use domain::audit::AuditEntry;

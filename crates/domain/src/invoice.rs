@@ -1,0 +1,216 @@
+//! Purchase invoices from providers, as Kumppani keeps them once received: the invoice's own
+//! figures, the commitments it bills, and where it stands. An invoice never names a client: it
+//! bills a payment commitment by its number, and one that carries a personal identity code
+//! anywhere is quarantined (the code itself is never stored).
+//!
+//! Exact decimals (quantities, unit prices) are kept as the decimal strings the invoice wrote;
+//! sums are [`Money`].
+
+use crate::money::Money;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// How the invoice came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Uploaded on the provider's invoice page.
+    Upload,
+    /// `POST /api/v1/invoices` with the provider's API key.
+    Api,
+    /// `kumppani invoices import DIR`: the operator's drop folder, fed by the county's
+    /// e-invoice operator.
+    Import,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Upload => "upload",
+            Channel::Api => "api",
+            Channel::Import => "import",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceKind {
+    Invoice,
+    CreditNote,
+}
+
+/// Where a received invoice stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStatus {
+    /// Kept aside for a person to look at, with a [`QuarantineReason`]; it goes no further.
+    Quarantined,
+    /// Linked to its commitments and waiting to be matched and checked.
+    Received,
+}
+
+impl InvoiceStatus {
+    pub const ALL: [InvoiceStatus; 2] = [InvoiceStatus::Quarantined, InvoiceStatus::Received];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            InvoiceStatus::Quarantined => "quarantined",
+            InvoiceStatus::Received => "received",
+        }
+    }
+}
+
+/// Why an invoice that could be read is kept aside instead of going on to the match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuarantineReason {
+    /// Something shaped like a personal identity code is in the file. Invoices bill
+    /// commitments, never people; the code is overwritten in the kept file.
+    IdentityCode,
+    /// The seller's business ID is no organisation Kumppani knows.
+    UnknownSeller,
+    /// No commitment number in the buyer reference, the order reference or the lines, or one
+    /// that names no commitment.
+    UnknownCommitment,
+    /// A commitment billed was sent to another provider than the seller.
+    SellerNotProvider,
+    /// A commitment billed was never accepted.
+    CommitmentNotAccepted,
+    /// A credit note that does not name an invoice of the seller that Kumppani received.
+    CreditWithoutInvoice,
+    /// The invoice's own sums do not add up (EN 16931 BR-CO-10…BR-CO-16).
+    InconsistentTotals,
+}
+
+impl QuarantineReason {
+    pub const ALL: [QuarantineReason; 7] = [
+        QuarantineReason::IdentityCode,
+        QuarantineReason::UnknownSeller,
+        QuarantineReason::UnknownCommitment,
+        QuarantineReason::SellerNotProvider,
+        QuarantineReason::CommitmentNotAccepted,
+        QuarantineReason::CreditWithoutInvoice,
+        QuarantineReason::InconsistentTotals,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            QuarantineReason::IdentityCode => "identity-code",
+            QuarantineReason::UnknownSeller => "unknown-seller",
+            QuarantineReason::UnknownCommitment => "unknown-commitment",
+            QuarantineReason::SellerNotProvider => "seller-not-provider",
+            QuarantineReason::CommitmentNotAccepted => "commitment-not-accepted",
+            QuarantineReason::CreditWithoutInvoice => "credit-without-invoice",
+            QuarantineReason::InconsistentTotals => "inconsistent-totals",
+        }
+    }
+}
+
+/// Why a file was not taken in at all: nothing of it is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Refusal {
+    /// Not an e-invoice that can be read: not well-formed, a DTD, a wrong encoding, too large,
+    /// another format. The reader's message says where.
+    Unreadable,
+    /// The same seller already sent an invoice with this number.
+    Duplicate,
+    /// The seller on the invoice is not the organisation sending it.
+    NotSender,
+    /// Neither a commitment nor the buyer's business ID names a purchaser Kumppani serves.
+    UnknownBuyer,
+}
+
+impl Refusal {
+    pub const ALL: [Refusal; 4] = [
+        Refusal::Unreadable,
+        Refusal::Duplicate,
+        Refusal::NotSender,
+        Refusal::UnknownBuyer,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Unreadable => "invoice-unreadable",
+            Refusal::Duplicate => "invoice-duplicate",
+            Refusal::NotSender => "invoice-not-sender",
+            Refusal::UnknownBuyer => "invoice-unknown-buyer",
+        }
+    }
+}
+
+/// One invoice line, as billed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    /// The line's identifier on the invoice (EN 16931 BT-126).
+    pub id: String,
+    pub name: String,
+    /// Decimal strings as written (`12.5`), empty when absent.
+    pub quantity: String,
+    /// UN/ECE Recommendation 20 (`HUR`, `DAY`) or as written.
+    pub unit: String,
+    pub unit_price: String,
+    pub net: Money,
+    /// UNTDID 5305 category and the rate as written (`E`, `0`).
+    pub vat_category: String,
+    pub vat_rate: String,
+    /// The commitment the line bills: its own reference, or the invoice's when it names one.
+    pub commitment: Option<String>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+}
+
+/// A received invoice or credit note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedInvoice {
+    pub kind: InvoiceKind,
+    pub number: String,
+    /// The seller's business ID as the invoice gives it, and the organisation it names.
+    pub seller_business_id: String,
+    pub seller_name: String,
+    pub provider: Option<Uuid>,
+    pub issue_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub currency: String,
+    /// The amount due as the invoice states it (EN 16931 BT-115), negative for a credit.
+    pub payable: Money,
+    pub vat_total: Money,
+    /// The payment reference (viite) and account.
+    pub reference: String,
+    pub account: String,
+    /// Commitment numbers the invoice names, and the commitments found for them.
+    pub commitment_numbers: Vec<String>,
+    pub commitments: Vec<Uuid>,
+    /// For a credit note, the invoice numbers it credits, and the invoices found.
+    pub credits: Vec<String>,
+    pub credited: Vec<Uuid>,
+    pub lines: Vec<InvoiceLine>,
+    /// The EN 16931 rules the document breaks, as `rule location`.
+    pub findings: Vec<String>,
+    pub status: InvoiceStatus,
+    pub quarantine: Option<QuarantineReason>,
+    /// Where the reason was found (`line 42 of the file`, `lines[2]`), never what was there.
+    pub quarantine_detail: String,
+    pub channel: Channel,
+    pub file: Uuid,
+    /// SHA-256 of the file exactly as received.
+    pub sha256: String,
+    /// `Finvoice 3.0`, `UBL …`.
+    pub syntax: String,
+    pub received_at: DateTime<Utc>,
+    pub received_by: Option<Uuid>,
+}
+
+impl ReceivedInvoice {
+    /// The key of the duplicate rule: the same seller and number twice is one invoice.
+    pub fn duplicate_key(business_id: &str, number: &str) -> (String, String) {
+        (
+            business_id.trim().to_owned(),
+            number.trim().to_ascii_uppercase(),
+        )
+    }
+}

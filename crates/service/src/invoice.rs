@@ -1,0 +1,618 @@
+//! Settlement, its first step: e-invoices come in (uploaded by the provider, sent by its system
+//! with an API key, or dropped by the county's e-invoice operator), are read by the `einvoice`
+//! crate, and are linked to the payment commitments they bill, or kept aside with a reason.
+//!
+//! Seed 001 ("Laskun maksamisen edellytyksenä on asianmukaisesti toimitetut raportit") ends the
+//! chain with the invoice; this module makes sure that what reaches the match is an invoice of
+//! the commitment's own provider, for commitments that were accepted, with sums that add up, and
+//! that names no person. An invoice bills commitments by number and never names a client: one
+//! that carries something shaped like a personal identity code anywhere is quarantined, the code
+//! overwritten in the kept file, and never copied into the database, the log or a page.
+//!
+//! Every file that can be read is kept as received (with its SHA-256); one that cannot be read,
+//! a duplicate, or one a provider sends in another seller's name is refused and nothing of it is
+//! kept. Each outcome is in the access log.
+
+use crate::gate::Target;
+use crate::{Service, ServiceError, ServiceResult, Setup};
+use db::doc::{Doc, Table};
+use db::Tx;
+use domain::access::{Action, Resource};
+use domain::audit::{AuditAction, Outcome, Purpose, RecordKind};
+use domain::commitment::{commitment_numbers_in, in_force, Commitment};
+use domain::ident::BusinessId;
+use domain::invoice::{
+    Channel, InvoiceKind, InvoiceLine, InvoiceStatus, QuarantineReason, ReceivedInvoice, Refusal,
+};
+use domain::money::Money;
+use domain::org::Actor;
+use einvoice::{Decimal, DocumentKind, Reading};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// What became of a file sent in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intake {
+    /// Linked to its commitments; it goes on to the match.
+    Received,
+    /// Kept aside for a person, with the reason.
+    Quarantined(QuarantineReason),
+    /// Not taken in; nothing of it is kept.
+    Refused(Refusal),
+}
+
+/// The answer to a sender: the invoice (when kept), its number, what became of it, and where the
+/// reason was found (a line of the file, the reader's message). Never the content that caused it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub invoice: Option<Uuid>,
+    pub number: String,
+    pub outcome: Intake,
+    pub detail: String,
+}
+
+fn cents(d: Option<Decimal>) -> Money {
+    let c = d.unwrap_or_default() * Decimal::ONE_HUNDRED;
+    Money::from_cents(i64::try_from(c.round()).unwrap_or_default())
+}
+
+fn text(d: Option<Decimal>) -> String {
+    d.map(|d| d.normalize().to_string()).unwrap_or_default()
+}
+
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// The EN 16931 rules whose break means the invoice's own sums do not add up.
+fn breaks_sums(rule: &str) -> bool {
+    matches!(
+        rule,
+        "BR-CO-10" | "BR-CO-11" | "BR-CO-12" | "BR-CO-13" | "BR-CO-14" | "BR-CO-15" | "BR-CO-16"
+    )
+}
+
+/// The commitment numbers an invoice names: in the buyer reference, the order and contract
+/// references and the notes, and per line in its own references; a line that names none bills
+/// the invoice's one commitment, if it names exactly one.
+fn commitment_refs(r: &Reading) -> (Vec<String>, Vec<Option<String>>) {
+    let inv = &r.invoice;
+    let mut header: Vec<String> = Vec::new();
+    for t in [
+        &inv.buyer_reference,
+        &inv.order_reference,
+        &inv.contract_reference,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(inv.notes.iter())
+    {
+        for n in commitment_numbers_in(t) {
+            if !header.contains(&n) {
+                header.push(n);
+            }
+        }
+    }
+    let mut all = header.clone();
+    let per_line = inv
+        .lines
+        .iter()
+        .map(|l| {
+            let own = [
+                &l.order_reference,
+                &l.buyer_reference,
+                &l.contract_reference,
+                &l.accounting_reference,
+                &l.object_id,
+                &l.note,
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(|t| commitment_numbers_in(t))
+            .next();
+            if let Some(n) = &own {
+                if !all.contains(n) {
+                    all.push(n.clone());
+                }
+            }
+            own.or_else(|| (header.len() == 1).then(|| header[0].clone()))
+        })
+        .collect();
+    (all, per_line)
+}
+
+/// A reading in Kumppani's own terms; the link to commitments and the status are set after.
+fn received(
+    r: &Reading,
+    channel: Channel,
+    file: Uuid,
+    by: Option<Uuid>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ReceivedInvoice {
+    let inv = &r.invoice;
+    let (numbers, per_line) = commitment_refs(r);
+    let sign = inv.sign();
+    ReceivedInvoice {
+        kind: match inv.kind {
+            DocumentKind::Invoice => InvoiceKind::Invoice,
+            DocumentKind::CreditNote => InvoiceKind::CreditNote,
+        },
+        number: inv.number.trim().to_owned(),
+        seller_business_id: inv.seller.business_id.clone().unwrap_or_default(),
+        seller_name: inv.seller.name.clone(),
+        provider: None,
+        issue_date: inv.issue_date,
+        due_date: inv.due_date,
+        period_start: inv.period.as_ref().and_then(|p| p.start),
+        period_end: inv.period.as_ref().and_then(|p| p.end),
+        currency: inv.currency.clone().unwrap_or_default(),
+        // Stated as a credit is owed back: negative whatever the syntax's sign convention.
+        payable: cents(inv.totals.payable.map(|p| p.abs() * sign)),
+        vat_total: cents(inv.totals.vat_total),
+        reference: inv.payment.reference.clone().unwrap_or_default(),
+        account: inv.payment.account.clone().unwrap_or_default(),
+        commitment_numbers: numbers,
+        commitments: Vec::new(),
+        credits: inv
+            .preceding_invoices
+            .iter()
+            .map(|p| p.number.clone())
+            .collect(),
+        credited: Vec::new(),
+        lines: inv
+            .lines
+            .iter()
+            .zip(per_line)
+            .map(|(l, commitment)| InvoiceLine {
+                id: l.id.clone(),
+                name: l.name.clone().unwrap_or_default(),
+                quantity: text(l.quantity),
+                unit: l.unit.clone().unwrap_or_default(),
+                unit_price: text(l.net_price),
+                net: cents(l.net_amount),
+                vat_category: l.vat_category.clone().unwrap_or_default(),
+                vat_rate: text(l.vat_rate),
+                commitment,
+                period_start: l.period.as_ref().and_then(|p| p.start),
+                period_end: l.period.as_ref().and_then(|p| p.end),
+            })
+            .collect(),
+        findings: r
+            .findings
+            .iter()
+            .map(|f| format!("{} {}", f.rule, f.location))
+            .collect(),
+        status: InvoiceStatus::Received,
+        quarantine: None,
+        quarantine_detail: String::new(),
+        channel,
+        file,
+        sha256: r.sha256.clone(),
+        syntax: match &r.syntax {
+            einvoice::Syntax::Finvoice { version, .. } => format!("Finvoice {version}"),
+            einvoice::Syntax::Ubl { .. } => "UBL 2.1".to_owned(),
+        },
+        received_at: now,
+        received_by: by,
+    }
+}
+
+/// Who sends: a provider's user or system, or the operator's drop folder.
+#[derive(Clone, Copy)]
+enum Sender<'a> {
+    Provider(&'a Actor),
+    Operator,
+}
+
+impl Sender<'_> {
+    fn actor(&self) -> Option<&Actor> {
+        match self {
+            Sender::Provider(a) => Some(a),
+            Sender::Operator => None,
+        }
+    }
+}
+
+impl Service {
+    /// A provider sends an invoice: its signatory or service manager on the invoice page, or its
+    /// system with an API key that allows `invoices.write`. The seller on the invoice must be the
+    /// sender's own organisation.
+    pub async fn send_invoice(
+        &self,
+        actor: &Actor,
+        channel: Channel,
+        name: &str,
+        bytes: &[u8],
+    ) -> ServiceResult<Receipt> {
+        self.take_in(Sender::Provider(actor), channel, name, bytes)
+            .await
+    }
+
+    /// The invoices the actor's organisation sent (a provider) or received (a purchaser's
+    /// controller), newest first. No client is named on any of them.
+    pub async fn invoices(&self, actor: &Actor) -> ServiceResult<Vec<Doc<ReceivedInvoice>>> {
+        let mut tx = self.db.begin_read().await?;
+        let r = async {
+            let t = Target {
+                kind: RecordKind::Invoice,
+                id: None,
+                owner: Some(actor.org_id),
+                subject: None,
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::List,
+                Resource::Invoices {
+                    org_id: actor.org_id,
+                },
+                AuditAction::List,
+                &t,
+            )
+            .await?;
+            let list = if actor.org_kind.is_purchaser() {
+                db::invoice::of_purchaser(&mut tx, actor.org_id).await?
+            } else {
+                db::invoice::of_provider(&mut tx, actor.org_id).await?
+            };
+            let mut ev = self.ev(actor, AuditAction::List, &t);
+            ev.purpose = Purpose::Settlement;
+            ev.details = format!("{} invoices", list.len());
+            self.record(&mut tx, ev).await?;
+            Ok(list)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// One invoice, for its provider's managers and the purchaser's controller.
+    pub async fn invoice(&self, actor: &Actor, id: Uuid) -> ServiceResult<Doc<ReceivedInvoice>> {
+        let mut tx = self.db.begin_read().await?;
+        let r = async {
+            let found: Option<Doc<ReceivedInvoice>> =
+                db::doc::get(&mut tx, Table::Invoices, id).await?;
+            let d = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Read,
+                    RecordKind::Invoice,
+                    id,
+                    found,
+                )
+                .await?;
+            let t = Target {
+                kind: RecordKind::Invoice,
+                id: Some(id),
+                owner: Some(d.owner_id),
+                subject: None,
+            };
+            // An invoice from an unknown seller belongs to no provider: only the purchaser sees it.
+            let provider = d.data.provider.unwrap_or(Uuid::nil());
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Resource::Invoice {
+                    purchaser_id: d.owner_id,
+                    provider_id: provider,
+                },
+                AuditAction::Read,
+                &t,
+            )
+            .await?;
+            let mut ev = self.ev(actor, AuditAction::Read, &t);
+            ev.purpose = Purpose::Settlement;
+            self.record(&mut tx, ev).await?;
+            Ok(d)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    async fn take_in(
+        &self,
+        sender: Sender<'_>,
+        channel: Channel,
+        name: &str,
+        bytes: &[u8],
+    ) -> ServiceResult<Receipt> {
+        let mut tx = self.db.begin().await?;
+        let r = self.take_in_tx(&mut tx, sender, channel, name, bytes).await;
+        match r {
+            // A refusal keeps nothing of the file but its row in the log.
+            Ok(receipt) => {
+                tx.commit().await?;
+                Ok(receipt)
+            }
+            Err(e) => self.finish(tx, Err(e)).await,
+        }
+    }
+
+    /// Writes the log row of an outcome; a refusal is a `failed` row with its code.
+    async fn log_receipt(
+        &self,
+        tx: &mut Tx,
+        sender: Sender<'_>,
+        owner: Option<Uuid>,
+        receipt: &Receipt,
+    ) -> ServiceResult<()> {
+        let t = Target {
+            kind: RecordKind::Invoice,
+            id: receipt.invoice,
+            owner,
+            subject: None,
+        };
+        let mut ev = crate::auth::event(sender.actor(), AuditAction::Create, RecordKind::Invoice);
+        ev.record_id = t.id;
+        ev.register_owner = t.owner;
+        ev.purpose = Purpose::Settlement;
+        ev.details = match &receipt.outcome {
+            Intake::Received => "received".to_owned(),
+            Intake::Quarantined(q) => format!("quarantined: {}", q.code()),
+            Intake::Refused(r) => {
+                ev.outcome = Outcome::Failed;
+                r.code().to_owned()
+            }
+        };
+        self.record(tx, ev).await
+    }
+
+    async fn refuse(
+        &self,
+        tx: &mut Tx,
+        sender: Sender<'_>,
+        number: &str,
+        refusal: Refusal,
+        detail: String,
+    ) -> ServiceResult<Receipt> {
+        let receipt = Receipt {
+            invoice: None,
+            number: number.to_owned(),
+            outcome: Intake::Refused(refusal),
+            // The reader's message names elements and lines; overwrite anything shaped like a code.
+            detail: domain::ident::redact_identity_codes_in(&detail),
+        };
+        self.log_receipt(tx, sender, sender.actor().map(|a| a.org_id), &receipt)
+            .await?;
+        Ok(receipt)
+    }
+
+    async fn take_in_tx(
+        &self,
+        tx: &mut Tx,
+        sender: Sender<'_>,
+        channel: Channel,
+        name: &str,
+        bytes: &[u8],
+    ) -> ServiceResult<Receipt> {
+        // Authorization before anything is read: a provider sends only its own invoices.
+        if let Sender::Provider(actor) = sender {
+            let t = Target {
+                kind: RecordKind::Invoice,
+                id: None,
+                owner: Some(actor.org_id),
+                subject: None,
+            };
+            self.authorize(
+                tx,
+                actor,
+                Action::Create,
+                Resource::Invoices {
+                    org_id: actor.org_id,
+                },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+        }
+        let reading = match einvoice::read(bytes, name) {
+            Ok(r) => r,
+            Err(e) => {
+                let detail = format!(
+                    "{}{}: {}",
+                    e.line,
+                    if e.element.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", e.element)
+                    },
+                    e.kind
+                );
+                return self
+                    .refuse(tx, sender, "", Refusal::Unreadable, detail)
+                    .await;
+            }
+        };
+        let now = self.now();
+        let file = Uuid::now_v7();
+        let mut inv = received(
+            &reading,
+            channel,
+            file,
+            sender.actor().map(|a| a.user_id),
+            now,
+        );
+        let seller_bid = BusinessId::parse(&inv.seller_business_id).ok();
+        let seller = match &seller_bid {
+            Some(b) => db::organisation::by_business_id(tx, b).await?,
+            None => None,
+        };
+        if let Sender::Provider(actor) = sender {
+            if seller.as_ref().map(|s| s.id) != Some(actor.org_id) {
+                return self
+                    .refuse(tx, sender, &inv.number, Refusal::NotSender, String::new())
+                    .await;
+            }
+        }
+        if db::invoice::by_seller_number(tx, &inv.seller_business_id, &inv.number)
+            .await?
+            .is_some()
+        {
+            return self
+                .refuse(tx, sender, &inv.number, Refusal::Duplicate, String::new())
+                .await;
+        }
+        inv.provider = seller.as_ref().map(|s| s.id);
+
+        // The commitments billed, and the purchaser they belong to.
+        let numbers: Vec<&str> = inv.commitment_numbers.iter().map(String::as_str).collect();
+        let found: HashMap<String, Vec<Doc<Commitment>>> =
+            self.commitments_by_number(tx, &numbers).await?;
+        let mut reason: Option<(QuarantineReason, String)> = None;
+        let mut owner: Option<Uuid> = None;
+        for n in &inv.commitment_numbers {
+            let Some(versions) = found.get(n) else {
+                reason.get_or_insert((QuarantineReason::UnknownCommitment, n.clone()));
+                continue;
+            };
+            let Some(first) = versions.first() else {
+                continue;
+            };
+            owner.get_or_insert(first.owner_id);
+            inv.commitments.push(first.id);
+            match in_force(versions.iter().map(|v| &v.data)) {
+                None => {
+                    reason.get_or_insert((QuarantineReason::CommitmentNotAccepted, n.clone()));
+                }
+                Some(c) if Some(c.provider) != inv.provider => {
+                    reason.get_or_insert((QuarantineReason::SellerNotProvider, n.clone()));
+                }
+                Some(_) => {}
+            }
+        }
+        if inv.commitment_numbers.is_empty() {
+            reason.get_or_insert((QuarantineReason::UnknownCommitment, String::new()));
+        }
+        if owner.is_none() {
+            // No commitment names the purchaser: the buyer's business ID may.
+            let buyer = reading
+                .invoice
+                .buyer
+                .business_id
+                .as_deref()
+                .and_then(|b| BusinessId::parse(b).ok());
+            if let Some(b) = buyer {
+                owner = db::organisation::by_business_id(tx, &b)
+                    .await?
+                    .filter(|o| o.kind.is_purchaser())
+                    .map(|o| o.id);
+            }
+        }
+        let Some(owner) = owner else {
+            return self
+                .refuse(
+                    tx,
+                    sender,
+                    &inv.number,
+                    Refusal::UnknownBuyer,
+                    String::new(),
+                )
+                .await;
+        };
+        if seller.is_none() {
+            reason = Some((QuarantineReason::UnknownSeller, String::new()));
+        }
+        if inv.kind == InvoiceKind::CreditNote {
+            for c in &inv.credits {
+                if let Some(d) =
+                    db::invoice::by_seller_number(tx, &inv.seller_business_id, c).await?
+                {
+                    inv.credited.push(d.id);
+                }
+            }
+            if inv.credited.is_empty() {
+                reason.get_or_insert((QuarantineReason::CreditWithoutInvoice, String::new()));
+            }
+        }
+        if let Some(f) = reading.findings.iter().find(|f| breaks_sums(f.rule)) {
+            reason.get_or_insert((
+                QuarantineReason::InconsistentTotals,
+                format!("{} {}", f.rule, f.location),
+            ));
+        }
+        // A person's identity code outranks every other reason: the file is kept only with the
+        // code overwritten, and the reason names the line, never the code.
+        let codes = domain::ident::identity_code_offsets(bytes);
+        let mut kept = bytes.to_vec();
+        if let Some(&first) = codes.first() {
+            domain::ident::redact_identity_codes(&mut kept);
+            reason = Some((
+                QuarantineReason::IdentityCode,
+                format!("line {}", line_of(bytes, first)),
+            ));
+            // Nothing read from the file may carry it on: mask every text kept from it.
+            mask_codes(&mut inv);
+        }
+        if let Some((q, detail)) = &reason {
+            inv.status = InvoiceStatus::Quarantined;
+            inv.quarantine = Some(*q);
+            inv.quarantine_detail = detail.clone();
+        }
+        db::invoice::insert_file(
+            tx,
+            &db::invoice::File {
+                id: file,
+                sha256: &reading.sha256,
+                name: &domain::ident::redact_identity_codes_in(name),
+                bytes: &kept,
+                redacted: !codes.is_empty(),
+                received_at: now,
+            },
+        )
+        .await?;
+        let id = Uuid::now_v7();
+        let parent = inv.commitments.first().copied();
+        if !db::invoice::insert(tx, id, owner, parent, &inv, now).await? {
+            // Another copy of the same invoice was taken in at the same moment.
+            return Err(ServiceError::Invalid(
+                domain::validate::FieldErrors::single("file", Refusal::Duplicate.code()),
+            ));
+        }
+        let receipt = Receipt {
+            invoice: Some(id),
+            number: inv.number.clone(),
+            outcome: match inv.quarantine {
+                Some(q) => Intake::Quarantined(q),
+                None => Intake::Received,
+            },
+            detail: inv.quarantine_detail.clone(),
+        };
+        self.log_receipt(tx, sender, Some(owner), &receipt).await?;
+        Ok(receipt)
+    }
+}
+
+/// Masks identity codes in every text an invoice record keeps from its file.
+fn mask_codes(inv: &mut ReceivedInvoice) {
+    let m = domain::ident::redact_identity_codes_in;
+    inv.number = m(&inv.number);
+    inv.seller_name = m(&inv.seller_name);
+    inv.reference = m(&inv.reference);
+    for n in inv
+        .commitment_numbers
+        .iter_mut()
+        .chain(inv.credits.iter_mut())
+    {
+        *n = m(n);
+    }
+    for l in &mut inv.lines {
+        l.id = m(&l.id);
+        l.name = m(&l.name);
+        l.unit = m(&l.unit);
+    }
+}
+
+impl Setup {
+    /// The operator's drop folder: an invoice from the county's e-invoice operator, with no user
+    /// behind it. The seller is found by its business ID; the purchaser by the commitments billed
+    /// or the buyer's business ID.
+    pub async fn import_invoice(&self, name: &str, bytes: &[u8]) -> ServiceResult<Receipt> {
+        self.take_in(Sender::Operator, Channel::Import, name, bytes)
+            .await
+    }
+}

@@ -1,0 +1,403 @@
+//! Invoices coming in: linked to the commitment they bill, or kept aside with the reason, or
+//! refused with nothing kept; an invoice that names a person keeps no trace of the code.
+
+use crate::delivery::setup;
+use chrono::NaiveDate;
+use domain::ident::PersonalIdentityCode;
+use domain::invoice::{Channel, InvoiceStatus, QuarantineReason, Refusal};
+use einvoice::{write, Decimal, DocumentKind, Invoice, InvoiceReference};
+use service::invoice::Intake;
+use service::ServiceError;
+use std::str::FromStr;
+use testkit::{user_form, World};
+
+const PROVIDER_BID: &str = "0737546-2";
+const OTHER_PROVIDER_BID: &str = "0201256-6";
+const COUNTY_BID: &str = "3221311-5";
+
+/// A month of family work billed on `commitment`, as the provider's system would write it:
+/// 12.5 hours at 78.00, VAT-exempt (Arvonlisäverolaki 37 §).
+fn invoice(number: &str, seller: &str, commitment: &str) -> Invoice {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../einvoice/tests/fixtures/finvoice30-perhetyo-lokakuu.xml"
+    );
+    let mut inv = einvoice::read(&std::fs::read(fixture).unwrap(), "f.xml")
+        .unwrap()
+        .invoice;
+    inv.number = number.into();
+    inv.seller.business_id = Some(seller.into());
+    inv.seller.legal_id = None;
+    inv.seller.vat_id = None;
+    inv.buyer.business_id = Some(COUNTY_BID.into());
+    inv.buyer.legal_id = None;
+    inv.buyer_reference = Some(commitment.into());
+    inv.order_reference = None;
+    inv.notes.clear();
+    let d = |s: &str| Decimal::from_str(s).unwrap();
+    inv.lines.truncate(1);
+    let l = &mut inv.lines[0];
+    l.order_reference = Some(commitment.into());
+    l.quantity = Some(d("12.5"));
+    l.net_price = Some(d("78"));
+    l.net_amount = Some(d("975.00"));
+    l.note = None;
+    for v in [
+        &mut inv.totals.line_total,
+        &mut inv.totals.tax_exclusive,
+        &mut inv.totals.tax_inclusive,
+        &mut inv.totals.payable,
+    ] {
+        *v = Some(d("975.00"));
+    }
+    inv.vat_breakdown[0].taxable = Some(d("975.00"));
+    inv
+}
+
+fn finvoice(inv: &Invoice) -> Vec<u8> {
+    write::finvoice(inv).into_bytes()
+}
+
+fn intake(outcome: &Intake) -> String {
+    format!("{outcome:?}")
+}
+
+#[tokio::test]
+async fn an_invoice_of_the_commitments_provider_is_received_linked_and_logged() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    svc.setup()
+        .bootstrap_user(w.county, &user_form("county.controller", "controller"))
+        .await
+        .unwrap();
+    let controller = w.actor("county.controller").await;
+
+    let bytes = finvoice(&invoice("2026-1101", PROVIDER_BID, &s.number));
+    let r = svc
+        .send_invoice(&signer, Channel::Upload, "lokakuu.xml", &bytes)
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, Intake::Received, "{}", r.detail);
+    let id = r.invoice.unwrap();
+
+    // The provider and the purchaser's controller see it; the social worker and the provider's
+    // worker do not, and their refusals are logged.
+    let mine = svc.invoices(&signer).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    let inv = &mine[0].data;
+    assert_eq!(inv.status, InvoiceStatus::Received);
+    assert_eq!(inv.commitment_numbers, vec![s.number.clone()]);
+    assert_eq!(inv.commitments.len(), 1);
+    assert_eq!(inv.lines[0].commitment.as_deref(), Some(s.number.as_str()));
+    assert_eq!(inv.lines[0].quantity, "12.5");
+    assert_eq!(inv.payable.cents(), 97_500);
+    assert_eq!(inv.provider, Some(w.provider));
+    assert_eq!(inv.sha256, einvoice::sha256(&bytes));
+    assert_eq!(mine[0].owner_id, w.county);
+    assert_eq!(mine[0].parent_id, Some(inv.commitments[0]));
+    let theirs = svc.invoices(&controller).await.unwrap();
+    assert_eq!(theirs.iter().map(|d| d.id).collect::<Vec<_>>(), vec![id]);
+    assert_eq!(svc.invoice(&controller, id).await.unwrap().id, id);
+    for who in [&s.social, &s.worker] {
+        assert!(matches!(
+            svc.invoices(who).await,
+            Err(ServiceError::Denied(_))
+        ));
+        assert!(matches!(
+            svc.invoice(who, id).await,
+            Err(ServiceError::Denied(_))
+        ));
+    }
+    // Another purchaser's controller cannot open it.
+    svc.setup()
+        .bootstrap_user(w.city, &user_form("city.controller", "controller"))
+        .await
+        .unwrap();
+    let other = w.actor("city.controller").await;
+    assert!(matches!(
+        svc.invoice(&other, id).await,
+        Err(ServiceError::Denied(_))
+    ));
+    assert!(svc.invoices(&other).await.unwrap().is_empty());
+
+    let log = crate::log(&w).await;
+    let created = log
+        .iter()
+        .find(|e| e.record_kind == "invoice" && e.record_id == Some(id))
+        .unwrap();
+    assert_eq!(created.outcome, "ok");
+    assert_eq!(created.details, "received");
+    assert_eq!(created.purpose, "settlement");
+    assert_eq!(created.actor_id, Some(signer.user_id));
+    let denied = log
+        .iter()
+        .filter(|e| e.record_kind == "invoice" && e.outcome == "denied")
+        .count();
+    assert_eq!(denied, 5);
+
+    // The same seller and number again, even in another syntax: refused, one invoice.
+    let again = write::ubl(&invoice("2026-1101", PROVIDER_BID, &s.number));
+    let r = svc
+        .send_invoice(&signer, Channel::Api, "again.xml", again.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, Intake::Refused(Refusal::Duplicate));
+    assert_eq!(r.invoice, None);
+    assert_eq!(svc.invoices(&signer).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_identity_code_anywhere_quarantines_the_invoice_and_is_never_stored() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    let code = PersonalIdentityCode::new_made_up(NaiveDate::from_ymd_opt(2014, 5, 3).unwrap(), 915)
+        .unwrap()
+        .as_str()
+        .to_owned();
+    let mut inv = invoice("2026-1102", PROVIDER_BID, &s.number);
+    inv.lines[0].note = Some(format!("Asiakas {code}, lokakuun käynnit"));
+    let bytes = finvoice(&inv);
+    let line = String::from_utf8_lossy(&bytes)
+        .lines()
+        .position(|l| l.contains(&code))
+        .unwrap()
+        + 1;
+    let r = svc
+        .send_invoice(&signer, Channel::Upload, &format!("{code}.xml"), &bytes)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.outcome,
+        Intake::Quarantined(QuarantineReason::IdentityCode)
+    );
+    assert_eq!(r.detail, format!("line {line}"));
+    let id = r.invoice.unwrap();
+    let kept = svc.invoice(&signer, id).await.unwrap();
+    assert_eq!(kept.data.status, InvoiceStatus::Quarantined);
+    // The hash is of the file as received; the kept bytes have the code overwritten.
+    assert_eq!(kept.data.sha256, einvoice::sha256(&bytes));
+    let mut tx = w.service.db().begin_read().await.unwrap();
+    let stored = db::invoice::file_bytes(&mut tx, kept.data.file)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(stored.len(), bytes.len());
+    let stored = String::from_utf8(stored).unwrap();
+    assert!(stored.contains("Asiakas ***********, lokakuun"), "{stored}");
+    // Not in the record, not in the log, not in the file's name.
+    assert!(!serde_json::to_string(&kept.data).unwrap().contains(&code));
+    for e in crate::log(&w).await {
+        let row = format!("{e:?}");
+        assert!(!row.contains(&code), "{row}");
+        assert!(!row.contains(&code[7..]), "{row}");
+    }
+    assert!(!stored.contains(&code));
+}
+
+#[tokio::test]
+async fn what_cannot_go_on_to_the_match_is_kept_aside_with_its_reason() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let op = svc.setup();
+
+    // Another provider bills our commitment: kept aside, owned by the commitment's purchaser.
+    let r = op
+        .import_invoice(
+            "other.xml",
+            &finvoice(&invoice("X-1", OTHER_PROVIDER_BID, &s.number)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r.outcome,
+        Intake::Quarantined(QuarantineReason::SellerNotProvider),
+        "{}",
+        intake(&r.outcome)
+    );
+    assert_eq!(r.detail, s.number);
+
+    // A well-formed number that names no commitment.
+    let unknown = domain::commitment::commitment_number(2026, 999);
+    let r = op
+        .import_invoice(
+            "u.xml",
+            &finvoice(&invoice("2026-1201", PROVIDER_BID, &unknown)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r.outcome,
+        Intake::Quarantined(QuarantineReason::UnknownCommitment)
+    );
+    // No number at all.
+    let mut none = invoice("2026-1202", PROVIDER_BID, "");
+    none.buyer_reference = None;
+    none.lines[0].order_reference = None;
+    let r = op.import_invoice("n.xml", &finvoice(&none)).await.unwrap();
+    assert_eq!(
+        r.outcome,
+        Intake::Quarantined(QuarantineReason::UnknownCommitment)
+    );
+
+    // Totals that do not add up.
+    let mut wrong = invoice("2026-1203", PROVIDER_BID, &s.number);
+    wrong.totals.payable = Some(Decimal::from_str("997.50").unwrap());
+    let r = op.import_invoice("w.xml", &finvoice(&wrong)).await.unwrap();
+    assert_eq!(
+        r.outcome,
+        Intake::Quarantined(QuarantineReason::InconsistentTotals)
+    );
+    assert_eq!(r.detail, "BR-CO-16 totals");
+
+    // A credit note for an invoice Kumppani never received; then one for an invoice it did.
+    let credit = |number: &str, credits: &str| {
+        let mut c = invoice(number, PROVIDER_BID, &s.number);
+        c.kind = DocumentKind::CreditNote;
+        c.type_code = Some("381".into());
+        c.preceding_invoices = vec![InvoiceReference {
+            number: credits.into(),
+            date: None,
+        }];
+        write::ubl(&c).into_bytes()
+    };
+    let r = op
+        .import_invoice("c1.xml", &credit("2026-H1", "2026-0001"))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.outcome,
+        Intake::Quarantined(QuarantineReason::CreditWithoutInvoice)
+    );
+    let first = op
+        .import_invoice(
+            "i.xml",
+            &finvoice(&invoice("2026-1300", PROVIDER_BID, &s.number)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.outcome, Intake::Received);
+    let r = op
+        .import_invoice("c2.xml", &credit("2026-H2", "2026-1300"))
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, Intake::Received, "{}", r.detail);
+
+    // The operator's rows name no user; the quarantine reasons are in the log.
+    let signer = w.actor("p.signer").await;
+    let all = svc.invoices(&signer).await.unwrap();
+    let credit_note = all.iter().find(|d| d.data.number == "2026-H2").unwrap();
+    assert_eq!(credit_note.data.credited, vec![first.invoice.unwrap()]);
+    assert_eq!(credit_note.data.payable.cents(), -97_500);
+    // The other provider's invoice is the purchaser's to look at, not this provider's.
+    assert!(all
+        .iter()
+        .all(|d| d.data.seller_business_id == PROVIDER_BID));
+    let log = crate::log(&w).await;
+    let reasons: Vec<&str> = log
+        .iter()
+        .filter(|e| e.record_kind == "invoice" && e.actor_id.is_none())
+        .map(|e| e.details.as_str())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "quarantined: seller-not-provider",
+            "quarantined: unknown-commitment",
+            "quarantined: unknown-commitment",
+            "quarantined: inconsistent-totals",
+            "quarantined: credit-without-invoice",
+            "received",
+            "received",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn what_is_refused_keeps_nothing_and_says_why() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+
+    // Not well-formed: refused with the line, nothing kept.
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "bad.xml",
+            b"<Finvoice Version=\"3.0\">\n<InvoiceDetails>\n</Finvoice>",
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, Intake::Refused(Refusal::Unreadable));
+    assert!(r.detail.starts_with("3 "), "{}", r.detail);
+    // A DTD, refused the same way.
+    let xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE Finvoice [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<Finvoice>&x;</Finvoice>";
+    let r = svc
+        .send_invoice(&signer, Channel::Api, "x.xml", xxe.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, Intake::Refused(Refusal::Unreadable));
+
+    // A provider sending another seller's invoice.
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "o.xml",
+            &finvoice(&invoice("O-1", OTHER_PROVIDER_BID, &s.number)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, Intake::Refused(Refusal::NotSender));
+
+    // A buyer Kumppani does not serve, and no commitment: nobody to keep it for.
+    let mut stranger = invoice("S-1", PROVIDER_BID, "");
+    stranger.buyer_reference = None;
+    stranger.lines[0].order_reference = None;
+    stranger.buyer.business_id = Some("1572860-0".into());
+    let r = svc
+        .send_invoice(&signer, Channel::Upload, "s.xml", &finvoice(&stranger))
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, Intake::Refused(Refusal::UnknownBuyer));
+
+    assert!(svc.invoices(&signer).await.unwrap().is_empty());
+    let failed: Vec<String> = crate::log(&w)
+        .await
+        .into_iter()
+        .filter(|e| e.record_kind == "invoice" && e.outcome == "failed")
+        .map(|e| e.details)
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "invoice-unreadable",
+            "invoice-unreadable",
+            "invoice-not-sender",
+            "invoice-unknown-buyer"
+        ]
+    );
+
+    // The provider's worker may not send invoices at all; the refusal is logged.
+    let r = svc
+        .send_invoice(
+            &s.worker,
+            Channel::Upload,
+            "w.xml",
+            &finvoice(&invoice("W-1", PROVIDER_BID, &s.number)),
+        )
+        .await;
+    assert!(matches!(r, Err(ServiceError::Denied(_))));
+    let last = crate::log(&w).await.pop().unwrap();
+    assert_eq!(
+        (last.record_kind.as_str(), last.outcome.as_str()),
+        ("invoice", "denied")
+    );
+}
