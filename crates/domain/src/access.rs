@@ -700,19 +700,23 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
         }
         (Resource::Reports { .. }, _) => Err(Denial::NotApplicable),
         // Invoices: a provider's signatory and service managers send theirs and follow where
-        // they stand; the purchaser's controller receives them. An invoice names no client, so
-        // no client relationship is asked for.
+        // they stand, as does its billing system with a key that the signatory gave
+        // `invoices.write` (checked above); the purchaser's controller receives them. An invoice
+        // names no client, so no client relationship is asked for.
         (Resource::Invoices { org_id }, List) => {
             own(org_id)?;
             if actor.org_kind.is_purchaser() {
                 role(actor.has(Role::Controller))
             } else {
-                role(provider_staff_manager(actor))
+                role(provider_staff_manager(actor) || actor.key.is_some())
             }
         }
         (Resource::Invoices { org_id }, Create) => {
             own(org_id)?;
-            role(!actor.org_kind.is_purchaser() && provider_staff_manager(actor))
+            role(
+                !actor.org_kind.is_purchaser()
+                    && (provider_staff_manager(actor) || actor.key.is_some()),
+            )
         }
         (Resource::Invoices { .. }, _) => Err(Denial::NotApplicable),
         (Resource::Invoice { purchaser_id, .. }, Read | Decide)
@@ -723,7 +727,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
         }
         (Resource::Invoice { provider_id, .. }, Read) => {
             own(provider_id)?;
-            role(provider_staff_manager(actor))
+            role(provider_staff_manager(actor) || actor.key.is_some())
         }
         (Resource::Invoice { .. }, Decide) => Err(Denial::MissingRole),
         (Resource::Invoice { .. }, _) => Err(Denial::NotApplicable),

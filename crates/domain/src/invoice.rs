@@ -47,19 +47,35 @@ pub enum InvoiceKind {
 pub enum InvoiceStatus {
     /// Kept aside for a person to look at, with a [`QuarantineReason`]; it goes no further.
     Quarantined,
-    /// Linked to its commitments and waiting to be matched and checked.
-    Received,
+    /// Linked, but a month it bills has no approved report yet: no report, no payment (seed
+    /// 001). Released by the report's approval.
+    Held,
+    /// Matched against the commitments and the confirmed visits; waiting for the checker.
+    ToCheck,
 }
 
 impl InvoiceStatus {
-    pub const ALL: [InvoiceStatus; 2] = [InvoiceStatus::Quarantined, InvoiceStatus::Received];
+    pub const ALL: [InvoiceStatus; 3] = [
+        InvoiceStatus::Quarantined,
+        InvoiceStatus::Held,
+        InvoiceStatus::ToCheck,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             InvoiceStatus::Quarantined => "quarantined",
-            InvoiceStatus::Received => "received",
+            InvoiceStatus::Held => "held",
+            InvoiceStatus::ToCheck => "to_check",
         }
     }
+}
+
+/// A month an invoice waits for: the commitment's report of that month is not approved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldMonth {
+    pub commitment: String,
+    /// The month's first day.
+    pub month: NaiveDate,
 }
 
 /// Why an invoice that could be read is kept aside instead of going on to the match.
@@ -191,6 +207,12 @@ pub struct ReceivedInvoice {
     pub lines: Vec<InvoiceLine>,
     /// The EN 16931 rules the document breaks, as `rule location`.
     pub findings: Vec<String>,
+    /// The months whose reports must be approved before it goes on.
+    #[serde(default)]
+    pub held_for: Vec<HeldMonth>,
+    /// The three-way match, line by line, made once no month holds it.
+    #[serde(default)]
+    pub discrepancies: Vec<crate::settlement::Discrepancy>,
     pub status: InvoiceStatus,
     pub quarantine: Option<QuarantineReason>,
     /// Where the reason was found (`line 42 of the file`, `lines[2]`), never what was there.

@@ -20,6 +20,7 @@ pub mod org;
 pub mod procurement;
 pub mod requirement;
 pub mod search;
+pub mod settlement;
 pub mod staff;
 pub mod time;
 pub mod validate;

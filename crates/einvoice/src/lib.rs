@@ -100,6 +100,14 @@ impl InvoiceError {
 
 /// Reads a file, refusing it by its size before reading it.
 pub fn read_path(path: &Path) -> Result<(Vec<u8>, Result<Reading, InvoiceError>), InvoiceError> {
+    let bytes = file_bytes(path)?;
+    let reading = read(&bytes, &path.display().to_string());
+    Ok((bytes, reading))
+}
+
+/// A file's bytes, refused by its size before a byte is read: what every reader of files from
+/// outside should use.
+pub fn file_bytes(path: &Path) -> Result<Vec<u8>, InvoiceError> {
     let name = path.display().to_string();
     let io = |e: std::io::Error| InvoiceError::whole(&name, ErrorKind::Io(e.to_string()));
     let file = std::fs::File::open(path).map_err(io)?;
@@ -112,8 +120,10 @@ pub fn read_path(path: &Path) -> Result<(Vec<u8>, Result<Reading, InvoiceError>)
     file.take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    let reading = read(&bytes, &name);
-    Ok((bytes, reading))
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(InvoiceError::whole(&name, ErrorKind::TooLarge(MAX_BYTES)));
+    }
+    Ok(bytes)
 }
 
 /// The SHA-256 of a file's bytes as received, lower-case hex: how a kept original is named.

@@ -34,6 +34,8 @@ pub struct Config {
     pub report_deadline_day: u32,
     /// Days a one-time confirmation code stays valid.
     pub confirmation_code_days: i64,
+    /// An invoice discrepancy at stake within this many cents is rounding.
+    pub settlement_tolerance_cents: i64,
 }
 
 impl Default for Config {
@@ -54,6 +56,7 @@ impl Default for Config {
             accept_undisputed_after_days: s.delivery.accept_after_days.unwrap_or(0),
             report_deadline_day: s.delivery.report_deadline_day,
             confirmation_code_days: s.delivery.code_valid_days,
+            settlement_tolerance_cents: s.settlement.tolerance.cents(),
         }
     }
 }
@@ -119,6 +122,9 @@ impl Config {
                 code_valid_days: self.confirmation_code_days.max(1),
             },
             throttle: service::throttle::ThrottleSettings::default(),
+            settlement: service::SettlementSettings {
+                tolerance: domain::money::Money::from_cents(self.settlement_tolerance_cents.max(0)),
+            },
         }
     }
 

@@ -156,3 +156,57 @@ pub fn show(path: &Path, lang: Lang, json: bool) -> Result<()> {
     }
     Ok(())
 }
+
+/// Takes in every `.xml` file directly under `dir` as the operator, and moves it to
+/// `dir/done` (kept: received or kept aside) or `dir/refused`, so that running it again takes
+/// in only new files. Prints one line per file; false if any was refused.
+pub async fn import(svc: &service::Service, dir: &Path) -> Result<bool> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")))
+        .collect();
+    files.sort();
+    let (done, refused) = (dir.join("done"), dir.join("refused"));
+    let mut all_kept = true;
+    for f in files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = match einvoice::file_bytes(&f) {
+            Ok(bytes) => bytes,
+            // Over the size limit, or unreadable from disk: refused without reading it whole.
+            Err(e) => {
+                println!("{name}: refused: {}", e.kind);
+                move_to(&f, &refused)?;
+                all_kept = false;
+                continue;
+            }
+        };
+        let r = svc
+            .setup()
+            .import_invoice(&name, &bytes)
+            .await
+            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        use service::invoice::Intake;
+        let (line, to) = match &r.outcome {
+            Intake::Received => (format!("received as {}", r.number), &done),
+            Intake::Quarantined(q) => (format!("kept aside ({}) {}", q.code(), r.detail), &done),
+            Intake::Refused(x) => {
+                all_kept = false;
+                (format!("refused ({}) {}", x.code(), r.detail), &refused)
+            }
+        };
+        println!("{name}: {}", line.trim_end());
+        move_to(&f, to)?;
+    }
+    Ok(all_kept)
+}
+
+fn move_to(file: &Path, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let name = file.file_name().context("a file without a name")?;
+    std::fs::rename(file, dir.join(name))
+        .with_context(|| format!("moving {} to {}", file.display(), dir.display()))
+}

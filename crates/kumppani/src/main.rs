@@ -128,6 +128,10 @@ enum InvoicesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Take in every e-invoice under DIR (the county's e-invoice operator's drop folder): each
+    /// is linked to its commitments, kept aside with the reason, or refused. Files taken in
+    /// (received or kept aside) move to DIR/done, refused ones to DIR/refused.
+    Import { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -262,6 +266,15 @@ async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> 
                 let lang = domain::locale::Lang::parse(&lang)
                     .with_context(|| format!("unknown language {lang:?}: use fi, sv or en"))?;
                 invoice_cli::show(&file, lang, json)
+            }
+            InvoicesCommand::Import { dir } => {
+                let db = connect(&cfg).await?;
+                db.migrate().await.context("applying migrations")?;
+                let svc = make_service(db, &cfg);
+                if !invoice_cli::import(&svc, &dir).await? {
+                    std::process::exit(1);
+                }
+                Ok(())
             }
         },
         Command::Visits {

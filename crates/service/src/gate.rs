@@ -309,6 +309,10 @@ pub struct Capabilities {
     pub own_organisation: bool,
     pub audit: bool,
     pub api_keys: bool,
+    /// The invoices page: a provider's managers (theirs) and a purchaser's controller (the inbox).
+    pub invoices: bool,
+    /// The upload form on it: a provider's managers.
+    pub send_invoices: bool,
 }
 
 impl Service {
@@ -348,6 +352,8 @@ impl Service {
                 ),
             audit: may(Action::List, Resource::AuditLog),
             api_keys: may(Action::List, Resource::ApiKeys { org_id: own }),
+            invoices: may(Action::List, Resource::Invoices { org_id: own }),
+            send_invoices: may(Action::Create, Resource::Invoices { org_id: own }),
         }
     }
 

@@ -20,12 +20,15 @@ use db::Tx;
 use domain::access::{Action, Resource};
 use domain::audit::{AuditAction, Outcome, Purpose, RecordKind};
 use domain::commitment::{commitment_numbers_in, in_force, Commitment};
+use domain::delivery::{month_end, month_of};
 use domain::ident::BusinessId;
 use domain::invoice::{
-    Channel, InvoiceKind, InvoiceLine, InvoiceStatus, QuarantineReason, ReceivedInvoice, Refusal,
+    Channel, HeldMonth, InvoiceKind, InvoiceLine, InvoiceStatus, QuarantineReason, ReceivedInvoice,
+    Refusal,
 };
 use domain::money::Money;
 use domain::org::Actor;
+use domain::settlement::{hours_as_minutes, is_hours, scaled, BilledLine, MonthFacts};
 use einvoice::{Decimal, DocumentKind, Reading};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -33,7 +36,7 @@ use uuid::Uuid;
 /// What became of a file sent in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intake {
-    /// Linked to its commitments; it goes on to the match.
+    /// Linked to its commitments and matched, or held until a month's report is approved.
     Received,
     /// Kept aside for a person, with the reason.
     Quarantined(QuarantineReason),
@@ -49,6 +52,8 @@ pub struct Receipt {
     pub number: String,
     pub outcome: Intake,
     pub detail: String,
+    /// Where a kept invoice stands: held, to check, or kept aside.
+    pub status: Option<InvoiceStatus>,
 }
 
 fn cents(d: Option<Decimal>) -> Money {
@@ -186,7 +191,10 @@ fn received(
             .iter()
             .map(|f| format!("{} {}", f.rule, f.location))
             .collect(),
-        status: InvoiceStatus::Received,
+        held_for: Vec::new(),
+        discrepancies: Vec::new(),
+        // Until the match says otherwise (see `settle`).
+        status: InvoiceStatus::ToCheck,
         quarantine: None,
         quarantine_detail: String::new(),
         channel,
@@ -372,6 +380,7 @@ impl Service {
     ) -> ServiceResult<Receipt> {
         let receipt = Receipt {
             invoice: None,
+            status: None,
             number: number.to_owned(),
             outcome: Intake::Refused(refusal),
             // The reader's message names elements and lines; overwrite anything shaped like a code.
@@ -552,6 +561,9 @@ impl Service {
             inv.status = InvoiceStatus::Quarantined;
             inv.quarantine = Some(*q);
             inv.quarantine_detail = detail.clone();
+        } else if inv.kind == InvoiceKind::Invoice {
+            let facts = self.month_facts(tx, &inv, None, owner).await?;
+            self.settle(&mut inv, &facts);
         }
         db::invoice::insert_file(
             tx,
@@ -575,6 +587,7 @@ impl Service {
         }
         let receipt = Receipt {
             invoice: Some(id),
+            status: Some(inv.status),
             number: inv.number.clone(),
             outcome: match inv.quarantine {
                 Some(q) => Intake::Quarantined(q),
@@ -584,6 +597,189 @@ impl Service {
         };
         self.log_receipt(tx, sender, Some(owner), &receipt).await?;
         Ok(receipt)
+    }
+}
+
+/// The lines as the match reads them: hours as minutes, prices and rates as integers, the
+/// month from the line's period or else the invoice's.
+pub(crate) fn billed_lines(inv: &ReceivedInvoice) -> Vec<BilledLine> {
+    inv.lines
+        .iter()
+        .map(|l| BilledLine {
+            id: l.id.clone(),
+            commitment: l.commitment.clone(),
+            month: l
+                .period_start
+                .or(l.period_end)
+                .or(inv.period_start)
+                .or(inv.period_end)
+                .map(month_of),
+            minutes: if is_hours(&l.unit) {
+                hours_as_minutes(&l.quantity)
+            } else {
+                None
+            },
+            unit_price: scaled(&l.unit_price, 2).map(Money::from_cents),
+            net: l.net,
+            vat_category: l.vat_category.clone(),
+            vat_rate_bp: scaled(&l.vat_rate, 2).unwrap_or(0),
+        })
+        .collect()
+}
+
+impl Service {
+    /// What every (commitment, month) the invoice bills ordered and delivered: the commitment
+    /// in force, the month's visits by the family's answer, the month's report, and what other
+    /// invoices of the purchaser (not kept aside; credit notes counted off) already billed.
+    pub(crate) async fn month_facts(
+        &self,
+        tx: &mut Tx,
+        inv: &ReceivedInvoice,
+        this: Option<Uuid>,
+        purchaser: Uuid,
+    ) -> ServiceResult<Vec<MonthFacts>> {
+        let lines = billed_lines(inv);
+        let mut keys: Vec<(String, chrono::NaiveDate)> = lines
+            .iter()
+            .filter_map(|l| Some((l.commitment.clone()?, l.month?)))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let numbers: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
+        let by_number = self.commitments_by_number(tx, &numbers).await?;
+        let others: Vec<Doc<ReceivedInvoice>> = db::invoice::of_purchaser(tx, purchaser)
+            .await?
+            .into_iter()
+            .filter(|d| Some(d.id) != this && d.data.status != InvoiceStatus::Quarantined)
+            .collect();
+        let mut out = Vec::new();
+        for (number, month) in keys {
+            let Some(versions) = by_number.get(&number) else {
+                continue;
+            };
+            let Some(c) = in_force(versions.iter().map(|v| &v.data)) else {
+                continue;
+            };
+            let period = domain::commitment::period_in_force(versions.iter().map(|v| &v.data))
+                .unwrap_or((c.starts_on, c.ends_on));
+            let mut f = MonthFacts {
+                commitment: number.clone(),
+                month,
+                unit_price: c.unit_price,
+                hours_per_week: c.quantity_per_week,
+                period,
+                confirmed: 0,
+                disputed: 0,
+                unconfirmed: 0,
+                billed_before: 0,
+                report: None,
+            };
+            for v in db::visit::for_commitment(tx, &number, month, month_end(month)).await? {
+                let visit = &v.record.visit;
+                f.count(
+                    visit.minutes(),
+                    visit.status.billable(),
+                    v.record.confirmation.state,
+                );
+            }
+            f.report = self
+                .reports_of(tx, purchaser, c)
+                .await?
+                .into_iter()
+                .find(|(_, r)| r.month == month)
+                .map(|(_, r)| r.status);
+            for o in &others {
+                let sign = if o.data.kind == InvoiceKind::CreditNote {
+                    -1
+                } else {
+                    1
+                };
+                for l in billed_lines(&o.data) {
+                    if l.commitment.as_deref() == Some(number.as_str()) && l.month == Some(month) {
+                        f.billed_before += sign * l.minutes.unwrap_or(0).abs();
+                    }
+                }
+            }
+            out.push(f);
+        }
+        Ok(out)
+    }
+
+    /// Holds the invoice while a month it bills has no approved report; otherwise matches it
+    /// line by line and hands it to the checker.
+    pub(crate) fn settle(&self, inv: &mut ReceivedInvoice, facts: &[MonthFacts]) {
+        let held = domain::settlement::hold(facts);
+        if held.is_empty() {
+            inv.status = InvoiceStatus::ToCheck;
+            inv.held_for.clear();
+            inv.discrepancies = domain::settlement::match_lines(
+                &billed_lines(inv),
+                facts,
+                self.settings.settlement.tolerance,
+            );
+        } else {
+            inv.status = InvoiceStatus::Held;
+            inv.held_for = held
+                .into_iter()
+                .map(|(commitment, month)| HeldMonth { commitment, month })
+                .collect();
+            inv.discrepancies.clear();
+        }
+    }
+
+    /// A month's report was approved: every invoice of the purchaser held for that month is
+    /// matched again, and goes on to the checker unless another month still holds it. Runs in
+    /// the approval's transaction, so the release and the approval are kept together.
+    pub(crate) async fn release_invoices(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        purchaser: Uuid,
+        number: &str,
+        month: chrono::NaiveDate,
+    ) -> ServiceResult<()> {
+        let held: Vec<Doc<ReceivedInvoice>> = db::invoice::of_purchaser(tx, purchaser)
+            .await?
+            .into_iter()
+            .filter(|d| {
+                d.data.status == InvoiceStatus::Held
+                    && d.data
+                        .held_for
+                        .iter()
+                        .any(|h| h.commitment == number && h.month == month)
+            })
+            .collect();
+        for mut d in held {
+            let facts = self.month_facts(tx, &d.data, Some(d.id), purchaser).await?;
+            self.settle(&mut d.data, &facts);
+            db::doc::update(
+                tx,
+                Table::Invoices,
+                d.id,
+                d.data.status.code(),
+                &d.data,
+                self.now(),
+            )
+            .await?;
+            let t = Target {
+                kind: RecordKind::Invoice,
+                id: Some(d.id),
+                owner: Some(purchaser),
+                subject: None,
+            };
+            let mut ev = self.ev(actor, AuditAction::Update, &t);
+            ev.purpose = Purpose::Settlement;
+            ev.details = format!(
+                "{}: report {number} {} approved",
+                d.data.status.code(),
+                month.format("%Y-%m")
+            );
+            self.record(tx, ev).await?;
+        }
+        Ok(())
     }
 }
 

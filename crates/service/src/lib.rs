@@ -64,6 +64,22 @@ pub struct Settings {
     pub lockout_for: chrono::Duration,
     pub delivery: DeliverySettings,
     pub throttle: throttle::ThrottleSettings,
+    pub settlement: SettlementSettings,
+}
+
+/// The rules of settlement a purchaser may set.
+#[derive(Debug, Clone)]
+pub struct SettlementSettings {
+    /// A discrepancy whose amount at stake is within this is rounding, not a discrepancy.
+    pub tolerance: domain::money::Money,
+}
+
+impl Default for SettlementSettings {
+    fn default() -> Self {
+        SettlementSettings {
+            tolerance: domain::money::Money::from_cents(5),
+        }
+    }
 }
 
 /// The rules of delivery a purchaser may set; the defaults are the issue's.
@@ -102,6 +118,7 @@ impl Default for Settings {
             lockout_for: chrono::Duration::minutes(15),
             delivery: DeliverySettings::default(),
             throttle: throttle::ThrottleSettings::default(),
+            settlement: SettlementSettings::default(),
         }
     }
 }

@@ -274,6 +274,11 @@ impl Service {
                 ),
             )
             .await?;
+            // No report, no payment: the approval releases the invoices held for this month.
+            if approve {
+                self.release_invoices(&mut tx, actor, e.purchaser, &e.commitment.number, month)
+                    .await?;
+            }
             Ok(())
         }
         .await;

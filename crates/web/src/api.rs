@@ -56,6 +56,94 @@ pub(crate) fn routes(table: crate::routes::Table) -> crate::routes::Table {
         .get("/api/v1/commitments", list_commitments)
         .get("/api/v1/visits", list_visits)
         .upload("/api/v1/visits", send_visits)
+        .get("/api/v1/invoices", list_invoices)
+        .upload("/api/v1/invoices", send_invoice)
+}
+
+/// An e-invoice from a provider's own system: the XML as the body (Finvoice or UBL).
+async fn send_invoice(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Caller(a): Caller,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    let t = Tr::new(ctx.lang);
+    let r = app
+        .service
+        .send_invoice(&a, domain::invoice::Channel::Api, "api.xml", &body)
+        .await?;
+    use service::invoice::Intake;
+    let (result, reason, message) = match &r.outcome {
+        Intake::Received => (
+            "received",
+            None,
+            t.t1("invoice-received", "number", &r.number),
+        ),
+        Intake::Quarantined(q) => (
+            "quarantined",
+            Some(q.code().to_owned()),
+            t.t(&format!("invoice-quarantine-{}", q.code())),
+        ),
+        Intake::Refused(f) => ("refused", Some(f.code().to_owned()), t.error(f.code())),
+    };
+    let status = if r.invoice.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        Json(view::InvoiceReceipt {
+            invoice: r.invoice,
+            number: r.number.clone(),
+            result: result.to_owned(),
+            status: r.status.map(|s| s.code().to_owned()),
+            reason,
+            message,
+            detail: r.detail.clone(),
+        }),
+    )
+        .into_response())
+}
+
+/// The invoices the caller's organisation sent or received, newest first.
+async fn list_invoices(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
+    let list = app.service.invoices(&a).await?;
+    Ok(ok(list
+        .into_iter()
+        .map(|d| view::InvoiceView {
+            id: d.id,
+            kind: match d.data.kind {
+                domain::invoice::InvoiceKind::Invoice => "invoice",
+                domain::invoice::InvoiceKind::CreditNote => "credit_note",
+            }
+            .to_owned(),
+            number: d.data.number,
+            seller_business_id: d.data.seller_business_id,
+            commitments: d.data.commitment_numbers,
+            issue_date: d.data.issue_date,
+            period_start: d.data.period_start,
+            period_end: d.data.period_end,
+            payable_cents: d.data.payable.cents(),
+            currency: d.data.currency,
+            status: d.data.status.code().to_owned(),
+            quarantine: d.data.quarantine.map(|q| q.code().to_owned()),
+            discrepancies: d
+                .data
+                .discrepancies
+                .iter()
+                .map(|x| view::DiscrepancyView {
+                    code: x.code.code().to_owned(),
+                    line: x.line.clone(),
+                    at_stake_cents: x.at_stake.cents(),
+                    expected: x.expected.clone(),
+                    found: x.found.clone(),
+                })
+                .collect(),
+            received_at: d.data.received_at,
+            sha256: d.data.sha256,
+        })
+        .collect::<Vec<_>>()))
 }
 
 pub fn error_json(

@@ -3,7 +3,7 @@
 //! generated from the same types (`crate::openapi`), so that the document cannot say other
 //! than what is sent.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::locale::Lang;
 use domain::org::{OrgKind, Organisation, Role, RoleChange, ServiceUnit, User};
 use schemars::JsonSchema;
@@ -596,4 +596,61 @@ pub struct VisitRowResult {
 pub struct VisitResults {
     pub summary: VisitSummary,
     pub results: Vec<VisitRowResult>,
+}
+
+/// What became of an e-invoice sent in: kept (received or kept aside with the reason) or
+/// refused (nothing kept). Never anything of the file's content beyond its number.
+#[derive(Serialize, JsonSchema)]
+pub struct InvoiceReceipt {
+    /// The invoice, when it was kept.
+    pub invoice: Option<Uuid>,
+    pub number: String,
+    /// `received`, `quarantined` or `refused`.
+    pub result: String,
+    /// Where a kept invoice stands: `held` (a month's report is not approved), `to_check`
+    /// (matched) or `quarantined`.
+    pub status: Option<String>,
+    /// Why it was kept aside (`identity-code`, `seller-not-provider`, …) or refused
+    /// (`invoice-unreadable`, `invoice-duplicate`, …).
+    pub reason: Option<String>,
+    /// The reason in the caller's language.
+    pub message: String,
+    /// Where the reason was found: a line of the file, the reader's message, a commitment number.
+    pub detail: String,
+}
+
+/// An invoice as its provider or the purchaser's controller sees it in a list. Names no client.
+#[derive(Serialize, JsonSchema)]
+pub struct InvoiceView {
+    pub id: Uuid,
+    /// `invoice` or `credit_note`.
+    pub kind: String,
+    pub number: String,
+    pub seller_business_id: String,
+    pub commitments: Vec<String>,
+    pub issue_date: Option<NaiveDate>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    /// The amount due in cents, negative for a credit.
+    pub payable_cents: i64,
+    pub currency: String,
+    /// `held`, `to_check` or `quarantined`.
+    pub status: String,
+    pub quarantine: Option<String>,
+    /// The three-way match's discrepancies by code, once matched.
+    pub discrepancies: Vec<DiscrepancyView>,
+    pub received_at: DateTime<Utc>,
+    /// SHA-256 of the file as received.
+    pub sha256: String,
+}
+
+/// One discrepancy of the match: its code, the invoice line, the amount at stake in cents and
+/// the figures compared.
+#[derive(Serialize, JsonSchema)]
+pub struct DiscrepancyView {
+    pub code: String,
+    pub line: String,
+    pub at_stake_cents: i64,
+    pub expected: String,
+    pub found: String,
 }

@@ -299,6 +299,22 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
             200,
             Some(view::<view::MonthView>(g)),
         ),
+        op(
+            "post",
+            "/api/v1/invoices",
+            "An e-invoice or credit note as the body (Finvoice 3.0, 2.x or 1.3, or Peppol BIS Billing 3.0 UBL; UTF-8 or ISO-8859-15; at most 16 MB). Linked to the payment commitments whose numbers it gives (buyer reference, order reference or lines), or kept aside with the reason; 201 when kept, 422 with the reason when refused (unreadable, a duplicate, another seller's). An invoice must never name a client: one carrying a personal identity code is kept aside with the code overwritten",
+            Some("EInvoiceXml"),
+            201,
+            Some(view::<view::InvoiceReceipt>(g)),
+        ),
+        op(
+            "get",
+            "/api/v1/invoices",
+            "The invoices the caller's organisation sent (a provider) or received (a purchaser's controller), newest first",
+            None,
+            200,
+            Some(views::<view::InvoiceView>(g)),
+        ),
     ]
 }
 
@@ -359,6 +375,7 @@ fn schemas() -> Value {
         "ApplicationInput": { "type": "object", "properties": { "unit_id": { "type": "string", "format": "uuid" }, "roster": { "type": "array", "items": { "type": "string", "format": "uuid" } }, "price": { "type": "string", "description": "Euros as written, e.g. 80,00" }, "employees": { "type": "string" }, "note": { "type": "string" } } },
         "StepInput": { "type": "object", "required": ["step"], "properties": { "step": { "type": "string", "enum": ["submit", "withdraw", "start_review", "ask_info", "admit", "reject"] }, "note": { "type": "string" }, "quality_points": { "type": "string" }, "extend": { "type": "boolean" } } },
         "VisitBatch": { "type": "object", "required": ["visits"], "properties": { "visits": { "type": "array", "maxItems": 5000, "items": visit_row } } },
+        "EInvoiceXml": { "type": "string", "description": "The e-invoice file as it is: a Finvoice or UBL Invoice/CreditNote document" },
         "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
             "code": { "type": "string", "description": "Stable error code" },
             "message": { "type": "string", "description": "The code's message in the caller's language" },
@@ -393,7 +410,14 @@ pub fn document() -> Value {
             operation["parameters"] = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
         }
         if let Some(req) = o.request {
-            operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": r(req) } } });
+            // An e-invoice is sent as it is, not wrapped in JSON.
+            let media = if req == "EInvoiceXml" {
+                "application/xml"
+            } else {
+                "application/json"
+            };
+            operation["requestBody"] =
+                json!({ "required": true, "content": { media: { "schema": r(req) } } });
         }
         if o.method != "get" {
             operation["parameters"] = {
@@ -415,7 +439,7 @@ pub fn document() -> Value {
         "info": {
             "title": "Kumppani API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Organisations, service units, users, the access log, procurements, lots, applications and the provider register. Authenticate with the session cookie from signing in; send the CSRF token from /api/v1/session in X-CSRF-Token on unsafe calls. A provider's own system sends instead an API key from /api-keys as `Authorization: Bearer kpk_…`; it may do only the key's operations (visits.write, visits.read, commitments.read) and needs no CSRF token."
+            "description": "Organisations, service units, users, the access log, procurements, lots, applications and the provider register. Authenticate with the session cookie from signing in; send the CSRF token from /api/v1/session in X-CSRF-Token on unsafe calls. A provider's own system sends instead an API key from /api-keys as `Authorization: Bearer kpk_…`; it may do only the key's operations (visits.write, visits.read, commitments.read, invoices.write) and needs no CSRF token."
         },
         "paths": paths,
         "components": {

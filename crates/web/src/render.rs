@@ -86,6 +86,9 @@ impl Page {
                 if c.budget {
                     add("/budget".into(), "nav-budget");
                 }
+                if c.invoices {
+                    add("/invoices".into(), "nav-invoices");
+                }
                 add("/register".into(), "nav-register");
                 add("/organisations".into(), "nav-organisations");
                 if c.own_organisation {

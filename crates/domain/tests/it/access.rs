@@ -686,4 +686,31 @@ fn an_api_key_does_only_its_operations_and_what_a_worker_may() {
         decide(&k, Action::Create, visits(Part::Visits, Follow::Delivering)),
         Err(Denial::KeyScope)
     );
+    // Invoices only with `invoices.write`, and then only the provider's own: a billing system
+    // sends and follows its invoices though the key acts with a worker's role.
+    let invoices = Resource::Invoices { org_id: k.org_id };
+    assert_eq!(decide(&k, Action::Create, invoices), Err(Denial::KeyScope));
+    k.key = Some(vec![Operation::InvoicesWrite]);
+    assert_eq!(decide(&k, Action::Create, invoices), Ok(()));
+    assert_eq!(decide(&k, Action::List, invoices), Ok(()));
+    let own = Resource::Invoice {
+        purchaser_id: OTHER_PURCHASER,
+        provider_id: k.org_id,
+    };
+    assert_eq!(decide(&k, Action::Read, own), Ok(()));
+    assert_eq!(decide(&k, Action::Decide, own), Err(Denial::KeyScope));
+    assert_eq!(
+        decide(
+            &k,
+            Action::Create,
+            Resource::Invoices {
+                org_id: OTHER_PROVIDER
+            }
+        ),
+        Err(Denial::OtherOrganisation)
+    );
+    assert_eq!(
+        decide(&k, Action::List, Resource::Commitments { org_id: k.org_id }),
+        Err(Denial::KeyScope)
+    );
 }

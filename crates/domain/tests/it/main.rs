@@ -13,5 +13,6 @@ mod locale;
 mod money;
 mod requirement;
 mod search;
+mod settlement;
 mod staff;
 mod visit;

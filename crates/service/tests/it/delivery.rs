@@ -44,10 +44,10 @@ pub(crate) struct Setup {
     pub(crate) worker: Actor,
     pub(crate) social: Actor,
     /// Guardian of the served child, and a guardian of another family.
-    guardian: Actor,
+    pub(crate) guardian: Actor,
     stranger: Actor,
     /// Admitted roster (two) and a staff member not on it.
-    roster: Vec<Uuid>,
+    pub(crate) roster: Vec<Uuid>,
     outsider: Uuid,
     other_provider_worker: Actor,
 }
@@ -256,7 +256,14 @@ pub(crate) async fn setup(w: &World) -> Setup {
     }
 }
 
-fn row(number: &str, id: &str, date: &str, start: &str, end: &str, workers: &[Uuid]) -> VisitRow {
+pub(crate) fn row(
+    number: &str,
+    id: &str,
+    date: &str,
+    start: &str,
+    end: &str,
+    workers: &[Uuid],
+) -> VisitRow {
     VisitRow {
         commitment: number.into(),
         form: VisitForm {

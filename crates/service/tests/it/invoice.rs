@@ -1,8 +1,9 @@
 //! Invoices coming in: linked to the commitment they bill, or kept aside with the reason, or
 //! refused with nothing kept; an invoice that names a person keeps no trace of the code.
 
-use crate::delivery::setup;
+use crate::delivery::{row, setup};
 use chrono::NaiveDate;
+use domain::delivery::{PlanForm, ReportForm};
 use domain::ident::PersonalIdentityCode;
 use domain::invoice::{Channel, InvoiceStatus, QuarantineReason, Refusal};
 use einvoice::{write, Decimal, DocumentKind, Invoice, InvoiceReference};
@@ -87,7 +88,11 @@ async fn an_invoice_of_the_commitments_provider_is_received_linked_and_logged() 
     let mine = svc.invoices(&signer).await.unwrap();
     assert_eq!(mine.len(), 1);
     let inv = &mine[0].data;
-    assert_eq!(inv.status, InvoiceStatus::Received);
+    // October's report is not approved: held until it is (no report, no payment).
+    assert_eq!(inv.status, InvoiceStatus::Held);
+    assert_eq!(r.status, Some(InvoiceStatus::Held));
+    assert_eq!(inv.held_for.len(), 1);
+    assert_eq!(inv.held_for[0].commitment, s.number);
     assert_eq!(inv.commitment_numbers, vec![s.number.clone()]);
     assert_eq!(inv.commitments.len(), 1);
     assert_eq!(inv.lines[0].commitment.as_deref(), Some(s.number.as_str()));
@@ -400,4 +405,170 @@ async fn what_is_refused_keeps_nothing_and_says_why() {
         (last.record_kind.as_str(), last.outcome.as_str()),
         ("invoice", "denied")
     );
+}
+
+fn plan() -> PlanForm {
+    PlanForm {
+        meeting_date: "2026-10-01".into(),
+        participants: "Veeti\nSaara Kuvitelma".into(),
+        goals: "Arki rytmittyy | aamut sujuvat".into(),
+        estimated_duration: "6 kuukautta".into(),
+        weekly_hours: "3".into(),
+        evaluation_date: "2027-01-15".into(),
+    }
+}
+
+fn report() -> ReportForm {
+    ReportForm {
+        ratings: vec!["4".into()],
+        texts: vec!["Aamut sujuvat.".into()],
+        gone_through_with_family: true,
+        summary: "Hyvä kuukausi.".into(),
+    }
+}
+
+/// An invoice of `hours` at `price` for a month of the commitment.
+fn month_invoice(number: &str, commitment: &str, month: u32, hours: &str, price: &str) -> Vec<u8> {
+    let mut inv = invoice(number, PROVIDER_BID, commitment);
+    let d = |s: &str| Decimal::from_str(s).unwrap();
+    let first = NaiveDate::from_ymd_opt(2026, month, 1).unwrap();
+    let last = domain::delivery::month_end(first);
+    inv.period = Some(einvoice::Period {
+        start: Some(first),
+        end: Some(last),
+    });
+    let l = &mut inv.lines[0];
+    l.period = inv.period.clone();
+    l.quantity = Some(d(hours));
+    l.net_price = Some(d(price));
+    let net = (d(hours) * d(price)).round_dp(2);
+    l.net_amount = Some(net);
+    for v in [
+        &mut inv.totals.line_total,
+        &mut inv.totals.tax_exclusive,
+        &mut inv.totals.tax_inclusive,
+        &mut inv.totals.payable,
+    ] {
+        *v = Some(net);
+    }
+    inv.vat_breakdown[0].taxable = Some(net);
+    finvoice(&inv)
+}
+
+#[tokio::test]
+async fn an_invoice_is_matched_on_the_approved_month_and_held_while_the_report_is_not() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    let k = s.roster[0];
+    // October: eight one-hour visits; the family confirms seven and disputes one.
+    let days = [1, 6, 8, 13, 15, 20, 22, 27];
+    let rows: Vec<_> = days
+        .iter()
+        .map(|d| {
+            row(
+                &s.number,
+                &format!("o{d}"),
+                &format!("2026-10-{d:02}"),
+                "09:00",
+                "10:00",
+                &[k],
+            )
+        })
+        .collect();
+    svc.record_visits(&s.worker, &rows).await.unwrap();
+    let mine = svc.family_visits(&s.guardian).await.unwrap();
+    assert_eq!(mine.len(), 8);
+    svc.answer_visit(&s.guardian, mine[0].id, false, "Ei tullut.")
+        .await
+        .unwrap();
+    for v in &mine[1..] {
+        svc.answer_visit(&s.guardian, v.id, true, "").await.unwrap();
+    }
+    svc.save_plan(&s.worker, &s.number, &plan()).await.unwrap();
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    svc.save_report(&s.worker, &s.number, oct, &report(), true)
+        .await
+        .unwrap();
+
+    // Billed before the report is approved: 8 h at 80.00 instead of 78.00. Held.
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct.xml",
+            &month_invoice("2026-2001", &s.number, 10, "8", "80"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, Some(InvoiceStatus::Held));
+    let id = r.invoice.unwrap();
+    // November's invoice waits for November's report, which is not even written.
+    let nov = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "nov.xml",
+            &month_invoice("2026-2002", &s.number, 11, "2", "78"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(nov.status, Some(InvoiceStatus::Held));
+
+    // The social worker approves October: its invoice is released and matched, line by line.
+    svc.decide_report(&s.social, &s.number, oct, true, "")
+        .await
+        .unwrap();
+    let d = svc.invoice(&signer, id).await.unwrap().data;
+    assert_eq!(d.status, InvoiceStatus::ToCheck);
+    assert!(d.held_for.is_empty());
+    let found: Vec<(&str, &str, i64)> = d
+        .discrepancies
+        .iter()
+        .map(|x| (x.code.code(), x.line.as_str(), x.at_stake.cents()))
+        .collect();
+    // The disputed hour at the contract's price, and 2.00 € too much on each of eight hours.
+    assert_eq!(
+        found,
+        [
+            ("price-differs", "1", 1_600),
+            ("disputed-billed", "1", 7_800)
+        ]
+    );
+    let disputed = &d.discrepancies[1];
+    assert_eq!(
+        (disputed.expected.as_str(), disputed.found.as_str()),
+        ("7 h", "8 h")
+    );
+    // November is still held; its release is logged with October's approval.
+    let n = svc
+        .invoice(&signer, nov.invoice.unwrap())
+        .await
+        .unwrap()
+        .data;
+    assert_eq!(n.status, InvoiceStatus::Held);
+    let log = crate::log(&w).await;
+    assert!(log.iter().any(|e| e.record_kind == "invoice"
+        && e.record_id == Some(id)
+        && e.details.starts_with("to_check: report")));
+
+    // A second invoice for October's same hours: billed already.
+    let again = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct2.xml",
+            &month_invoice("2026-2003", &s.number, 10, "7", "78"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.status, Some(InvoiceStatus::ToCheck));
+    let d = svc
+        .invoice(&signer, again.invoice.unwrap())
+        .await
+        .unwrap()
+        .data;
+    let codes: Vec<&str> = d.discrepancies.iter().map(|x| x.code.code()).collect();
+    assert!(codes.contains(&"already-billed"), "{codes:?}");
 }

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod delivery;
+pub mod invoice;
 pub mod notice;
 pub mod procurement;
 pub mod provider;

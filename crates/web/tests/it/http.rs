@@ -907,3 +907,128 @@ async fn a_provider_system_calls_the_api_with_a_scoped_key_instead_of_a_session(
     social.sign_in("county.worker").await;
     assert_eq!(social.get("/api-keys").await.status, StatusCode::FORBIDDEN);
 }
+
+/// A made-up e-invoice from the world's provider to the county, naming no commitment.
+fn invoice_xml(number: &str) -> String {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../einvoice/tests/fixtures/finvoice30-perhetyo-lokakuu.xml"
+    );
+    let mut inv = einvoice::read(&std::fs::read(fixture).unwrap(), "f.xml")
+        .unwrap()
+        .invoice;
+    inv.number = number.into();
+    inv.seller.business_id = Some("0737546-2".into());
+    inv.seller.legal_id = None;
+    inv.seller.vat_id = None;
+    inv.buyer.business_id = Some("3221311-5".into());
+    inv.buyer.legal_id = None;
+    einvoice::write::ubl(&inv)
+}
+
+#[tokio::test]
+async fn a_provider_sends_invoices_by_api_key_and_on_the_page_and_sees_where_they_stand() {
+    let w = World::new().await;
+    let mut admin = Client::new(&w);
+    admin.sign_in("provider.admin").await;
+    let mut keys = Vec::new();
+    for ops in ["invoices.write", "visits.write"] {
+        admin.get("/api-keys").await;
+        let r = admin
+            .post(
+                "/api-keys",
+                &[("name", ops), ("operations", ops), ("valid_days", "30")],
+            )
+            .await;
+        let i = r.body.find("kpk_").expect("the secret is shown once");
+        keys.push(r.body[i..i + 4 + 64].to_owned());
+    }
+    let call = |method: Method, key: &str, body: String| {
+        Request::builder()
+            .method(method)
+            .uri("/api/v1/invoices")
+            .header(header::AUTHORIZATION, format!("Bearer {key}"))
+            .header(header::CONTENT_TYPE, "application/xml")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let mut system = Client::new(&w);
+    // No commitment number: kept aside for the county, with the reason in the caller's language.
+    let r = system
+        .send(call(Method::POST, &keys[0], invoice_xml("A-1")))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["result"], "quarantined");
+    assert_eq!(v["reason"], "unknown-commitment");
+    assert!(!v["message"].as_str().unwrap().is_empty());
+    // The same number again is refused, and nothing is kept.
+    let r = system
+        .send(call(Method::POST, &keys[0], invoice_xml("A-1")))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("invoice-duplicate"), "{}", r.body);
+    // Not XML at all: refused with the reader's line.
+    let r = system
+        .send(call(Method::POST, &keys[0], "<Invoice>".into()))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("invoice-unreadable"), "{}", r.body);
+    // A key without invoices.write is refused.
+    let r = system
+        .send(call(Method::POST, &keys[1], invoice_xml("A-2")))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("access-key-scope"), "{}", r.body);
+    let r = system
+        .send(call(Method::GET, &keys[0], String::new()))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let list: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["number"], "A-1");
+    assert_eq!(list[0]["status"], "quarantined");
+
+    // The page lists it with the reason and opens it; the upload form refuses an empty file.
+    let page = admin.get("/invoices").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("A-1"), "{}", page.body);
+    assert!(page.body.contains("action=\"/invoices\""));
+    let id = list[0]["id"].as_str().unwrap();
+    let one = admin.get(&format!("/invoices/{id}")).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert!(one.body.contains("SHA-256"), "{}", one.body);
+    let boundary = "kumppaniboundary";
+    let upload = |csrf: &str, content: &str| {
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lasku.xml\"\r\nContent-Type: application/xml\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        );
+        Request::post("/invoices")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("origin", "http://kumppani.test")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let csrf = admin.csrf.clone();
+    let r = admin.send(upload(&csrf, "")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"e-file\""), "{}", r.body);
+    let csrf = admin.csrf.clone();
+    let r = admin.send(upload(&csrf, &invoice_xml("B-1"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let kept = admin.get(&to).await;
+    assert!(kept.body.contains("B-1"), "{}", kept.body);
+
+    // The county's social worker has no invoices page.
+    let mut social = Client::new(&w);
+    social.sign_in("county.worker").await;
+    assert_eq!(social.get("/invoices").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        social.get(&format!("/invoices/{id}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -118,6 +118,29 @@ fn every_key_used_exists() {
     for k in domain::delivery::ReportStatus::ALL {
         used.insert(format!("report-status-{}", k.code()));
     }
+    // Settlement: invoice statuses, reasons, refusals, channels and discrepancies by code.
+    for k in domain::invoice::InvoiceStatus::ALL {
+        used.insert(format!("invoice-status-{}", k.code()));
+    }
+    for k in domain::invoice::QuarantineReason::ALL {
+        used.insert(format!("invoice-quarantine-{}", k.code()));
+    }
+    for k in domain::invoice::Refusal::ALL {
+        used.insert(format!("error-{}", k.code()));
+    }
+    for k in [
+        domain::invoice::Channel::Upload,
+        domain::invoice::Channel::Api,
+        domain::invoice::Channel::Import,
+    ] {
+        used.insert(format!("invoice-channel-{}", k.code()));
+    }
+    for k in domain::settlement::DiscrepancyCode::ALL {
+        used.insert(format!("discrepancy-{}", k.code()));
+    }
+    for o in domain::api_key::Operation::ALL {
+        used.insert(format!("api-key-op-{}", o.code().replace('.', "-")));
+    }
     for f in [
         "worker-not-on-roster",
         "too-short",

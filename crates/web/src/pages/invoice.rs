@@ -1,0 +1,295 @@
+//! Invoices: a provider's own (with the upload form) and a purchaser controller's inbox on one
+//! page, each invoice on its own page. An invoice names commitments, never a client, so these
+//! pages show no personal data; every view is logged by the service all the same.
+
+use super::done;
+use crate::ctx::Ctx;
+use crate::extract::{Id, PageResult, SignedIn};
+use crate::i18n::Tr;
+use crate::render::{render_status, Page};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use domain::invoice::{InvoiceKind, InvoiceStatus, ReceivedInvoice};
+use domain::money::Money;
+use service::invoice::{Intake, Receipt};
+use service::Doc;
+
+pub struct InvoiceRow {
+    pub id: String,
+    pub number: String,
+    pub kind: String,
+    pub seller: String,
+    pub commitments: String,
+    pub period: String,
+    pub amount: String,
+    pub received: String,
+    pub status: String,
+    pub reason: String,
+    pub quarantined: bool,
+}
+
+fn euros(t: &Tr, m: Money) -> String {
+    format!("{} €", m.format(t.lang))
+}
+
+fn status_text(t: &Tr, d: &ReceivedInvoice) -> (String, String) {
+    let status = t.t(&format!("invoice-status-{}", d.status.code()));
+    let reason = d
+        .quarantine
+        .map(|q| t.t(&format!("invoice-quarantine-{}", q.code())))
+        .unwrap_or_default();
+    (status, reason)
+}
+
+fn period(t: &Tr, d: &ReceivedInvoice) -> String {
+    match (d.period_start, d.period_end) {
+        (Some(a), Some(b)) => format!("{} – {}", t.date(a), t.date(b)),
+        (Some(a), None) => t.date(a),
+        (None, Some(b)) => t.date(b),
+        (None, None) => String::new(),
+    }
+}
+
+fn row(t: &Tr, d: &Doc<ReceivedInvoice>) -> InvoiceRow {
+    let (status, reason) = status_text(t, &d.data);
+    InvoiceRow {
+        id: d.id.to_string(),
+        number: d.data.number.clone(),
+        kind: t.t(match d.data.kind {
+            InvoiceKind::Invoice => "invoice-kind-invoice",
+            InvoiceKind::CreditNote => "invoice-kind-credit-note",
+        }),
+        seller: d.data.seller_name.clone(),
+        commitments: d.data.commitment_numbers.join(", "),
+        period: period(t, &d.data),
+        amount: euros(t, d.data.payable),
+        received: t.datetime(d.data.received_at),
+        status,
+        reason,
+        quarantined: d.data.status == InvoiceStatus::Quarantined,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invoices.html")]
+struct InvoicesPage {
+    p: Page,
+    rows: Vec<InvoiceRow>,
+    /// The upload form is the provider's.
+    may_send: bool,
+    /// What became of the file just sent, when it was kept.
+    notice: Option<String>,
+    /// Why the file just sent was refused, next to the file field.
+    error: Option<String>,
+}
+
+async fn list_page(
+    app: &AppState,
+    ctx: &Ctx,
+    actor: &domain::org::Actor,
+    notice: Option<String>,
+    error: Option<String>,
+) -> PageResult {
+    let t = ctx.tr();
+    let list = app.service.invoices(actor).await?;
+    let mut p = Page::new(ctx, t.t("invoices-title"));
+    if error.is_some() {
+        p.title = t.t1("title-with-errors", "title", &p.title);
+    }
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_status(
+        status,
+        &InvoicesPage {
+            rows: list.iter().map(|d| row(&t, d)).collect(),
+            may_send: ctx.caps.send_invoices,
+            notice,
+            error,
+            p,
+        },
+    ))
+}
+
+pub async fn invoices(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+) -> PageResult {
+    list_page(&app, &ctx, &actor, None, None).await
+}
+
+/// The words for what became of a file: a sentence for a kept invoice, or the refusal for the
+/// file field.
+fn receipt_text(t: &Tr, r: &Receipt) -> Result<String, String> {
+    match &r.outcome {
+        Intake::Received => Ok(t.t1("invoice-received", "number", &r.number)),
+        Intake::Quarantined(q) => Ok(t.ta(
+            "invoice-quarantined",
+            &[
+                ("number", crate::i18n::Arg::S(r.number.clone())),
+                (
+                    "reason",
+                    crate::i18n::Arg::S(t.t(&format!("invoice-quarantine-{}", q.code()))),
+                ),
+            ],
+        )),
+        Intake::Refused(refusal) => {
+            let mut msg = t.error(refusal.code());
+            if !r.detail.is_empty() {
+                msg.push_str(" (");
+                msg.push_str(&r.detail);
+                msg.push(')');
+            }
+            Err(msg)
+        }
+    }
+}
+
+pub async fn upload(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    mut form: Multipart,
+) -> PageResult {
+    let t = ctx.tr();
+    let mut bytes = Vec::new();
+    let mut name = String::from("invoice.xml");
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("file") {
+            name = field.file_name().unwrap_or("invoice.xml").to_owned();
+            match field.bytes().await {
+                Ok(b) => bytes = b.to_vec(),
+                Err(_) => break,
+            }
+        }
+    }
+    if bytes.is_empty() {
+        let msg = t.error("invoice-file-required");
+        return list_page(&app, &ctx, &actor, None, Some(msg)).await;
+    }
+    let r = app
+        .service
+        .send_invoice(&actor, domain::invoice::Channel::Upload, &name, &bytes)
+        .await?;
+    match (receipt_text(&t, &r), r.invoice) {
+        // A kept invoice opens on its own page, which says what became of it.
+        (Ok(_), Some(id)) => Ok(done(format!("/invoices/{id}"))),
+        (Ok(msg), None) => list_page(&app, &ctx, &actor, Some(msg), None).await,
+        (Err(msg), _) => list_page(&app, &ctx, &actor, None, Some(msg)).await,
+    }
+}
+
+pub struct LineRow {
+    /// The discrepancies of this line, worded; empty when it matches.
+    pub discrepancies: Vec<String>,
+    pub id: String,
+    pub name: String,
+    pub commitment: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub net: String,
+    pub vat: String,
+    pub period: String,
+}
+
+#[derive(Template)]
+#[template(path = "invoice.html")]
+struct InvoicePage {
+    p: Page,
+    r: InvoiceRow,
+    issued: String,
+    due: String,
+    reference: String,
+    account: String,
+    syntax: String,
+    sha256: String,
+    channel: String,
+    detail: String,
+    credits: String,
+    lines: Vec<LineRow>,
+    findings: Vec<String>,
+    findings_title: String,
+    /// Held: the commitments and months whose reports it waits for.
+    held_for: Vec<String>,
+    /// Matched (not held, not kept aside): the lines' discrepancies are shown.
+    matched: bool,
+    discrepancy_title: String,
+}
+
+/// A discrepancy in words, with its figures and the amount at stake.
+fn discrepancy(t: &Tr, d: &domain::settlement::Discrepancy) -> String {
+    use crate::i18n::Arg;
+    t.ta(
+        &format!("discrepancy-{}", d.code.code()),
+        &[
+            ("expected", Arg::S(d.expected.clone())),
+            ("found", Arg::S(d.found.clone())),
+            ("amount", Arg::S(euros(t, d.at_stake))),
+        ],
+    )
+}
+
+pub async fn invoice(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+) -> PageResult {
+    let t = ctx.tr();
+    let d = app.service.invoice(&actor, id).await?;
+    let r = row(&t, &d);
+    let inv = &d.data;
+    let date = |x: Option<chrono::NaiveDate>| x.map(|x| t.date(x)).unwrap_or_default();
+    let page = InvoicePage {
+        p: Page::new(&ctx, t.t1("invoice-title", "number", &inv.number)),
+        issued: date(inv.issue_date),
+        due: date(inv.due_date),
+        reference: inv.reference.clone(),
+        account: inv.account.clone(),
+        syntax: inv.syntax.clone(),
+        sha256: inv.sha256.clone(),
+        channel: t.t(&format!("invoice-channel-{}", inv.channel.code())),
+        detail: inv.quarantine_detail.clone(),
+        credits: inv.credits.join(", "),
+        held_for: inv
+            .held_for
+            .iter()
+            .map(|h| format!("{} {}", h.commitment, h.month.format("%m/%Y")))
+            .collect(),
+        matched: inv.status == InvoiceStatus::ToCheck,
+        discrepancy_title: t.tn(
+            "invoice-discrepancies",
+            "count",
+            inv.discrepancies.len() as i64,
+        ),
+        lines: inv
+            .lines
+            .iter()
+            .map(|l| LineRow {
+                discrepancies: inv
+                    .discrepancies
+                    .iter()
+                    .filter(|d| d.line == l.id)
+                    .map(|d| discrepancy(&t, d))
+                    .collect(),
+                id: l.id.clone(),
+                name: l.name.clone(),
+                commitment: l.commitment.clone().unwrap_or_default(),
+                quantity: format!("{} {}", l.quantity, l.unit),
+                unit_price: l.unit_price.clone(),
+                net: euros(&t, l.net),
+                vat: format!("{} {}", l.vat_category, l.vat_rate),
+                period: match (l.period_start, l.period_end) {
+                    (Some(a), Some(b)) => format!("{} – {}", t.date(a), t.date(b)),
+                    _ => String::new(),
+                },
+            })
+            .collect(),
+        findings: inv.findings.clone(),
+        findings_title: t.tn("invoice-findings", "count", inv.findings.len() as i64),
+        r,
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}
