@@ -199,7 +199,8 @@ async fn an_identity_code_anywhere_quarantines_the_invoice_and_is_never_stored()
     for e in crate::log(&w).await {
         let row = format!("{e:?}");
         assert!(!row.contains(&code), "{row}");
-        assert!(!row.contains(&code[7..]), "{row}");
+        // Nor its birth-date part: with its century letter it cannot occur in lower-case hex.
+        assert!(!row.contains(&code[..7]), "{row}");
     }
     assert!(!stored.contains(&code));
 }
