@@ -7,6 +7,7 @@ use crate::doc::{self, Doc, Table};
 use crate::{on_tx, DbError, Result, Tx};
 use chrono::{DateTime, Utc};
 use domain::invoice::ReceivedInvoice;
+use sqlx::Row;
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, owner_id, parent_id, status, data, created_at, updated_at";
@@ -123,4 +124,96 @@ pub async fn of_purchaser(tx: &mut Tx, purchaser: Uuid) -> Result<Vec<Doc<Receiv
     let sql =
         format!("SELECT {COLUMNS} FROM invoices WHERE owner_id = $1 ORDER BY created_at DESC, id");
     doc::query(tx, Table::Invoices, &sql, purchaser).await
+}
+
+/// An export to accounts payable, without its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub number: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<Uuid>,
+    pub invoices: i64,
+    pub total_cents: i64,
+}
+
+/// The purchaser's next export number.
+pub async fn next_export_number(tx: &mut Tx, owner: Uuid) -> Result<i64> {
+    let n: Option<i64> = on_tx!(tx, c => {
+        sqlx::query_scalar("SELECT MAX(number) FROM invoice_exports WHERE owner_id = $1")
+            .bind(owner)
+            .fetch_one(c)
+            .await?
+    });
+    Ok(n.unwrap_or(0) + 1)
+}
+
+/// Stores an export with its file. The unique index on the purchaser and number keeps two
+/// exports made at once from taking the same number (the second fails and is rolled back).
+pub async fn insert_export(tx: &mut Tx, e: &Export, csv: &str) -> Result<()> {
+    on_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO invoice_exports (id, owner_id, number, created_at, created_by, invoices, total_cents, csv) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(e.id)
+        .bind(e.owner_id)
+        .bind(e.number)
+        .bind(e.created_at)
+        .bind(e.created_by)
+        .bind(e.invoices)
+        .bind(e.total_cents)
+        .bind(csv)
+        .execute(c)
+        .await?;
+    });
+    Ok(())
+}
+
+const EXPORT_COLUMNS: &str = "id, owner_id, number, created_at, created_by, invoices, total_cents";
+
+macro_rules! map_export {
+    ($r:expr) => {{
+        let r = $r;
+        Ok::<_, DbError>(Export {
+            id: r.try_get("id")?,
+            owner_id: r.try_get("owner_id")?,
+            number: r.try_get("number")?,
+            created_at: r.try_get("created_at")?,
+            created_by: r.try_get("created_by")?,
+            invoices: r.try_get("invoices")?,
+            total_cents: r.try_get("total_cents")?,
+        })
+    }};
+}
+
+/// The purchaser's exports, newest first.
+pub async fn exports(tx: &mut Tx, owner: Uuid) -> Result<Vec<Export>> {
+    let sql = format!(
+        "SELECT {EXPORT_COLUMNS} FROM invoice_exports WHERE owner_id = $1 ORDER BY number DESC"
+    );
+    on_tx!(tx, c => {
+        sqlx::query(&sql)
+            .bind(owner)
+            .fetch_all(c)
+            .await?
+            .into_iter()
+            .map(|r| map_export!(r))
+            .collect()
+    })
+}
+
+/// One export with its file.
+pub async fn export(tx: &mut Tx, id: Uuid) -> Result<Option<(Export, String)>> {
+    let sql = format!("SELECT {EXPORT_COLUMNS}, csv FROM invoice_exports WHERE id = $1");
+    on_tx!(tx, c => {
+        match sqlx::query(&sql).bind(id).fetch_optional(c).await? {
+            Some(r) => {
+                let csv: String = r.try_get("csv")?;
+                Ok(Some((map_export!(r)?, csv)))
+            }
+            None => Ok(None),
+        }
+    })
 }

@@ -47,6 +47,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0006_invoices.sql"),
         postgres: include_str!("../../../migrations/postgres/0006_invoices.sql"),
     },
+    Migration {
+        version: 7,
+        name: "invoice_exports",
+        sqlite: include_str!("../../../migrations/sqlite/0007_invoice_exports.sql"),
+        postgres: include_str!("../../../migrations/postgres/0007_invoice_exports.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -718,6 +718,11 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
                     && (provider_staff_manager(actor) || actor.key.is_some()),
             )
         }
+        // Exporting the approved invoices to accounts payable is the controller's.
+        (Resource::Invoices { org_id }, Decide) => {
+            own(org_id)?;
+            role(actor.org_kind.is_purchaser() && actor.has(Role::Controller))
+        }
         (Resource::Invoices { .. }, _) => Err(Denial::NotApplicable),
         (Resource::Invoice { purchaser_id, .. }, Read | Decide)
             if actor.org_kind.is_purchaser() =>

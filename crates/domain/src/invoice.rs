@@ -7,6 +7,7 @@
 //! sums are [`Money`].
 
 use crate::money::Money;
+use crate::validate::FieldErrors;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -52,13 +53,28 @@ pub enum InvoiceStatus {
     Held,
     /// Matched against the commitments and the confirmed visits; waiting for the checker.
     ToCheck,
+    /// Checked by one person; above the threshold, waiting for another to approve it.
+    Checked,
+    /// Approved for payment, in full or in part ([`ReceivedInvoice::approved_amount`]).
+    Approved,
+    /// Returned to the provider with the reason (reklamaatio).
+    Returned,
+    /// The provider is asked for a credit note, with the reason.
+    CreditRequested,
+    /// Approved and handed to accounts payable in a numbered export.
+    Exported,
 }
 
 impl InvoiceStatus {
-    pub const ALL: [InvoiceStatus; 3] = [
+    pub const ALL: [InvoiceStatus; 8] = [
         InvoiceStatus::Quarantined,
         InvoiceStatus::Held,
         InvoiceStatus::ToCheck,
+        InvoiceStatus::Checked,
+        InvoiceStatus::Approved,
+        InvoiceStatus::Returned,
+        InvoiceStatus::CreditRequested,
+        InvoiceStatus::Exported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -66,6 +82,173 @@ impl InvoiceStatus {
             InvoiceStatus::Quarantined => "quarantined",
             InvoiceStatus::Held => "held",
             InvoiceStatus::ToCheck => "to_check",
+            InvoiceStatus::Checked => "checked",
+            InvoiceStatus::Approved => "approved",
+            InvoiceStatus::Returned => "returned",
+            InvoiceStatus::CreditRequested => "credit_requested",
+            InvoiceStatus::Exported => "exported",
+        }
+    }
+
+    /// Whether the invoice counts as billed: everything but an invoice kept aside or returned.
+    pub fn counts(self) -> bool {
+        !matches!(self, InvoiceStatus::Quarantined | InvoiceStatus::Returned)
+    }
+
+    /// Whether it is paid or to be paid: approved, or approved and exported.
+    pub fn approved(self) -> bool {
+        matches!(self, InvoiceStatus::Approved | InvoiceStatus::Exported)
+    }
+}
+
+/// What the purchaser's controllers do with a matched invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStep {
+    Check,
+    Approve,
+    Return,
+    RequestCredit,
+}
+
+impl InvoiceStep {
+    pub const ALL: [InvoiceStep; 4] = [
+        InvoiceStep::Check,
+        InvoiceStep::Approve,
+        InvoiceStep::Return,
+        InvoiceStep::RequestCredit,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            InvoiceStep::Check => "check",
+            InvoiceStep::Approve => "approve",
+            InvoiceStep::Return => "return",
+            InvoiceStep::RequestCredit => "request_credit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InvoiceStep> {
+        InvoiceStep::ALL.into_iter().find(|k| k.code() == s.trim())
+    }
+}
+
+/// A step taken on an invoice, for its record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceDecision {
+    pub step: InvoiceStep,
+    pub by: Uuid,
+    pub by_name: String,
+    pub at: DateTime<Utc>,
+    /// The amount approved, for an approval.
+    pub amount: Option<Money>,
+    pub reason: String,
+}
+
+/// A controller's decision as submitted.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DecisionForm {
+    /// `check`, `approve`, `return` or `request_credit`.
+    pub step: String,
+    /// For an approval in part: the amount approved, as typed (`850,00`); empty approves the
+    /// amount due in full.
+    pub amount: String,
+    pub reason: String,
+}
+
+/// What a valid decision does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    pub step: InvoiceStep,
+    pub status: InvoiceStatus,
+    pub amount: Option<Money>,
+    pub reason: String,
+}
+
+impl ReceivedInvoice {
+    /// Who checked it, if anyone has.
+    pub fn checker(&self) -> Option<Uuid> {
+        self.decisions
+            .iter()
+            .rev()
+            .find(|d| d.step == InvoiceStep::Check)
+            .map(|d| d.by)
+    }
+
+    /// Validates a decision by `actor` against where the invoice stands and the two-person rule:
+    /// above `threshold` (of the amount due) a checker and a different approver are both
+    /// needed; at or below it one person may approve straight away.
+    pub fn decide(
+        &self,
+        actor: Uuid,
+        form: &DecisionForm,
+        threshold: Money,
+        lang: crate::locale::Lang,
+    ) -> Result<Decided, FieldErrors> {
+        let step = InvoiceStep::parse(&form.step)
+            .ok_or_else(|| FieldErrors::single("step", "step-not-possible"))?;
+        let reason: String = form.reason.trim().chars().take(2000).collect();
+        let open = matches!(self.status, InvoiceStatus::ToCheck | InvoiceStatus::Checked);
+        if !open {
+            return Err(FieldErrors::single("step", "step-not-possible"));
+        }
+        let due = Money::from_cents(self.payable.cents().abs());
+        let two_people = due.cents() > threshold.cents();
+        match step {
+            InvoiceStep::Check => {
+                if self.status != InvoiceStatus::ToCheck {
+                    return Err(FieldErrors::single("step", "step-not-possible"));
+                }
+                Ok(Decided {
+                    step,
+                    status: InvoiceStatus::Checked,
+                    amount: None,
+                    reason,
+                })
+            }
+            InvoiceStep::Approve => {
+                if two_people {
+                    if self.status != InvoiceStatus::Checked {
+                        return Err(FieldErrors::single("step", "invoice-needs-check"));
+                    }
+                    if self.checker() == Some(actor) {
+                        return Err(FieldErrors::single("step", "invoice-same-person"));
+                    }
+                }
+                let amount = if form.amount.trim().is_empty() {
+                    due
+                } else {
+                    match Money::parse(&form.amount, lang) {
+                        Ok(m) if m.cents() > 0 && m.cents() <= due.cents() => m,
+                        _ => return Err(FieldErrors::single("amount", "invoice-amount-invalid")),
+                    }
+                };
+                if amount != due && reason.is_empty() {
+                    return Err(FieldErrors::single("reason", "required"));
+                }
+                Ok(Decided {
+                    step,
+                    status: InvoiceStatus::Approved,
+                    amount: Some(amount),
+                    reason,
+                })
+            }
+            InvoiceStep::Return | InvoiceStep::RequestCredit => {
+                if reason.is_empty() {
+                    return Err(FieldErrors::single("reason", "required"));
+                }
+                Ok(Decided {
+                    step,
+                    status: if step == InvoiceStep::Return {
+                        InvoiceStatus::Returned
+                    } else {
+                        InvoiceStatus::CreditRequested
+                    },
+                    amount: None,
+                    reason,
+                })
+            }
         }
     }
 }
@@ -213,6 +396,15 @@ pub struct ReceivedInvoice {
     /// The three-way match, line by line, made once no month holds it.
     #[serde(default)]
     pub discrepancies: Vec<crate::settlement::Discrepancy>,
+    /// Checks, approvals, returns and credit requests, oldest first.
+    #[serde(default)]
+    pub decisions: Vec<InvoiceDecision>,
+    /// What was approved for payment (all of the amount due, or a part).
+    #[serde(default)]
+    pub approved_amount: Option<Money>,
+    /// The accounts-payable export that carried it.
+    #[serde(default)]
+    pub export: Option<u32>,
     pub status: InvoiceStatus,
     pub quarantine: Option<QuarantineReason>,
     /// Where the reason was found (`line 42 of the file`, `lines[2]`), never what was there.

@@ -36,6 +36,10 @@ pub struct Config {
     pub confirmation_code_days: i64,
     /// An invoice discrepancy at stake within this many cents is rounding.
     pub settlement_tolerance_cents: i64,
+    /// Above this many cents due, an invoice needs a checker and a different approver.
+    pub settlement_two_person_threshold_cents: i64,
+    /// The expense account the accounts-payable export names.
+    pub settlement_expense_account: String,
 }
 
 impl Default for Config {
@@ -57,6 +61,8 @@ impl Default for Config {
             report_deadline_day: s.delivery.report_deadline_day,
             confirmation_code_days: s.delivery.code_valid_days,
             settlement_tolerance_cents: s.settlement.tolerance.cents(),
+            settlement_two_person_threshold_cents: s.settlement.two_person_threshold.cents(),
+            settlement_expense_account: s.settlement.expense_account.clone(),
         }
     }
 }
@@ -124,6 +130,10 @@ impl Config {
             throttle: service::throttle::ThrottleSettings::default(),
             settlement: service::SettlementSettings {
                 tolerance: domain::money::Money::from_cents(self.settlement_tolerance_cents.max(0)),
+                two_person_threshold: domain::money::Money::from_cents(
+                    self.settlement_two_person_threshold_cents.max(0),
+                ),
+                expense_account: self.settlement_expense_account.clone(),
             },
         }
     }

@@ -1,14 +1,31 @@
 //! The purchaser's budget lines and what accepted payment commitments reserve of them.
 
 use crate::gate::Target;
-use crate::{Service, ServiceError, ServiceResult};
+use crate::{Service, ServiceResult};
 use db::doc::{self, Doc, Filter, Table};
 use domain::access::{Action, Resource};
 use domain::audit::{AuditAction, RecordKind};
 use domain::commitment::{BudgetLine, Commitment, CommitmentStatus};
+use domain::invoice::InvoiceKind;
 use domain::money::Money;
 use domain::org::Actor;
+use std::collections::HashMap;
 use uuid::Uuid;
+
+/// A budget line and what is set against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetFigures {
+    pub id: Uuid,
+    pub line: BudgetLine,
+    /// What accepted commitments still reserve (their maximum less what was approved on them).
+    pub reserved: Money,
+    /// What invoices billed that are not approved yet (held, to check, checked).
+    pub invoiced: Money,
+    /// What approved invoices turned into cost (credit notes counted off).
+    pub actual: Money,
+    /// What is left: the line less the reservations and the cost.
+    pub free: Money,
+}
 
 impl Service {
     /// Adds a budget line (controller, purchaser admin).
@@ -53,11 +70,11 @@ impl Service {
         self.finish(tx, r).await
     }
 
-    /// Budget lines with what accepted commitments reserve of them: (id, line, reserved, free).
-    pub async fn budget(
-        &self,
-        actor: &Actor,
-    ) -> ServiceResult<Vec<(Uuid, BudgetLine, Money, Money)>> {
+    /// Budget lines with what accepted commitments reserve of them, what invoices waiting for
+    /// approval bill, and what approved invoices turned into actual cost. An approved invoice
+    /// turns its commitment's reservation into cost: the reservation left is the commitment's
+    /// maximum less what was approved on it, so the free amount does not count it twice.
+    pub async fn budget(&self, actor: &Actor) -> ServiceResult<Vec<BudgetFigures>> {
         let mut tx = self.db.begin_read().await?;
         let t = Target {
             kind: RecordKind::Budget,
@@ -96,21 +113,53 @@ impl Service {
                 },
             )
             .await?;
+            let invoices = db::invoice::of_purchaser(&mut tx, actor.org_id).await?;
+            // By commitment number: what was approved, and what waits for approval.
+            let mut approved: HashMap<&str, i64> = HashMap::new();
+            let mut pending: HashMap<&str, i64> = HashMap::new();
+            for i in &invoices {
+                let Some(number) = i.data.commitment_numbers.first() else {
+                    continue;
+                };
+                if i.data.status.approved() {
+                    let sign = if i.data.kind == InvoiceKind::CreditNote {
+                        -1
+                    } else {
+                        1
+                    };
+                    let a = i
+                        .data
+                        .approved_amount
+                        .unwrap_or(i.data.payable)
+                        .cents()
+                        .abs();
+                    *approved.entry(number.as_str()).or_default() += sign * a;
+                } else if i.data.status.counts() {
+                    *pending.entry(number.as_str()).or_default() += i.data.payable.cents();
+                }
+            }
             let mut out = Vec::new();
             for l in lines {
-                let reserved = Money::checked_sum(
-                    commitments
-                        .iter()
-                        .filter(|c| c.data.budget_line == Some(l.id))
-                        .map(|c| c.data.max_total),
-                )
-                .ok_or_else(|| ServiceError::Internal("budget overflow".into()))?;
-                let free = l
-                    .data
-                    .amount
-                    .checked_sub(reserved)
-                    .ok_or_else(|| ServiceError::Internal("budget overflow".into()))?;
-                out.push((l.id, l.data, reserved, free));
+                let (mut reserved, mut invoiced, mut actual) = (0i64, 0i64, 0i64);
+                for c in commitments
+                    .iter()
+                    .filter(|c| c.data.budget_line == Some(l.id))
+                {
+                    let n = c.data.number.as_str();
+                    let cost = approved.get(n).copied().unwrap_or(0);
+                    actual += cost;
+                    invoiced += pending.get(n).copied().unwrap_or(0);
+                    reserved += (c.data.max_total.cents() - cost).max(0);
+                }
+                let free = l.data.amount.cents() - reserved - actual;
+                out.push(BudgetFigures {
+                    id: l.id,
+                    line: l.data,
+                    reserved: Money::from_cents(reserved),
+                    invoiced: Money::from_cents(invoiced),
+                    actual: Money::from_cents(actual),
+                    free: Money::from_cents(free),
+                });
             }
             let mut ev = self.ev(actor, AuditAction::List, &t);
             ev.details = format!("{} budget lines", out.len());

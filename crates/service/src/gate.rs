@@ -313,6 +313,8 @@ pub struct Capabilities {
     pub invoices: bool,
     /// The upload form on it: a provider's managers.
     pub send_invoices: bool,
+    /// Checking, approving and exporting invoices: a purchaser's controller.
+    pub decide_invoices: bool,
 }
 
 impl Service {
@@ -354,6 +356,7 @@ impl Service {
             api_keys: may(Action::List, Resource::ApiKeys { org_id: own }),
             invoices: may(Action::List, Resource::Invoices { org_id: own }),
             send_invoices: may(Action::Create, Resource::Invoices { org_id: own }),
+            decide_invoices: may(Action::Decide, Resource::Invoices { org_id: own }),
         }
     }
 

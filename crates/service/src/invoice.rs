@@ -193,6 +193,9 @@ fn received(
             .collect(),
         held_for: Vec::new(),
         discrepancies: Vec::new(),
+        decisions: Vec::new(),
+        approved_amount: None,
+        export: None,
         // Until the match says otherwise (see `settle`).
         status: InvoiceStatus::ToCheck,
         quarantine: None,
@@ -810,5 +813,389 @@ impl Setup {
     pub async fn import_invoice(&self, name: &str, bytes: &[u8]) -> ServiceResult<Receipt> {
         self.take_in(Sender::Operator, Channel::Import, name, bytes)
             .await
+    }
+}
+
+/// An export to accounts payable, as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportInfo {
+    pub id: Uuid,
+    pub number: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub invoices: i64,
+    pub total: Money,
+}
+
+impl From<db::invoice::Export> for ExportInfo {
+    fn from(e: db::invoice::Export) -> Self {
+        ExportInfo {
+            id: e.id,
+            number: e.number,
+            created_at: e.created_at,
+            invoices: e.invoices,
+            total: Money::from_cents(e.total_cents),
+        }
+    }
+}
+
+/// A CSV field: quoted when it holds the separator, a quote or a line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn csv_amount(m: Money) -> String {
+    let c = m.cents();
+    let sign = if c < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+}
+
+/// The header of the accounts-payable file; one row per invoice line, with the accounting
+/// dimensions of the commitment it bills.
+const EXPORT_HEADER: &str = "export;invoice_id;seller_business_id;seller;invoice_number;kind;issue_date;due_date;payment_reference;iban;commitment;cost_centre;budget_line;account;vat_code;amount";
+
+impl Service {
+    /// A controller's step on an invoice: check it, approve it (in full or in part), return it
+    /// to the provider with the reason, or ask for a credit note. Above the settings' threshold
+    /// the approver must be another person than the checker.
+    pub async fn decide_invoice(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        form: &domain::invoice::DecisionForm,
+        lang: domain::locale::Lang,
+    ) -> ServiceResult<InvoiceStatus> {
+        let mut tx = self.db.begin().await?;
+        let mut target = None;
+        let r = async {
+            let found: Option<Doc<ReceivedInvoice>> =
+                db::doc::get(&mut tx, Table::Invoices, id).await?;
+            let mut d = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Update,
+                    RecordKind::Invoice,
+                    id,
+                    found,
+                )
+                .await?;
+            let t = Target {
+                kind: RecordKind::Invoice,
+                id: Some(id),
+                owner: Some(d.owner_id),
+                subject: None,
+            };
+            target = Some(t.clone());
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Decide,
+                Resource::Invoice {
+                    purchaser_id: d.owner_id,
+                    provider_id: d.data.provider.unwrap_or(Uuid::nil()),
+                },
+                AuditAction::Update,
+                &t,
+            )
+            .await?;
+            let decided = d
+                .data
+                .decide(
+                    actor.user_id,
+                    form,
+                    self.settings.settlement.two_person_threshold,
+                    lang,
+                )
+                .map_err(ServiceError::Invalid)?;
+            let now = self.now();
+            d.data.status = decided.status;
+            if decided.amount.is_some() {
+                d.data.approved_amount = decided.amount;
+            }
+            d.data.decisions.push(domain::invoice::InvoiceDecision {
+                step: decided.step,
+                by: actor.user_id,
+                by_name: actor.display_name.clone(),
+                at: now,
+                amount: decided.amount,
+                reason: decided.reason.clone(),
+            });
+            db::doc::update(
+                &mut tx,
+                Table::Invoices,
+                id,
+                d.data.status.code(),
+                &d.data,
+                now,
+            )
+            .await?;
+            let mut ev = self.ev(actor, AuditAction::Update, &t);
+            ev.purpose = Purpose::Settlement;
+            ev.details = match decided.amount {
+                Some(a) => format!("{} {}", decided.step.code(), csv_amount(a)),
+                None => decided.step.code().to_owned(),
+            };
+            self.record(&mut tx, ev).await?;
+            Ok(d.data.status)
+        }
+        .await;
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
+    }
+
+    /// Hands every approved invoice not yet exported to accounts payable in one numbered export:
+    /// a CSV file with a row per invoice line and its accounting dimensions (cost centre,
+    /// budget line, account, VAT code). An invoice is exported once; the file is kept and can be
+    /// fetched again as it was.
+    pub async fn export_invoices(&self, actor: &Actor) -> ServiceResult<ExportInfo> {
+        let mut tx = self.db.begin().await?;
+        let t = Target {
+            kind: RecordKind::Invoice,
+            id: None,
+            owner: Some(actor.org_id),
+            subject: None,
+        };
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Decide,
+                Resource::Invoices {
+                    org_id: actor.org_id,
+                },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+            let approved: Vec<Doc<ReceivedInvoice>> =
+                db::invoice::of_purchaser(&mut tx, actor.org_id)
+                    .await?
+                    .into_iter()
+                    .filter(|d| d.data.status == InvoiceStatus::Approved)
+                    .rev()
+                    .collect();
+            if approved.is_empty() {
+                return Err(ServiceError::Invalid(
+                    domain::validate::FieldErrors::single("export", "invoice-export-empty"),
+                ));
+            }
+            let number = db::invoice::next_export_number(&mut tx, actor.org_id).await?;
+            let mut numbers: Vec<&str> = approved
+                .iter()
+                .flat_map(|d| d.data.commitment_numbers.iter().map(String::as_str))
+                .collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            let commitments = self.commitments_by_number(&mut tx, &numbers).await?;
+            let lines: Vec<Doc<domain::commitment::BudgetLine>> = db::doc::list(
+                &mut tx,
+                Table::BudgetLines,
+                db::doc::Filter {
+                    owner: Some(actor.org_id),
+                    ..db::doc::Filter::default()
+                },
+            )
+            .await?;
+            let dims = |commitment: Option<&str>| -> (String, String) {
+                let c = commitment
+                    .and_then(|n| commitments.get(n))
+                    .and_then(|v| in_force(v.iter().map(|d| &d.data)));
+                let cost_centre = c.map(|c| c.cost_centre.clone()).unwrap_or_default();
+                let budget = c
+                    .and_then(|c| c.budget_line)
+                    .and_then(|b| lines.iter().find(|l| l.id == b))
+                    .map(|l| format!("{} {}", l.data.service, l.data.year))
+                    .unwrap_or_default();
+                (cost_centre, budget)
+            };
+            let account = &self.settings.settlement.expense_account;
+            let mut csv = String::from(EXPORT_HEADER);
+            csv.push('\n');
+            let mut total = Money::ZERO;
+            let now = self.now();
+            let mut events = Vec::new();
+            for mut d in approved {
+                let inv = &d.data;
+                let sign = if inv.kind == InvoiceKind::CreditNote {
+                    -1
+                } else {
+                    1
+                };
+                let approved_amount = inv.approved_amount.unwrap_or(inv.payable);
+                let mut row = |commitment: Option<&str>, vat: &str, amount: Money| {
+                    let (cost_centre, budget) = dims(commitment);
+                    let fields = [
+                        number.to_string(),
+                        d.id.to_string(),
+                        inv.seller_business_id.clone(),
+                        inv.seller_name.clone(),
+                        inv.number.clone(),
+                        match inv.kind {
+                            InvoiceKind::Invoice => "invoice".into(),
+                            InvoiceKind::CreditNote => "credit_note".into(),
+                        },
+                        inv.issue_date.map(|x| x.to_string()).unwrap_or_default(),
+                        inv.due_date.map(|x| x.to_string()).unwrap_or_default(),
+                        inv.reference.clone(),
+                        inv.account.clone(),
+                        commitment.unwrap_or("").to_owned(),
+                        cost_centre,
+                        budget,
+                        account.clone(),
+                        vat.to_owned(),
+                        csv_amount(amount),
+                    ];
+                    csv.push_str(
+                        &fields
+                            .iter()
+                            .map(|f| csv_field(f))
+                            .collect::<Vec<_>>()
+                            .join(";"),
+                    );
+                    csv.push('\n');
+                };
+                let mut lines_total = Money::ZERO;
+                for l in &inv.lines {
+                    let net = Money::from_cents(sign * l.net.cents().abs());
+                    lines_total = Money::from_cents(lines_total.cents() + net.cents());
+                    row(l.commitment.as_deref(), &l.vat_category, net);
+                }
+                // An approval in part, or rounding: the difference on the first line's dimensions.
+                let signed_approved = Money::from_cents(sign * approved_amount.cents().abs());
+                let rest = signed_approved.cents() - lines_total.cents();
+                if rest != 0 {
+                    let first = inv.lines.first();
+                    row(
+                        first.and_then(|l| l.commitment.as_deref()),
+                        first.map(|l| l.vat_category.as_str()).unwrap_or(""),
+                        Money::from_cents(rest),
+                    );
+                }
+                total = Money::from_cents(total.cents() + signed_approved.cents());
+                d.data.status = InvoiceStatus::Exported;
+                d.data.export = u32::try_from(number).ok();
+                db::doc::update(
+                    &mut tx,
+                    Table::Invoices,
+                    d.id,
+                    d.data.status.code(),
+                    &d.data,
+                    now,
+                )
+                .await?;
+                let mut ev = self.ev(
+                    actor,
+                    AuditAction::Update,
+                    &Target {
+                        kind: RecordKind::Invoice,
+                        id: Some(d.id),
+                        owner: Some(actor.org_id),
+                        subject: None,
+                    },
+                );
+                ev.purpose = Purpose::Settlement;
+                ev.details = format!("exported in {number}");
+                events.push(ev);
+            }
+            let export = db::invoice::Export {
+                id: Uuid::now_v7(),
+                owner_id: actor.org_id,
+                number,
+                created_at: now,
+                created_by: Some(actor.user_id),
+                invoices: i64::try_from(events.len()).unwrap_or(i64::MAX),
+                total_cents: total.cents(),
+            };
+            db::invoice::insert_export(&mut tx, &export, &csv).await?;
+            let mut ev = self.ev(actor, AuditAction::Create, &t);
+            ev.purpose = Purpose::Settlement;
+            ev.details = format!("export {number}: {} invoices", events.len());
+            events.push(ev);
+            self.record_many(&mut tx, events, now).await?;
+            Ok(ExportInfo::from(export))
+        }
+        .await;
+        self.finish_logged(tx, r, actor, AuditAction::Create, Some(&t))
+            .await
+    }
+
+    /// The purchaser's exports, newest first.
+    pub async fn invoice_exports(&self, actor: &Actor) -> ServiceResult<Vec<ExportInfo>> {
+        let mut tx = self.db.begin_read().await?;
+        let t = Target {
+            kind: RecordKind::Invoice,
+            id: None,
+            owner: Some(actor.org_id),
+            subject: None,
+        };
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Decide,
+                Resource::Invoices {
+                    org_id: actor.org_id,
+                },
+                AuditAction::List,
+                &t,
+            )
+            .await?;
+            let list = db::invoice::exports(&mut tx, actor.org_id).await?;
+            let mut ev = self.ev(actor, AuditAction::List, &t);
+            ev.purpose = Purpose::Settlement;
+            ev.details = format!("{} exports", list.len());
+            self.record(&mut tx, ev).await?;
+            Ok(list.into_iter().map(ExportInfo::from).collect())
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// One export's file, as it was made: `(number, csv)`. Logged like a view.
+    pub async fn invoice_export_file(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<(i64, String)> {
+        let mut tx = self.db.begin_read().await?;
+        let r = async {
+            let found = db::invoice::export(&mut tx, id).await?;
+            let (e, csv) = self
+                .found(
+                    &mut tx,
+                    actor,
+                    AuditAction::Read,
+                    RecordKind::Invoice,
+                    id,
+                    found,
+                )
+                .await?;
+            let t = Target {
+                kind: RecordKind::Invoice,
+                id: Some(id),
+                owner: Some(e.owner_id),
+                subject: None,
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Decide,
+                Resource::Invoices { org_id: e.owner_id },
+                AuditAction::Read,
+                &t,
+            )
+            .await?;
+            let mut ev = self.ev(actor, AuditAction::Read, &t);
+            ev.purpose = Purpose::Settlement;
+            ev.details = format!("export {}", e.number);
+            self.record(&mut tx, ev).await?;
+            Ok((e.number, csv))
+        }
+        .await;
+        self.finish(tx, r).await
     }
 }

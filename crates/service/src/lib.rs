@@ -72,12 +72,18 @@ pub struct Settings {
 pub struct SettlementSettings {
     /// A discrepancy whose amount at stake is within this is rounding, not a discrepancy.
     pub tolerance: domain::money::Money,
+    /// Above this amount due an invoice needs a checker and a different approver.
+    pub two_person_threshold: domain::money::Money,
+    /// The expense account the export names for purchased services; a county sets its own.
+    pub expense_account: String,
 }
 
 impl Default for SettlementSettings {
     fn default() -> Self {
         SettlementSettings {
             tolerance: domain::money::Money::from_cents(5),
+            two_person_threshold: domain::money::Money::from_cents(50_000),
+            expense_account: "4300".into(),
         }
     }
 }

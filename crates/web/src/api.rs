@@ -58,6 +58,35 @@ pub(crate) fn routes(table: crate::routes::Table) -> crate::routes::Table {
         .upload("/api/v1/visits", send_visits)
         .get("/api/v1/invoices", list_invoices)
         .upload("/api/v1/invoices", send_invoice)
+        .get("/api/v1/invoice-exports", list_invoice_exports)
+        .post("/api/v1/invoice-exports", create_invoice_export)
+}
+
+fn export_view(e: &service::invoice::ExportInfo, csv: Option<String>) -> view::InvoiceExportView {
+    view::InvoiceExportView {
+        id: e.id,
+        number: e.number,
+        created_at: e.created_at,
+        invoices: e.invoices,
+        total_cents: e.total.cents(),
+        csv,
+    }
+}
+
+/// The purchaser's exports to accounts payable, newest first.
+async fn list_invoice_exports(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
+    let list = app.service.invoice_exports(&a).await?;
+    Ok(ok(list
+        .iter()
+        .map(|e| export_view(e, None))
+        .collect::<Vec<_>>()))
+}
+
+/// Exports every approved invoice not yet exported; the answer carries the file.
+async fn create_invoice_export(State(app): State<AppState>, Caller(a): Caller) -> ApiResult {
+    let e = app.service.export_invoices(&a).await?;
+    let (_, csv) = app.service.invoice_export_file(&a, e.id).await?;
+    Ok((StatusCode::CREATED, Json(export_view(&e, Some(csv)))).into_response())
 }
 
 /// An e-invoice from a provider's own system: the XML as the body (Finvoice or UBL).

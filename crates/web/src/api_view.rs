@@ -654,3 +654,17 @@ pub struct DiscrepancyView {
     pub expected: String,
     pub found: String,
 }
+
+/// An export of approved invoices to accounts payable: numbered per purchaser; `csv` (a row per
+/// invoice line: export;invoice_id;seller_business_id;seller;invoice_number;kind;issue_date;
+/// due_date;payment_reference;iban;commitment;cost_centre;budget_line;account;vat_code;amount)
+/// when it was just made.
+#[derive(Serialize, JsonSchema)]
+pub struct InvoiceExportView {
+    pub id: Uuid,
+    pub number: i64,
+    pub created_at: DateTime<Utc>,
+    pub invoices: i64,
+    pub total_cents: i64,
+    pub csv: Option<String>,
+}

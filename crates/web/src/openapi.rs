@@ -309,6 +309,22 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
         ),
         op(
             "get",
+            "/api/v1/invoice-exports",
+            "The purchaser's exports of approved invoices to accounts payable, newest first (a controller)",
+            None,
+            200,
+            Some(views::<view::InvoiceExportView>(g)),
+        ),
+        op(
+            "post",
+            "/api/v1/invoice-exports",
+            "Exports every approved invoice not yet exported, numbered; the answer carries the CSV (a row per invoice line with cost centre, budget line, account and VAT code). 422 invoice-export-empty when there is none",
+            None,
+            201,
+            Some(view::<view::InvoiceExportView>(g)),
+        ),
+        op(
+            "get",
             "/api/v1/invoices",
             "The invoices the caller's organisation sent (a provider) or received (a purchaser's controller), newest first",
             None,

@@ -120,6 +120,7 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         // reads and decides.
         ("own_invoices", List) => provider_unit_manager || role == Controller,
         ("own_invoices", Create) => provider_unit_manager,
+        ("own_invoices", Decide) => role == Controller,
         ("invoice_as_purchaser", Read | Decide) => role == Controller,
         ("invoice_as_provider", Read) => provider_unit_manager,
         _ => false,

@@ -304,7 +304,7 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
         .any(|c| c.id == cid && c.data.status == CommitmentStatus::Accepted));
     assert!(s.commitments(a_signer).await.unwrap().is_empty());
 
-    let reserved_then = s.budget(&controller).await.unwrap()[0].2;
+    let reserved_then = s.budget(&controller).await.unwrap()[0].reserved;
     // Access follows the commitment's follow period: once accepted, from 30 days before the
     // start on 1.12.2026, so that B can arrange the start meeting …
     let early = s.client_minimal(b_worker, client).await.unwrap();
@@ -399,8 +399,8 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
     // it when the commitment is terminated.
     assert_eq!(reserved_then, Money::from_cents(13 * 4 * 7000));
     let b = s.budget(&controller).await.unwrap();
-    assert_eq!(b[0].2, Money::ZERO);
-    assert_eq!(b[0].3, Money::from_cents(10_000_000));
+    assert_eq!(b[0].reserved, Money::ZERO);
+    assert_eq!(b[0].free, Money::from_cents(10_000_000));
 
     // The log holds the reads and the refusals about this client, and never the identity code.
     let log = crate::log(&w).await;

@@ -202,6 +202,19 @@ pub(crate) async fn setup(w: &World) -> Setup {
     s.decide_need(&lead, need, true, "Myönnetään.")
         .await
         .unwrap();
+    // The commitment reserves money on the county's family-work line.
+    let budget_line = s
+        .add_budget_line(
+            &w.actor("county.admin").await,
+            &domain::commitment::BudgetLine {
+                cost_centre: "4100".into(),
+                service: "Perhetyö".into(),
+                year: 2026,
+                amount: domain::money::Money::from_cents(10_000_000),
+            },
+        )
+        .await
+        .unwrap();
     let cid = s
         .send_commitment(
             &social,
@@ -210,7 +223,7 @@ pub(crate) async fn setup(w: &World) -> Setup {
                 starts_on: "2026-10-01".into(),
                 ends_on: "2027-03-31".into(),
                 cost_centre: "4100".into(),
-                budget_line: String::new(),
+                budget_line: budget_line.to_string(),
             },
         )
         .await

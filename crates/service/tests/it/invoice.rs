@@ -5,7 +5,7 @@ use crate::delivery::{row, setup};
 use chrono::NaiveDate;
 use domain::delivery::{PlanForm, ReportForm};
 use domain::ident::PersonalIdentityCode;
-use domain::invoice::{Channel, InvoiceStatus, QuarantineReason, Refusal};
+use domain::invoice::{Channel, DecisionForm, InvoiceStatus, QuarantineReason, Refusal};
 use einvoice::{write, Decimal, DocumentKind, Invoice, InvoiceReference};
 use service::invoice::Intake;
 use service::ServiceError;
@@ -572,4 +572,254 @@ async fn an_invoice_is_matched_on_the_approved_month_and_held_while_the_report_i
         .data;
     let codes: Vec<&str> = d.discrepancies.iter().map(|x| x.code.code()).collect();
     assert!(codes.contains(&"already-billed"), "{codes:?}");
+}
+
+#[tokio::test]
+async fn a_checker_and_another_approver_approve_and_the_export_carries_it_once() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    for u in ["county.checker", "county.approver"] {
+        svc.setup()
+            .bootstrap_user(w.county, &user_form(u, "controller"))
+            .await
+            .unwrap();
+    }
+    let (checker, approver) = (
+        w.actor("county.checker").await,
+        w.actor("county.approver").await,
+    );
+    let k = s.roster[0];
+    let rows: Vec<_> = [6, 8, 13, 15, 20, 22, 27, 29]
+        .iter()
+        .map(|d| {
+            row(
+                &s.number,
+                &format!("a{d}"),
+                &format!("2026-10-{d:02}"),
+                "09:00",
+                "10:00",
+                &[k],
+            )
+        })
+        .collect();
+    svc.record_visits(&s.worker, &rows).await.unwrap();
+    for v in svc.family_visits(&s.guardian).await.unwrap() {
+        svc.answer_visit(&s.guardian, v.id, true, "").await.unwrap();
+    }
+    svc.save_plan(&s.worker, &s.number, &plan()).await.unwrap();
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    svc.save_report(&s.worker, &s.number, oct, &report(), true)
+        .await
+        .unwrap();
+    svc.decide_report(&s.social, &s.number, oct, true, "")
+        .await
+        .unwrap();
+    // 8 h at 78.00 = 624.00, above the 500.00 limit: two people are needed.
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct.xml",
+            &month_invoice("2026-3001", &s.number, 10, "8", "78"),
+        )
+        .await
+        .unwrap();
+    let id = r.invoice.unwrap();
+    assert_eq!(r.status, Some(InvoiceStatus::ToCheck));
+    let step = |step: &str, amount: &str, reason: &str| DecisionForm {
+        step: step.into(),
+        amount: amount.into(),
+        reason: reason.into(),
+    };
+    let fi = domain::locale::Lang::Fi;
+    let code = |e: ServiceError| match e {
+        ServiceError::Invalid(f) => f.0[0].code.clone(),
+        other => format!("{other:?}"),
+    };
+    // Not straight to approval, and the provider cannot decide.
+    let e = svc
+        .decide_invoice(&checker, id, &step("approve", "", ""), fi)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "invoice-needs-check");
+    assert!(matches!(
+        svc.decide_invoice(&signer, id, &step("check", "", ""), fi)
+            .await,
+        Err(ServiceError::Denied(_))
+    ));
+    assert_eq!(
+        svc.decide_invoice(&checker, id, &step("check", "", ""), fi)
+            .await
+            .unwrap(),
+        InvoiceStatus::Checked
+    );
+    // The checker cannot approve it too.
+    let e = svc
+        .decide_invoice(&checker, id, &step("approve", "", ""), fi)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "invoice-same-person");
+    // An approval in part needs a reason, and at most the amount due.
+    let e = svc
+        .decide_invoice(&approver, id, &step("approve", "600,00", ""), fi)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "required");
+    let e = svc
+        .decide_invoice(&approver, id, &step("approve", "700,00", "liikaa"), fi)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "invoice-amount-invalid");
+    assert_eq!(
+        svc.decide_invoice(
+            &approver,
+            id,
+            &step("approve", "600,00", "Aloituspalaveri sovittu hintaan."),
+            fi
+        )
+        .await
+        .unwrap(),
+        InvoiceStatus::Approved
+    );
+    let d = svc.invoice(&signer, id).await.unwrap().data;
+    assert_eq!(d.approved_amount.map(|m| m.cents()), Some(60_000));
+    assert_eq!(d.decisions.len(), 2);
+
+    // The budget line: the approved 600.00 is cost, and no longer reserved.
+    let b = svc.budget(&approver).await.unwrap();
+    let line = &b[0];
+    assert_eq!(line.actual.cents(), 60_000);
+    assert_eq!(line.invoiced.cents(), 0);
+    let max_total = svc
+        .commitments(&s.social)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.data.number == s.number)
+        .unwrap()
+        .data
+        .max_total;
+    assert_eq!(line.reserved.cents(), max_total.cents() - 60_000);
+    assert_eq!(line.free.cents(), 10_000_000 - max_total.cents());
+
+    // The export carries it once: the line at 624.00 and the part not approved.
+    let e1 = svc.export_invoices(&approver).await.unwrap();
+    assert_eq!((e1.number, e1.invoices, e1.total.cents()), (1, 1, 60_000));
+    let (n, csv) = svc.invoice_export_file(&approver, e1.id).await.unwrap();
+    assert_eq!(n, 1);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(rows[0].starts_with("export;invoice_id;"));
+    assert!(rows[1].contains(";2026-3001;invoice;"), "{csv}");
+    assert!(
+        rows[1].contains(&format!(";{};4100;Perhetyö 2026;4300;E;624.00", s.number)),
+        "{csv}"
+    );
+    assert!(rows[2].ends_with(";-24.00"), "{csv}");
+    // Fetched again, the same bytes; a second export has nothing to take.
+    assert_eq!(
+        svc.invoice_export_file(&approver, e1.id).await.unwrap().1,
+        csv
+    );
+    let e = svc.export_invoices(&approver).await.unwrap_err();
+    assert_eq!(code(e), "invoice-export-empty");
+    assert_eq!(
+        svc.invoice(&signer, id).await.unwrap().data.status,
+        InvoiceStatus::Exported
+    );
+    // The provider sees where it stands but cannot export or read exports.
+    assert!(matches!(
+        svc.export_invoices(&signer).await,
+        Err(ServiceError::Denied(_))
+    ));
+    assert!(matches!(
+        svc.invoice_export_file(&signer, e1.id).await,
+        Err(ServiceError::Denied(_))
+    ));
+    let log = crate::log(&w).await;
+    for detail in [
+        "check",
+        "approve 600.00",
+        "exported in 1",
+        "export 1: 1 invoices",
+    ] {
+        assert!(
+            log.iter()
+                .any(|e| e.record_kind == "invoice" && e.details == detail),
+            "{detail}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_returned_invoice_and_a_credit_request_carry_their_reason_to_the_provider() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    svc.setup()
+        .bootstrap_user(w.county, &user_form("county.controller", "controller"))
+        .await
+        .unwrap();
+    let controller = w.actor("county.controller").await;
+    let fi = domain::locale::Lang::Fi;
+    // No month on the lines: matched at once, with the discrepancy no-period.
+    let mut ids = Vec::new();
+    for n in ["R-1", "R-2"] {
+        let mut inv = invoice(n, PROVIDER_BID, &s.number);
+        inv.period = None;
+        inv.lines[0].period = None;
+        let r = svc
+            .send_invoice(&signer, Channel::Upload, "r.xml", &finvoice(&inv))
+            .await
+            .unwrap();
+        assert_eq!(r.status, Some(InvoiceStatus::ToCheck));
+        ids.push(r.invoice.unwrap());
+    }
+    let d = svc.invoice(&controller, ids[0]).await.unwrap().data;
+    assert_eq!(d.discrepancies[0].code.code(), "no-period");
+    let form = |step: &str, reason: &str| DecisionForm {
+        step: step.into(),
+        amount: String::new(),
+        reason: reason.into(),
+    };
+    let e = svc
+        .decide_invoice(&controller, ids[0], &form("return", " "), fi)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::Invalid(f) if f.get("reason") == Some("required")));
+    assert_eq!(
+        svc.decide_invoice(
+            &controller,
+            ids[0],
+            &form("return", "Laskutuskausi puuttuu."),
+            fi
+        )
+        .await
+        .unwrap(),
+        InvoiceStatus::Returned
+    );
+    assert_eq!(
+        svc.decide_invoice(
+            &controller,
+            ids[1],
+            &form("request_credit", "Väärä hinta."),
+            fi
+        )
+        .await
+        .unwrap(),
+        InvoiceStatus::CreditRequested
+    );
+    // Closed: no further step.
+    let e = svc
+        .decide_invoice(&controller, ids[0], &form("check", ""), fi)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::Invalid(f) if f.get("step") == Some("step-not-possible")));
+    let mine = svc.invoices(&signer).await.unwrap();
+    let returned = mine.iter().find(|d| d.id == ids[0]).unwrap();
+    assert_eq!(returned.data.status, InvoiceStatus::Returned);
+    assert_eq!(returned.data.decisions[0].reason, "Laskutuskausi puuttuu.");
 }

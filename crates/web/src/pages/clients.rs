@@ -570,7 +570,8 @@ async fn meeting_page(
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|(id, l, _, free)| {
+        .map(|b| {
+            let (id, l, free) = (b.id, b.line, b.free);
             (
                 id.to_string(),
                 format!(
@@ -862,11 +863,21 @@ pub async fn answer(
     }
 }
 
+pub struct BudgetRow {
+    line: String,
+    year: String,
+    amount: String,
+    reserved: String,
+    invoiced: String,
+    actual: String,
+    free: String,
+}
+
 #[derive(Template)]
 #[template(path = "budget.html")]
 struct BudgetPage {
     p: Page,
-    rows: Vec<(String, String, String, String, String)>,
+    rows: Vec<BudgetRow>,
     may_add: bool,
     fields: Vec<Field>,
     summary: Vec<SummaryItem>,
@@ -915,14 +926,14 @@ async fn budget_page(
             p: Page::new(ctx, t.t("budget-title")),
             rows: lines
                 .iter()
-                .map(|(_, l, reserved, free)| {
-                    (
-                        format!("{} {}", l.cost_centre, l.service),
-                        l.year.to_string(),
-                        l.amount.format(t.lang),
-                        reserved.format(t.lang),
-                        free.format(t.lang),
-                    )
+                .map(|b| BudgetRow {
+                    line: format!("{} {}", b.line.cost_centre, b.line.service),
+                    year: b.line.year.to_string(),
+                    amount: b.line.amount.format(t.lang),
+                    reserved: b.reserved.format(t.lang),
+                    invoiced: b.invoiced.format(t.lang),
+                    actual: b.actual.format(t.lang),
+                    free: b.free.format(t.lang),
                 })
                 .collect(),
             may_add: ctx.caps.add_budget_line,

@@ -4,15 +4,17 @@
 
 use super::done;
 use crate::ctx::Ctx;
-use crate::extract::{Id, PageResult, SignedIn};
+use crate::extract::{Form, Id, PageResult, SignedIn};
+use crate::forms::{attach_errors, Field, Opt, SummaryItem};
 use crate::i18n::Tr;
 use crate::render::{render_status, Page};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use domain::invoice::{InvoiceKind, InvoiceStatus, ReceivedInvoice};
+use domain::invoice::{DecisionForm, InvoiceKind, InvoiceStatus, InvoiceStep, ReceivedInvoice};
 use domain::money::Money;
+use domain::validate::FieldErrors;
 use service::invoice::{Intake, Receipt};
 use service::Doc;
 
@@ -79,6 +81,8 @@ struct InvoicesPage {
     rows: Vec<InvoiceRow>,
     /// The upload form is the provider's.
     may_send: bool,
+    /// The link to the exports is the controller's.
+    may_export: bool,
     /// What became of the file just sent, when it was kept.
     notice: Option<String>,
     /// Why the file just sent was refused, next to the file field.
@@ -108,6 +112,7 @@ async fn list_page(
         &InvoicesPage {
             rows: list.iter().map(|d| row(&t, d)).collect(),
             may_send: ctx.caps.send_invoices,
+            may_export: ctx.caps.decide_invoices,
             notice,
             error,
             p,
@@ -217,6 +222,30 @@ struct InvoicePage {
     /// Matched (not held, not kept aside): the lines' discrepancies are shown.
     matched: bool,
     discrepancy_title: String,
+    /// The controller's steps so far, worded.
+    decisions: Vec<String>,
+    approved: String,
+    /// The decision form, for a controller while the invoice is open.
+    may_decide: bool,
+    fields: Vec<Field>,
+    summary: Vec<SummaryItem>,
+}
+
+fn decision_fields(t: &Tr, f: &DecisionForm) -> Vec<Field> {
+    vec![
+        Field::new(t, "step", "select", &f.step).required().options(
+            InvoiceStep::ALL
+                .iter()
+                .map(|s| Opt {
+                    value: s.code().into(),
+                    label: t.t(&format!("invoice-step-{}", s.code())),
+                    selected: f.step == s.code(),
+                })
+                .collect(),
+        ),
+        Field::new(t, "amount", "text", &f.amount).hint(t, "invoice-amount-hint"),
+        Field::new(t, "reason", "textarea", &f.reason).hint(t, "invoice-reason-hint"),
+    ]
 }
 
 /// A discrepancy in words, with its figures and the amount at stake.
@@ -237,13 +266,75 @@ pub async fn invoice(
     SignedIn { ctx, actor }: SignedIn,
     Id(id): Id,
 ) -> PageResult {
+    invoice_page(&app, &ctx, &actor, id, &DecisionForm::default(), None).await
+}
+
+/// A controller's step on the invoice; refused input comes back next to its field.
+pub async fn decide(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+    Form(f): Form<DecisionForm>,
+) -> PageResult {
+    match app.service.decide_invoice(&actor, id, &f, ctx.lang).await {
+        Ok(_) => Ok(done(format!("/invoices/{id}"))),
+        Err(service::ServiceError::Invalid(errs)) => {
+            invoice_page(&app, &ctx, &actor, id, &f, Some(&errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn invoice_page(
+    app: &AppState,
+    ctx: &Ctx,
+    actor: &domain::org::Actor,
+    id: uuid::Uuid,
+    form: &DecisionForm,
+    errs: Option<&FieldErrors>,
+) -> PageResult {
     let t = ctx.tr();
-    let d = app.service.invoice(&actor, id).await?;
+    let d = app.service.invoice(actor, id).await?;
     let r = row(&t, &d);
     let inv = &d.data;
     let date = |x: Option<chrono::NaiveDate>| x.map(|x| t.date(x)).unwrap_or_default();
+    let mut fields = decision_fields(&t, form);
+    let summary = errs
+        .map(|e| attach_errors(&t, &mut fields, e))
+        .unwrap_or_default();
+    let mut p = Page::new(ctx, t.t1("invoice-title", "number", &inv.number));
+    if errs.is_some() {
+        p.title = t.t1("title-with-errors", "title", &p.title);
+    }
     let page = InvoicePage {
-        p: Page::new(&ctx, t.t1("invoice-title", "number", &inv.number)),
+        p,
+        may_decide: ctx.caps.decide_invoices
+            && matches!(inv.status, InvoiceStatus::ToCheck | InvoiceStatus::Checked),
+        fields,
+        summary,
+        decisions: inv
+            .decisions
+            .iter()
+            .map(|x| {
+                let mut s = format!(
+                    "{} {}: {}",
+                    t.datetime(x.at),
+                    x.by_name,
+                    t.t(&format!("invoice-step-{}", x.step.code()))
+                );
+                if let Some(a) = x.amount {
+                    s.push_str(&format!(" {}", euros(&t, a)));
+                }
+                if !x.reason.is_empty() {
+                    s.push_str(&format!(" — {}", x.reason));
+                }
+                s
+            })
+            .collect(),
+        approved: inv
+            .approved_amount
+            .map(|a| euros(&t, a))
+            .unwrap_or_default(),
         issued: date(inv.issue_date),
         due: date(inv.due_date),
         reference: inv.reference.clone(),
@@ -291,5 +382,104 @@ pub async fn invoice(
         findings_title: t.tn("invoice-findings", "count", inv.findings.len() as i64),
         r,
     };
-    Ok(render_status(StatusCode::OK, &page))
+    Ok(render_status(
+        if errs.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &page,
+    ))
+}
+
+pub struct ExportRow {
+    pub id: String,
+    pub number: i64,
+    pub created: String,
+    pub invoices: i64,
+    pub total: String,
+}
+
+#[derive(Template)]
+#[template(path = "invoice_exports.html")]
+struct ExportsPage {
+    p: Page,
+    rows: Vec<ExportRow>,
+    error: Option<String>,
+}
+
+async fn exports_page(
+    app: &AppState,
+    ctx: &Ctx,
+    actor: &domain::org::Actor,
+    error: Option<String>,
+) -> PageResult {
+    let t = ctx.tr();
+    let list = app.service.invoice_exports(actor).await?;
+    let mut p = Page::new(ctx, t.t("invoice-exports-title"));
+    if error.is_some() {
+        p.title = t.t1("title-with-errors", "title", &p.title);
+    }
+    Ok(render_status(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &ExportsPage {
+            p,
+            rows: list
+                .iter()
+                .map(|e| ExportRow {
+                    id: e.id.to_string(),
+                    number: e.number,
+                    created: t.datetime(e.created_at),
+                    invoices: e.invoices,
+                    total: euros(&t, e.total),
+                })
+                .collect(),
+            error,
+        },
+    ))
+}
+
+/// The exports to accounts payable, and the button that makes the next one.
+pub async fn exports(State(app): State<AppState>, SignedIn { ctx, actor }: SignedIn) -> PageResult {
+    exports_page(&app, &ctx, &actor, None).await
+}
+
+pub async fn export(State(app): State<AppState>, SignedIn { ctx, actor }: SignedIn) -> PageResult {
+    match app.service.export_invoices(&actor).await {
+        Ok(_) => Ok(done("/invoices/exports".into())),
+        Err(service::ServiceError::Invalid(errs)) => {
+            let t = ctx.tr();
+            let msg = errs.0.first().map(|e| t.error(&e.code)).unwrap_or_default();
+            exports_page(&app, &ctx, &actor, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An export's file, the same bytes every time it is fetched.
+pub async fn export_file(
+    State(app): State<AppState>,
+    SignedIn { actor, .. }: SignedIn,
+    Id(id): Id,
+) -> PageResult {
+    use axum::response::IntoResponse;
+    let (number, csv) = app.service.invoice_export_file(&actor, id).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"kumppani-export-{number}.csv\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
 }

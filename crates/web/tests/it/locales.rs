@@ -135,6 +135,9 @@ fn every_key_used_exists() {
     ] {
         used.insert(format!("invoice-channel-{}", k.code()));
     }
+    for k in domain::invoice::InvoiceStep::ALL {
+        used.insert(format!("invoice-step-{}", k.code()));
+    }
     for k in domain::settlement::DiscrepancyCode::ALL {
         used.insert(format!("discrepancy-{}", k.code()));
     }
