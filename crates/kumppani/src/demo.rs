@@ -57,6 +57,9 @@ const ORGS: &[OrgSpec] = &[
             "social_worker",
             "leading_social_worker",
             "controller",
+            // A second controller, so that an invoice above the limit can be checked by one
+            // and approved by another.
+            "controller/approver",
             "auditor",
         ],
     },
@@ -286,8 +289,11 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                     .map_err(|e| anyhow::anyhow!("unit {unit_name}: {e:?}"))?;
             }
         }
-        for role in o.roles {
-            let username = format!("{}.{}", o.key, role.replace('_', "-"));
+        for spec in o.roles {
+            // `role/name`: a second user with the role, named `key.name`.
+            let (role, name_part) = spec.split_once('/').unwrap_or((spec, spec));
+            let role = &role;
+            let username = format!("{}.{}", o.key, name_part.replace('_', "-"));
             let password = password()?;
             let display = name.next().copied().unwrap_or("Demo User");
             let user_id = svc
