@@ -229,10 +229,13 @@ pub fn price_of(minutes: i64, per_hour: Money) -> Money {
 }
 
 /// The months whose reports must be approved before the invoice is paid: every (commitment,
-/// month) it bills whose report is not approved.
+/// month) it bills, within the commitment's period, whose report is not approved. A month
+/// outside the period can have no report; it is a discrepancy ([`DiscrepancyCode::OutsidePeriod`]),
+/// not a reason to wait.
 pub fn hold(facts: &[MonthFacts]) -> Vec<(String, NaiveDate)> {
     facts
         .iter()
+        .filter(|f| crate::delivery::month_end(f.month) >= f.period.0 && f.month <= f.period.1)
         .filter(|f| f.report != Some(ReportStatus::Approved))
         .map(|f| (f.commitment.clone(), f.month))
         .collect()

@@ -203,6 +203,11 @@ fn a_month_whose_report_is_not_approved_holds_the_invoice() {
     dec.month = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     dec.report = None;
     assert!(hold(std::slice::from_ref(&approved)).is_empty());
+    // A month outside the commitment is a discrepancy, never a wait.
+    let mut sept = facts();
+    sept.month = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    sept.report = None;
+    assert!(hold(&[sept]).is_empty());
     assert_eq!(
         hold(&[approved, nov.clone(), dec.clone()]),
         [(N.to_owned(), nov.month), (N.to_owned(), dec.month)]

@@ -823,3 +823,171 @@ async fn a_returned_invoice_and_a_credit_request_carry_their_reason_to_the_provi
     assert_eq!(returned.data.status, InvoiceStatus::Returned);
     assert_eq!(returned.data.decisions[0].reason, "Laskutuskausi puuttuu.");
 }
+
+#[tokio::test]
+async fn every_discrepancy_code_comes_out_of_the_match_on_the_line_it_belongs_to() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    let k = s.roster[0];
+    // October: eight one-hour visits; six confirmed, one disputed, one left unconfirmed. The
+    // report is approved with the last one unconfirmed.
+    let days = [1, 6, 8, 13, 15, 20, 22, 27];
+    let rows: Vec<_> = days
+        .iter()
+        .map(|d| {
+            row(
+                &s.number,
+                &format!("c{d}"),
+                &format!("2026-10-{d:02}"),
+                "09:00",
+                "10:00",
+                &[k],
+            )
+        })
+        .collect();
+    svc.record_visits(&s.worker, &rows).await.unwrap();
+    let fam = svc.family_visits(&s.guardian).await.unwrap();
+    svc.answer_visit(&s.guardian, fam[0].id, false, "Ei tullut.")
+        .await
+        .unwrap();
+    for v in &fam[1..7] {
+        svc.answer_visit(&s.guardian, v.id, true, "").await.unwrap();
+    }
+    svc.save_plan(&s.worker, &s.number, &plan()).await.unwrap();
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    svc.save_report(&s.worker, &s.number, oct, &report(), true)
+        .await
+        .unwrap();
+    svc.decide_report(&s.social, &s.number, oct, true, "")
+        .await
+        .unwrap();
+
+    let d = |x: &str| Decimal::from_str(x).unwrap();
+    let period = |m: u32| {
+        let first = NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+        Some(einvoice::Period {
+            start: Some(first),
+            end: Some(domain::delivery::month_end(first)),
+        })
+    };
+    let mut inv = invoice("2026-4001", PROVIDER_BID, &s.number);
+    inv.buyer_reference = None;
+    inv.period = None;
+    let base = inv.lines[0].clone();
+    let line = |id: &str, qty: &str, unit: &str, price: &str, month: Option<u32>| {
+        let mut l = base.clone();
+        l.id = id.into();
+        l.quantity = Some(d(qty));
+        l.unit = Some(unit.into());
+        l.net_price = Some(d(price));
+        l.net_amount = Some((d(qty) * d(price)).round_dp(2));
+        l.period = month.and_then(period);
+        l
+    };
+    // 1: nine hours at 80.00 in October: another price, the unconfirmed and the disputed hour,
+    //    and one hour never delivered.
+    // 2: kilometres at 0.59 with VAT 25.5 %: not a unit of the commitment, and VAT charged.
+    // 3: no commitment named. 4: no period anywhere. 5: September, before the commitment.
+    let mut km = line("2", "100", "KMT", "0.59", Some(10));
+    km.vat_category = Some("S".into());
+    km.vat_rate = Some(d("25.5"));
+    km.vat_amount = Some(d("15.05"));
+    let mut loose = line("3", "1", "HUR", "78", Some(10));
+    loose.order_reference = None;
+    inv.lines = vec![
+        line("1", "9", "HUR", "80", Some(10)),
+        km,
+        loose,
+        line("4", "1", "HUR", "78", None),
+        line("5", "2", "HUR", "78", Some(9)),
+    ];
+    let net: Decimal = inv.lines.iter().filter_map(|l| l.net_amount).sum();
+    let vat = d("15.05");
+    inv.totals.line_total = Some(net);
+    inv.totals.tax_exclusive = Some(net);
+    inv.totals.vat_total = Some(vat);
+    inv.totals.tax_inclusive = Some(net + vat);
+    inv.totals.payable = Some(net + vat);
+    let exempt = einvoice::VatBreakdown {
+        taxable: Some(net - d("59.00")),
+        ..inv.vat_breakdown[0].clone()
+    };
+    inv.vat_breakdown = vec![
+        exempt,
+        einvoice::VatBreakdown {
+            category: Some("S".into()),
+            rate: Some(d("25.5")),
+            taxable: Some(d("59.00")),
+            tax: Some(vat),
+            exemption_reason: None,
+            exemption_code: None,
+        },
+    ];
+    let r = svc
+        .send_invoice(&signer, Channel::Upload, "all.xml", &finvoice(&inv))
+        .await
+        .unwrap();
+    assert_eq!(r.status, Some(InvoiceStatus::ToCheck), "{r:?}");
+    let got = svc.invoice(&signer, r.invoice.unwrap()).await.unwrap().data;
+    let mut found: Vec<(String, String, i64)> = got
+        .discrepancies
+        .iter()
+        .map(|x| (x.code.code().to_owned(), x.line.clone(), x.at_stake.cents()))
+        .collect();
+    found.sort();
+    let mut want: Vec<(String, String, i64)> = [
+        ("disputed-billed", "1", 7_800),
+        ("more-than-delivered", "1", 7_800),
+        ("no-commitment", "3", 7_800),
+        ("no-period", "4", 7_800),
+        ("outside-period", "5", 15_600),
+        ("price-differs", "1", 1_800),
+        ("unconfirmed-billed", "1", 7_800),
+        ("unit-not-in-commitment", "2", 5_900),
+        ("vat-charged", "2", 1_505),
+    ]
+    .iter()
+    .map(|(c, l, a)| ((*c).to_owned(), (*l).to_owned(), *a))
+    .collect();
+    want.sort();
+    assert_eq!(found, want);
+
+    // Another invoice for October's hours: billed already, and beyond what the commitment
+    // allows in the month (3 h a week: 13 h 17 min).
+    let mut again = invoice("2026-4002", PROVIDER_BID, &s.number);
+    again.period = period(10);
+    again.lines[0] = line("1", "20", "HUR", "78", Some(10));
+    let total = d("1560.00");
+    for v in [
+        &mut again.totals.line_total,
+        &mut again.totals.tax_exclusive,
+        &mut again.totals.tax_inclusive,
+        &mut again.totals.payable,
+    ] {
+        *v = Some(total);
+    }
+    again.vat_breakdown[0].taxable = Some(total);
+    let r = svc
+        .send_invoice(&signer, Channel::Upload, "again.xml", &finvoice(&again))
+        .await
+        .unwrap();
+    let got = svc.invoice(&signer, r.invoice.unwrap()).await.unwrap().data;
+    let codes: Vec<(&str, i64)> = got
+        .discrepancies
+        .iter()
+        .map(|x| (x.code.code(), x.at_stake.cents()))
+        .collect();
+    // Before it 9 h were billed on October's hours (the lines without a commitment or a month
+    // bill none of them); 8 h were delivered.
+    let allowed = 3 * 60 * 31 / 7;
+    let over = (29 * 60 - allowed).min(20 * 60);
+    assert_eq!(
+        codes,
+        [
+            ("already-billed", 20 * 7_800),
+            ("over-commitment", (7_800 * over + 30) / 60)
+        ]
+    );
+}
