@@ -105,10 +105,42 @@ pub async fn insert(
             .map(|done| done.rows_affected())
     });
     match r.map_err(DbError::from) {
-        Ok(_) => Ok(true),
-        Err(e) if e.is_unique_violation() => Ok(false),
-        Err(e) => Err(e),
+        Ok(_) => {}
+        Err(e) if e.is_unique_violation() => return Ok(false),
+        Err(e) => return Err(e),
     }
+    let mut numbers: Vec<&str> = inv
+        .commitment_numbers
+        .iter()
+        .map(String::as_str)
+        .chain(inv.lines.iter().filter_map(|l| l.commitment.as_deref()))
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    for n in numbers {
+        on_tx!(tx, c => {
+            sqlx::query(
+                "INSERT INTO invoice_commitments (invoice_id, commitment_number) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(n)
+            .execute(c)
+            .await?;
+        });
+    }
+    Ok(true)
+}
+
+/// The invoices that bill any of these commitments, oldest first.
+pub async fn billing(tx: &mut Tx, numbers: &[&str]) -> Result<Vec<Doc<ReceivedInvoice>>> {
+    let prefix = format!(
+        "SELECT {COLUMNS} FROM invoices WHERE id IN \
+         (SELECT invoice_id FROM invoice_commitments WHERE commitment_number IN ("
+    );
+    let mut v: Vec<Doc<ReceivedInvoice>> =
+        doc::query_in_nested(tx, Table::Invoices, &prefix, numbers).await?;
+    v.sort_by_key(|d| (d.created_at, d.id));
+    Ok(v)
 }
 
 /// The invoices a provider sent, newest first.

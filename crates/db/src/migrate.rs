@@ -53,6 +53,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0007_invoice_exports.sql"),
         postgres: include_str!("../../../migrations/postgres/0007_invoice_exports.sql"),
     },
+    Migration {
+        version: 8,
+        name: "invoice_commitments",
+        sqlite: include_str!("../../../migrations/sqlite/0008_invoice_commitments.sql"),
+        postgres: include_str!("../../../migrations/postgres/0008_invoice_commitments.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

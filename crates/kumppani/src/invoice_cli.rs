@@ -169,27 +169,34 @@ pub async fn import(svc: &service::Service, dir: &Path) -> Result<bool> {
     files.sort();
     let (done, refused) = (dir.join("done"), dir.join("refused"));
     let mut all_kept = true;
+    // Read first (a file over the limit is refused without being read whole), then take the
+    // readable ones in together, in name order.
+    let mut batch: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut paths = Vec::new();
     for f in files {
         let name = f
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes = match einvoice::file_bytes(&f) {
-            Ok(bytes) => bytes,
-            // Over the size limit, or unreadable from disk: refused without reading it whole.
+        match einvoice::file_bytes(&f) {
+            Ok(bytes) => {
+                batch.push((name, bytes));
+                paths.push(f);
+            }
             Err(e) => {
                 println!("{name}: refused: {}", e.kind);
                 move_to(&f, &refused)?;
                 all_kept = false;
-                continue;
             }
-        };
-        let r = svc
-            .setup()
-            .import_invoice(&name, &bytes)
-            .await
-            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-        use service::invoice::Intake;
+        }
+    }
+    let receipts = svc
+        .setup()
+        .import_invoices(&batch)
+        .await
+        .map_err(|e| anyhow::anyhow!("taking in {}: {e}", dir.display()))?;
+    use service::invoice::Intake;
+    for ((name, _), (r, f)) in batch.iter().zip(receipts.iter().zip(&paths)) {
         let (line, to) = match &r.outcome {
             Intake::Received => (format!("received as {}", r.number), &done),
             Intake::Quarantined(q) => (format!("kept aside ({}) {}", q.code(), r.detail), &done),
@@ -199,7 +206,7 @@ pub async fn import(svc: &service::Service, dir: &Path) -> Result<bool> {
             }
         };
         println!("{name}: {}", line.trim_end());
-        move_to(&f, to)?;
+        move_to(f, to)?;
     }
     Ok(all_kept)
 }

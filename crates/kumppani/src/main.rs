@@ -1,6 +1,7 @@
 //! The `kumppani` binary: configuration, the command line and wiring.
 
 mod config;
+mod invoice_bench;
 mod invoice_cli;
 mod notice_cli;
 mod page_bench;
@@ -127,6 +128,20 @@ enum InvoicesCommand {
         lang: String,
         #[arg(long)]
         json: bool,
+    },
+    /// A large county's month: commitments, confirmed visits and approved reports, then
+    /// invoices read (invoices/s) and taken in and matched (the whole month's match). SQLite by
+    /// default (kumppani-invoice-bench.db, recreated); with --database postgres://… an empty
+    /// database.
+    Bench {
+        #[arg(long, default_value_t = 5_000)]
+        invoices: usize,
+        /// Lines per invoice, each billing its own commitment.
+        #[arg(long, default_value_t = 4)]
+        lines: usize,
+        /// Visits per commitment in the month.
+        #[arg(long, default_value_t = 10)]
+        visits: usize,
     },
     /// Take in every e-invoice under DIR (the county's e-invoice operator's drop folder): each
     /// is linked to its commitments, kept aside with the reason, or refused. Files taken in
@@ -266,6 +281,39 @@ async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> 
                 let lang = domain::locale::Lang::parse(&lang)
                     .with_context(|| format!("unknown language {lang:?}: use fi, sv or en"))?;
                 invoice_cli::show(&file, lang, json)
+            }
+            InvoicesCommand::Bench {
+                invoices,
+                lines,
+                visits,
+            } => {
+                anyhow::ensure!(
+                    invoices > 0 && (1..=100).contains(&lines) && (1..=28).contains(&visits),
+                    "--invoices above 0, --lines 1–100, --visits 1–28"
+                );
+                let mut cfg = cfg.clone();
+                let backend = if cfg.database_url.starts_with("postgres") {
+                    "PostgreSQL"
+                } else {
+                    if cfg.database_url == config::DEFAULT_DATABASE {
+                        cfg.database_url = "kumppani-invoice-bench.db".into();
+                    }
+                    demo::remove_sqlite_files(&cfg.database_url)?;
+                    "SQLite"
+                };
+                let db = connect(&cfg).await?;
+                db.migrate().await.context("applying migrations")?;
+                let svc = make_service(db, &cfg);
+                invoice_bench::run(
+                    svc,
+                    invoice_bench::Options {
+                        invoices,
+                        lines,
+                        visits_per_line: visits,
+                    },
+                    backend,
+                )
+                .await
             }
             InvoicesCommand::Import { dir } => {
                 let db = connect(&cfg).await?;

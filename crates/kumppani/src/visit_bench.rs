@@ -39,13 +39,19 @@ struct Fixture {
     roster: Vec<Uuid>,
 }
 
+/// What [`commitments`] made: the purchaser and provider, each commitment's number, id and
+/// client, and the provider's admitted roster.
+pub(crate) struct Made {
+    pub purchaser: Uuid,
+    pub provider: Uuid,
+    pub commitments: Vec<(String, Uuid, Uuid)>,
+    pub roster: Vec<Uuid>,
+    pub unit_price: domain::money::Money,
+}
+
 /// Writes `families` accepted commitments like an existing one of the demo (same purchaser,
 /// lot, provider and price), each for a made-up child, in one transaction.
-async fn commitments(
-    svc: &Service,
-    families: usize,
-    month: NaiveDate,
-) -> Result<(Uuid, Vec<String>, Vec<Uuid>)> {
+pub(crate) async fn commitments(svc: &Service, families: usize, month: NaiveDate) -> Result<Made> {
     let mut tx = svc.db().begin().await?;
     let all: Vec<Doc<Commitment>> = doc::list(
         &mut tx,
@@ -88,7 +94,7 @@ async fn commitments(
     let ends = month
         .checked_add_months(Months::new(6))
         .context("commitment end")?;
-    let mut numbers = Vec::with_capacity(families);
+    let mut made = Vec::with_capacity(families);
     for i in 0..families {
         // Made-up identity codes: birth dates over twelve years, individual numbers 900–999.
         let birth = NaiveDate::from_ymd_opt(2010, 1, 1).context("birth")?
@@ -126,10 +132,16 @@ async fn commitments(
         )
         .await?;
         db::client::set_commitment_keys(&mut tx, id, &number, k.provider).await?;
-        numbers.push(number);
+        made.push((number, id, client_id));
     }
     tx.commit().await?;
-    Ok((model.data.provider, numbers, app.data.roster))
+    Ok(Made {
+        purchaser: model.owner_id,
+        provider: model.data.provider,
+        commitments: made,
+        roster: app.data.roster,
+        unit_price: model.data.unit_price,
+    })
 }
 
 fn rows(f: &Fixture, month: NaiveDate, families: usize) -> Vec<Value> {
@@ -224,7 +236,9 @@ pub async fn run(svc: Service, opts: Options, backend: &str) -> Result<()> {
     let month = domain::delivery::month_of(svc.today())
         .checked_sub_months(Months::new(1))
         .context("previous month")?;
-    let (provider, numbers, roster) = commitments(&svc, families, month).await?;
+    let made = commitments(&svc, families, month).await?;
+    let (provider, roster) = (made.provider, made.roster);
+    let numbers: Vec<String> = made.commitments.into_iter().map(|(n, _, _)| n).collect();
     // Sign in as a worker of the provider the commitments went to.
     let mut worker = None;
     for c in creds.iter().filter(|c| c.username.ends_with(".worker")) {

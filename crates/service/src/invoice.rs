@@ -33,6 +33,9 @@ use einvoice::{Decimal, DocumentKind, Reading};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// Files of the drop folder taken in per transaction by [`Setup::import_invoices`].
+pub const IMPORT_BATCH: usize = 250;
+
 /// What became of a file sent in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intake {
@@ -651,12 +654,38 @@ impl Service {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let numbers: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
+        let mut numbers: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
+        numbers.dedup();
+        // A handful of queries for the whole invoice, whatever its number of lines: the
+        // commitments, their visits over the months billed, their reports, and the invoices
+        // that billed them before.
         let by_number = self.commitments_by_number(tx, &numbers).await?;
-        let others: Vec<Doc<ReceivedInvoice>> = db::invoice::of_purchaser(tx, purchaser)
+        let first = keys.iter().map(|(_, m)| *m).min().unwrap_or_default();
+        let last = keys
+            .iter()
+            .map(|(_, m)| month_end(*m))
+            .max()
+            .unwrap_or_default();
+        let visits = db::visit::for_commitments(tx, &numbers, first, last).await?;
+        let clients: Vec<Uuid> = by_number
+            .values()
+            .filter_map(|v| in_force(v.iter().map(|d| &d.data)).map(|c| c.client))
+            .collect();
+        let reports: Vec<Doc<domain::delivery::MonthlyReport>> =
+            db::doc::children_of(tx, Table::MonthlyReports, &clients).await?;
+        // What was billed before this invoice came: invoices received earlier that count (not
+        // kept aside, not returned). A held invoice matched later is matched against the same
+        // ones it would have been on arrival.
+        let received = inv.received_at;
+        let others: Vec<Doc<ReceivedInvoice>> = db::invoice::billing(tx, &numbers)
             .await?
             .into_iter()
-            .filter(|d| Some(d.id) != this && d.data.status != InvoiceStatus::Quarantined)
+            .filter(|d| {
+                Some(d.id) != this
+                    && d.owner_id == purchaser
+                    && d.data.status.counts()
+                    && (d.data.received_at, d.id) < (received, this.unwrap_or(Uuid::max()))
+            })
             .collect();
         let mut out = Vec::new();
         for (number, month) in keys {
@@ -680,20 +709,25 @@ impl Service {
                 billed_before: 0,
                 report: None,
             };
-            for v in db::visit::for_commitment(tx, &number, month, month_end(month)).await? {
+            for v in visits.get(&number).into_iter().flatten() {
                 let visit = &v.record.visit;
+                if month_of(visit.date) != month {
+                    continue;
+                }
                 f.count(
                     visit.minutes(),
                     visit.status.billable(),
                     v.record.confirmation.state,
                 );
             }
-            f.report = self
-                .reports_of(tx, purchaser, c)
-                .await?
-                .into_iter()
-                .find(|(_, r)| r.month == month)
-                .map(|(_, r)| r.status);
+            f.report = reports
+                .iter()
+                .find(|r| {
+                    r.owner_id == purchaser
+                        && r.data.commitment_number == number
+                        && r.data.month == month
+                })
+                .map(|r| r.data.status);
             for o in &others {
                 let sign = if o.data.kind == InvoiceKind::CreditNote {
                     -1
@@ -744,11 +778,12 @@ impl Service {
         number: &str,
         month: chrono::NaiveDate,
     ) -> ServiceResult<()> {
-        let held: Vec<Doc<ReceivedInvoice>> = db::invoice::of_purchaser(tx, purchaser)
+        let held: Vec<Doc<ReceivedInvoice>> = db::invoice::billing(tx, &[number])
             .await?
             .into_iter()
             .filter(|d| {
-                d.data.status == InvoiceStatus::Held
+                d.owner_id == purchaser
+                    && d.data.status == InvoiceStatus::Held
                     && d.data
                         .held_for
                         .iter()
@@ -813,6 +848,34 @@ impl Setup {
     pub async fn import_invoice(&self, name: &str, bytes: &[u8]) -> ServiceResult<Receipt> {
         self.take_in(Sender::Operator, Channel::Import, name, bytes)
             .await
+    }
+
+    /// Many files of the drop folder at once, in order, [`IMPORT_BATCH`] to a transaction: each
+    /// gets its own receipt exactly as [`Setup::import_invoice`] gives it (a later file sees the
+    /// earlier ones, as it would one by one), but the database commits once per batch. A
+    /// database error rolls back its batch and is returned.
+    pub async fn import_invoices(
+        &self,
+        files: &[(String, Vec<u8>)],
+    ) -> ServiceResult<Vec<Receipt>> {
+        let mut out = Vec::with_capacity(files.len());
+        for batch in files.chunks(IMPORT_BATCH) {
+            let mut tx = self.db.begin().await?;
+            for (name, bytes) in batch {
+                match self
+                    .take_in_tx(&mut tx, Sender::Operator, Channel::Import, name, bytes)
+                    .await
+                {
+                    Ok(r) => out.push(r),
+                    Err(e) => {
+                        tx.rollback().await?;
+                        return Err(e);
+                    }
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok(out)
     }
 }
 

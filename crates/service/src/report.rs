@@ -35,19 +35,11 @@ impl Service {
         purchaser: Uuid,
         c: &Commitment,
     ) -> ServiceResult<Vec<(Uuid, MonthlyReport)>> {
-        let docs: Vec<Doc<MonthlyReport>> = doc::list(
-            tx,
-            Table::MonthlyReports,
-            Filter {
-                owner: Some(purchaser),
-                parent: Some(c.client),
-                ..Filter::default()
-            },
-        )
-        .await?;
+        let docs: Vec<Doc<MonthlyReport>> =
+            doc::children(tx, Table::MonthlyReports, c.client).await?;
         Ok(docs
             .into_iter()
-            .filter(|d| d.data.commitment_number == c.number)
+            .filter(|d| d.owner_id == purchaser && d.data.commitment_number == c.number)
             .map(|d| (d.id, d.data))
             .collect())
     }

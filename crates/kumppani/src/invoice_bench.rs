@@ -1,0 +1,305 @@
+//! `kumppani invoices bench`: a large county's month of settlement into a fresh database. The
+//! set-up is the demo, then one accepted commitment per invoice line (written straight to the
+//! database, as the visits bench does), ten confirmed one-hour visits on each in the previous
+//! month, and each month's report approved: what the match reads. Then as many Finvoice files
+//! as asked, each billing four commitments, are read by the `einvoice` crate (invoices read per
+//! second) and taken in through the operator's intake, each linked, matched line by line and
+//! logged (the time of the whole month's match).
+
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::{Duration, Months, NaiveTime, Utc};
+use db::doc::{self, Table};
+use domain::delivery::{month_end, MonthlyReport, ReportStatus};
+use domain::visit::{
+    Confirmation, ConfirmationState, ConfirmationWay, Visit, VisitKind, VisitRecord, VisitStatus,
+};
+use einvoice::{Decimal, Invoice};
+use service::invoice::Intake;
+use service::Service;
+use std::time::Instant;
+use uuid::Uuid;
+
+pub struct Options {
+    pub invoices: usize,
+    pub lines: usize,
+    pub visits_per_line: usize,
+}
+
+fn dec(cents: i64) -> Decimal {
+    Decimal::new(cents, 2)
+}
+
+/// One invoice of `lines` lines, each billing one commitment's month of hours at the contract
+/// price; every tenth invoice bills an hour more on its first line, so that the match has
+/// something to find.
+fn invoice(
+    template: &Invoice,
+    i: usize,
+    lines: &[(String, i64)],
+    price_cents: i64,
+    month: chrono::NaiveDate,
+) -> Invoice {
+    let mut inv = template.clone();
+    inv.number = format!("BENCH-{i:06}");
+    inv.buyer_reference = None;
+    inv.order_reference = None;
+    inv.notes.clear();
+    inv.period = Some(einvoice::Period {
+        start: Some(month),
+        end: Some(month_end(month)),
+    });
+    let base = template.lines[0].clone();
+    let mut total = 0i64;
+    inv.lines = lines
+        .iter()
+        .enumerate()
+        .map(|(j, (number, hours))| {
+            let hours = if i.is_multiple_of(10) && j == 0 {
+                hours + 1
+            } else {
+                *hours
+            };
+            let net = hours * price_cents;
+            total += net;
+            let mut l = base.clone();
+            l.id = (j + 1).to_string();
+            l.note = None;
+            l.order_reference = Some(number.clone());
+            l.quantity = Some(Decimal::from(hours));
+            l.net_price = Some(dec(price_cents));
+            l.net_amount = Some(dec(net));
+            l.period = inv.period.clone();
+            l
+        })
+        .collect();
+    for v in [
+        &mut inv.totals.line_total,
+        &mut inv.totals.tax_exclusive,
+        &mut inv.totals.tax_inclusive,
+        &mut inv.totals.payable,
+    ] {
+        *v = Some(dec(total));
+    }
+    inv.totals.vat_total = Some(Decimal::ZERO);
+    inv.vat_breakdown.truncate(1);
+    inv.vat_breakdown[0].taxable = Some(dec(total));
+    inv.vat_breakdown[0].tax = Some(Decimal::ZERO);
+    inv
+}
+
+/// Ten confirmed visits and an approved report per commitment, written straight to the
+/// database in one transaction: the month as the match will find it.
+async fn delivered(
+    svc: &Service,
+    made: &crate::visit_bench::Made,
+    month: chrono::NaiveDate,
+    per_line: usize,
+) -> Result<()> {
+    let mut tx = svc.db().begin().await?;
+    let now = Utc::now();
+    let days: Vec<chrono::NaiveDate> = month.iter_days().take(28).collect();
+    let mut records = Vec::with_capacity(made.commitments.len() * per_line);
+    for (i, (number, id, client)) in made.commitments.iter().enumerate() {
+        for j in 0..per_line {
+            let start = NaiveTime::from_hms_opt(8 + ((i + j) % 8) as u32, 0, 0).unwrap_or_default();
+            records.push((
+                Uuid::now_v7(),
+                VisitRecord {
+                    visit: Visit {
+                        commitment: *id,
+                        date: days[(j * 2 + i) % days.len()],
+                        start,
+                        end: start + Duration::minutes(60),
+                        kind: VisitKind::HomeVisit,
+                        status: VisitStatus::Done,
+                        workers: vec![made.roster[(i + j) % made.roster.len()]],
+                        participants: 1,
+                        place: "Koti".into(),
+                        description: "Arjen tuki".into(),
+                    },
+                    commitment_number: number.clone(),
+                    client: *client,
+                    purchaser: made.purchaser,
+                    provider: made.provider,
+                    provider_ref: Some(format!("bench-{i}-{j}")),
+                    flags: Vec::new(),
+                    confirmation: Confirmation {
+                        state: ConfirmationState::Confirmed,
+                        way: Some(ConfirmationWay::Account),
+                        by: "Huoltaja".into(),
+                        on: Some(month_end(month)),
+                        reason: String::new(),
+                        document: None,
+                    },
+                    logged_by: "bench".into(),
+                },
+            ));
+        }
+        let report = MonthlyReport {
+            commitment_number: number.clone(),
+            client: *client,
+            provider: made.provider,
+            month,
+            status: ReportStatus::Approved,
+            progress: Vec::new(),
+            gone_through_with_family: true,
+            summary: "Kuukausi sujui.".into(),
+            deadline: month_end(month),
+            submitted_on: Some(month_end(month)),
+            unconfirmed_at_submission: Vec::new(),
+            comments: String::new(),
+            history: Vec::new(),
+        };
+        doc::insert(
+            &mut tx,
+            Table::MonthlyReports,
+            Uuid::now_v7(),
+            made.purchaser,
+            Some(*client),
+            ReportStatus::Approved.code(),
+            &report,
+            now,
+        )
+        .await?;
+    }
+    let refs: Vec<(Uuid, &VisitRecord)> = records.iter().map(|(id, r)| (*id, r)).collect();
+    db::visit::insert_many(&mut tx, &refs, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn run(svc: Service, opts: Options, backend: &str) -> Result<()> {
+    let existing = svc.organisation_names().await.map_err(|e| anyhow!("{e}"))?;
+    if !existing.is_empty() {
+        bail!(
+            "the database is not empty ({} organisations): give the benchmark an empty one",
+            existing.len()
+        );
+    }
+    let t0 = Instant::now();
+    crate::demo::populate(&svc)
+        .await
+        .context("creating the demo data the benchmark builds on")?;
+    let month = domain::delivery::month_of(svc.today())
+        .checked_sub_months(Months::new(1))
+        .context("previous month")?;
+    let families = opts.invoices * opts.lines;
+    let made = crate::visit_bench::commitments(&svc, families, month).await?;
+    delivered(&svc, &made, month, opts.visits_per_line).await?;
+    let seller = {
+        let mut tx = svc.db().begin_read().await?;
+        let org = db::organisation::get(&mut tx, made.provider)
+            .await?
+            .context("the provider")?;
+        tx.commit().await?;
+        org.business_id.as_str().to_owned()
+    };
+    println!(
+        "{backend}: {} commitments, {} visits confirmed in {} and their reports approved; set-up took {:.1} s",
+        families,
+        families * opts.visits_per_line,
+        month.format("%Y-%m"),
+        t0.elapsed().as_secs_f64()
+    );
+
+    // The files a provider's billing system would send.
+    let fixture = include_bytes!("../../einvoice/tests/fixtures/finvoice30-perhetyo-lokakuu.xml");
+    let mut template = einvoice::read(fixture, "template.xml")
+        .map_err(|e| anyhow!("{e}"))?
+        .invoice;
+    template.seller.business_id = Some(seller.clone());
+    template.seller.legal_id = None;
+    template.seller.vat_id = None;
+    template.buyer.business_id = Some("3221311-5".into());
+    template.buyer.legal_id = None;
+    let files: Vec<Vec<u8>> = made
+        .commitments
+        .chunks(opts.lines)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let lines: Vec<(String, i64)> = chunk
+                .iter()
+                .map(|(n, _, _)| (n.clone(), opts.visits_per_line as i64))
+                .collect();
+            einvoice::write::finvoice(&invoice(
+                &template,
+                i,
+                &lines,
+                made.unit_price.cents(),
+                month,
+            ))
+            .into_bytes()
+        })
+        .collect();
+    let bytes: usize = files.iter().map(Vec::len).sum();
+
+    // Reading alone.
+    let t = Instant::now();
+    let mut lines_read = 0;
+    for (i, f) in files.iter().enumerate() {
+        let r = einvoice::read(f, &format!("bench-{i}.xml")).map_err(|e| anyhow!("{e}"))?;
+        lines_read += r.invoice.lines.len();
+        if !r.findings.is_empty() {
+            bail!("bench-{i}.xml breaks {:?}", r.findings);
+        }
+    }
+    let read = t.elapsed().as_secs_f64();
+    println!(
+        "read:   {} invoices, {} lines, {:.1} MB in {:.2} s = {:.0} invoices/s, {:.1} MB/s",
+        files.len(),
+        lines_read,
+        bytes as f64 / 1e6,
+        read,
+        files.len() as f64 / read,
+        bytes as f64 / 1e6 / read
+    );
+
+    // Taken in, linked and matched as the drop folder is, every invoice in the access log.
+    let named: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (format!("bench-{i}.xml"), f.clone()))
+        .collect();
+    let t = Instant::now();
+    let receipts = svc
+        .setup()
+        .import_invoices(&named)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let took = t.elapsed().as_secs_f64();
+    let (mut matched, mut with_discrepancies) = (0usize, 0usize);
+    for (i, r) in receipts.iter().enumerate() {
+        if r.outcome != Intake::Received
+            || r.status != Some(domain::invoice::InvoiceStatus::ToCheck)
+        {
+            bail!(
+                "bench-{i}.xml was not matched: {:?} {}",
+                r.outcome,
+                r.detail
+            );
+        }
+        matched += 1;
+        if i % 10 == 0 {
+            with_discrepancies += 1;
+        }
+    }
+    println!(
+        "match:  {matched} invoices, {lines_read} lines against {} visits taken in and matched in {:.2} s = {:.0} invoices/s, {:.0} lines/s ({} with a discrepancy by design)",
+        families * opts.visits_per_line,
+        took,
+        matched as f64 / took,
+        lines_read as f64 / took,
+        with_discrepancies
+    );
+    let v = svc.audit_verify().await.map_err(|e| anyhow!("{e}"))?;
+    println!(
+        "access log: {} entries, chain {}",
+        v.checked,
+        if v.first_break.is_none() {
+            "intact"
+        } else {
+            "BROKEN"
+        }
+    );
+    Ok(())
+}
