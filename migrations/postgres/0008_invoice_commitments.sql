@@ -6,3 +6,18 @@ CREATE TABLE invoice_commitments (
     PRIMARY KEY (invoice_id, commitment_number)
 );
 CREATE INDEX invoice_commitments_number ON invoice_commitments (commitment_number);
+
+-- Corrections of months already settled (original, refund and correction rows), recorded by the
+-- purchaser's controller as a credit request or an accepted additional line. owner: purchaser;
+-- parent: the commitment version in force when it was recorded.
+CREATE TABLE settlement_corrections (
+    id UUID PRIMARY KEY,
+    owner_id UUID NOT NULL REFERENCES organisations (id),
+    parent_id UUID,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX settlement_corrections_owner ON settlement_corrections (owner_id);
+CREATE INDEX settlement_corrections_parent ON settlement_corrections (parent_id);

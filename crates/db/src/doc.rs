@@ -37,6 +37,8 @@ pub enum Table {
     /// owner: purchaser; parent: the first commitment billed. Written through `db::invoice`,
     /// which fills the seller's columns too.
     Invoices,
+    /// owner: purchaser; parent: the commitment. Corrections of settled months.
+    Corrections,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -76,6 +78,7 @@ impl Table {
             Table::ServicePlans => "service_plans",
             Table::MonthlyReports => "monthly_reports",
             Table::Invoices => "invoices",
+            Table::Corrections => "settlement_corrections",
         }
     }
 }

@@ -286,6 +286,9 @@ pub struct Totals {
     pub unconfirmed: usize,
     /// Billable hours at the unit price, to the cent.
     pub amount: Money,
+    /// Work participation money the provider pays the client for the month, when the lot
+    /// carries it ([`crate::work_money::work_money`]); set by whoever knows the lot.
+    pub work_money: Option<crate::work_money::WorkMoney>,
 }
 
 /// Totals of a month's visits against the commitment's weekly hours and unit price.

@@ -346,6 +346,9 @@ pub struct InvoiceLine {
     /// The line's identifier on the invoice (EN 16931 BT-126).
     pub id: String,
     pub name: String,
+    /// The seller's item identifier (EN 16931 BT-155), empty when absent.
+    #[serde(default)]
+    pub item: String,
     /// Decimal strings as written (`12.5`), empty when absent.
     pub quantity: String,
     /// UN/ECE Recommendation 20 (`HUR`, `DAY`) or as written.
@@ -402,6 +405,10 @@ pub struct ReceivedInvoice {
     /// What was approved for payment (all of the amount due, or a part).
     #[serde(default)]
     pub approved_amount: Option<Money>,
+    /// What its approval settled of each commitment and month it bills: the base a later
+    /// change of the month is corrected against ([`crate::correction`]).
+    #[serde(default)]
+    pub settled: Vec<crate::correction::SettledMonth>,
     /// The accounts-payable export that carried it.
     #[serde(default)]
     pub export: Option<u32>,

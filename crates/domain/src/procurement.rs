@@ -250,6 +250,10 @@ pub struct Lot {
     /// Weights of the framework ranking: price and quality points, in per cent, summing to 100.
     #[serde(default = "default_price_weight")]
     pub price_weight: u32,
+    /// Work participation money the provider pays the client per attended hour, by the
+    /// purchaser's decision; empty when the lot carries none ([`crate::work_money`]).
+    #[serde(default)]
+    pub work_money: Vec<crate::work_money::WorkMoneyRate>,
 }
 
 fn default_price_weight() -> u32 {
@@ -491,6 +495,11 @@ pub struct LotForm {
     pub service_task: String,
     pub legal_basis: String,
     pub price_weight: String,
+    /// A work participation money rate per hour (`2,00`), the day it takes effect and the
+    /// decision; a new day adds a version, the same day replaces it. Empty leaves the rates.
+    pub work_money_rate: String,
+    pub work_money_from: String,
+    pub work_money_decision: String,
 }
 
 impl LotForm {
@@ -521,6 +530,9 @@ impl LotForm {
             service_task: l.service_task.clone(),
             legal_basis: l.legal_basis.clone(),
             price_weight: l.price_weight.to_string(),
+            work_money_rate: String::new(),
+            work_money_from: String::new(),
+            work_money_decision: String::new(),
         }
     }
 
@@ -583,8 +595,10 @@ impl LotForm {
                 }
             },
         };
+        let work_money = self.work_money(base, lang, &mut e);
         let open = self.open == "yes";
         let mut lot = base.clone();
+        lot.work_money = work_money;
         lot.title = LocalText {
             fi: self.title_fi.trim().into(),
             sv: self.title_sv.trim().into(),
@@ -631,6 +645,47 @@ impl LotForm {
     }
 }
 
+impl LotForm {
+    /// The lot's rates with the form's one added: both the rate and its day are needed.
+    fn work_money(
+        &self,
+        base: &Lot,
+        lang: crate::locale::Lang,
+        e: &mut FieldErrors,
+    ) -> Vec<crate::work_money::WorkMoneyRate> {
+        let mut rates = base.work_money.clone();
+        let (rate, from) = (self.work_money_rate.trim(), self.work_money_from.trim());
+        if rate.is_empty() && from.is_empty() {
+            return rates;
+        }
+        let per_hour = match Money::parse(rate, lang) {
+            Ok(m) if !m.is_negative() => Some(m),
+            Ok(_) => {
+                e.add("work_money_rate", "money-format");
+                None
+            }
+            Err(err) => {
+                e.add("work_money_rate", err.code());
+                None
+            }
+        };
+        let day = crate::staff::parse_date(from);
+        if day.is_none() {
+            e.add("work_money_from", "date-format");
+        }
+        if let (Some(per_hour), Some(from)) = (per_hour, day) {
+            rates.retain(|r| r.from != from);
+            rates.push(crate::work_money::WorkMoneyRate {
+                from,
+                per_hour,
+                decision: self.work_money_decision.trim().chars().take(500).collect(),
+            });
+            rates.sort_by_key(|r| r.from);
+        }
+        rates
+    }
+}
+
 impl Lot {
     pub fn empty(number: u32) -> Lot {
         Lot {
@@ -647,6 +702,7 @@ impl Lot {
             legal_basis: String::new(),
             requirements: Vec::new(),
             price_weight: 100,
+            work_money: Vec::new(),
         }
     }
 }

@@ -40,10 +40,13 @@ pub enum DiscrepancyCode {
     UnitNotInCommitment,
     /// A line with no period and an invoice with none: the month cannot be told.
     NoPeriod,
+    /// More work participation money billed than the attended hours earn at the lot's rate,
+    /// or some billed where the lot carries none.
+    WorkMoneyDiffers,
 }
 
 impl DiscrepancyCode {
-    pub const ALL: [DiscrepancyCode; 11] = [
+    pub const ALL: [DiscrepancyCode; 12] = [
         DiscrepancyCode::UnconfirmedBilled,
         DiscrepancyCode::DisputedBilled,
         DiscrepancyCode::MoreThanDelivered,
@@ -55,6 +58,7 @@ impl DiscrepancyCode {
         DiscrepancyCode::NoCommitment,
         DiscrepancyCode::UnitNotInCommitment,
         DiscrepancyCode::NoPeriod,
+        DiscrepancyCode::WorkMoneyDiffers,
     ];
 
     pub fn code(self) -> &'static str {
@@ -70,6 +74,7 @@ impl DiscrepancyCode {
             DiscrepancyCode::NoCommitment => "no-commitment",
             DiscrepancyCode::UnitNotInCommitment => "unit-not-in-commitment",
             DiscrepancyCode::NoPeriod => "no-period",
+            DiscrepancyCode::WorkMoneyDiffers => "work-money-differs",
         }
     }
 }
@@ -102,6 +107,9 @@ pub struct BilledLine {
     pub vat_category: String,
     /// The VAT rate in hundredths of a percent (25.5 % is 2550).
     pub vat_rate_bp: i64,
+    /// Work participation money handed on to the client, not hours of service
+    /// ([`crate::work_money::is_work_money_line`]).
+    pub work_money: bool,
 }
 
 /// What a commitment ordered and what was delivered in one month.
@@ -116,9 +124,14 @@ pub struct MonthFacts {
     pub confirmed: i64,
     pub disputed: i64,
     pub unconfirmed: i64,
-    /// Minutes of this commitment and month billed on other invoices already taken in.
+    /// Minutes of this commitment and month billed on other invoices already taken in (of an
+    /// approved one, what it settled).
     pub billed_before: i64,
     pub report: Option<ReportStatus>,
+    /// The month's work participation money, when the lot carries it.
+    pub work_money: Option<crate::work_money::WorkMoney>,
+    /// Work participation money of this commitment and month billed on other invoices.
+    pub work_money_billed_before: Money,
 }
 
 impl MonthFacts {
@@ -263,6 +276,7 @@ pub fn match_lines(
     };
     // Lines one by one: what each says of itself.
     let mut groups: Vec<(&MonthFacts, Vec<&BilledLine>)> = Vec::new();
+    let mut work: Vec<(&MonthFacts, Vec<&BilledLine>)> = Vec::new();
     for l in lines {
         if l.vat_rate_bp > 0 || !matches!(l.vat_category.as_str(), "E" | "O" | "Z" | "") {
             let vat = Money::from_cents((l.net.cents() * l.vat_rate_bp + 5_000) / 10_000);
@@ -310,6 +324,13 @@ pub fn match_lines(
             );
             continue;
         }
+        if l.work_money {
+            match work.iter_mut().find(|(g, _)| std::ptr::eq(*g, f)) {
+                Some((_, ls)) => ls.push(l),
+                None => work.push((f, vec![l])),
+            }
+            continue;
+        }
         let Some(minutes) = l.minutes else {
             push(
                 DiscrepancyCode::UnitNotInCommitment,
@@ -335,6 +356,23 @@ pub fn match_lines(
         match groups.iter_mut().find(|(g, _)| std::ptr::eq(*g, f)) {
             Some((_, ls)) => ls.push(l),
             None => groups.push((f, vec![l])),
+        }
+    }
+    // Work participation money, per commitment and month: no more than the attended hours earn
+    // at the rate in force, less what other invoices billed of it.
+    for (f, ls) in work {
+        let Some(last) = ls.last() else { continue };
+        let billed: i64 = ls.iter().map(|l| l.net.cents()).sum();
+        let earned = f.work_money.map(|w| w.amount.cents()).unwrap_or(0);
+        let open = earned - f.work_money_billed_before.cents();
+        if billed > open {
+            push(
+                DiscrepancyCode::WorkMoneyDiffers,
+                last,
+                Money::from_cents(billed - open.max(0)),
+                Money::from_cents(open.max(0)).format(crate::locale::Lang::En),
+                Money::from_cents(billed).format(crate::locale::Lang::En),
+            );
         }
     }
     // Each commitment and month as a whole: hours against the commitment and the visits.

@@ -413,13 +413,18 @@ impl Service {
                     })
                     .collect();
             let records: Vec<VisitRecord> = visits.iter().map(|v| v.record.clone()).collect();
-            let t = totals(
+            let mut t = totals(
                 &records,
                 month,
                 (e.starts_on, e.ends_on),
                 e.commitment.quantity_per_week,
                 e.commitment.unit_price,
             );
+            let lot: Option<Doc<domain::procurement::Lot>> =
+                doc::get(&mut tx, Table::Lots, e.commitment.lot).await?;
+            if let Some(lot) = lot {
+                t.work_money = domain::work_money::work_money(&records, &lot.data.work_money);
+            }
             let plans = self.plans_of(&mut tx, &e).await?;
             let reports = self.reports_of(&mut tx, e.purchaser, &e.commitment).await?;
             let report = reports.into_iter().find(|(_, r)| r.month == month);

@@ -15,6 +15,7 @@
 
 use crate::gate::Target;
 use crate::{Service, ServiceError, ServiceResult, Setup};
+use chrono::NaiveDate;
 use db::doc::{Doc, Table};
 use db::Tx;
 use domain::access::{Action, Resource};
@@ -178,6 +179,7 @@ fn received(
             .map(|(l, commitment)| InvoiceLine {
                 id: l.id.clone(),
                 name: l.name.clone().unwrap_or_default(),
+                item: l.seller_item_id.clone().unwrap_or_default(),
                 quantity: text(l.quantity),
                 unit: l.unit.clone().unwrap_or_default(),
                 unit_price: text(l.net_price),
@@ -198,6 +200,7 @@ fn received(
         discrepancies: Vec::new(),
         decisions: Vec::new(),
         approved_amount: None,
+        settled: Vec::new(),
         export: None,
         // Until the match says otherwise (see `settle`).
         status: InvoiceStatus::ToCheck,
@@ -629,8 +632,40 @@ pub(crate) fn billed_lines(inv: &ReceivedInvoice) -> Vec<BilledLine> {
             net: l.net,
             vat_category: l.vat_category.clone(),
             vat_rate_bp: scaled(&l.vat_rate, 2).unwrap_or(0),
+            work_money: domain::work_money::is_work_money_line(&l.item, &l.name),
         })
         .collect()
+}
+
+/// The hours a document bills of a commitment and month (a credit note's counted off); work
+/// participation money is not hours of service.
+pub(crate) fn billed_minutes(inv: &ReceivedInvoice, number: &str, month: NaiveDate) -> i64 {
+    let sign = if inv.kind == InvoiceKind::CreditNote {
+        -1
+    } else {
+        1
+    };
+    billed_lines(inv)
+        .iter()
+        .filter(|l| !l.work_money && l.commitment.as_deref() == Some(number))
+        .filter(|l| l.month == Some(month))
+        .map(|l| sign * l.minutes.unwrap_or(0).abs())
+        .sum()
+}
+
+/// What a document bills of a commitment and month as work participation money.
+fn billed_work_money(inv: &ReceivedInvoice, number: &str, month: NaiveDate) -> i64 {
+    let sign = if inv.kind == InvoiceKind::CreditNote {
+        -1
+    } else {
+        1
+    };
+    billed_lines(inv)
+        .iter()
+        .filter(|l| l.work_money && l.commitment.as_deref() == Some(number))
+        .filter(|l| l.month == Some(month))
+        .map(|l| sign * l.net.cents().abs())
+        .sum()
 }
 
 impl Service {
@@ -654,11 +689,39 @@ impl Service {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
+        // What was billed before this invoice came: invoices received earlier that count (not
+        // kept aside, not returned). A held invoice matched later is matched against the same
+        // ones it would have been on arrival.
+        let received = inv.received_at;
+        let before = |d: &Doc<ReceivedInvoice>| {
+            Some(d.id) != this
+                && d.data.status.counts()
+                && (d.data.received_at, d.id) < (received, this.unwrap_or(Uuid::max()))
+        };
+        self.facts_for(tx, &keys, purchaser, before).await
+    }
+
+    /// What each (commitment, month) of `keys` ordered and delivered, and what the invoices
+    /// that `before` picks billed of it before: an approved one counts what it settled, any
+    /// other what it billed. A handful of queries, whatever the number of keys: the
+    /// commitments, their visits over the months, their reports, their lots and the invoices
+    /// that bill them.
+    pub(crate) async fn facts_for<F>(
+        &self,
+        tx: &mut Tx,
+        keys: &[(String, NaiveDate)],
+        purchaser: Uuid,
+        before: F,
+    ) -> ServiceResult<Vec<MonthFacts>>
+    where
+        F: Fn(&Doc<ReceivedInvoice>) -> bool,
+    {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut numbers: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
+        numbers.sort_unstable();
         numbers.dedup();
-        // A handful of queries for the whole invoice, whatever its number of lines: the
-        // commitments, their visits over the months billed, their reports, and the invoices
-        // that billed them before.
         let by_number = self.commitments_by_number(tx, &numbers).await?;
         let first = keys.iter().map(|(_, m)| *m).min().unwrap_or_default();
         let last = keys
@@ -673,22 +736,24 @@ impl Service {
             .collect();
         let reports: Vec<Doc<domain::delivery::MonthlyReport>> =
             db::doc::children_of(tx, Table::MonthlyReports, &clients).await?;
-        // What was billed before this invoice came: invoices received earlier that count (not
-        // kept aside, not returned). A held invoice matched later is matched against the same
-        // ones it would have been on arrival.
-        let received = inv.received_at;
+        let mut lots: HashMap<Uuid, Vec<domain::work_money::WorkMoneyRate>> = HashMap::new();
+        for c in by_number
+            .values()
+            .filter_map(|v| in_force(v.iter().map(|d| &d.data)))
+        {
+            if let std::collections::hash_map::Entry::Vacant(e) = lots.entry(c.lot) {
+                let lot: Option<Doc<domain::procurement::Lot>> =
+                    db::doc::get(tx, Table::Lots, c.lot).await?;
+                e.insert(lot.map(|l| l.data.work_money).unwrap_or_default());
+            }
+        }
         let others: Vec<Doc<ReceivedInvoice>> = db::invoice::billing(tx, &numbers)
             .await?
             .into_iter()
-            .filter(|d| {
-                Some(d.id) != this
-                    && d.owner_id == purchaser
-                    && d.data.status.counts()
-                    && (d.data.received_at, d.id) < (received, this.unwrap_or(Uuid::max()))
-            })
+            .filter(|d| d.owner_id == purchaser && before(d))
             .collect();
         let mut out = Vec::new();
-        for (number, month) in keys {
+        for (number, month) in keys.iter().cloned() {
             let Some(versions) = by_number.get(&number) else {
                 continue;
             };
@@ -708,18 +773,25 @@ impl Service {
                 unconfirmed: 0,
                 billed_before: 0,
                 report: None,
+                work_money: None,
+                work_money_billed_before: Money::ZERO,
             };
-            for v in visits.get(&number).into_iter().flatten() {
-                let visit = &v.record.visit;
-                if month_of(visit.date) != month {
-                    continue;
-                }
+            let month_visits: Vec<&domain::visit::VisitRecord> = visits
+                .get(&number)
+                .into_iter()
+                .flatten()
+                .map(|v| &v.record)
+                .filter(|r| month_of(r.visit.date) == month)
+                .collect();
+            for r in &month_visits {
                 f.count(
-                    visit.minutes(),
-                    visit.status.billable(),
-                    v.record.confirmation.state,
+                    r.visit.minutes(),
+                    r.visit.status.billable(),
+                    r.confirmation.state,
                 );
             }
+            let rates = lots.get(&c.lot).map(Vec::as_slice).unwrap_or_default();
+            f.work_money = domain::work_money::work_money(month_visits.iter().copied(), rates);
             f.report = reports
                 .iter()
                 .find(|r| {
@@ -728,21 +800,58 @@ impl Service {
                         && r.data.month == month
                 })
                 .map(|r| r.data.status);
+            let mut work_before = 0;
             for o in &others {
-                let sign = if o.data.kind == InvoiceKind::CreditNote {
-                    -1
-                } else {
-                    1
+                let settled = o
+                    .data
+                    .settled
+                    .iter()
+                    .find(|m| m.commitment == number && m.month == month);
+                f.billed_before += match settled {
+                    Some(m) if o.data.status.approved() => m.minutes,
+                    _ => billed_minutes(&o.data, &number, month),
                 };
-                for l in billed_lines(&o.data) {
-                    if l.commitment.as_deref() == Some(number.as_str()) && l.month == Some(month) {
-                        f.billed_before += sign * l.minutes.unwrap_or(0).abs();
-                    }
-                }
+                work_before += billed_work_money(&o.data, &number, month);
             }
+            f.work_money_billed_before = Money::from_cents(work_before);
             out.push(f);
         }
         Ok(out)
+    }
+
+    /// What approving the document settles of each commitment and month it bills: of an
+    /// invoice, the hours the match finds due ([`domain::correction::settle`]); of a credit note,
+    /// its own lines.
+    async fn settled_months(
+        &self,
+        tx: &mut Tx,
+        d: &Doc<ReceivedInvoice>,
+    ) -> ServiceResult<Vec<domain::correction::SettledMonth>> {
+        let facts = self
+            .month_facts(tx, &d.data, Some(d.id), d.owner_id)
+            .await?;
+        Ok(facts
+            .iter()
+            .map(|f| {
+                let billed = billed_minutes(&d.data, &f.commitment, f.month);
+                if d.data.kind == InvoiceKind::CreditNote {
+                    let net: i64 = billed_lines(&d.data)
+                        .iter()
+                        .filter(|l| !l.work_money && l.commitment.as_deref() == Some(&f.commitment))
+                        .filter(|l| l.month == Some(f.month))
+                        .map(|l| -l.net.cents().abs())
+                        .sum();
+                    domain::correction::SettledMonth {
+                        commitment: f.commitment.clone(),
+                        month: f.month,
+                        minutes: billed,
+                        amount: Money::from_cents(net),
+                    }
+                } else {
+                    domain::correction::settle(f, billed)
+                }
+            })
+            .collect())
     }
 
     /// Holds the invoice while a month it bills has no approved report; otherwise matches it
@@ -975,6 +1084,12 @@ impl Service {
                 )
                 .map_err(ServiceError::Invalid)?;
             let now = self.now();
+            if decided.status == InvoiceStatus::Approved {
+                // What the approval settles of each month: the base a later change of the
+                // month is corrected against; and the corrections it answers are settled.
+                d.data.settled = self.settled_months(&mut tx, &d).await?;
+                self.settle_corrections(&mut tx, actor, &d).await?;
+            }
             d.data.status = decided.status;
             if decided.amount.is_some() {
                 d.data.approved_amount = decided.amount;

@@ -12,6 +12,7 @@ pub mod client;
 pub mod commitment;
 pub mod competition;
 pub mod confirmation;
+pub mod correction;
 pub mod delivery;
 pub mod demo;
 mod error;

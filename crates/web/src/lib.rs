@@ -95,6 +95,8 @@ fn pages(table: routes::Table) -> routes::Table {
         .get("/audit", pages::audit::audit_log)
         .get("/invoices", pages::invoice::invoices)
         .upload("/invoices", pages::invoice::upload)
+        .get("/invoices/corrections", pages::correction::corrections)
+        .post("/invoices/corrections", pages::correction::record)
         .get("/invoices/exports", pages::invoice::exports)
         .post("/invoices/exports", pages::invoice::export)
         .get("/invoices/exports/{id}", pages::invoice::export_file)

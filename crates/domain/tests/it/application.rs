@@ -139,6 +139,7 @@ fn lot(price_cap: Option<Money>) -> Lot {
         legal_basis: "lastensuojelulaki 36 §".into(),
         requirements: Vec::new(),
         price_weight: 100,
+        work_money: Vec::new(),
     }
 }
 

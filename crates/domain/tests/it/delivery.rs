@@ -535,6 +535,8 @@ fn totals_of_a_mixed_month() {
             unconfirmed: 2,
             // 78.00 €/h × 225 min = 292.50 €
             amount: Money::from_cents(29_250),
+            // Set by the service from the lot, not by the totals.
+            work_money: None,
         }
     );
     let empty = totals(&[], nov(), whole_year(), 3, Money::from_cents(7_800));

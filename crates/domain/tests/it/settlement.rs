@@ -31,6 +31,8 @@ fn facts() -> MonthFacts {
         unconfirmed: 60,
         billed_before: 0,
         report: Some(ReportStatus::Approved),
+        work_money: None,
+        work_money_billed_before: Money::from_cents(0),
     }
 }
 
@@ -45,6 +47,7 @@ fn line(id: &str, hours: &str, price_cents: i64) -> BilledLine {
         net: Money::from_cents(price_cents * minutes / 60),
         vat_category: "E".into(),
         vat_rate_bp: 0,
+        work_money: false,
     }
 }
 
@@ -220,4 +223,234 @@ fn every_code_has_a_distinct_stable_name() {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), D::ALL.len());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work participation money
+// ---------------------------------------------------------------------------------------------
+
+mod work_money {
+    use super::*;
+    use chrono::NaiveTime;
+    use domain::visit::{
+        Confirmation, ConfirmationState as S, Visit, VisitKind, VisitRecord, VisitStatus as V,
+    };
+    use domain::work_money::{is_work_money_line, work_money, WorkMoney, WorkMoneyRate};
+    use uuid::Uuid;
+
+    fn visit(day: u32, minutes: u32, status: V, state: S) -> VisitRecord {
+        VisitRecord {
+            visit: Visit {
+                commitment: Uuid::from_u128(9),
+                date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+                start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                end: NaiveTime::from_hms_opt(9 + minutes / 60, minutes % 60, 0).unwrap(),
+                kind: VisitKind::GroupSession,
+                status,
+                workers: vec![Uuid::from_u128(1)],
+                participants: 1,
+                place: String::new(),
+                description: String::new(),
+            },
+            commitment_number: N.into(),
+            client: Uuid::from_u128(10),
+            purchaser: Uuid::from_u128(11),
+            provider: Uuid::from_u128(12),
+            provider_ref: None,
+            flags: vec![],
+            confirmation: Confirmation {
+                state,
+                ..Confirmation::default()
+            },
+            logged_by: "worker".into(),
+        }
+    }
+
+    /// Vantaa's 2 € an hour from 21.1.2019, and (for the test) 2.50 € from 15.11.2026.
+    fn rates() -> Vec<WorkMoneyRate> {
+        vec![
+            WorkMoneyRate {
+                from: NaiveDate::from_ymd_opt(2019, 1, 21).unwrap(),
+                per_hour: Money::from_cents(200),
+                decision: "Vantaan sosiaali- ja terveyslautakunta 21.1.2019".into(),
+            },
+            WorkMoneyRate {
+                from: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+                per_hour: Money::from_cents(250),
+                decision: String::new(),
+            },
+        ]
+    }
+
+    fn month() -> Vec<VisitRecord> {
+        vec![
+            // 3 h at 2.00 before the change.
+            visit(10, 180, V::Done, S::Confirmed),
+            // 2.5 h at 2.50 after it; not yet answered by the family, but attended.
+            visit(18, 150, V::Done, S::Unconfirmed),
+            // A sick day: cancelled, or not come; no work participation money.
+            visit(20, 180, V::CancelledEarly, S::Unconfirmed),
+            visit(23, 180, V::NoShow, S::Confirmed),
+            visit(24, 180, V::CancelledLate, S::Confirmed),
+            // The family says it did not happen.
+            visit(25, 60, V::Done, S::Disputed),
+        ]
+    }
+
+    #[test]
+    fn attended_hours_earn_the_rate_in_force_on_their_day_and_sick_days_earn_nothing() {
+        let w = work_money(&month(), &rates()).unwrap();
+        assert_eq!(w.minutes, 330);
+        assert_eq!(w.amount, Money::from_cents(600 + 625));
+        // A lot without the money has none, not zero.
+        assert_eq!(work_money(&month(), &[]), None);
+        // 20 minutes at 2.00 is 0.666… €: rounded half up once per rate, to 0.67.
+        let short = [visit(10, 20, V::Done, S::Confirmed)];
+        assert_eq!(
+            work_money(&short, &rates()).unwrap().amount,
+            Money::from_cents(67)
+        );
+    }
+
+    #[test]
+    fn a_line_is_work_participation_money_by_its_item_id_or_its_name() {
+        assert!(is_work_money_line("TYOOSUUSRAHA", ""));
+        assert!(is_work_money_line("", "Työosuusraha marraskuu"));
+        assert!(is_work_money_line("", "Arbetsandelspeng"));
+        assert!(is_work_money_line(" tyoosuusraha ", "x"));
+        assert!(!is_work_money_line("", "Työtoiminta"));
+    }
+
+    fn money_line(id: &str, cents: i64, vat_bp: i64) -> BilledLine {
+        BilledLine {
+            id: id.into(),
+            commitment: Some(N.into()),
+            month: Some(oct()),
+            minutes: Some(330),
+            unit_price: None,
+            net: Money::from_cents(cents),
+            vat_category: if vat_bp > 0 { "S".into() } else { "E".into() },
+            vat_rate_bp: vat_bp,
+            work_money: true,
+        }
+    }
+
+    fn with_money(before: i64) -> MonthFacts {
+        MonthFacts {
+            work_money: Some(WorkMoney {
+                minutes: 330,
+                amount: Money::from_cents(1225),
+            }),
+            work_money_billed_before: Money::from_cents(before),
+            ..facts()
+        }
+    }
+
+    #[test]
+    fn the_match_checks_work_participation_money_to_the_cent_and_apart_from_the_hours() {
+        // Billed as earned, next to 7 confirmed hours: nothing to say; its 5.5 hours are not
+        // counted as hours of service.
+        let lines = [line("1", "7", 7800), money_line("2", 1225, 0)];
+        assert_eq!(codes(&lines, &[with_money(0)]), vec![]);
+        // 75 cents more than earned.
+        let lines = [line("1", "7", 7800), money_line("2", 1300, 0)];
+        assert_eq!(
+            codes(&lines, &[with_money(0)]),
+            vec![(D::WorkMoneyDiffers, "2".into(), 75)]
+        );
+        // Part of it billed already on another invoice.
+        assert_eq!(
+            codes(&[money_line("2", 1225, 0)], &[with_money(1000)]),
+            vec![(D::WorkMoneyDiffers, "2".into(), 1000)]
+        );
+        // Within the tolerance (5 cents): rounding.
+        assert_eq!(codes(&[money_line("2", 1229, 0)], &[with_money(0)]), vec![]);
+        // With VAT: it is handed on to the client, never sold.
+        assert_eq!(
+            codes(&[money_line("2", 1225, 2550)], &[with_money(0)]),
+            vec![(D::VatCharged, "2".into(), 312)]
+        );
+        // Billed where the lot carries none: all of it is at stake.
+        assert_eq!(
+            codes(&[money_line("2", 1225, 0)], &[facts()]),
+            vec![(D::WorkMoneyDiffers, "2".into(), 1225)]
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrections after a month is closed
+// ---------------------------------------------------------------------------------------------
+
+mod corrections {
+    use super::*;
+    use domain::correction::{difference, settle, Outcome, RowKind};
+
+    #[test]
+    fn an_approval_settles_what_the_match_found_due_of_what_it_billed() {
+        // 9 h billed, 7 h confirmed: 7 h at 78.00 settled.
+        let s = settle(&facts(), 9 * 60);
+        assert_eq!((s.minutes, s.amount.cents()), (420, 54600));
+        // A second invoice for the month after 5 h were settled: 2 h more are due of its 4.
+        let f = MonthFacts {
+            billed_before: 300,
+            ..facts()
+        };
+        let s = settle(&f, 240);
+        assert_eq!((s.minutes, s.amount.cents()), (120, 15600));
+        // Only 6 h billed of 7 confirmed: what was billed.
+        assert_eq!(settle(&facts(), 360).minutes, 360);
+    }
+
+    #[test]
+    fn a_changed_month_gives_original_refund_and_correction_rows() {
+        let tolerance = Money::from_cents(5);
+        // Settled 7 h; nothing changed: nothing to correct.
+        assert_eq!(
+            difference(&facts(), (420, Money::from_cents(54600)), 540, tolerance),
+            None
+        );
+        // The disputed hour was accepted after review: 8 h confirmed, 8 h due of the 9 billed.
+        let f = MonthFacts {
+            confirmed: 480,
+            disputed: 0,
+            ..facts()
+        };
+        let d = difference(&f, (420, Money::from_cents(54600)), 540, tolerance).unwrap();
+        let rows: Vec<_> = d
+            .rows
+            .iter()
+            .map(|r| (r.kind, r.minutes, r.amount.cents()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (RowKind::Original, 420, 54600),
+                (RowKind::Refund, -420, -54600),
+                (RowKind::Correction, 480, 62400)
+            ]
+        );
+        assert_eq!(d.difference.cents(), 7800);
+        assert_eq!(d.outcome, Outcome::AdditionalLine);
+        // A new version cut the hours to one a week from October: 31 days × 1 h / 7 = 4 h 25 min.
+        let f = MonthFacts {
+            hours_per_week: 1,
+            ..facts()
+        };
+        let d = difference(&f, (420, Money::from_cents(54600)), 540, tolerance).unwrap();
+        assert_eq!(d.rows[2].minutes, 265);
+        assert_eq!(d.rows[2].amount.cents(), 34450);
+        assert_eq!(d.difference.cents(), 34450 - 54600);
+        assert_eq!(d.outcome, Outcome::CreditRequest);
+        // Ended before October: nothing of it is owed.
+        let f = MonthFacts {
+            period: (
+                NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+            ),
+            ..facts()
+        };
+        let d = difference(&f, (420, Money::from_cents(54600)), 540, tolerance).unwrap();
+        assert_eq!(d.difference.cents(), -54600);
+    }
 }

@@ -50,6 +50,9 @@ pub(crate) struct Setup {
     pub(crate) roster: Vec<Uuid>,
     outsider: Uuid,
     other_provider_worker: Actor,
+    /// The commitment's lot, and the procurement specialist.
+    pub(crate) lot: Uuid,
+    pub(crate) buyer: Actor,
 }
 
 /// A lot with pair work above three, an admitted provider, a child with two guardians and an
@@ -266,6 +269,8 @@ pub(crate) async fn setup(w: &World) -> Setup {
         roster,
         outsider,
         other_provider_worker,
+        lot: lot_id,
+        buyer,
     }
 }
 

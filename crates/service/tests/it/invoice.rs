@@ -429,7 +429,7 @@ fn report() -> ReportForm {
 }
 
 /// An invoice of `hours` at `price` for a month of the commitment.
-fn month_invoice(number: &str, commitment: &str, month: u32, hours: &str, price: &str) -> Vec<u8> {
+fn month_inv(number: &str, commitment: &str, month: u32, hours: &str, price: &str) -> Invoice {
     let mut inv = invoice(number, PROVIDER_BID, commitment);
     let d = |s: &str| Decimal::from_str(s).unwrap();
     let first = NaiveDate::from_ymd_opt(2026, month, 1).unwrap();
@@ -442,8 +442,14 @@ fn month_invoice(number: &str, commitment: &str, month: u32, hours: &str, price:
     l.period = inv.period.clone();
     l.quantity = Some(d(hours));
     l.net_price = Some(d(price));
-    let net = (d(hours) * d(price)).round_dp(2);
-    l.net_amount = Some(net);
+    l.net_amount = Some((d(hours) * d(price)).round_dp(2));
+    retotal(&mut inv);
+    inv
+}
+
+/// Sets the invoice's totals to the sum of its lines (all VAT-exempt).
+fn retotal(inv: &mut Invoice) {
+    let net: Decimal = inv.lines.iter().filter_map(|l| l.net_amount).sum();
     for v in [
         &mut inv.totals.line_total,
         &mut inv.totals.tax_exclusive,
@@ -453,7 +459,10 @@ fn month_invoice(number: &str, commitment: &str, month: u32, hours: &str, price:
         *v = Some(net);
     }
     inv.vat_breakdown[0].taxable = Some(net);
-    finvoice(&inv)
+}
+
+fn month_invoice(number: &str, commitment: &str, month: u32, hours: &str, price: &str) -> Vec<u8> {
+    finvoice(&month_inv(number, commitment, month, hours, price))
 }
 
 #[tokio::test]
@@ -990,4 +999,509 @@ async fn every_discrepancy_code_comes_out_of_the_match_on_the_line_it_belongs_to
             ("over-commitment", (7_800 * over + 30) / 60)
         ]
     );
+}
+
+/// October of the setup's commitment: a one-hour visit on each of `days`, all confirmed by the
+/// family, the report written and approved. Returns the controllers `county.checker` and
+/// `county.approver`.
+async fn approved_october(
+    w: &World,
+    s: &crate::delivery::Setup,
+    days: &[u32],
+) -> (domain::org::Actor, domain::org::Actor) {
+    let svc = &w.service;
+    for u in ["county.checker", "county.approver"] {
+        svc.setup()
+            .bootstrap_user(w.county, &user_form(u, "controller"))
+            .await
+            .unwrap();
+    }
+    let rows: Vec<_> = days
+        .iter()
+        .map(|d| {
+            row(
+                &s.number,
+                &format!("c{d}"),
+                &format!("2026-10-{d:02}"),
+                "09:00",
+                "10:00",
+                &[s.roster[0]],
+            )
+        })
+        .collect();
+    svc.record_visits(&s.worker, &rows).await.unwrap();
+    for v in svc.family_visits(&s.guardian).await.unwrap() {
+        svc.answer_visit(&s.guardian, v.id, true, "").await.unwrap();
+    }
+    svc.save_plan(&s.worker, &s.number, &plan()).await.unwrap();
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    svc.save_report(&s.worker, &s.number, oct, &report(), true)
+        .await
+        .unwrap();
+    svc.decide_report(&s.social, &s.number, oct, true, "")
+        .await
+        .unwrap();
+    (
+        w.actor("county.checker").await,
+        w.actor("county.approver").await,
+    )
+}
+
+fn step(step: &str) -> DecisionForm {
+    DecisionForm {
+        step: step.into(),
+        amount: String::new(),
+        reason: String::new(),
+    }
+}
+
+/// A new commitment version, accepted by the provider.
+async fn new_version(w: &World, s: &crate::delivery::Setup, hours_per_week: &str) {
+    use service::commitment::ChangeForm;
+    let svc = &w.service;
+    let current = svc
+        .commitments(&s.social)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.data.number == s.number)
+        .max_by_key(|c| c.data.version)
+        .unwrap();
+    let v = svc
+        .change_commitment(
+            &s.social,
+            current.id,
+            &ChangeForm {
+                kind: "change".into(),
+                ends_on: String::new(),
+                hours_per_week: hours_per_week.into(),
+                reason: "Tarve muuttui.".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let signer = w.actor("p.signer").await;
+    svc.answer_commitment(&signer, v, true, "").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_month_changed_after_payment_is_corrected_by_a_credit_request_and_its_credit_note() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    let (checker, approver) = approved_october(&w, &s, &[6, 8, 13, 15, 20, 22, 27, 29]).await;
+    // 8 h at 78.00 = 624.00, checked and approved by two people: October is paid.
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct.xml",
+            &month_invoice("2026-5001", &s.number, 10, "8", "78"),
+        )
+        .await
+        .unwrap();
+    let id = r.invoice.unwrap();
+    let fi = domain::locale::Lang::Fi;
+    svc.decide_invoice(&checker, id, &step("check"), fi)
+        .await
+        .unwrap();
+    svc.decide_invoice(&approver, id, &step("approve"), fi)
+        .await
+        .unwrap();
+    let paid = svc.invoice(&approver, id).await.unwrap().data;
+    assert_eq!(paid.settled.len(), 1);
+    assert_eq!(
+        (paid.settled[0].minutes, paid.settled[0].amount.cents()),
+        (480, 62_400)
+    );
+    // Nothing has changed: nothing to correct.
+    assert!(svc.corrections(&approver).await.unwrap().due.is_empty());
+
+    // A new version cuts the commitment to one hour a week, October included: 31 days × 1 h / 7
+    // = 4 h 25 min are owed, 344.50 €; 279.50 € was paid too much.
+    new_version(&w, &s, "1").await;
+    let v = svc.corrections(&approver).await.unwrap();
+    assert!(v.may_record);
+    assert_eq!(v.due.len(), 1);
+    let d = &v.due[0];
+    let rows: Vec<(&str, i64, i64)> = d
+        .rows
+        .iter()
+        .map(|r| (r.kind.code(), r.minutes, r.amount.cents()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("original", 480, 62_400),
+            ("refund", -480, -62_400),
+            ("correction", 265, 34_450)
+        ]
+    );
+    assert_eq!(d.difference.cents(), -27_950);
+    assert_eq!(d.outcome, domain::correction::Outcome::CreditRequest);
+    // The provider sees none of what is due, and may record nothing.
+    let p = svc.corrections(&signer).await.unwrap();
+    assert!(p.due.is_empty() && p.recorded.is_empty() && !p.may_record);
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    assert!(matches!(
+        svc.record_correction(&signer, &s.number, oct, "x").await,
+        Err(ServiceError::Denied(_))
+    ));
+    // Recorded without a reason: refused, nothing saved.
+    let e = svc
+        .record_correction(&approver, &s.number, oct, " ")
+        .await
+        .unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("reason") == Some("required")));
+    let nov = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let e = svc
+        .record_correction(&approver, &s.number, nov, "x")
+        .await
+        .unwrap_err();
+    assert!(matches!(&e, ServiceError::Invalid(f) if f.get("month") == Some("correction-none")));
+    let cid = svc
+        .record_correction(&approver, &s.number, oct, "Sitoumus muutettiin lokakuusta.")
+        .await
+        .unwrap();
+    let v = svc.corrections(&approver).await.unwrap();
+    assert!(v.due.is_empty(), "recorded, no longer due");
+    assert_eq!(v.recorded.len(), 1);
+    assert_eq!(v.recorded[0].id, cid);
+    assert_eq!(v.recorded[0].data.invoices, ["2026-5001"]);
+    assert_eq!(v.recorded[0].data.settled_by, None);
+    // The provider sees the request addressed to it.
+    let p = svc.corrections(&signer).await.unwrap();
+    assert_eq!(p.recorded.len(), 1);
+    assert_eq!(p.recorded[0].data.difference.cents(), -27_950);
+
+    // Its credit note of 3 h 35 min at 78.00 = 279.50, crediting the invoice, is approved
+    // (under the two-person limit) and settles the request; nothing more is due.
+    let mut c = month_inv("2026-H501", &s.number, 10, "3.5833", "78");
+    c.kind = DocumentKind::CreditNote;
+    c.type_code = Some("381".into());
+    c.preceding_invoices = vec![InvoiceReference {
+        number: "2026-5001".into(),
+        date: None,
+    }];
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "cn.xml",
+            &write::ubl(&c).into_bytes(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, Intake::Received, "{}", r.detail);
+    let cn = r.invoice.unwrap();
+    svc.decide_invoice(&approver, cn, &step("approve"), fi)
+        .await
+        .unwrap();
+    let v = svc.corrections(&approver).await.unwrap();
+    assert_eq!(v.recorded[0].data.settled_by, Some(cn));
+    assert!(v.due.is_empty(), "{:?}", v.due);
+    let log = crate::log(&w).await;
+    assert!(log
+        .iter()
+        .any(|e| e.details == format!("correction {} 2026-10 credit_request -27950", s.number)));
+    assert!(log
+        .iter()
+        .any(|e| e.details == format!("correction {} 2026-10 settled by 2026-H501", s.number)));
+}
+
+#[tokio::test]
+async fn hours_over_the_commitment_paid_later_by_a_new_version_are_an_accepted_additional_line() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    // Fourteen one-hour visits in October against three hours a week: 31 × 3 / 7 = 13 h 17 min.
+    let days = [1, 2, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19, 20];
+    let (checker, approver) = approved_october(&w, &s, &days).await;
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct.xml",
+            &month_invoice("2026-6001", &s.number, 10, "14", "78"),
+        )
+        .await
+        .unwrap();
+    let id = r.invoice.unwrap();
+    let d = svc.invoice(&approver, id).await.unwrap().data;
+    let codes: Vec<(&str, i64)> = d
+        .discrepancies
+        .iter()
+        .map(|x| (x.code.code(), x.at_stake.cents()))
+        .collect();
+    // 43 minutes over: 55.90 €.
+    assert_eq!(codes, [("over-commitment", 5_590)]);
+    let fi = domain::locale::Lang::Fi;
+    svc.decide_invoice(&checker, id, &step("check"), fi)
+        .await
+        .unwrap();
+    svc.decide_invoice(
+        &approver,
+        id,
+        &DecisionForm {
+            step: "approve".into(),
+            amount: "1036,10".into(),
+            reason: "Sitoumuksen ylittävä osa vähennetty.".into(),
+        },
+        fi,
+    )
+    .await
+    .unwrap();
+    let paid = svc.invoice(&approver, id).await.unwrap().data;
+    assert_eq!(
+        (paid.settled[0].minutes, paid.settled[0].amount.cents()),
+        (797, 103_610)
+    );
+    // Four hours a week from the start, October included: all 14 hours were owed.
+    new_version(&w, &s, "4").await;
+    let v = svc.corrections(&approver).await.unwrap();
+    assert_eq!(v.due.len(), 1);
+    assert_eq!(v.due[0].difference.cents(), 5_590);
+    assert_eq!(
+        v.due[0].outcome,
+        domain::correction::Outcome::AdditionalLine
+    );
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    svc.record_correction(&approver, &s.number, oct, "Tuntimäärä nostettiin.")
+        .await
+        .unwrap();
+    // The provider bills the 43 minutes as an additional line: the match finds nothing wrong,
+    // as the hours settled before are what the first invoice was paid for.
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct-extra.xml",
+            &month_invoice("2026-6002", &s.number, 10, "0.7167", "78"),
+        )
+        .await
+        .unwrap();
+    let extra = r.invoice.unwrap();
+    let d = svc.invoice(&approver, extra).await.unwrap().data;
+    assert_eq!(d.status, InvoiceStatus::ToCheck);
+    assert!(d.discrepancies.is_empty(), "{:?}", d.discrepancies);
+    assert_eq!(d.payable.cents(), 5_590);
+    svc.decide_invoice(&approver, extra, &step("approve"), fi)
+        .await
+        .unwrap();
+    let v = svc.corrections(&approver).await.unwrap();
+    assert_eq!(v.recorded[0].data.settled_by, Some(extra));
+    assert!(v.due.is_empty(), "{:?}", v.due);
+}
+
+#[tokio::test]
+async fn work_participation_money_is_reported_per_client_and_matched_to_the_cent() {
+    use domain::work_money::WorkMoney;
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let fi = domain::locale::Lang::Fi;
+    // The lot carries work participation money: 2.00 € an hour (Vantaa's board, 21.1.2019),
+    // and from 16.10.2026, for the test, 2.50 €. A rate without its day is refused.
+    let lot = svc.lot(&s.buyer, s.lot).await.unwrap().lot;
+    let mut form = domain::procurement::LotForm::from_lot(&lot, fi);
+    form.work_money_rate = "2,00".into();
+    let e = svc
+        .update_lot(&s.buyer, s.lot, &form, fi)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("work_money_from") == Some("date-format"))
+    );
+    form.work_money_from = "2019-01-21".into();
+    form.work_money_decision = "Vantaan sosiaali- ja terveyslautakunta 21.1.2019".into();
+    svc.update_lot(&s.buyer, s.lot, &form, fi).await.unwrap();
+    let lot = svc.lot(&s.buyer, s.lot).await.unwrap().lot;
+    let mut form = domain::procurement::LotForm::from_lot(&lot, fi);
+    form.work_money_rate = "2,50".into();
+    form.work_money_from = "2026-10-16".into();
+    svc.update_lot(&s.buyer, s.lot, &form, fi).await.unwrap();
+    assert_eq!(
+        svc.lot(&s.buyer, s.lot).await.unwrap().lot.work_money.len(),
+        2
+    );
+
+    // October: eight one-hour visits. On the 1st the family disputes the visit; on the 6th the
+    // client was ill (not come): neither is attendance. 8th–15th at 2.00, 20th–27th at 2.50.
+    let days = [1, 6, 8, 13, 15, 20, 22, 27];
+    let mut rows: Vec<_> = days
+        .iter()
+        .map(|d| {
+            row(
+                &s.number,
+                &format!("t{d}"),
+                &format!("2026-10-{d:02}"),
+                "09:00",
+                "10:00",
+                &[s.roster[0]],
+            )
+        })
+        .collect();
+    rows[1].form.status = "no_show".into();
+    svc.record_visits(&s.worker, &rows).await.unwrap();
+    let mine = svc.family_visits(&s.guardian).await.unwrap();
+    for v in &mine {
+        let disputed = v.record.visit.date == NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        svc.answer_visit(&s.guardian, v.id, !disputed, "Ei käynyt.")
+            .await
+            .unwrap();
+    }
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    // The month's report shows it for the client: 6 h, 3 × 2.00 + 3 × 2.50 = 13.50 €.
+    let v = svc.delivery(&s.social, &s.number, oct).await.unwrap();
+    assert_eq!(
+        v.totals.work_money,
+        Some(WorkMoney {
+            minutes: 360,
+            amount: domain::money::Money::from_cents(1_350)
+        })
+    );
+    svc.save_plan(&s.worker, &s.number, &plan()).await.unwrap();
+    svc.save_report(&s.worker, &s.number, oct, &report(), true)
+        .await
+        .unwrap();
+    svc.decide_report(&s.social, &s.number, oct, true, "")
+        .await
+        .unwrap();
+
+    // The provider bills the six confirmed hours and the money as its own VAT-free line.
+    let signer = w.actor("p.signer").await;
+    let with_money = |number: &str, amount: &str, vat: &str| {
+        let mut inv = month_inv(number, &s.number, 10, "6", "78");
+        let mut l = inv.lines[0].clone();
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        l.id = "2".into();
+        l.name = Some("Työosuusraha lokakuu".into());
+        l.seller_item_id = Some("TYOOSUUSRAHA".into());
+        l.quantity = Some(d("6"));
+        l.net_price = None;
+        l.net_amount = Some(d(amount));
+        if vat != "0" {
+            l.vat_category = Some("S".into());
+            l.vat_rate = Some(d(vat));
+        }
+        inv.lines.push(l);
+        retotal(&mut inv);
+        if vat != "0" {
+            // A line with VAT: the breakdown and the totals carry it.
+            let vat_amount = (d(amount) * d(vat) / d("100")).round_dp(2);
+            inv.vat_breakdown.push(einvoice::VatBreakdown {
+                taxable: Some(d(amount)),
+                tax: Some(vat_amount),
+                category: Some("S".into()),
+                rate: Some(d(vat)),
+                exemption_reason: None,
+                exemption_code: None,
+            });
+            inv.vat_breakdown[0].taxable = Some(d("468.00"));
+            let total = d("468.00") + d(amount);
+            inv.totals.vat_total = Some(vat_amount);
+            inv.totals.tax_inclusive = Some(total + vat_amount);
+            inv.totals.payable = Some(total + vat_amount);
+        }
+        finvoice(&inv)
+    };
+    let exact = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "a.xml",
+            &with_money("2026-7001", "13.50", "0"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(exact.outcome, Intake::Received, "{}", exact.detail);
+    assert_eq!(found(&w, exact.invoice.unwrap()).await, []);
+    // Returned, so that it no longer counts; then billed one euro too much, and with VAT.
+    svc.setup()
+        .bootstrap_user(w.county, &user_form("county.checker", "controller"))
+        .await
+        .unwrap();
+    let checker = w.actor("county.checker").await;
+    svc.decide_invoice(
+        &checker,
+        exact.invoice.unwrap(),
+        &DecisionForm {
+            step: "return".into(),
+            amount: String::new(),
+            reason: "Testi.".into(),
+        },
+        fi,
+    )
+    .await
+    .unwrap();
+    let over = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "b.xml",
+            &with_money("2026-7002", "14.50", "0"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found(&w, over.invoice.unwrap()).await,
+        [("work-money-differs".to_owned(), "2".to_owned(), 100)]
+    );
+    let d = svc
+        .invoice(&checker, over.invoice.unwrap())
+        .await
+        .unwrap()
+        .data;
+    let x = &d.discrepancies[0];
+    let en = domain::locale::Lang::En;
+    assert_eq!(
+        (x.expected.clone(), x.found.clone()),
+        (
+            domain::money::Money::from_cents(1_350).format(en),
+            domain::money::Money::from_cents(1_450).format(en)
+        )
+    );
+    svc.decide_invoice(
+        &checker,
+        over.invoice.unwrap(),
+        &DecisionForm {
+            step: "return".into(),
+            amount: String::new(),
+            reason: "Testi.".into(),
+        },
+        fi,
+    )
+    .await
+    .unwrap();
+    let taxed = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "c.xml",
+            &with_money("2026-7003", "13.50", "25.5"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(taxed.outcome, Intake::Received, "{}", taxed.detail);
+    // 25.5 % of 13.50 = 3.44 (3.4425).
+    assert_eq!(
+        found(&w, taxed.invoice.unwrap()).await,
+        [("vat-charged".to_owned(), "2".to_owned(), 344)]
+    );
+}
+
+/// The discrepancies of an invoice as (code, line, cents at stake).
+async fn found(w: &World, id: uuid::Uuid) -> Vec<(String, String, i64)> {
+    let signer = w.actor("p.signer").await;
+    w.service
+        .invoice(&signer, id)
+        .await
+        .unwrap()
+        .data
+        .discrepancies
+        .iter()
+        .map(|x| (x.code.code().to_owned(), x.line.clone(), x.at_stake.cents()))
+        .collect()
 }

@@ -259,7 +259,7 @@ fn month_in_path(ctx: &Ctx, month: &str) -> Result<NaiveDate, Response> {
     parse_month(month).ok_or_else(|| render::service_error(ctx, ServiceError::NotFound))
 }
 
-fn month_label(t: &Tr, m: NaiveDate) -> String {
+pub(crate) fn month_label(t: &Tr, m: NaiveDate) -> String {
     t.t1(
         "month-label",
         "month",
@@ -294,7 +294,7 @@ fn facts(t: &Tr, v: &DeliveryView) -> Vec<(String, String)> {
     ]
 }
 
-fn hours(t: &Tr, minutes: i64) -> String {
+pub(crate) fn hours(t: &Tr, minutes: i64) -> String {
     t.t1(
         "hours-minutes",
         "value",
@@ -303,7 +303,7 @@ fn hours(t: &Tr, minutes: i64) -> String {
 }
 
 pub fn totals_rows(t: &Tr, v: &domain::delivery::Totals) -> Vec<(String, String)> {
-    vec![
+    let mut rows = vec![
         (t.t("totals-visits"), v.visits.to_string()),
         (t.t("totals-done"), v.done.to_string()),
         (t.t("totals-cancelled"), v.cancelled.to_string()),
@@ -313,7 +313,12 @@ pub fn totals_rows(t: &Tr, v: &domain::delivery::Totals) -> Vec<(String, String)
         (t.t("totals-disputed"), v.disputed.to_string()),
         (t.t("totals-unconfirmed"), v.unconfirmed.to_string()),
         (t.t("totals-amount"), v.amount.format(t.lang)),
-    ]
+    ];
+    if let Some(w) = v.work_money {
+        rows.push((t.t("totals-work-money-hours"), hours(t, w.minutes)));
+        rows.push((t.t("totals-work-money"), w.amount.format(t.lang)));
+    }
+    rows
 }
 
 #[allow(clippy::too_many_arguments)]

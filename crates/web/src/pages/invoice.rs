@@ -32,7 +32,7 @@ pub struct InvoiceRow {
     pub quarantined: bool,
 }
 
-fn euros(t: &Tr, m: Money) -> String {
+pub(crate) fn euros(t: &Tr, m: Money) -> String {
     format!("{} €", m.format(t.lang))
 }
 

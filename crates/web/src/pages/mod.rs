@@ -16,6 +16,7 @@ pub mod application;
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod correction;
 pub mod delivery;
 pub mod invoice;
 pub mod notice;

@@ -557,6 +557,9 @@ fn lot_fields(t: &Tr, f: &LotForm) -> Vec<Field> {
         Field::new(t, "closed_note_fi", "text", &f.closed_note_fi),
         Field::new(t, "service_task", "text", &f.service_task),
         Field::new(t, "legal_basis", "text", &f.legal_basis),
+        Field::new(t, "work_money_rate", "text", &f.work_money_rate).hint(t, "hint-work-money"),
+        Field::new(t, "work_money_from", "date", &f.work_money_from),
+        Field::new(t, "work_money_decision", "text", &f.work_money_decision),
     ]);
     v
 }
@@ -589,6 +592,9 @@ fn lot_form(d: &FormData) -> LotForm {
         service_task: d.get("service_task"),
         legal_basis: d.get("legal_basis"),
         price_weight: d.get("price_weight"),
+        work_money_rate: d.get("work_money_rate"),
+        work_money_from: d.get("work_money_from"),
+        work_money_decision: d.get("work_money_decision"),
     }
 }
 
