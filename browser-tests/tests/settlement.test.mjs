@@ -211,5 +211,11 @@ test('an invoice is matched, held until the report is approved, checked, approve
     assert.equal(await page.locator('a[href^="/invoices/exports/"]').count(), before);
     const again = await (await page.request.get(url(href))).text();
     assert.equal(again, csv, 'an export is fetched again byte for byte');
+    // Nothing of the paid months has changed since: no correction is due.
+    await page.goto(url('/invoices'));
+    await page.getByRole('link', { name: 'Oikaisut suljettuihin kuukausiin' }).click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('main').innerText(), /Ei oikaistavia kuukausia/);
+    await checkA11y(page, 'the corrections of closed months');
   });
 });

@@ -428,7 +428,25 @@ impl Service {
             )
             .await?;
         }
-        let reading = match einvoice::read(bytes, name) {
+        let read = einvoice::read(bytes, name);
+        self.take_in_read(tx, sender, channel, name, bytes, read, None)
+            .await
+    }
+
+    /// [`Service::take_in_tx`] once the file is read; a batch of the drop folder passes the
+    /// [`Ledger`] it read for all its files, which each invoice taken in joins.
+    #[allow(clippy::too_many_arguments)]
+    async fn take_in_read(
+        &self,
+        tx: &mut Tx,
+        sender: Sender<'_>,
+        channel: Channel,
+        name: &str,
+        bytes: &[u8],
+        read: Result<Reading, einvoice::InvoiceError>,
+        ledger: Option<&mut Ledger>,
+    ) -> ServiceResult<Receipt> {
+        let reading = match read {
             Ok(r) => r,
             Err(e) => {
                 let detail = format!(
@@ -479,8 +497,13 @@ impl Service {
 
         // The commitments billed, and the purchaser they belong to.
         let numbers: Vec<&str> = inv.commitment_numbers.iter().map(String::as_str).collect();
-        let found: HashMap<String, Vec<Doc<Commitment>>> =
-            self.commitments_by_number(tx, &numbers).await?;
+        let found: HashMap<String, Vec<Doc<Commitment>>> = match ledger.as_deref() {
+            Some(l) if numbers.iter().all(|n| l.numbers.contains(*n)) => numbers
+                .iter()
+                .filter_map(|n| Some((n.to_string(), l.commitments.get(*n)?.clone())))
+                .collect(),
+            _ => self.commitments_by_number(tx, &numbers).await?,
+        };
         let mut reason: Option<(QuarantineReason, String)> = None;
         let mut owner: Option<Uuid> = None;
         for n in &inv.commitment_numbers {
@@ -571,7 +594,11 @@ impl Service {
             inv.quarantine = Some(*q);
             inv.quarantine_detail = detail.clone();
         } else if inv.kind == InvoiceKind::Invoice {
-            let facts = self.month_facts(tx, &inv, None, owner).await?;
+            let keys = keys_of(&inv);
+            let facts = match ledger.as_deref() {
+                Some(l) if l.covers(&keys) => facts_from(l, &keys, owner, before_of(&inv, None)),
+                _ => self.month_facts(tx, &inv, None, owner).await?,
+            };
             self.settle(&mut inv, &facts);
         }
         db::invoice::insert_file(
@@ -594,6 +621,18 @@ impl Service {
                 domain::validate::FieldErrors::single("file", Refusal::Duplicate.code()),
             ));
         }
+        if let Some(l) = ledger {
+            // Later files of the batch see this one as billed before them.
+            l.invoices.push(Doc {
+                id,
+                owner_id: owner,
+                parent_id: parent,
+                status: inv.status.code().to_owned(),
+                data: inv.clone(),
+                created_at: now,
+                updated_at: now,
+            });
+        }
         let receipt = Receipt {
             invoice: Some(id),
             status: Some(inv.status),
@@ -607,6 +646,146 @@ impl Service {
         self.log_receipt(tx, sender, Some(owner), &receipt).await?;
         Ok(receipt)
     }
+}
+
+/// What the match reads of a set of commitments over a span of months, read once
+/// ([`Service::ledger`]): for one invoice, or for a whole batch of the drop folder, whose
+/// invoices join [`Ledger::invoices`] as they are taken in.
+#[derive(Debug, Clone)]
+pub(crate) struct Ledger {
+    /// The numbers asked for, found or not.
+    numbers: std::collections::HashSet<String>,
+    commitments: HashMap<String, Vec<Doc<Commitment>>>,
+    visits: HashMap<String, Vec<db::visit::Stored>>,
+    /// The first day of the first month and the last day of the last.
+    span: (NaiveDate, NaiveDate),
+    reports: Vec<Doc<domain::delivery::MonthlyReport>>,
+    /// Work participation money rates by lot.
+    lots: HashMap<Uuid, Vec<domain::work_money::WorkMoneyRate>>,
+    /// Every invoice that bills any of the numbers, oldest first.
+    invoices: Vec<Doc<ReceivedInvoice>>,
+}
+
+impl Ledger {
+    /// Whether it holds all there is to know of these (commitment, month)s.
+    fn covers(&self, keys: &[(String, NaiveDate)]) -> bool {
+        keys.iter()
+            .all(|(n, m)| self.numbers.contains(n) && *m >= self.span.0 && *m <= self.span.1)
+    }
+}
+
+/// Every (commitment, month) an invoice's lines bill, once each.
+fn keys_of(inv: &ReceivedInvoice) -> Vec<(String, NaiveDate)> {
+    let mut keys: Vec<(String, NaiveDate)> = billed_lines(inv)
+        .iter()
+        .filter_map(|l| Some((l.commitment.clone()?, l.month?)))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Which other invoices count as billed before `inv` (taken in as `this`, if it has been):
+/// those received earlier that count (not kept aside, not returned). A held invoice matched
+/// later is so matched against the same ones it would have been on arrival.
+fn before_of(inv: &ReceivedInvoice, this: Option<Uuid>) -> impl Fn(&Doc<ReceivedInvoice>) -> bool {
+    let received = inv.received_at;
+    move |d: &Doc<ReceivedInvoice>| {
+        Some(d.id) != this
+            && d.data.status.counts()
+            && (d.data.received_at, d.id) < (received, this.unwrap_or(Uuid::max()))
+    }
+}
+
+/// What each (commitment, month) of `keys` ordered and delivered, from the ledger: the
+/// commitment in force, the month's visits by the family's answer and its work participation
+/// money, the month's report, and what the purchaser's invoices that `before` picks billed of
+/// it (an approved one what it settled, any other what it billed).
+fn facts_from<F>(
+    ledger: &Ledger,
+    keys: &[(String, NaiveDate)],
+    purchaser: Uuid,
+    before: F,
+) -> Vec<MonthFacts>
+where
+    F: Fn(&Doc<ReceivedInvoice>) -> bool,
+{
+    let others: Vec<&Doc<ReceivedInvoice>> = ledger
+        .invoices
+        .iter()
+        .filter(|d| d.owner_id == purchaser && before(d))
+        .collect();
+    let mut out = Vec::new();
+    for (number, month) in keys.iter().cloned() {
+        let Some(versions) = ledger.commitments.get(&number) else {
+            continue;
+        };
+        let Some(c) = in_force(versions.iter().map(|v| &v.data)) else {
+            continue;
+        };
+        let period = domain::commitment::period_in_force(versions.iter().map(|v| &v.data))
+            .unwrap_or((c.starts_on, c.ends_on));
+        let mut f = MonthFacts {
+            commitment: number.clone(),
+            month,
+            unit_price: c.unit_price,
+            hours_per_week: c.quantity_per_week,
+            period,
+            confirmed: 0,
+            disputed: 0,
+            unconfirmed: 0,
+            billed_before: 0,
+            report: None,
+            work_money: None,
+            work_money_billed_before: Money::ZERO,
+        };
+        let month_visits: Vec<&domain::visit::VisitRecord> = ledger
+            .visits
+            .get(&number)
+            .into_iter()
+            .flatten()
+            .map(|v| &v.record)
+            .filter(|r| month_of(r.visit.date) == month)
+            .collect();
+        for r in &month_visits {
+            f.count(
+                r.visit.minutes(),
+                r.visit.status.billable(),
+                r.confirmation.state,
+            );
+        }
+        let rates = ledger
+            .lots
+            .get(&c.lot)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        f.work_money = domain::work_money::work_money(month_visits.iter().copied(), rates);
+        f.report = ledger
+            .reports
+            .iter()
+            .find(|r| {
+                r.owner_id == purchaser
+                    && r.data.commitment_number == number
+                    && r.data.month == month
+            })
+            .map(|r| r.data.status);
+        let mut work_before = 0;
+        for o in &others {
+            let settled = o
+                .data
+                .settled
+                .iter()
+                .find(|m| m.commitment == number && m.month == month);
+            f.billed_before += match settled {
+                Some(m) if o.data.status.approved() => m.minutes,
+                _ => billed_minutes(&o.data, &number, month),
+            };
+            work_before += billed_work_money(&o.data, &number, month);
+        }
+        f.work_money_billed_before = Money::from_cents(work_before);
+        out.push(f);
+    }
+    out
 }
 
 /// The lines as the match reads them: hours as minutes, prices and rates as integers, the
@@ -679,33 +858,13 @@ impl Service {
         this: Option<Uuid>,
         purchaser: Uuid,
     ) -> ServiceResult<Vec<MonthFacts>> {
-        let lines = billed_lines(inv);
-        let mut keys: Vec<(String, chrono::NaiveDate)> = lines
-            .iter()
-            .filter_map(|l| Some((l.commitment.clone()?, l.month?)))
-            .collect();
-        keys.sort();
-        keys.dedup();
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
-        // What was billed before this invoice came: invoices received earlier that count (not
-        // kept aside, not returned). A held invoice matched later is matched against the same
-        // ones it would have been on arrival.
-        let received = inv.received_at;
-        let before = |d: &Doc<ReceivedInvoice>| {
-            Some(d.id) != this
-                && d.data.status.counts()
-                && (d.data.received_at, d.id) < (received, this.unwrap_or(Uuid::max()))
-        };
-        self.facts_for(tx, &keys, purchaser, before).await
+        let keys = keys_of(inv);
+        self.facts_for(tx, &keys, purchaser, before_of(inv, this))
+            .await
     }
 
     /// What each (commitment, month) of `keys` ordered and delivered, and what the invoices
-    /// that `before` picks billed of it before: an approved one counts what it settled, any
-    /// other what it billed. A handful of queries, whatever the number of keys: the
-    /// commitments, their visits over the months, their reports, their lots and the invoices
-    /// that bill them.
+    /// that `before` picks billed of it before ([`facts_from`]).
     pub(crate) async fn facts_for<F>(
         &self,
         tx: &mut Tx,
@@ -719,25 +878,36 @@ impl Service {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut numbers: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
+        let numbers: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
+        let first = keys.iter().map(|(_, m)| *m).min().unwrap_or_default();
+        let last = keys.iter().map(|(_, m)| *m).max().unwrap_or_default();
+        let ledger = self.ledger(tx, &numbers, first, last).await?;
+        Ok(facts_from(&ledger, keys, purchaser, before))
+    }
+
+    /// Reads the [`Ledger`] of these commitments for the months from `first` to `last`: a
+    /// handful of queries, whatever the number of commitments (the commitments, their visits,
+    /// their reports, their lots and the invoices that bill them).
+    pub(crate) async fn ledger(
+        &self,
+        tx: &mut Tx,
+        numbers: &[&str],
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> ServiceResult<Ledger> {
+        let mut numbers: Vec<&str> = numbers.to_vec();
         numbers.sort_unstable();
         numbers.dedup();
-        let by_number = self.commitments_by_number(tx, &numbers).await?;
-        let first = keys.iter().map(|(_, m)| *m).min().unwrap_or_default();
-        let last = keys
-            .iter()
-            .map(|(_, m)| month_end(*m))
-            .max()
-            .unwrap_or_default();
-        let visits = db::visit::for_commitments(tx, &numbers, first, last).await?;
-        let clients: Vec<Uuid> = by_number
+        let span = (month_of(first), month_end(month_of(last)));
+        let commitments = self.commitments_by_number(tx, &numbers).await?;
+        let visits = db::visit::for_commitments(tx, &numbers, span.0, span.1).await?;
+        let clients: Vec<Uuid> = commitments
             .values()
             .filter_map(|v| in_force(v.iter().map(|d| &d.data)).map(|c| c.client))
             .collect();
-        let reports: Vec<Doc<domain::delivery::MonthlyReport>> =
-            db::doc::children_of(tx, Table::MonthlyReports, &clients).await?;
+        let reports = db::doc::children_of(tx, Table::MonthlyReports, &clients).await?;
         let mut lots: HashMap<Uuid, Vec<domain::work_money::WorkMoneyRate>> = HashMap::new();
-        for c in by_number
+        for c in commitments
             .values()
             .filter_map(|v| in_force(v.iter().map(|d| &d.data)))
         {
@@ -747,76 +917,16 @@ impl Service {
                 e.insert(lot.map(|l| l.data.work_money).unwrap_or_default());
             }
         }
-        let others: Vec<Doc<ReceivedInvoice>> = db::invoice::billing(tx, &numbers)
-            .await?
-            .into_iter()
-            .filter(|d| d.owner_id == purchaser && before(d))
-            .collect();
-        let mut out = Vec::new();
-        for (number, month) in keys.iter().cloned() {
-            let Some(versions) = by_number.get(&number) else {
-                continue;
-            };
-            let Some(c) = in_force(versions.iter().map(|v| &v.data)) else {
-                continue;
-            };
-            let period = domain::commitment::period_in_force(versions.iter().map(|v| &v.data))
-                .unwrap_or((c.starts_on, c.ends_on));
-            let mut f = MonthFacts {
-                commitment: number.clone(),
-                month,
-                unit_price: c.unit_price,
-                hours_per_week: c.quantity_per_week,
-                period,
-                confirmed: 0,
-                disputed: 0,
-                unconfirmed: 0,
-                billed_before: 0,
-                report: None,
-                work_money: None,
-                work_money_billed_before: Money::ZERO,
-            };
-            let month_visits: Vec<&domain::visit::VisitRecord> = visits
-                .get(&number)
-                .into_iter()
-                .flatten()
-                .map(|v| &v.record)
-                .filter(|r| month_of(r.visit.date) == month)
-                .collect();
-            for r in &month_visits {
-                f.count(
-                    r.visit.minutes(),
-                    r.visit.status.billable(),
-                    r.confirmation.state,
-                );
-            }
-            let rates = lots.get(&c.lot).map(Vec::as_slice).unwrap_or_default();
-            f.work_money = domain::work_money::work_money(month_visits.iter().copied(), rates);
-            f.report = reports
-                .iter()
-                .find(|r| {
-                    r.owner_id == purchaser
-                        && r.data.commitment_number == number
-                        && r.data.month == month
-                })
-                .map(|r| r.data.status);
-            let mut work_before = 0;
-            for o in &others {
-                let settled = o
-                    .data
-                    .settled
-                    .iter()
-                    .find(|m| m.commitment == number && m.month == month);
-                f.billed_before += match settled {
-                    Some(m) if o.data.status.approved() => m.minutes,
-                    _ => billed_minutes(&o.data, &number, month),
-                };
-                work_before += billed_work_money(&o.data, &number, month);
-            }
-            f.work_money_billed_before = Money::from_cents(work_before);
-            out.push(f);
-        }
-        Ok(out)
+        let invoices = db::invoice::billing(tx, &numbers).await?;
+        Ok(Ledger {
+            numbers: numbers.iter().map(|n| n.to_string()).collect(),
+            commitments,
+            visits,
+            span,
+            reports,
+            lots,
+            invoices,
+        })
     }
 
     /// What approving the document settles of each commitment and month it bills: of an
@@ -969,10 +1079,38 @@ impl Setup {
     ) -> ServiceResult<Vec<Receipt>> {
         let mut out = Vec::with_capacity(files.len());
         for batch in files.chunks(IMPORT_BATCH) {
+            // Read the batch first, then what the match needs of every commitment it bills at
+            // once: a few queries per batch instead of per file.
+            let reads: Vec<_> = batch
+                .iter()
+                .map(|(name, bytes)| einvoice::read(bytes, name))
+                .collect();
+            let mut numbers: Vec<String> = Vec::new();
+            let mut months: Vec<NaiveDate> = Vec::new();
+            for r in reads.iter().flatten() {
+                let inv = received(r, Channel::Import, Uuid::nil(), None, self.now());
+                numbers.extend(inv.commitment_numbers.iter().cloned());
+                months.extend(keys_of(&inv).into_iter().map(|(_, m)| m));
+            }
             let mut tx = self.db.begin().await?;
-            for (name, bytes) in batch {
+            let mut ledger = match (months.iter().min(), months.iter().max()) {
+                (Some(first), Some(last)) => {
+                    let numbers: Vec<&str> = numbers.iter().map(String::as_str).collect();
+                    Some(self.ledger(&mut tx, &numbers, *first, *last).await?)
+                }
+                _ => None,
+            };
+            for ((name, bytes), read) in batch.iter().zip(reads) {
                 match self
-                    .take_in_tx(&mut tx, Sender::Operator, Channel::Import, name, bytes)
+                    .take_in_read(
+                        &mut tx,
+                        Sender::Operator,
+                        Channel::Import,
+                        name,
+                        bytes,
+                        read,
+                        ledger.as_mut(),
+                    )
                     .await
                 {
                     Ok(r) => out.push(r),

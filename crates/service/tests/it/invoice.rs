@@ -1505,3 +1505,42 @@ async fn found(w: &World, id: uuid::Uuid) -> Vec<(String, String, i64)> {
         .map(|x| (x.code.code().to_owned(), x.line.clone(), x.at_stake.cents()))
         .collect()
 }
+
+#[tokio::test]
+async fn a_batch_of_the_drop_folder_is_matched_as_the_files_would_be_one_by_one() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    approved_october(&w, &s, &[6, 8, 13, 15, 20, 22, 27, 29]).await;
+    let files = vec![
+        (
+            "a.xml".to_owned(),
+            month_invoice("2026-8001", &s.number, 10, "8", "78"),
+        ),
+        // The same hours again, in the same batch: the second sees the first.
+        (
+            "b.xml".to_owned(),
+            month_invoice("2026-8002", &s.number, 10, "2", "78"),
+        ),
+        (
+            "a-again.xml".to_owned(),
+            month_invoice("2026-8001", &s.number, 10, "8", "78"),
+        ),
+        ("junk.xml".to_owned(), b"<Finvoice".to_vec()),
+    ];
+    let r = w.service.setup().import_invoices(&files).await.unwrap();
+    let outcomes: Vec<String> = r.iter().map(|r| intake(&r.outcome)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "Received",
+            "Received",
+            "Refused(Duplicate)",
+            "Refused(Unreadable)"
+        ]
+    );
+    assert_eq!(found(&w, r[0].invoice.unwrap()).await, []);
+    assert_eq!(
+        found(&w, r[1].invoice.unwrap()).await,
+        [("already-billed".to_owned(), "1".to_owned(), 15_600)]
+    );
+}
