@@ -117,15 +117,16 @@ pub async fn insert(
         .collect();
     numbers.sort_unstable();
     numbers.dedup();
-    for n in numbers {
+    // One statement per thousand numbers (two parameters each), under both databases' limits.
+    for chunk in numbers.chunks(1000) {
         on_tx!(tx, c => {
-            sqlx::query(
-                "INSERT INTO invoice_commitments (invoice_id, commitment_number) VALUES ($1, $2)",
-            )
-            .bind(id)
-            .bind(n)
-            .execute(c)
-            .await?;
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO invoice_commitments (invoice_id, commitment_number) ",
+            );
+            qb.push_values(chunk, |mut b, n| {
+                b.push_bind(id).push_bind(*n);
+            });
+            qb.build().execute(c).await?;
         });
     }
     Ok(true)

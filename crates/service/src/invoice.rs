@@ -351,12 +351,15 @@ impl Service {
     }
 
     /// Writes the log row of an outcome; a refusal is a `failed` row with its code.
+    /// Logs what became of a file; a batch of the drop folder passes `defer` and writes its
+    /// rows together before it commits.
     async fn log_receipt(
         &self,
         tx: &mut Tx,
         sender: Sender<'_>,
         owner: Option<Uuid>,
         receipt: &Receipt,
+        defer: Option<&mut Vec<domain::audit::AuditEvent>>,
     ) -> ServiceResult<()> {
         let t = Target {
             kind: RecordKind::Invoice,
@@ -376,7 +379,13 @@ impl Service {
                 r.code().to_owned()
             }
         };
-        self.record(tx, ev).await
+        match defer {
+            Some(events) => {
+                events.push(ev);
+                Ok(())
+            }
+            None => self.record(tx, ev).await,
+        }
     }
 
     async fn refuse(
@@ -386,6 +395,7 @@ impl Service {
         number: &str,
         refusal: Refusal,
         detail: String,
+        defer: Option<&mut Vec<domain::audit::AuditEvent>>,
     ) -> ServiceResult<Receipt> {
         let receipt = Receipt {
             invoice: None,
@@ -395,8 +405,14 @@ impl Service {
             // The reader's message names elements and lines; overwrite anything shaped like a code.
             detail: domain::ident::redact_identity_codes_in(&detail),
         };
-        self.log_receipt(tx, sender, sender.actor().map(|a| a.org_id), &receipt)
-            .await?;
+        self.log_receipt(
+            tx,
+            sender,
+            sender.actor().map(|a| a.org_id),
+            &receipt,
+            defer,
+        )
+        .await?;
         Ok(receipt)
     }
 
@@ -444,7 +460,7 @@ impl Service {
         name: &str,
         bytes: &[u8],
         read: Result<Reading, einvoice::InvoiceError>,
-        ledger: Option<&mut Ledger>,
+        mut ledger: Option<&mut Ledger>,
     ) -> ServiceResult<Receipt> {
         let reading = match read {
             Ok(r) => r,
@@ -460,7 +476,14 @@ impl Service {
                     e.kind
                 );
                 return self
-                    .refuse(tx, sender, "", Refusal::Unreadable, detail)
+                    .refuse(
+                        tx,
+                        sender,
+                        "",
+                        Refusal::Unreadable,
+                        detail,
+                        ledger.as_deref_mut().map(|l| &mut l.events),
+                    )
                     .await;
             }
         };
@@ -474,14 +497,29 @@ impl Service {
             now,
         );
         let seller_bid = BusinessId::parse(&inv.seller_business_id).ok();
-        let seller = match &seller_bid {
-            Some(b) => db::organisation::by_business_id(tx, b).await?,
-            None => None,
+        let seller = match (&seller_bid, ledger.as_deref_mut()) {
+            (Some(b), Some(l)) => match l.orgs.get(b.as_str()) {
+                Some(o) => o.clone(),
+                None => {
+                    let o = db::organisation::by_business_id(tx, b).await?;
+                    l.orgs.insert(b.as_str().to_owned(), o.clone());
+                    o
+                }
+            },
+            (Some(b), None) => db::organisation::by_business_id(tx, b).await?,
+            (None, _) => None,
         };
         if let Sender::Provider(actor) = sender {
             if seller.as_ref().map(|s| s.id) != Some(actor.org_id) {
                 return self
-                    .refuse(tx, sender, &inv.number, Refusal::NotSender, String::new())
+                    .refuse(
+                        tx,
+                        sender,
+                        &inv.number,
+                        Refusal::NotSender,
+                        String::new(),
+                        ledger.as_deref_mut().map(|l| &mut l.events),
+                    )
                     .await;
             }
         }
@@ -490,7 +528,14 @@ impl Service {
             .is_some()
         {
             return self
-                .refuse(tx, sender, &inv.number, Refusal::Duplicate, String::new())
+                .refuse(
+                    tx,
+                    sender,
+                    &inv.number,
+                    Refusal::Duplicate,
+                    String::new(),
+                    ledger.as_deref_mut().map(|l| &mut l.events),
+                )
                 .await;
         }
         inv.provider = seller.as_ref().map(|s| s.id);
@@ -552,6 +597,7 @@ impl Service {
                     &inv.number,
                     Refusal::UnknownBuyer,
                     String::new(),
+                    ledger.as_deref_mut().map(|l| &mut l.events),
                 )
                 .await;
         };
@@ -621,9 +667,9 @@ impl Service {
                 domain::validate::FieldErrors::single("file", Refusal::Duplicate.code()),
             ));
         }
-        if let Some(l) = ledger {
+        if let Some(l) = ledger.as_deref_mut() {
             // Later files of the batch see this one as billed before them.
-            l.invoices.push(Doc {
+            l.add(Doc {
                 id,
                 owner_id: owner,
                 parent_id: parent,
@@ -643,7 +689,14 @@ impl Service {
             },
             detail: inv.quarantine_detail.clone(),
         };
-        self.log_receipt(tx, sender, Some(owner), &receipt).await?;
+        self.log_receipt(
+            tx,
+            sender,
+            Some(owner),
+            &receipt,
+            ledger.map(|l| &mut l.events),
+        )
+        .await?;
         Ok(receipt)
     }
 }
@@ -659,14 +712,46 @@ pub(crate) struct Ledger {
     visits: HashMap<String, Vec<db::visit::Stored>>,
     /// The first day of the first month and the last day of the last.
     span: (NaiveDate, NaiveDate),
-    reports: Vec<Doc<domain::delivery::MonthlyReport>>,
+    /// Each report's owner and status by commitment number and month.
+    reports: HashMap<(String, NaiveDate), Vec<(Uuid, domain::delivery::ReportStatus)>>,
     /// Work participation money rates by lot.
     lots: HashMap<Uuid, Vec<domain::work_money::WorkMoneyRate>>,
-    /// Every invoice that bills any of the numbers, oldest first.
+    /// Every invoice that bills any of the numbers, oldest first, and where each number's are.
     invoices: Vec<Doc<ReceivedInvoice>>,
+    billing: HashMap<String, Vec<usize>>,
+    /// Organisations by business ID, as looked up.
+    orgs: HashMap<String, Option<domain::org::Organisation>>,
+    /// The access-log rows of a batch, written together before it commits.
+    events: Vec<domain::audit::AuditEvent>,
 }
 
 impl Ledger {
+    /// Adds an invoice, found under every commitment its lines or its header name.
+    fn add(&mut self, d: Doc<ReceivedInvoice>) {
+        let at = self.invoices.len();
+        let mut numbers: Vec<&String> = d
+            .data
+            .commitment_numbers
+            .iter()
+            .chain(d.data.lines.iter().filter_map(|l| l.commitment.as_ref()))
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        for n in numbers {
+            self.billing.entry(n.clone()).or_default().push(at);
+        }
+        self.invoices.push(d);
+    }
+
+    /// The invoices that bill the commitment, oldest first.
+    fn billing(&self, number: &str) -> impl Iterator<Item = &Doc<ReceivedInvoice>> {
+        self.billing
+            .get(number)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.invoices.get(*i))
+    }
+
     /// Whether it holds all there is to know of these (commitment, month)s.
     fn covers(&self, keys: &[(String, NaiveDate)]) -> bool {
         keys.iter()
@@ -710,11 +795,6 @@ fn facts_from<F>(
 where
     F: Fn(&Doc<ReceivedInvoice>) -> bool,
 {
-    let others: Vec<&Doc<ReceivedInvoice>> = ledger
-        .invoices
-        .iter()
-        .filter(|d| d.owner_id == purchaser && before(d))
-        .collect();
     let mut out = Vec::new();
     for (number, month) in keys.iter().cloned() {
         let Some(versions) = ledger.commitments.get(&number) else {
@@ -762,15 +842,16 @@ where
         f.work_money = domain::work_money::work_money(month_visits.iter().copied(), rates);
         f.report = ledger
             .reports
-            .iter()
-            .find(|r| {
-                r.owner_id == purchaser
-                    && r.data.commitment_number == number
-                    && r.data.month == month
-            })
-            .map(|r| r.data.status);
+            .get(&(number.clone(), month))
+            .into_iter()
+            .flatten()
+            .find(|(owner, _)| *owner == purchaser)
+            .map(|(_, status)| *status);
         let mut work_before = 0;
-        for o in &others {
+        for o in ledger
+            .billing(&number)
+            .filter(|d| d.owner_id == purchaser && before(d))
+        {
             let settled = o
                 .data
                 .settled
@@ -905,7 +986,15 @@ impl Service {
             .values()
             .filter_map(|v| in_force(v.iter().map(|d| &d.data)).map(|c| c.client))
             .collect();
-        let reports = db::doc::children_of(tx, Table::MonthlyReports, &clients).await?;
+        let mut reports: HashMap<_, Vec<_>> = HashMap::new();
+        let docs: Vec<Doc<domain::delivery::MonthlyReport>> =
+            db::doc::children_of(tx, Table::MonthlyReports, &clients).await?;
+        for r in docs {
+            reports
+                .entry((r.data.commitment_number, r.data.month))
+                .or_default()
+                .push((r.owner_id, r.data.status));
+        }
         let mut lots: HashMap<Uuid, Vec<domain::work_money::WorkMoneyRate>> = HashMap::new();
         for c in commitments
             .values()
@@ -917,16 +1006,22 @@ impl Service {
                 e.insert(lot.map(|l| l.data.work_money).unwrap_or_default());
             }
         }
-        let invoices = db::invoice::billing(tx, &numbers).await?;
-        Ok(Ledger {
+        let mut ledger = Ledger {
             numbers: numbers.iter().map(|n| n.to_string()).collect(),
             commitments,
             visits,
             span,
             reports,
             lots,
-            invoices,
-        })
+            invoices: Vec::new(),
+            billing: HashMap::new(),
+            orgs: HashMap::new(),
+            events: Vec::new(),
+        };
+        for d in db::invoice::billing(tx, &numbers).await? {
+            ledger.add(d);
+        }
+        Ok(ledger)
     }
 
     /// What approving the document settles of each commitment and month it bills: of an
@@ -1119,6 +1214,10 @@ impl Setup {
                         return Err(e);
                     }
                 }
+            }
+            if let Some(l) = ledger.as_mut() {
+                let events = std::mem::take(&mut l.events);
+                self.record_many(&mut tx, events, self.now()).await?;
             }
             tx.commit().await?;
         }

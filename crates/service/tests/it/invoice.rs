@@ -1543,4 +1543,20 @@ async fn a_batch_of_the_drop_folder_is_matched_as_the_files_would_be_one_by_one(
         found(&w, r[1].invoice.unwrap()).await,
         [("already-billed".to_owned(), "1".to_owned(), 15_600)]
     );
+    // Each file has its row in the log, in order, written with the batch.
+    let log = crate::log(&w).await;
+    let rows: Vec<&str> = log
+        .iter()
+        .filter(|e| e.record_kind == "invoice" && e.action == "create")
+        .map(|e| e.details.as_str())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "received",
+            "received",
+            "invoice-duplicate",
+            "invoice-unreadable"
+        ]
+    );
 }
