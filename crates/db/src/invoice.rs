@@ -50,6 +50,30 @@ pub async fn file_bytes(tx: &mut Tx, id: Uuid) -> Result<Option<Vec<u8>>> {
     }))
 }
 
+/// Which of these (seller business ID, number) pairs were already sent, as
+/// [`ReceivedInvoice::duplicate_key`] writes them: the duplicate rule for a whole batch at once.
+pub async fn sent_already(
+    tx: &mut Tx,
+    keys: &[(String, String)],
+) -> Result<std::collections::HashSet<(String, String)>> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in keys.chunks(1000) {
+        on_tx!(tx, c => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT seller_business_id, number_key FROM invoices WHERE number_key IN (",
+            );
+            let mut sep = qb.separated(", ");
+            for (_, key) in chunk {
+                sep.push_bind(key);
+            }
+            qb.push(")");
+            let rows: Vec<(String, String)> = qb.build_query_as().fetch_all(c).await?;
+            out.extend(rows.into_iter().filter(|k| chunk.contains(k)));
+        });
+    }
+    Ok(out)
+}
+
 /// The invoice this seller already sent with this number, if any.
 pub async fn by_seller_number(
     tx: &mut Tx,

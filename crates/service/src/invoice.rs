@@ -523,10 +523,14 @@ impl Service {
                     .await;
             }
         }
-        if db::invoice::by_seller_number(tx, &inv.seller_business_id, &inv.number)
-            .await?
-            .is_some()
-        {
+        let key = ReceivedInvoice::duplicate_key(&inv.seller_business_id, &inv.number);
+        let sent = match ledger.as_deref().and_then(|l| l.sent.as_ref()) {
+            Some(sent) => sent.contains(&key),
+            None => db::invoice::by_seller_number(tx, &inv.seller_business_id, &inv.number)
+                .await?
+                .is_some(),
+        };
+        if sent {
             return self
                 .refuse(
                     tx,
@@ -668,6 +672,9 @@ impl Service {
             ));
         }
         if let Some(l) = ledger.as_deref_mut() {
+            if let Some(sent) = l.sent.as_mut() {
+                sent.insert(key);
+            }
             // Later files of the batch see this one as billed before them.
             l.add(Doc {
                 id,
@@ -719,6 +726,9 @@ pub(crate) struct Ledger {
     /// Every invoice that bills any of the numbers, oldest first, and where each number's are.
     invoices: Vec<Doc<ReceivedInvoice>>,
     billing: HashMap<String, Vec<usize>>,
+    /// The (seller, number) keys already sent, as the duplicate rule reads them; `None` when
+    /// not read for a batch.
+    sent: Option<std::collections::HashSet<(String, String)>>,
     /// Organisations by business ID, as looked up.
     orgs: HashMap<String, Option<domain::org::Organisation>>,
     /// The access-log rows of a batch, written together before it commits.
@@ -1017,6 +1027,7 @@ impl Service {
             billing: HashMap::new(),
             orgs: HashMap::new(),
             events: Vec::new(),
+            sent: None,
         };
         for d in db::invoice::billing(tx, &numbers).await? {
             ledger.add(d);
@@ -1182,10 +1193,15 @@ impl Setup {
                 .collect();
             let mut numbers: Vec<String> = Vec::new();
             let mut months: Vec<NaiveDate> = Vec::new();
+            let mut keys: Vec<(String, String)> = Vec::new();
             for r in reads.iter().flatten() {
                 let inv = received(r, Channel::Import, Uuid::nil(), None, self.now());
                 numbers.extend(inv.commitment_numbers.iter().cloned());
                 months.extend(keys_of(&inv).into_iter().map(|(_, m)| m));
+                keys.push(ReceivedInvoice::duplicate_key(
+                    &inv.seller_business_id,
+                    &inv.number,
+                ));
             }
             let mut tx = self.db.begin().await?;
             let mut ledger = match (months.iter().min(), months.iter().max()) {
@@ -1195,6 +1211,9 @@ impl Setup {
                 }
                 _ => None,
             };
+            if let Some(l) = ledger.as_mut() {
+                l.sent = Some(db::invoice::sent_already(&mut tx, &keys).await?);
+            }
             for ((name, bytes), read) in batch.iter().zip(reads) {
                 match self
                     .take_in_read(
