@@ -341,6 +341,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
     }
     let lot1 = crate::demo_procurement::populate(svc, &orgs_by_business_id, &actors).await?;
     crate::demo_delivery::populate(svc, &actors, lot1, &mut creds).await?;
+    crate::demo_invoices::populate(svc, &actors, lot1, &mut creds).await?;
     Ok(creds)
 }
 

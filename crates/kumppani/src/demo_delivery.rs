@@ -19,7 +19,7 @@ use service::Service;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-fn err(e: service::ServiceError) -> anyhow::Error {
+pub(crate) fn err(e: service::ServiceError) -> anyhow::Error {
     anyhow!("{e:?}")
 }
 
@@ -43,13 +43,13 @@ fn person(birth: NaiveDate, n: u16, first: &str, last: &str) -> Result<ClientFor
     })
 }
 
-fn actor<'a>(actors: &'a HashMap<String, Actor>, name: &str) -> Result<&'a Actor> {
+pub(crate) fn actor<'a>(actors: &'a HashMap<String, Actor>, name: &str) -> Result<&'a Actor> {
     actors
         .get(name)
         .with_context(|| format!("demo user {name}"))
 }
 
-fn plan(start: NaiveDate) -> PlanForm {
+pub(crate) fn plan(start: NaiveDate) -> PlanForm {
     PlanForm {
         meeting_date: start.to_string(),
         participants: "Lapsi\nHuoltajat\nSosiaalityöntekijä\nPerhetyöntekijä".into(),
@@ -75,7 +75,12 @@ pub fn visit_days(month: NaiveDate, from: NaiveDate, until: NaiveDate) -> Vec<Na
         .collect()
 }
 
-fn visit_rows(number: &str, key: &str, days: &[NaiveDate], roster: &[Uuid]) -> Vec<VisitRow> {
+pub(crate) fn visit_rows(
+    number: &str,
+    key: &str,
+    days: &[NaiveDate],
+    roster: &[Uuid],
+) -> Vec<VisitRow> {
     days.iter()
         .enumerate()
         .map(|(i, d)| VisitRow {
@@ -99,18 +104,31 @@ fn visit_rows(number: &str, key: &str, days: &[NaiveDate], roster: &[Uuid]) -> V
         .collect()
 }
 
-struct Family {
-    number: String,
-    guardian: Actor,
-    username: String,
-    password: String,
+/// A month's report on the demo plan's two goals, gone through with the family.
+pub(crate) fn report(summary: &str) -> ReportForm {
+    ReportForm {
+        ratings: vec!["3".into(), "4".into()],
+        texts: vec![
+            "Aamut sujuvat useimpina päivinä.".into(),
+            "Vanhemmat ovat kokeilleet sovittuja keinoja.".into(),
+        ],
+        gone_through_with_family: true,
+        summary: summary.into(),
+    }
+}
+
+pub(crate) struct Family {
+    pub(crate) number: String,
+    pub(crate) guardian: Actor,
+    pub(crate) username: String,
+    pub(crate) password: String,
 }
 
 /// A child with two guardians, a decided need and an accepted commitment from `start` with
 /// Kasvun Polku (second in the lot's order: the first has no free capacity); the first guardian
 /// gets an account.
 #[allow(clippy::too_many_arguments)]
-async fn family(
+pub(crate) async fn family(
     svc: &Service,
     actors: &HashMap<String, Actor>,
     lot: Uuid,
@@ -309,15 +327,6 @@ pub async fn populate(
                 .map_err(err)?;
         }
     }
-    let report = |summary: &str| ReportForm {
-        ratings: vec!["3".into(), "4".into()],
-        texts: vec![
-            "Aamut sujuvat useimpina päivinä.".into(),
-            "Vanhemmat ovat kokeilleet sovittuja keinoja.".into(),
-        ],
-        gone_through_with_family: true,
-        summary: summary.into(),
-    };
     svc.save_report(
         worker,
         &shown.number,

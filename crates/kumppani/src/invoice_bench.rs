@@ -13,7 +13,8 @@ use domain::delivery::{month_end, MonthlyReport, ReportStatus};
 use domain::visit::{
     Confirmation, ConfirmationState, ConfirmationWay, Visit, VisitKind, VisitRecord, VisitStatus,
 };
-use einvoice::{Decimal, Invoice};
+use einvoice::Invoice;
+use kumppani::invoice_file::Billed;
 use service::invoice::Intake;
 use service::Service;
 use std::time::Instant;
@@ -23,10 +24,6 @@ pub struct Options {
     pub invoices: usize,
     pub lines: usize,
     pub visits_per_line: usize,
-}
-
-fn dec(cents: i64) -> Decimal {
-    Decimal::new(cents, 2)
 }
 
 /// One invoice of `lines` lines, each billing one commitment's month of hours at the contract
@@ -39,52 +36,15 @@ fn invoice(
     price_cents: i64,
     month: chrono::NaiveDate,
 ) -> Invoice {
-    let mut inv = template.clone();
-    inv.number = format!("BENCH-{i:06}");
-    inv.buyer_reference = None;
-    inv.order_reference = None;
-    inv.notes.clear();
-    inv.period = Some(einvoice::Period {
-        start: Some(month),
-        end: Some(month_end(month)),
-    });
-    let base = template.lines[0].clone();
-    let mut total = 0i64;
-    inv.lines = lines
+    let billed: Vec<Billed> = lines
         .iter()
         .enumerate()
         .map(|(j, (number, hours))| {
-            let hours = if i.is_multiple_of(10) && j == 0 {
-                hours + 1
-            } else {
-                *hours
-            };
-            let net = hours * price_cents;
-            total += net;
-            let mut l = base.clone();
-            l.id = (j + 1).to_string();
-            l.note = None;
-            l.order_reference = Some(number.clone());
-            l.quantity = Some(Decimal::from(hours));
-            l.net_price = Some(dec(price_cents));
-            l.net_amount = Some(dec(net));
-            l.period = inv.period.clone();
-            l
+            let extra = i64::from(i.is_multiple_of(10) && j == 0);
+            Billed::hours(number, month, (hours + extra) * 60, price_cents)
         })
         .collect();
-    for v in [
-        &mut inv.totals.line_total,
-        &mut inv.totals.tax_exclusive,
-        &mut inv.totals.tax_inclusive,
-        &mut inv.totals.payable,
-    ] {
-        *v = Some(dec(total));
-    }
-    inv.totals.vat_total = Some(Decimal::ZERO);
-    inv.vat_breakdown.truncate(1);
-    inv.vat_breakdown[0].taxable = Some(dec(total));
-    inv.vat_breakdown[0].tax = Some(Decimal::ZERO);
-    inv
+    kumppani::invoice_file::invoice(template, &format!("BENCH-{i:06}"), &billed)
 }
 
 /// Ten confirmed visits and an approved report per commitment, written straight to the
@@ -203,15 +163,7 @@ pub async fn run(svc: Service, opts: Options, backend: &str) -> Result<()> {
     );
 
     // The files a provider's billing system would send.
-    let fixture = include_bytes!("../../einvoice/tests/fixtures/finvoice30-perhetyo-lokakuu.xml");
-    let mut template = einvoice::read(fixture, "template.xml")
-        .map_err(|e| anyhow!("{e}"))?
-        .invoice;
-    template.seller.business_id = Some(seller.clone());
-    template.seller.legal_id = None;
-    template.seller.vat_id = None;
-    template.buyer.business_id = Some("3221311-5".into());
-    template.buyer.legal_id = None;
+    let template = kumppani::invoice_file::template(&seller, "3221311-5")?;
     let files: Vec<Vec<u8>> = made
         .commitments
         .chunks(opts.lines)

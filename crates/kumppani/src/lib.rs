@@ -4,4 +4,6 @@
 pub mod demo;
 mod demo_clients;
 pub mod demo_delivery;
+mod demo_invoices;
 mod demo_procurement;
+pub mod invoice_file;

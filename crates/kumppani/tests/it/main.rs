@@ -365,3 +365,63 @@ async fn signed_checkpoints_find_entries_removed_with_the_head_rewritten() {
     assert!(out.contains("not signed with this key"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The demo's invoices show the controllers every case: a match, a disputed visit billed, a
+/// credit note, a month held for its report, hours over the commitment, and a paid month that
+/// a new commitment version made to be corrected.
+#[tokio::test]
+async fn the_demo_has_a_month_of_invoices_with_every_case() {
+    use domain::invoice::{InvoiceKind, InvoiceStatus};
+    let t = testkit::migrated_db().await;
+    let svc = service::Service::new(
+        t.db.clone(),
+        testkit::TestClock::new(testkit::start_time()),
+        service::Settings::default(),
+    );
+    let creds = kumppani::demo::populate(&svc).await.unwrap();
+    let controller = creds
+        .iter()
+        .find(|c| c.username == "kymenlaakso.controller")
+        .unwrap();
+    let actor = svc
+        .sign_in(&controller.username, &controller.password)
+        .await
+        .unwrap()
+        .session
+        .actor;
+    let list = svc.invoices(&actor).await.unwrap();
+    let get = |n: &str| {
+        list.iter()
+            .find(|d| d.data.number == n)
+            .unwrap_or_else(|| panic!("demo invoice {n}"))
+    };
+    let codes = |n: &str| {
+        get(n)
+            .data
+            .discrepancies
+            .iter()
+            .map(|d| d.code.code())
+            .collect::<Vec<_>>()
+    };
+    let paid = get("KP-DEMO-1");
+    assert_eq!(paid.data.status, InvoiceStatus::Approved);
+    assert!(paid.data.discrepancies.is_empty());
+    assert!(
+        codes("KP-DEMO-2").contains(&"disputed-billed"),
+        "{:?}",
+        codes("KP-DEMO-2")
+    );
+    let credit = get("KP-DEMO-3");
+    assert_eq!(credit.data.kind, InvoiceKind::CreditNote);
+    assert_eq!(credit.data.credited, vec![get("KP-DEMO-2").id]);
+    assert_eq!(get("KP-DEMO-4").data.status, InvoiceStatus::Held);
+    assert!(
+        codes("KP-DEMO-5").contains(&"over-commitment"),
+        "{:?}",
+        codes("KP-DEMO-5")
+    );
+    let due = svc.corrections(&actor).await.unwrap().due;
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].outcome, domain::correction::Outcome::CreditRequest);
+    assert!(due[0].difference.cents() < 0);
+}
