@@ -211,11 +211,24 @@ test('an invoice is matched, held until the report is approved, checked, approve
     assert.equal(await page.locator('a[href^="/invoices/exports/"]').count(), before);
     const again = await (await page.request.get(url(href))).text();
     assert.equal(again, csv, 'an export is fetched again byte for byte');
-    // Nothing of the paid months has changed since: no correction is due.
+    // The demo's paid month whose commitment was cut afterwards: original, refund and
+    // correction rows, to be recorded as a credit request with a reason.
     await page.goto(url('/invoices'));
     await page.getByRole('link', { name: 'Oikaisut suljettuihin kuukausiin' }).click();
     await page.waitForLoadState('load');
-    assert.match(await page.locator('main').innerText(), /Ei oikaistavia kuukausia/);
+    const due = page.locator('section.correction').first();
+    assert.match(await due.innerText(), /Alkuperäinen[\s\S]*Hyvitys[\s\S]*Oikaisu[\s\S]*Hyvityslaskupyyntö tuottajalle/);
     await checkA11y(page, 'the corrections of closed months');
+    const dueCount = await page.locator('section.correction').count();
+    await due.getByRole('button', { name: 'Kirjaa oikaisu' }).click();
+    await page.waitForLoadState('load');
+    const field = page.locator('section.correction textarea[aria-invalid=true]');
+    assert.equal(await field.count(), 1, 'the reason is asked for next to its field');
+    await checkA11y(page, 'a correction refused without its reason');
+    await field.fill('Sitoumusta muutettiin kuukauden alusta.');
+    await page.locator('section.correction', { has: field }).getByRole('button', { name: 'Kirjaa oikaisu' }).click();
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('section.correction').count(), dueCount - 1);
+    assert.match(await page.locator('main table').last().innerText(), /Sitoumusta muutettiin kuukauden alusta/);
   });
 });

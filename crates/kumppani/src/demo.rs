@@ -71,7 +71,14 @@ const ORGS: &[OrgSpec] = &[
         postal: "01300",
         city: "Vantaa",
         key: "vantaa",
-        roles: &["purchaser_admin", "social_worker", "auditor"],
+        roles: &[
+            "purchaser_admin",
+            "procurement_specialist",
+            "social_worker",
+            "leading_social_worker",
+            "controller",
+            "auditor",
+        ],
     },
     OrgSpec {
         kind: "municipality",
@@ -339,9 +346,10 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
             });
         }
     }
-    let lot1 = crate::demo_procurement::populate(svc, &orgs_by_business_id, &actors).await?;
-    crate::demo_delivery::populate(svc, &actors, lot1, &mut creds).await?;
-    crate::demo_invoices::populate(svc, &actors, lot1, &mut creds).await?;
+    let lots = crate::demo_procurement::populate(svc, &orgs_by_business_id, &actors).await?;
+    crate::demo_delivery::populate(svc, &actors, lots.kymenlaakso, &mut creds).await?;
+    crate::demo_invoices::populate(svc, &actors, lots.kymenlaakso, &mut creds).await?;
+    crate::demo_invoices::work_activity(svc, &actors, lots.vantaa).await?;
     Ok(creds)
 }
 

@@ -244,11 +244,19 @@ async fn admitted(
     Ok(())
 }
 
+/// The lots the rest of the demo delivers on.
+pub struct DemoLots {
+    /// Kymenlaakso's intensive family work (lot 1).
+    pub kymenlaakso: Uuid,
+    /// Vantaa's work activity for mental-health rehabilitees.
+    pub vantaa: Uuid,
+}
+
 pub async fn populate(
     svc: &Service,
     orgs: &HashMap<String, Uuid>,
     actors: &HashMap<String, Actor>,
-) -> Result<Uuid> {
+) -> Result<DemoLots> {
     let file: File = toml::from_str(DATA).context("data/demo/procurements.toml")?;
     let mut lots_of: Vec<Vec<Uuid>> = Vec::new();
     for e in &file.procurement {
@@ -296,6 +304,14 @@ pub async fn populate(
     admitted(svc, kasvunpolku, kymenlaakso, lot1, &kp, "82,00", "").await?;
     admitted(svc, tukiverkko, kerava, kerava_lot, &tv, "61,00", "85").await?;
     admitted(svc, kasvunpolku, kerava, kerava_lot, &kp, "57,50", "60").await?;
+    // Tukiverkko runs Vantaa's work activity, where the board's work participation money is
+    // paid (seed 004).
+    let vantaa = actor(actors, "vantaa.procurement-specialist")?;
+    let vantaa_lot = *lots_of
+        .get(2)
+        .and_then(|l| l.first())
+        .context("Vantaa's lot")?;
+    admitted(svc, tukiverkko, vantaa, vantaa_lot, &tv, "38,00", "70").await?;
 
     // Clients, needs and commitments for every procurement: Kymenlaakso's lots 1 and 5 and
     // Kerava's framework lot.
@@ -309,5 +325,8 @@ pub async fn populate(
         ],
     )
     .await?;
-    Ok(lot1)
+    Ok(DemoLots {
+        kymenlaakso: lot1,
+        vantaa: vantaa_lot,
+    })
 }

@@ -40,14 +40,23 @@ fn kymenlaakso(f: &File) -> &Entry {
     by_kind(f, ProcurementKind::DynamicPurchasingSystem)
 }
 
+fn by_purchaser<'a>(f: &'a File, business_id: &str) -> &'a Entry {
+    f.procurement
+        .iter()
+        .find(|e| e.purchaser == business_id)
+        .expect("a procurement of this purchaser")
+}
+
 fn kerava(f: &File) -> &Entry {
-    by_kind(f, ProcurementKind::FrameworkAgreement)
+    let k = by_purchaser(f, "9900022-9");
+    assert_eq!(k.data.kind, ProcurementKind::FrameworkAgreement);
+    k
 }
 
 #[test]
-fn the_demo_file_has_the_two_seed_procurements() {
+fn the_demo_file_has_the_three_seed_procurements() {
     let f = file();
-    assert_eq!(f.procurement.len(), 2);
+    assert_eq!(f.procurement.len(), 3);
     for e in &f.procurement {
         assert!(
             BusinessId::parse(&e.purchaser).is_ok(),
@@ -168,4 +177,17 @@ fn kerava_runs_to_2024_with_its_options_and_demands_management() {
             ..
         }
     )));
+}
+
+#[test]
+fn vantaas_work_activity_carries_the_boards_work_participation_money() {
+    let f = file();
+    let v = by_purchaser(&f, "0124610-9");
+    assert_eq!(v.lots.len(), 1);
+    let rates = &v.lots[0].work_money;
+    assert_eq!(rates.len(), 1);
+    assert_eq!(rates[0].from, NaiveDate::from_ymd_opt(2019, 1, 21).unwrap());
+    assert_eq!(rates[0].per_hour.cents(), 200);
+    // It runs, with its demo option years, past the demo's months.
+    assert!(v.data.ends_with_options() >= NaiveDate::from_ymd_opt(2027, 12, 31).unwrap());
 }

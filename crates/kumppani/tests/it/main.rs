@@ -424,4 +424,32 @@ async fn the_demo_has_a_month_of_invoices_with_every_case() {
     assert_eq!(due.len(), 1, "{due:?}");
     assert_eq!(due[0].outcome, domain::correction::Outcome::CreditRequest);
     assert!(due[0].difference.cents() < 0);
+
+    // Vantaa's work activity: Tukiverkko bills the hours and the work participation money,
+    // 2 € for each attended hour, and the match finds nothing to say.
+    let vantaa = creds
+        .iter()
+        .find(|c| c.username == "vantaa.controller")
+        .unwrap();
+    let vantaa = svc
+        .sign_in(&vantaa.username, &vantaa.password)
+        .await
+        .unwrap()
+        .session
+        .actor;
+    let list = svc.invoices(&vantaa).await.unwrap();
+    assert_eq!(list.len(), 1);
+    let d = &list[0].data;
+    assert_eq!(d.number, "TV-DEMO-1");
+    assert_eq!(d.status, InvoiceStatus::ToCheck);
+    assert!(d.discrepancies.is_empty(), "{:?}", d.discrepancies);
+    let money = &d.lines[1];
+    assert_eq!(money.item, domain::work_money::ITEM_ID);
+    let hours: i64 = money
+        .quantity
+        .parse::<f64>()
+        .map(|h| (h * 60.0).round() as i64)
+        .unwrap();
+    assert!(hours > 0);
+    assert_eq!(money.net.cents(), hours * 200 / 60);
 }

@@ -32,8 +32,10 @@ pub struct InvoiceRow {
     pub quarantined: bool,
 }
 
+/// An amount as the user's language writes it (`1 234,50 €`, `€1,234.50`); the sign of the
+/// currency is part of it.
 pub(crate) fn euros(t: &Tr, m: Money) -> String {
-    format!("{} €", m.format(t.lang))
+    m.format(t.lang)
 }
 
 fn status_text(t: &Tr, d: &ReceivedInvoice) -> (String, String) {
