@@ -226,7 +226,7 @@ test('an invoice is matched, held until the report is approved, checked, approve
     assert.equal(await field.count(), 1, 'the reason is asked for next to its field');
     await checkA11y(page, 'a correction refused without its reason');
     await field.fill('Sitoumusta muutettiin kuukauden alusta.');
-    await page.locator('section.correction', { has: field }).getByRole('button', { name: 'Kirjaa oikaisu' }).click();
+    await page.locator('section.correction:has(textarea[aria-invalid=true])').getByRole('button', { name: 'Kirjaa oikaisu' }).click();
     await page.waitForLoadState('load');
     assert.equal(await page.locator('section.correction').count(), dueCount - 1);
     assert.match(await page.locator('main table').last().innerText(), /Sitoumusta muutettiin kuukauden alusta/);
