@@ -157,6 +157,9 @@ test('an invoice is matched, held until the report is approved, checked, approve
     const matchCell = await line.locator('td').last().innerText();
     assert.match(matchCell, /Perheen kiistämä käynti laskutettu/);
     assert.match(matchCell, /Yksikköhinta poikkeaa maksusitoumuksesta/);
+    // The figures in Finnish: the contract's price and the billed one, in euros as Finnish writes them.
+    assert.match(matchCell, /82,00\s€/);
+    assert.match(matchCell, /99,00\s€/);
     await checkA11y(page, 'a matched invoice with discrepancies');
 
     // Last month: its report is submitted, not approved. Held.

@@ -87,10 +87,71 @@ pub struct Discrepancy {
     pub line: String,
     /// What paying the line as billed would pay too much.
     pub at_stake: Money,
-    /// The figures compared, as shown: what the commitment and the visits give, and what the
-    /// invoice bills (hours as `12.5 h`, prices as euros).
-    pub expected: String,
-    pub found: String,
+    /// The figures compared: what the commitment and the visits give, and what the invoice
+    /// bills. Kept as values; each reader words them in its language ([`Figure::text`] is the
+    /// language-neutral form the API gives).
+    pub expected: Figure,
+    pub found: Figure,
+}
+
+/// A figure the match compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Figure {
+    /// Nothing to compare (a line without a commitment or a period).
+    None,
+    Hours {
+        minutes: i64,
+    },
+    /// What is left of `of` once `less` is taken: the hours delivered less those billed before.
+    HoursLess {
+        of: i64,
+        less: i64,
+    },
+    Money {
+        cents: i64,
+    },
+    /// A VAT category and its rate in hundredths of a percent.
+    Vat {
+        category: String,
+        rate_bp: i64,
+    },
+    Period {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    Month {
+        month: NaiveDate,
+    },
+    /// The unit the commitment is priced in (hours).
+    Unit {
+        unit: String,
+    },
+}
+
+impl Figure {
+    /// The figure without a language: hours as decimals (`12.5 h`), money as `78.00`, a month
+    /// as `2026-10`.
+    pub fn text(&self) -> String {
+        match self {
+            Figure::None => String::new(),
+            Figure::Hours { minutes } => hours_text(*minutes, '.'),
+            Figure::HoursLess { of, less } => {
+                format!("{} − {}", hours_text(*of, '.'), hours_text(*less, '.'))
+            }
+            Figure::Money { cents } => {
+                let m = cents.abs();
+                let sign = if *cents < 0 { "-" } else { "" };
+                format!("{sign}{}.{:02}", m / 100, m % 100)
+            }
+            Figure::Vat { category, rate_bp } => {
+                format!("{category} {} %", percent_text(*rate_bp, '.'))
+            }
+            Figure::Period { from, to } => format!("{from} – {to}"),
+            Figure::Month { month } => month.format("%Y-%m").to_string(),
+            Figure::Unit { unit } => unit.clone(),
+        }
+    }
 }
 
 /// An invoice line as the match sees it.
@@ -207,24 +268,27 @@ pub fn is_hours(unit: &str) -> bool {
     )
 }
 
-fn hours_text(minutes: i64) -> String {
-    let h = minutes / 60;
-    let m = (minutes % 60).abs();
+/// Hours as decimals, as invoices write them (`12.5 h` is written `12.50 h`), with the
+/// language's decimal separator.
+pub fn hours_text(minutes: i64, separator: char) -> String {
+    let sign = if minutes < 0 { "-" } else { "" };
+    let (h, m) = (minutes.abs() / 60, minutes.abs() % 60);
     if m == 0 {
-        format!("{h} h")
+        format!("{sign}{h} h")
     } else {
         // Two decimals of an hour are what people write (12.5 h, 0.75 h).
-        format!("{h}.{:02} h", m * 100 / 60)
+        format!("{sign}{h}{separator}{:02} h", m * 100 / 60)
     }
 }
 
-/// A rate in hundredths of a percent as written: 2550 is `25.5`, 2400 is `24`.
-fn percent_text(bp: i64) -> String {
+/// A rate in hundredths of a percent as written, with the language's decimal separator:
+/// 2550 is `25.5`, 2400 is `24`.
+pub fn percent_text(bp: i64, separator: char) -> String {
     if bp % 100 == 0 {
         (bp / 100).to_string()
     } else {
         format!(
-            "{}.{}",
+            "{}{separator}{}",
             bp / 100,
             format!("{:02}", bp % 100).trim_end_matches('0')
         )
@@ -263,7 +327,7 @@ pub fn match_lines(
     tolerance: Money,
 ) -> Vec<Discrepancy> {
     let mut out = Vec::new();
-    let mut push = |code, line: &BilledLine, at_stake: Money, expected: String, found: String| {
+    let mut push = |code, line: &BilledLine, at_stake: Money, expected: Figure, found: Figure| {
         if at_stake.cents().abs() > tolerance.cents() {
             out.push(Discrepancy {
                 code,
@@ -284,8 +348,14 @@ pub fn match_lines(
                 DiscrepancyCode::VatCharged,
                 l,
                 vat,
-                "E 0 %".into(),
-                format!("{} {} %", l.vat_category, percent_text(l.vat_rate_bp)),
+                Figure::Vat {
+                    category: "E".into(),
+                    rate_bp: 0,
+                },
+                Figure::Vat {
+                    category: l.vat_category.clone(),
+                    rate_bp: l.vat_rate_bp,
+                },
             );
         }
         let Some(number) = &l.commitment else {
@@ -293,8 +363,8 @@ pub fn match_lines(
                 DiscrepancyCode::NoCommitment,
                 l,
                 l.net,
-                String::new(),
-                String::new(),
+                Figure::None,
+                Figure::None,
             );
             continue;
         };
@@ -303,8 +373,8 @@ pub fn match_lines(
                 DiscrepancyCode::NoPeriod,
                 l,
                 l.net,
-                String::new(),
-                String::new(),
+                Figure::None,
+                Figure::None,
             );
             continue;
         };
@@ -319,8 +389,11 @@ pub fn match_lines(
                 DiscrepancyCode::OutsidePeriod,
                 l,
                 l.net,
-                format!("{} – {}", f.period.0, f.period.1),
-                month.format("%Y-%m").to_string(),
+                Figure::Period {
+                    from: f.period.0,
+                    to: f.period.1,
+                },
+                Figure::Month { month },
             );
             continue;
         }
@@ -336,8 +409,8 @@ pub fn match_lines(
                 DiscrepancyCode::UnitNotInCommitment,
                 l,
                 l.net,
-                "h".into(),
-                String::new(),
+                Figure::Unit { unit: "h".into() },
+                Figure::None,
             );
             continue;
         };
@@ -348,8 +421,12 @@ pub fn match_lines(
                     DiscrepancyCode::PriceDiffers,
                     l,
                     price_of(minutes, Money::from_cents(diff)),
-                    f.unit_price.format(crate::locale::Lang::En),
-                    price.format(crate::locale::Lang::En),
+                    Figure::Money {
+                        cents: f.unit_price.cents(),
+                    },
+                    Figure::Money {
+                        cents: price.cents(),
+                    },
                 );
             }
         }
@@ -370,8 +447,8 @@ pub fn match_lines(
                 DiscrepancyCode::WorkMoneyDiffers,
                 last,
                 Money::from_cents(billed - open.max(0)),
-                Money::from_cents(open.max(0)).format(crate::locale::Lang::En),
-                Money::from_cents(billed).format(crate::locale::Lang::En),
+                Figure::Money { cents: open.max(0) },
+                Figure::Money { cents: billed },
             );
         }
     }
@@ -381,21 +458,23 @@ pub fn match_lines(
         let billed: i64 = ls.iter().filter_map(|l| l.minutes).sum();
         let total = f.billed_before + billed;
         let delivered = f.confirmed + f.unconfirmed + f.disputed;
-        let found = hours_text(billed);
+        let found = Figure::Hours { minutes: billed };
         // Beyond what was logged at all: billed twice, or never delivered.
         let beyond = (total - delivered).clamp(0, billed);
         if beyond > 0 {
             let (code, expected) = if f.billed_before > 0 {
                 (
                     DiscrepancyCode::AlreadyBilled,
-                    format!(
-                        "{} − {}",
-                        hours_text(delivered),
-                        hours_text(f.billed_before)
-                    ),
+                    Figure::HoursLess {
+                        of: delivered,
+                        less: f.billed_before,
+                    },
                 )
             } else {
-                (DiscrepancyCode::MoreThanDelivered, hours_text(delivered))
+                (
+                    DiscrepancyCode::MoreThanDelivered,
+                    Figure::Hours { minutes: delivered },
+                )
             };
             push(
                 code,
@@ -411,7 +490,9 @@ pub fn match_lines(
         let over_confirmed = (within - f.confirmed).clamp(0, billed - beyond);
         let unconfirmed = over_confirmed.min(f.unconfirmed);
         let disputed = (over_confirmed - unconfirmed).min(f.disputed);
-        let expected = hours_text(f.confirmed);
+        let expected = Figure::Hours {
+            minutes: f.confirmed,
+        };
         if unconfirmed > 0 {
             push(
                 DiscrepancyCode::UnconfirmedBilled,
@@ -437,7 +518,7 @@ pub fn match_lines(
                 DiscrepancyCode::OverCommitment,
                 last,
                 price_of(over, f.unit_price),
-                hours_text(allowed),
+                Figure::Hours { minutes: allowed },
                 found,
             );
         }

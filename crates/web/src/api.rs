@@ -165,8 +165,8 @@ async fn list_invoices(State(app): State<AppState>, Caller(a): Caller) -> ApiRes
                     code: x.code.code().to_owned(),
                     line: x.line.clone(),
                     at_stake_cents: x.at_stake.cents(),
-                    expected: x.expected.clone(),
-                    found: x.found.clone(),
+                    expected: x.expected.text(),
+                    found: x.found.text(),
                 })
                 .collect(),
             received_at: d.data.received_at,

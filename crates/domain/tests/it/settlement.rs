@@ -454,3 +454,33 @@ mod corrections {
         assert_eq!(d.difference.cents(), -54600);
     }
 }
+
+#[test]
+fn figures_are_written_without_a_language_or_with_its_separator() {
+    use domain::settlement::{hours_text, percent_text, Figure};
+    assert_eq!(Figure::Hours { minutes: 750 }.text(), "12.50 h");
+    assert_eq!(hours_text(750, ','), "12,50 h");
+    assert_eq!(hours_text(-45, ','), "-0,75 h");
+    assert_eq!(
+        Figure::HoursLess { of: 600, less: 420 }.text(),
+        "10 h − 7 h"
+    );
+    assert_eq!(Figure::Money { cents: 7_800 }.text(), "78.00");
+    assert_eq!(Figure::Money { cents: -5 }.text(), "-0.05");
+    assert_eq!(percent_text(2550, ','), "25,5");
+    assert_eq!(
+        Figure::Vat {
+            category: "S".into(),
+            rate_bp: 2400
+        }
+        .text(),
+        "S 24 %"
+    );
+    assert_eq!(
+        Figure::Month {
+            month: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()
+        }
+        .text(),
+        "2026-10"
+    );
+}

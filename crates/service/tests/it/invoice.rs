@@ -548,8 +548,8 @@ async fn an_invoice_is_matched_on_the_approved_month_and_held_while_the_report_i
     );
     let disputed = &d.discrepancies[1];
     assert_eq!(
-        (disputed.expected.as_str(), disputed.found.as_str()),
-        ("7 h", "8 h")
+        (disputed.expected.text(), disputed.found.text()),
+        ("7 h".to_owned(), "8 h".to_owned())
     );
     // November is still held; its release is logged with October's approval.
     let n = svc
@@ -1455,12 +1455,12 @@ async fn work_participation_money_is_reported_per_client_and_matched_to_the_cent
         .unwrap()
         .data;
     let x = &d.discrepancies[0];
-    let en = domain::locale::Lang::En;
+    use domain::settlement::Figure;
     assert_eq!(
         (x.expected.clone(), x.found.clone()),
         (
-            domain::money::Money::from_cents(1_350).format(en),
-            domain::money::Money::from_cents(1_450).format(en)
+            Figure::Money { cents: 1_350 },
+            Figure::Money { cents: 1_450 }
         )
     );
     svc.decide_invoice(

@@ -250,14 +250,38 @@ fn decision_fields(t: &Tr, f: &DecisionForm) -> Vec<Field> {
     ]
 }
 
+/// A figure of the match as the user's language writes it.
+fn figure(t: &Tr, f: &domain::settlement::Figure) -> String {
+    use domain::settlement::{hours_text, percent_text, Figure};
+    let sep = if t.lang == domain::locale::Lang::En {
+        '.'
+    } else {
+        ','
+    };
+    match f {
+        Figure::None => String::new(),
+        Figure::Hours { minutes } => hours_text(*minutes, sep),
+        Figure::HoursLess { of, less } => {
+            format!("{} − {}", hours_text(*of, sep), hours_text(*less, sep))
+        }
+        Figure::Money { cents } => euros(t, Money::from_cents(*cents)),
+        Figure::Vat { category, rate_bp } => {
+            format!("{category} {} %", percent_text(*rate_bp, sep))
+        }
+        Figure::Period { from, to } => format!("{} – {}", t.date(*from), t.date(*to)),
+        Figure::Month { month } => super::delivery::month_label(t, *month),
+        Figure::Unit { unit } => unit.clone(),
+    }
+}
+
 /// A discrepancy in words, with its figures and the amount at stake.
 fn discrepancy(t: &Tr, d: &domain::settlement::Discrepancy) -> String {
     use crate::i18n::Arg;
     t.ta(
         &format!("discrepancy-{}", d.code.code()),
         &[
-            ("expected", Arg::S(d.expected.clone())),
-            ("found", Arg::S(d.found.clone())),
+            ("expected", Arg::S(figure(t, &d.expected))),
+            ("found", Arg::S(figure(t, &d.found))),
             ("amount", Arg::S(euros(t, d.at_stake))),
         ],
     )
