@@ -166,6 +166,19 @@ test('an invoice is matched, held until the report is approved, checked, approve
     const november = await upload(page, 'marraskuu.xml', finvoice({ number: `KP-${stamp}-11`, seller, commitment: number, from: lastFrom, to: lastTo, hours: 10, price: 99 }));
     assert.match(await page.locator('main').innerText(), /Odottaa näiden kuukausiraporttien hyväksyntää/);
     await checkA11y(page, 'a held invoice');
+
+    // A file that is no e-invoice: refused next to the file field, and kept with its reason
+    // in the list of refused files.
+    const broken = `rikki-${stamp}.xml`;
+    await page.goto(url('/invoices'));
+    await page.locator('#f-file').setInputFiles({ name: broken, mimeType: 'application/xml', buffer: Buffer.from('<Finvoice Version="3.0">\n<InvoiceDetails>\n</Finvoice>') });
+    await page.getByRole('button', { name: 'Lähetä' }).click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('#e-file').innerText(), /Tiedosto ei ole luettava verkkolasku/);
+    const refusedRow = page.locator('#refused ~ table tbody tr', { hasText: broken });
+    assert.equal(await refusedRow.count(), 1);
+    assert.match(await refusedRow.innerText(), /Tiedosto ei ole luettava verkkolasku/);
+    await checkA11y(page, 'a refused file next to its field and in the refused list');
     assert.ok(october);
     return { number, released: november };
   });

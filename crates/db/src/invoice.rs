@@ -20,13 +20,18 @@ pub struct File<'a> {
     pub bytes: &'a [u8],
     pub redacted: bool,
     pub received_at: DateTime<Utc>,
+    /// The refusal's code, for a file that became no invoice.
+    pub refusal: Option<&'a str>,
+    /// The organisation that sent it; none for the operator's drop folder.
+    pub sender_org_id: Option<Uuid>,
 }
 
 pub async fn insert_file(tx: &mut Tx, f: &File<'_>) -> Result<()> {
     on_tx!(tx, c => {
         sqlx::query(
-            "INSERT INTO invoice_files (id, sha256, name, bytes, redacted, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO invoice_files \
+             (id, sha256, name, bytes, redacted, received_at, refusal, sender_org_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(f.id)
         .bind(f.sha256)
@@ -34,10 +39,51 @@ pub async fn insert_file(tx: &mut Tx, f: &File<'_>) -> Result<()> {
         .bind(f.bytes)
         .bind(f.redacted)
         .bind(f.received_at)
+        .bind(f.refusal)
+        .bind(f.sender_org_id)
         .execute(c)
         .await?;
     });
     Ok(())
+}
+
+/// A refused file as a list shows it, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedFile {
+    pub id: Uuid,
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+    pub refusal: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// The files an organisation sent that were refused, newest first, at most `limit`.
+pub async fn refused_of_sender(tx: &mut Tx, sender: Uuid, limit: i64) -> Result<Vec<RefusedFile>> {
+    let rows = on_tx!(tx, c => {
+        sqlx::query(
+            "SELECT id, name, sha256, CAST(LENGTH(bytes) AS BIGINT) AS size, refusal, received_at \
+             FROM invoice_files WHERE sender_org_id = $1 AND refusal IS NOT NULL \
+             ORDER BY received_at DESC, id DESC LIMIT $2",
+        )
+        .bind(sender)
+        .bind(limit)
+        .fetch_all(c)
+        .await?
+        .into_iter()
+        .map(|r| -> std::result::Result<RefusedFile, sqlx::Error> {
+            Ok(RefusedFile {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                sha256: r.try_get("sha256")?,
+                size: r.try_get("size")?,
+                refusal: r.try_get("refusal")?,
+                received_at: r.try_get("received_at")?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?
+    });
+    Ok(rows)
 }
 
 /// The bytes of a kept file.

@@ -59,6 +59,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0008_invoice_commitments.sql"),
         postgres: include_str!("../../../migrations/postgres/0008_invoice_commitments.sql"),
     },
+    Migration {
+        version: 9,
+        name: "refused_files",
+        sqlite: include_str!("../../../migrations/sqlite/0009_refused_files.sql"),
+        postgres: include_str!("../../../migrations/postgres/0009_refused_files.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -9,9 +9,10 @@
 //! that carries something shaped like a personal identity code anywhere is quarantined, the code
 //! overwritten in the kept file, and never copied into the database, the log or a page.
 //!
-//! Every file that can be read is kept as received (with its SHA-256); one that cannot be read,
-//! a duplicate, or one a provider sends in another seller's name is refused and nothing of it is
-//! kept. Each outcome is in the access log.
+//! Every file is kept as received (with its SHA-256), within the reader's size limit. One that
+//! cannot be read, a duplicate, one a provider sends in another seller's name, or one for a buyer
+//! Kumppani does not serve is refused: it becomes no invoice, and its file is kept with the
+//! refusal and its sender, for the sender to see. Each outcome is in the access log.
 
 use crate::gate::Target;
 use crate::{Service, ServiceError, ServiceResult, Setup};
@@ -37,6 +38,10 @@ use uuid::Uuid;
 /// Files of the drop folder taken in per transaction by [`Setup::import_invoices`].
 pub const IMPORT_BATCH: usize = 250;
 
+/// The refused files a sender's list shows: the latest, enough to answer "what became of the
+/// file I sent last week".
+pub const REFUSED_SHOWN: i64 = 50;
+
 /// What became of a file sent in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intake {
@@ -53,6 +58,8 @@ pub enum Intake {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
     pub invoice: Option<Uuid>,
+    /// The file as kept: every file within the size limit is, a refused one too.
+    pub file: Option<Uuid>,
     pub number: String,
     pub outcome: Intake,
     pub detail: String,
@@ -286,6 +293,43 @@ impl Service {
         self.finish(tx, r).await
     }
 
+    /// The files this organisation sent that were refused, newest first: a provider sees what
+    /// became of a file that never became an invoice. The drop folder's refusals stay in its
+    /// `refused` folder; they have no sender to show them to.
+    pub async fn refused_files(
+        &self,
+        actor: &Actor,
+    ) -> ServiceResult<Vec<db::invoice::RefusedFile>> {
+        let mut tx = self.db.begin_read().await?;
+        let r = async {
+            let t = Target {
+                kind: RecordKind::Invoice,
+                id: None,
+                owner: Some(actor.org_id),
+                subject: None,
+            };
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::List,
+                Resource::Invoices {
+                    org_id: actor.org_id,
+                },
+                AuditAction::List,
+                &t,
+            )
+            .await?;
+            let list = db::invoice::refused_of_sender(&mut tx, actor.org_id, REFUSED_SHOWN).await?;
+            let mut ev = self.ev(actor, AuditAction::List, &t);
+            ev.purpose = Purpose::Settlement;
+            ev.details = format!("{} refused files", list.len());
+            self.record(&mut tx, ev).await?;
+            Ok(list)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
     /// One invoice, for its provider's managers and the purchaser's controller.
     pub async fn invoice(&self, actor: &Actor, id: Uuid) -> ServiceResult<Doc<ReceivedInvoice>> {
         let mut tx = self.db.begin_read().await?;
@@ -341,7 +385,7 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let r = self.take_in_tx(&mut tx, sender, channel, name, bytes).await;
         match r {
-            // A refusal keeps nothing of the file but its row in the log.
+            // A refusal is an answer, not an error: its kept file and log row are committed.
             Ok(receipt) => {
                 tx.commit().await?;
                 Ok(receipt)
@@ -388,17 +432,44 @@ impl Service {
         }
     }
 
+    /// Refuses a file: it becomes no invoice, but is kept as received (an identity code in it
+    /// overwritten) with its refusal and sender, unless it is over the reader's size limit.
+    #[allow(clippy::too_many_arguments)]
     async fn refuse(
         &self,
         tx: &mut Tx,
         sender: Sender<'_>,
+        (name, bytes): (&str, &[u8]),
         number: &str,
         refusal: Refusal,
         detail: String,
         defer: Option<&mut Vec<domain::audit::AuditEvent>>,
     ) -> ServiceResult<Receipt> {
+        let file = if bytes.len() as u64 <= einvoice::MAX_BYTES {
+            let id = Uuid::now_v7();
+            let mut kept = bytes.to_vec();
+            let redacted = domain::ident::redact_identity_codes(&mut kept) > 0;
+            db::invoice::insert_file(
+                tx,
+                &db::invoice::File {
+                    id,
+                    sha256: &einvoice::sha256(bytes),
+                    name: &domain::ident::redact_identity_codes_in(name),
+                    bytes: &kept,
+                    redacted,
+                    received_at: self.now(),
+                    refusal: Some(refusal.code()),
+                    sender_org_id: sender.actor().map(|a| a.org_id),
+                },
+            )
+            .await?;
+            Some(id)
+        } else {
+            None
+        };
         let receipt = Receipt {
             invoice: None,
+            file,
             status: None,
             number: number.to_owned(),
             outcome: Intake::Refused(refusal),
@@ -479,6 +550,7 @@ impl Service {
                     .refuse(
                         tx,
                         sender,
+                        (name, bytes),
                         "",
                         Refusal::Unreadable,
                         detail,
@@ -515,6 +587,7 @@ impl Service {
                     .refuse(
                         tx,
                         sender,
+                        (name, bytes),
                         &inv.number,
                         Refusal::NotSender,
                         String::new(),
@@ -535,6 +608,7 @@ impl Service {
                 .refuse(
                     tx,
                     sender,
+                    (name, bytes),
                     &inv.number,
                     Refusal::Duplicate,
                     String::new(),
@@ -598,6 +672,7 @@ impl Service {
                 .refuse(
                     tx,
                     sender,
+                    (name, bytes),
                     &inv.number,
                     Refusal::UnknownBuyer,
                     String::new(),
@@ -660,6 +735,8 @@ impl Service {
                 bytes: &kept,
                 redacted: !codes.is_empty(),
                 received_at: now,
+                refusal: None,
+                sender_org_id: sender.actor().map(|a| a.org_id),
             },
         )
         .await?;
@@ -688,6 +765,7 @@ impl Service {
         }
         let receipt = Receipt {
             invoice: Some(id),
+            file: Some(file),
             status: Some(inv.status),
             number: inv.number.clone(),
             outcome: match inv.quarantine {

@@ -325,24 +325,36 @@ async fn what_cannot_go_on_to_the_match_is_kept_aside_with_its_reason() {
 }
 
 #[tokio::test]
-async fn what_is_refused_keeps_nothing_and_says_why() {
+async fn what_is_refused_becomes_no_invoice_and_its_file_is_kept_with_the_reason() {
     let w = World::new().await;
     let s = setup(&w).await;
     let svc = &w.service;
     let signer = w.actor("p.signer").await;
 
-    // Not well-formed: refused with the line, nothing kept.
+    // Not well-formed, and naming a person: refused with the line; the file is kept as
+    // received, its hash of the bytes as sent, the code overwritten in what is kept.
+    let code = PersonalIdentityCode::new_made_up(NaiveDate::from_ymd_opt(2013, 2, 7).unwrap(), 921)
+        .unwrap()
+        .as_str()
+        .to_owned();
+    let bad = format!("<Finvoice Version=\"3.0\">\n<InvoiceDetails>{code}\n</Finvoice>");
     let r = svc
-        .send_invoice(
-            &signer,
-            Channel::Upload,
-            "bad.xml",
-            b"<Finvoice Version=\"3.0\">\n<InvoiceDetails>\n</Finvoice>",
-        )
+        .send_invoice(&signer, Channel::Upload, "bad.xml", bad.as_bytes())
         .await
         .unwrap();
     assert_eq!(r.outcome, Intake::Refused(Refusal::Unreadable));
     assert!(r.detail.starts_with("3 "), "{}", r.detail);
+    assert!(r.invoice.is_none());
+    let mut tx = w.service.db().begin_read().await.unwrap();
+    let stored = db::invoice::file_bytes(&mut tx, r.file.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(stored.len(), bad.len());
+    assert!(String::from_utf8(stored)
+        .unwrap()
+        .contains("<InvoiceDetails>***********"));
     // A DTD, refused the same way.
     let xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE Finvoice [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<Finvoice>&x;</Finvoice>";
     let r = svc
@@ -375,6 +387,30 @@ async fn what_is_refused_keeps_nothing_and_says_why() {
     assert_eq!(r.outcome, Intake::Refused(Refusal::UnknownBuyer));
 
     assert!(svc.invoices(&signer).await.unwrap().is_empty());
+    // The provider sees each refused file, newest first, with its reason and hash.
+    let refused = svc.refused_files(&signer).await.unwrap();
+    assert_eq!(
+        refused
+            .iter()
+            .map(|f| f.refusal.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "invoice-unknown-buyer",
+            "invoice-not-sender",
+            "invoice-unreadable",
+            "invoice-unreadable"
+        ]
+    );
+    assert_eq!(refused[3].name, "bad.xml");
+    assert_eq!(refused[3].sha256, einvoice::sha256(bad.as_bytes()));
+    assert_eq!(refused[3].size, bad.len() as i64);
+    // Nobody else sees them: the purchaser's controller sent none.
+    svc.setup()
+        .bootstrap_user(w.county, &user_form("county.controller", "controller"))
+        .await
+        .unwrap();
+    let other = w.actor("county.controller").await;
+    assert!(svc.refused_files(&other).await.unwrap().is_empty());
     let failed: Vec<String> = crate::log(&w)
         .await
         .into_iter()

@@ -89,6 +89,15 @@ struct InvoicesPage {
     notice: Option<String>,
     /// Why the file just sent was refused, next to the file field.
     error: Option<String>,
+    /// The sender's files that became no invoice, with the reason and the hash of what came.
+    refused: Vec<RefusedRow>,
+}
+
+struct RefusedRow {
+    name: String,
+    received: String,
+    reason: String,
+    sha256: String,
 }
 
 async fn list_page(
@@ -100,6 +109,21 @@ async fn list_page(
 ) -> PageResult {
     let t = ctx.tr();
     let list = app.service.invoices(actor).await?;
+    let refused = if ctx.caps.send_invoices {
+        app.service
+            .refused_files(actor)
+            .await?
+            .into_iter()
+            .map(|f| RefusedRow {
+                name: f.name,
+                received: t.datetime(f.received_at),
+                reason: t.error(&f.refusal),
+                sha256: f.sha256,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut p = Page::new(ctx, t.t("invoices-title"));
     if error.is_some() {
         p.title = t.t1("title-with-errors", "title", &p.title);
@@ -117,6 +141,7 @@ async fn list_page(
             may_export: ctx.caps.decide_invoices,
             notice,
             error,
+            refused,
             p,
         },
     ))
