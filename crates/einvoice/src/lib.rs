@@ -29,7 +29,6 @@ pub use model::*;
 pub use rust_decimal::Decimal;
 
 use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::Path;
 
 /// The largest file accepted. An invoice of a thousand rows is about 2 MB in Finvoice; the rest
@@ -109,21 +108,12 @@ pub fn read_path(path: &Path) -> Result<(Vec<u8>, Result<Reading, InvoiceError>)
 /// outside should use.
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, InvoiceError> {
     let name = path.display().to_string();
-    let io = |e: std::io::Error| InvoiceError::whole(&name, ErrorKind::Io(e.to_string()));
-    let file = std::fs::File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    if len > MAX_BYTES {
-        return Err(InvoiceError::whole(&name, ErrorKind::TooLarge(MAX_BYTES)));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    // The file may grow between the size check and the read: never read past the limit.
-    file.take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(InvoiceError::whole(&name, ErrorKind::TooLarge(MAX_BYTES)));
-    }
-    Ok(bytes)
+    xmldoc::read_bounded(path, MAX_BYTES).map_err(|e| match e {
+        xmldoc::BoundedError::TooLarge => {
+            InvoiceError::whole(&name, ErrorKind::TooLarge(MAX_BYTES))
+        }
+        xmldoc::BoundedError::Io(e) => InvoiceError::whole(&name, ErrorKind::Io(e.to_string())),
+    })
 }
 
 /// The SHA-256 of a file's bytes as received, lower-case hex: how a kept original is named.

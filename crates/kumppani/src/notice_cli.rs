@@ -33,9 +33,15 @@ pub fn files(path: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// A notice file read, refused by its size before it is read; a file that cannot be opened is
+/// an error of the command, not a refused notice.
 pub fn read_file(path: &Path) -> Result<std::result::Result<Reading, notice::NoticeError>> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(notice::read(&bytes, &path.display().to_string()))
+    match notice::read_file(path) {
+        Err(e) if matches!(e.kind, notice::ErrorKind::Io(_)) => {
+            Err(anyhow::Error::new(e).context(format!("reading {}", path.display())))
+        }
+        r => Ok(r),
+    }
 }
 
 fn label(key: &str, lang: Lang, fallback: &str) -> String {

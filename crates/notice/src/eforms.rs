@@ -29,58 +29,98 @@ pub(crate) fn is_root(name: &str) -> bool {
     )
 }
 
-/// The notice type (BT-02) and the kind of each notice subtype (OPP-070), from the SDK's
-/// `notice-types/notice-types.json`. Design contests and concession notices (Directive
-/// 2014/23/EU) are [`NoticeKind::Other`] unless a better class exists (VEAT, modification, PIN).
-fn subtype_info(subtype: &str) -> Option<(&'static str, NoticeKind)> {
+/// Every notice subtype (OPP-070) of the SDK's `notice-types/notice-types.json`: its notice type
+/// (BT-02), form type and document type. A test compares this table with the SDK's file.
+pub const SUBTYPES: [(&str, &str, &str, &str); 51] = [
+    ("1", "pin-buyer", "planning", "PIN"),
+    ("2", "pin-buyer", "planning", "PIN"),
+    ("3", "pin-buyer", "planning", "PIN"),
+    ("4", "pin-only", "planning", "PIN"),
+    ("5", "pin-only", "planning", "PIN"),
+    ("6", "pin-only", "planning", "PIN"),
+    ("7", "pin-rtl", "planning", "PIN"),
+    ("8", "pin-rtl", "planning", "PIN"),
+    ("9", "pin-rtl", "planning", "PIN"),
+    ("10", "pin-cfc-standard", "competition", "PIN"),
+    ("11", "pin-cfc-standard", "competition", "PIN"),
+    ("12", "pin-cfc-social", "competition", "PIN"),
+    ("13", "pin-cfc-social", "competition", "PIN"),
+    ("14", "pin-cfc-social", "competition", "PIN"),
+    ("15", "qu-sy", "competition", "CN"),
+    ("16", "cn-standard", "competition", "CN"),
+    ("17", "cn-standard", "competition", "CN"),
+    ("18", "cn-standard", "competition", "CN"),
+    ("19", "cn-standard", "competition", "CN"),
+    ("20", "cn-social", "competition", "CN"),
+    ("21", "cn-social", "competition", "CN"),
+    ("22", "subco", "competition", "CN"),
+    ("23", "cn-desg", "competition", "CN"),
+    ("24", "cn-desg", "competition", "CN"),
+    ("25", "veat", "dir-awa-pre", "CAN"),
+    ("26", "veat", "dir-awa-pre", "CAN"),
+    ("27", "veat", "dir-awa-pre", "CAN"),
+    ("28", "veat", "dir-awa-pre", "CAN"),
+    ("29", "can-standard", "result", "CAN"),
+    ("30", "can-standard", "result", "CAN"),
+    ("31", "can-standard", "result", "CAN"),
+    ("32", "can-standard", "result", "CAN"),
+    ("33", "can-social", "result", "CAN"),
+    ("34", "can-social", "result", "CAN"),
+    ("35", "can-social", "result", "CAN"),
+    ("36", "can-desg", "result", "CAN"),
+    ("37", "can-desg", "result", "CAN"),
+    ("38", "can-modif", "cont-modif", "CAN"),
+    ("39", "can-modif", "cont-modif", "CAN"),
+    ("40", "can-modif", "cont-modif", "CAN"),
+    ("CEI", "pin-cfc-standard", "competition", "PIN"),
+    ("E1", "pmc", "consultation", "PIN"),
+    ("E2", "pin-only", "planning", "PIN"),
+    ("E3", "cn-standard", "competition", "CN"),
+    ("E4", "can-standard", "result", "CAN"),
+    ("E5", "compl", "completion", "CAN"),
+    ("E6", "can-modif", "cont-modif", "CAN"),
+    ("T01", "pin-tran", "planning", "PIN"),
+    ("T02", "can-tran", "result", "CAN"),
+    ("X01", "brin-eeig", "bri", "BRIN"),
+    ("X02", "brin-ecs", "bri", "BRIN"),
+];
+
+/// The kind of a notice from the SDK's form type and document type. This is the class the TED
+/// forms give the same notices: a design contest (TED F12) and a concession notice (F24) are
+/// contract notices, their results (F13, F25) contract awards, whatever the directive. A
+/// completion notice (E5) and the business registers (X01, X02) have no TED form.
+fn form_kind(form_type: &str, document_type: &str) -> NoticeKind {
     use NoticeKind::*;
-    Some(match subtype {
-        "1" | "2" | "3" => ("pin-buyer", PriorInformation),
-        "4" | "5" | "6" | "E2" => ("pin-only", PriorInformation),
-        "7" | "8" | "9" => ("pin-rtl", PriorInformation),
-        "10" | "11" | "CEI" => ("pin-cfc-standard", PriorInformation),
-        "12" | "13" | "14" => ("pin-cfc-social", PriorInformation),
-        "15" => ("qu-sy", ContractNotice),
-        "16" | "17" | "18" | "E3" => ("cn-standard", ContractNotice),
-        "19" => ("cn-standard", Other),
-        "20" | "21" => ("cn-social", ContractNotice),
-        "22" => ("subco", ContractNotice),
-        "23" | "24" => ("cn-desg", Other),
-        "25" | "26" | "27" | "28" => ("veat", VoluntaryExAnte),
-        "29" | "30" | "31" | "E4" => ("can-standard", ContractAward),
-        "32" => ("can-standard", Other),
-        "33" | "34" => ("can-social", ContractAward),
-        "35" => ("can-social", Other),
-        "36" | "37" => ("can-desg", Other),
-        "38" | "39" | "40" | "E6" => ("can-modif", Modification),
-        "E1" => ("pmc", PriorInformation),
-        "E5" => ("compl", Other),
-        "T01" => ("pin-tran", PriorInformation),
-        "T02" => ("can-tran", ContractAward),
-        "X01" => ("brin-eeig", Other),
-        "X02" => ("brin-ecs", Other),
-        _ => return None,
-    })
+    match (form_type, document_type) {
+        ("planning" | "consultation", _) | ("competition", "PIN") => PriorInformation,
+        ("competition", _) => ContractNotice,
+        ("dir-awa-pre", _) => VoluntaryExAnte,
+        ("result", _) => ContractAward,
+        ("cont-modif", _) => Modification,
+        _ => Other,
+    }
 }
 
-/// The kind of a notice type code (BT-02), for notices whose subtype is missing or unknown.
-fn type_kind(notice_type: &str, regulatory_domain: Option<&str>) -> Option<NoticeKind> {
-    use NoticeKind::*;
-    let concession = regulatory_domain == Some("32014L0023");
-    Some(match notice_type {
-        "pin-buyer" | "pin-only" | "pin-rtl" | "pin-cfc-standard" | "pin-cfc-social"
-        | "pin-tran" | "pmc" => PriorInformation,
-        "cn-standard" | "cn-social" if concession => Other,
-        "qu-sy" | "cn-standard" | "cn-social" | "subco" => ContractNotice,
-        "can-standard" | "can-social" if concession => Other,
-        "can-standard" | "can-social" | "can-tran" => ContractAward,
-        "veat" => VoluntaryExAnte,
-        "can-modif" => Modification,
-        "cn-desg" | "can-desg" | "compl" | "brin-eeig" | "brin-ecs" => Other,
-        // SDK 1.7 and earlier: the change notice had a type of its own.
-        "corr" => Corrigendum,
-        _ => return None,
-    })
+/// The notice type (BT-02) and kind of a notice subtype (OPP-070); `None` for one the SDK does
+/// not know.
+pub fn subtype_kind(subtype: &str) -> Option<(&'static str, NoticeKind)> {
+    SUBTYPES
+        .iter()
+        .find(|(id, ..)| *id == subtype)
+        .map(|&(_, notice_type, form, doc)| (notice_type, form_kind(form, doc)))
+}
+
+/// The kind of a notice type code (BT-02), for notices whose subtype is missing or unknown:
+/// the kind its subtypes share.
+fn type_kind(notice_type: &str) -> Option<NoticeKind> {
+    // SDK 1.7 and earlier: the change notice had a type of its own.
+    if notice_type == "corr" {
+        return Some(NoticeKind::Corrigendum);
+    }
+    SUBTYPES
+        .iter()
+        .find(|(_, t, ..)| *t == notice_type)
+        .map(|&(_, _, form, doc)| form_kind(form, doc))
 }
 
 fn root_kind(root: &str) -> NoticeKind {
@@ -870,8 +910,9 @@ pub(crate) fn read(doc: &Doc<'_>) -> Result<Reading, NoticeError> {
     let subtype = subtype_el.and_then(|e| r.value(e));
     let type_el = root.child("NoticeTypeCode");
     let notice_type = type_el.and_then(|e| r.value(e));
-    let domain_el = root.child("RegulatoryDomain");
-    let domain = domain_el.and_then(|e| r.value(e));
+    // The legal basis (BT-01): the kind does not depend on it, a concession's contract notice
+    // is a contract notice as the TED form F24 has it.
+    let domain = root.child("RegulatoryDomain").and_then(|e| r.value(e));
     let (subtype, mut kind) =
         match (subtype, notice_type) {
             (None, None) => return Err(invalid(
@@ -880,7 +921,7 @@ pub(crate) fn read(doc: &Doc<'_>) -> Result<Reading, NoticeError> {
                  (cbc:NoticeTypeCode): not a notice"
                     .into(),
             )),
-            (Some(s), t) => match subtype_info(s) {
+            (Some(s), t) => match subtype_kind(s) {
                 Some((expected, kind)) => {
                     if let (Some(t), Some(el)) = (t, type_el) {
                         if t != expected && t != "corr" {
@@ -897,13 +938,13 @@ pub(crate) fn read(doc: &Doc<'_>) -> Result<Reading, NoticeError> {
                         r.warn(el, format!("unknown notice subtype {s}"));
                     }
                     let kind = t
-                        .and_then(|t| type_kind(t, domain))
+                        .and_then(type_kind)
                         .unwrap_or_else(|| root_kind(root.name()));
                     (s.to_owned(), kind)
                 }
             },
             (None, Some(t)) => {
-                let kind = match type_kind(t, domain) {
+                let kind = match type_kind(t) {
                     Some(k) => k,
                     None => {
                         if let Some(el) = type_el {

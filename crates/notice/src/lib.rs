@@ -19,6 +19,7 @@ mod ted;
 /// The safe XML tree the readers are built on.
 pub use xmldoc as xml;
 
+pub use eforms::{subtype_kind, SUBTYPES};
 pub use model::*;
 
 /// The largest notice accepted. Real notices are under 1 MB; the largest TED exports a few MB.
@@ -44,6 +45,8 @@ pub enum ErrorKind {
     UnknownFormat(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("the file cannot be read: {0}")]
+    Io(String),
 }
 
 /// Why a file could not be read, and where.
@@ -82,6 +85,22 @@ impl NoticeError {
             kind,
         }
     }
+}
+
+/// Reads a notice from a file, refused by its size before it is read: a file over
+/// [`MAX_BYTES`] never occupies more memory than the limit.
+pub fn read_file(path: &std::path::Path) -> Result<Reading, NoticeError> {
+    let name = path.display().to_string();
+    let bytes = xml::read_bounded(path, MAX_BYTES as u64).map_err(|e| {
+        NoticeError::whole(
+            &name,
+            match e {
+                xml::BoundedError::TooLarge => ErrorKind::TooLarge(MAX_BYTES),
+                xml::BoundedError::Io(e) => ErrorKind::Io(e.to_string()),
+            },
+        )
+    })?;
+    read(&bytes, &name)
 }
 
 /// Reads one notice. `file` names it in errors and warnings.

@@ -1074,7 +1074,7 @@ fn translation_section(sec: El<'_, '_>, st: &mut St) {
                             // CPV's name): not the buyer's title, so kept apart and used only
                             // when no form gives a title at all.
                             "TI_TEXT" => {
-                                let t = k.deep_text();
+                                let t = text_of(k);
                                 if !lang.is_empty() {
                                     put(&mut st.ted_titles, &lang, t);
                                 }
@@ -1182,14 +1182,14 @@ fn object_contract(oc: El<'_, '_>, lang: &str, st: &mut St) {
     let mut position = 0;
     for c in kids(oc) {
         match c.name() {
-            "TITLE" => put(&mut st.n.title, lang, c.deep_text()),
+            "TITLE" => put(&mut st.n.title, lang, text_of(c)),
             "REFERENCE_NUMBER" => st.n.identifiers.reference = owned(c.text()),
             "CPV_MAIN" => {
                 if let Some(code) = cpv_code(c, &mut st.w) {
                     st.n.main_cpv = Some(code);
                 }
             }
-            "SHORT_DESCR" => put(&mut st.n.description, lang, c.deep_text()),
+            "SHORT_DESCR" => put(&mut st.n.description, lang, text_of(c)),
             "VAL_ESTIMATED_TOTAL" => st.n.estimated_value = amount_of(c, &mut st.w),
             "VAL_TOTAL" => st.n.total_value = amount_of(c, &mut st.w),
             "VAL_RANGE_TOTAL" => {
@@ -1217,7 +1217,7 @@ fn options_text(od: El<'_, '_>) -> String {
     let mut out = String::new();
     for c in kids(od) {
         if matches!(c.name(), "OPTIONS_DESCR" | "RENEWAL_DESCR") {
-            let t = c.deep_text();
+            let t = text_of(c);
             if !t.is_empty() {
                 if !out.is_empty() {
                     out.push('\n');
@@ -1233,7 +1233,7 @@ fn object_descr(od: El<'_, '_>, lang: &str, position: usize, w: &mut Vec<Warning
     let mut lot = Lot::default();
     for c in kids(od) {
         match c.name() {
-            "TITLE" => put(&mut lot.title, lang, c.deep_text()),
+            "TITLE" => put(&mut lot.title, lang, text_of(c)),
             "LOT_NO" => lot.id = c.text().to_owned(),
             "CPV_MAIN" => lot.main_cpv = cpv_code(c, w),
             "CPV_ADDITIONAL" => {
@@ -1246,7 +1246,7 @@ fn object_descr(od: El<'_, '_>, lang: &str, position: usize, w: &mut Vec<Warning
                     push_unique(&mut lot.nuts, &code);
                 }
             }
-            "SHORT_DESCR" => put(&mut lot.description, lang, c.deep_text()),
+            "SHORT_DESCR" => put(&mut lot.description, lang, text_of(c)),
             "VAL_OBJECT" => lot.estimated_value = amount_of(c, w),
             "DURATION" => {
                 let unit = attr_of(c, "TYPE", w).map(|t| t.to_lowercase());
@@ -1548,15 +1548,15 @@ fn translate_2014(form: El<'_, '_>, lang: &str, st: &mut St) {
                 let mut i = 0;
                 for k in kids(c) {
                     match k.name() {
-                        "TITLE" => put(&mut st.n.title, lang, k.deep_text()),
-                        "SHORT_DESCR" => put(&mut st.n.description, lang, k.deep_text()),
+                        "TITLE" => put(&mut st.n.title, lang, text_of(k)),
+                        "SHORT_DESCR" => put(&mut st.n.description, lang, text_of(k)),
                         "OBJECT_DESCR" => {
                             if let Some(lot) = st.n.lots.get_mut(i) {
                                 for x in kids(k) {
                                     match x.name() {
-                                        "TITLE" => put(&mut lot.title, lang, x.deep_text()),
+                                        "TITLE" => put(&mut lot.title, lang, text_of(x)),
                                         "SHORT_DESCR" => {
-                                            put(&mut lot.description, lang, x.deep_text())
+                                            put(&mut lot.description, lang, text_of(x))
                                         }
                                         _ => {}
                                     }
@@ -1773,18 +1773,18 @@ impl<'s> Legacy<'s> {
         }
         let lang = self.lang.as_str();
         match (name, scope) {
-            (t, Scope::Top) if is_title(t) => put(&mut self.st.n.title, lang, c.deep_text()),
+            (t, Scope::Top) if is_title(t) => put(&mut self.st.n.title, lang, text_of(c)),
             (d, Scope::Top) if is_description(d) => {
-                put(&mut self.st.n.description, lang, c.deep_text())
+                put(&mut self.st.n.description, lang, text_of(c))
             }
             ("LOT_TITLE", Scope::Lot(i)) => {
                 if let Some(lot) = self.st.n.lots.get_mut(i) {
-                    put(&mut lot.title, lang, c.deep_text());
+                    put(&mut lot.title, lang, text_of(c));
                 }
             }
             ("LOT_DESCRIPTION", Scope::Lot(i)) => {
                 if let Some(lot) = self.st.n.lots.get_mut(i) {
-                    put(&mut lot.description, lang, c.deep_text());
+                    put(&mut lot.description, lang, text_of(c));
                 }
             }
             ("CA_CE_CONCESSIONAIRE_PROFILE", Scope::Top) => {
@@ -1853,10 +1853,10 @@ impl<'s> Legacy<'s> {
                     b.url = b.url.take().or(url);
                 }
             }
-            (t, Scope::Top) if is_title(t) => put(&mut st.n.title, lang, c.deep_text()),
-            (d, Scope::Top) if is_description(d) => put(&mut st.n.description, lang, c.deep_text()),
+            (t, Scope::Top) if is_title(t) => put(&mut st.n.title, lang, text_of(c)),
+            (d, Scope::Top) if is_description(d) => put(&mut st.n.description, lang, text_of(c)),
             ("FILE_REFERENCE_NUMBER", Scope::Top) => {
-                st.n.identifiers.reference = owned(&c.deep_text())
+                st.n.identifiers.reference = owned(&text_of(c))
             }
             ("NOTICE_DISPATCH_DATE", Scope::Top) => {
                 if let Some(d) = legacy_date(c, w) {
@@ -1881,12 +1881,12 @@ impl<'s> Legacy<'s> {
             }
             ("LOT_TITLE", Scope::Lot(i)) => {
                 if let Some(lot) = st.n.lots.get_mut(i) {
-                    put(&mut lot.title, lang, c.deep_text());
+                    put(&mut lot.title, lang, text_of(c));
                 }
             }
             ("LOT_DESCRIPTION", Scope::Lot(i)) => {
                 if let Some(lot) = st.n.lots.get_mut(i) {
-                    put(&mut lot.description, lang, c.deep_text());
+                    put(&mut lot.description, lang, text_of(c));
                 }
             }
             ("LOT_NUMBER", Scope::Award(i)) => {
@@ -1965,7 +1965,7 @@ impl<'s> Legacy<'s> {
                 self.period(c, s);
             }
             ("OPTION_DESCRIPTION", s) if !matches!(s, Scope::Award(_)) => {
-                let t = c.deep_text();
+                let t = text_of(c);
                 if let Some(lot) = lot_in(&mut st.n.lots, &mut self.whole, s) {
                     put(&mut lot.options, lang, t);
                 }
@@ -2056,4 +2056,64 @@ impl<'s> Legacy<'s> {
             lot.end_date = lot.end_date.take().or(end);
         }
     }
+}
+
+/// The text of a TED element, its paragraphs on their own lines, and inline formatting in its
+/// place: TED writes a superscript or subscript as `<FT TYPE="SUP">` / `<FT TYPE="SUB">` inside
+/// a paragraph ("n<FT TYPE="SUP">o</FT> 85-891", "m<FT TYPE="SUP">3</FT>"). Where every
+/// character has a Unicode superscript or subscript form it is written so ("nº", "m³");
+/// otherwise the characters stay as they are.
+fn text_of(el: El<'_, '_>) -> String {
+    el.deep_text_with(|c, text| {
+        if c.name() != "FT" {
+            return None;
+        }
+        let table: fn(char) -> Option<char> = match c.attr("TYPE").as_deref() {
+            Some("SUP") => superscript,
+            Some("SUB") => subscript,
+            _ => return None,
+        };
+        text.chars().map(table).collect::<Option<String>>()
+    })
+}
+
+fn superscript(c: char) -> Option<char> {
+    Some(match c {
+        '0' => '⁰',
+        '1' => '¹',
+        '2' => '²',
+        '3' => '³',
+        '4' => '⁴',
+        '5' => '⁵',
+        '6' => '⁶',
+        '7' => '⁷',
+        '8' => '⁸',
+        '9' => '⁹',
+        '+' => '⁺',
+        '-' => '⁻',
+        // The ordinal indicators of French, Spanish, Portuguese and Italian: nº, 1ª.
+        'o' => 'º',
+        'a' => 'ª',
+        'e' => 'ᵉ',
+        'r' => 'ʳ',
+        _ => return None,
+    })
+}
+
+fn subscript(c: char) -> Option<char> {
+    Some(match c {
+        '0' => '₀',
+        '1' => '₁',
+        '2' => '₂',
+        '3' => '₃',
+        '4' => '₄',
+        '5' => '₅',
+        '6' => '₆',
+        '7' => '₇',
+        '8' => '₈',
+        '9' => '₉',
+        '+' => '₊',
+        '-' => '₋',
+        _ => return None,
+    })
 }

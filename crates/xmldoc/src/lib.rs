@@ -43,6 +43,34 @@ const NONE: u32 = u32::MAX;
 /// The deepest nesting accepted; real notices stay under 20.
 pub const MAX_DEPTH: usize = 128;
 
+/// Why [`read_bounded`] gave no bytes.
+#[derive(Debug)]
+pub enum BoundedError {
+    /// The file is larger than the limit; nothing of it past the limit was read.
+    TooLarge,
+    Io(std::io::Error),
+}
+
+/// A file's bytes, refused by its size before they are read: what every reader of files from
+/// outside uses, so that a file over the limit never occupies more memory than the limit.
+pub fn read_bounded(path: &std::path::Path, max: u64) -> Result<Vec<u8>, BoundedError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(BoundedError::Io)?;
+    let len = file.metadata().map_err(BoundedError::Io)?.len();
+    if len > max {
+        return Err(BoundedError::TooLarge);
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // The file may grow between the size check and the read: never read past the limit.
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(BoundedError::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(BoundedError::TooLarge);
+    }
+    Ok(bytes)
+}
+
 /// The hashes in `unread` are already well mixed: use them as they are.
 #[derive(Default)]
 struct Identity(u64);
@@ -78,6 +106,10 @@ struct Node<'a> {
     attrs_at: u32,
     attrs_len: u32,
     text: Cow<'a, str>,
+    /// Where the element starts within its parent's text (bytes of the parent's text before it):
+    /// what puts an inline element of mixed content (`n<FT TYPE="SUP">o</FT> 2016`) back in
+    /// its place.
+    at: u32,
     parent: u32,
     first_child: u32,
     last_child: u32,
@@ -175,8 +207,11 @@ impl<'a> Doc<'a> {
                     let raw = t.into_inner();
                     match stack.last() {
                         // Indentation between elements carries nothing; skipping it spares every
-                        // container a string built from its whitespace.
-                        Some(_) if raw.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                        // container a string built from its whitespace. Within text that has
+                        // begun (mixed content), a space between two inline elements is kept.
+                        Some(&cur)
+                            if doc.nodes[cur as usize].text.is_empty()
+                                && raw.bytes().all(|b| b.is_ascii_whitespace()) => {}
                         Some(&cur) => doc.append_text(cur, raw),
                         None if raw.trim().is_empty() => {}
                         None => {
@@ -258,6 +293,11 @@ impl<'a> Doc<'a> {
             None => NONE,
         };
         *seen_root = true;
+        let at = if parent == NONE {
+            0
+        } else {
+            self.nodes[parent as usize].text.len() as u32
+        };
         self.nodes.push(Node {
             name_at: (qname.as_ptr() as usize - base) as u32,
             name_len: qname.len() as u16,
@@ -274,6 +314,7 @@ impl<'a> Doc<'a> {
             },
             attrs_len: attrs.len() as u32,
             text: Cow::Borrowed(""),
+            at,
             parent,
             first_child: NONE,
             last_child: NONE,
@@ -520,16 +561,55 @@ impl<'d, 'a> El<'d, 'a> {
     }
 
     /// All text below the element, children's texts on their own lines (TED's `<P>` paragraphs).
-    /// Marks the whole subtree read.
+    /// An element inside text (mixed content: `n<FT TYPE="SUP">o</FT> 2016-360`) stays in its
+    /// place within the line. Marks the whole subtree read.
     pub fn deep_text(&self) -> String {
+        self.deep_text_with(|_, _| None)
+    }
+
+    /// As [`El::deep_text`], with `inline` choosing the text of an element inside text (TED
+    /// writes superscripts as `<FT TYPE="SUP">`); `None` keeps the element's own text.
+    pub fn deep_text_with(&self, inline: impl Fn(El<'d, 'a>, &str) -> Option<String>) -> String {
         self.mark(USED | DEEP);
         let mut out = String::new();
-        self.collect_text(&mut out);
+        self.collect_text(&mut out, &inline);
         out.trim().to_owned()
     }
 
-    fn collect_text(&self, out: &mut String) {
-        let own = self.node().text.trim();
+    fn collect_text(&self, out: &mut String, inline: &dyn Fn(El<'d, 'a>, &str) -> Option<String>) {
+        let text: &str = &self.node().text;
+        if !text.trim().is_empty() && self.node().first_child != NONE {
+            // Mixed content: the text with each child at its place, on one line.
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push(' ');
+            }
+            let mut line = String::with_capacity(text.len());
+            let mut from = 0;
+            for c in self.children() {
+                let at = (c.node().at as usize).min(text.len());
+                line.push_str(text.get(from..at).unwrap_or(""));
+                from = at.max(from);
+                let mut inner = String::new();
+                c.collect_text(&mut inner, inline);
+                let inner = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+                match inline(c, &inner) {
+                    Some(t) => line.push_str(&t),
+                    // An empty element inside text (a line break) parts the words around it.
+                    None if inner.is_empty() => {
+                        if !line.ends_with(char::is_whitespace) {
+                            line.push(' ');
+                        }
+                    }
+                    None => line.push_str(&inner),
+                }
+            }
+            line.push_str(text.get(from..).unwrap_or(""));
+            out.push_str(line.trim());
+            // A paragraph of its own, as a leaf's text is.
+            out.push('\n');
+            return;
+        }
+        let own = text.trim();
         if !own.is_empty() {
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push(' ');
@@ -537,7 +617,7 @@ impl<'d, 'a> El<'d, 'a> {
             out.push_str(own);
         }
         for c in self.children() {
-            c.collect_text(out);
+            c.collect_text(out, inline);
             if c.node().first_child == NONE && !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');
             }

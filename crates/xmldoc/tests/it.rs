@@ -81,3 +81,42 @@ fn refuses_dtds_unknown_entities_and_malformed_input_naming_file_line_and_elemen
         ErrorKind::TooDeep
     );
 }
+
+#[test]
+fn an_element_inside_text_stays_in_its_place() {
+    let src = "<Doc>\n  <P>n<FT TYPE=\"SUP\">o</FT> 2016-360, <B>bold</B> <I>italic</I><BR/>next</P>\n  <P>second</P>\n</Doc>";
+    let doc = Doc::parse(src, "t.xml").unwrap();
+    assert_eq!(
+        doc.root().deep_text(),
+        "no 2016-360, bold italic next\nsecond"
+    );
+    // The caller may write an inline element its own way.
+    let doc = Doc::parse(src, "t.xml").unwrap();
+    let text = doc
+        .root()
+        .deep_text_with(|el, text| (el.name() == "FT").then(|| format!("^{text}")));
+    assert_eq!(text, "n^o 2016-360, bold italic next\nsecond");
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    let dir = std::env::temp_dir().join(format!("xmldoc-bounded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A sparse file of 64 GiB: more than this machine's memory, so reading it whole would fail.
+    let big = dir.join("big.xml");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(64 << 30).unwrap();
+    drop(f);
+    assert!(matches!(
+        xmldoc::read_bounded(&big, 16 << 20),
+        Err(xmldoc::BoundedError::TooLarge)
+    ));
+    let small = dir.join("small.xml");
+    std::fs::write(&small, b"<r/>").unwrap();
+    assert_eq!(xmldoc::read_bounded(&small, 4).unwrap(), b"<r/>");
+    assert!(matches!(
+        xmldoc::read_bounded(&small, 3),
+        Err(xmldoc::BoundedError::TooLarge)
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -157,8 +157,13 @@ fn kinds_follow_the_subtype() {
         ("pin-buyer_24.xml", NoticeKind::PriorInformation),
         ("pin-only_24.xml", NoticeKind::PriorInformation),
         ("cn_24_minimal.xml", NoticeKind::ContractNotice),
-        ("cn_23.xml", NoticeKind::Other),
-        ("cn-desg_24.xml", NoticeKind::Other),
+        // A concession's contract notice and a design contest are contract notices, their
+        // results contract awards, as the TED forms F24, F12, F25 and F13 have them.
+        ("cn_23.xml", NoticeKind::ContractNotice),
+        ("cn-desg_24.xml", NoticeKind::ContractNotice),
+        ("can_23_contracts.xml", NoticeKind::ContractAward),
+        ("can-desg_24.xml", NoticeKind::ContractAward),
+        ("can-social_23.xml", NoticeKind::ContractAward),
         ("veat_24.xml", NoticeKind::VoluntaryExAnte),
         ("can_24_minimal.xml", NoticeKind::ContractAward),
         ("can-modif_24_value.xml", NoticeKind::Modification),
@@ -182,6 +187,72 @@ fn kinds_follow_the_subtype() {
         (old.notice.kind, old.notice.subtype.as_str()),
         (NoticeKind::Corrigendum, "16")
     );
+}
+
+/// Every subtype of the SDK: the reader's table is the SDK's `notice-types.json`.
+#[test]
+fn the_subtype_table_is_the_sdks() {
+    let Some(data) = data() else { return };
+    let text =
+        std::fs::read_to_string(data.join("eforms-sdk/notice-types/notice-types.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sdk: Vec<(String, String, String, String)> = json["noticeSubTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            let f = |k: &str| n[k].as_str().unwrap().to_owned();
+            (f("subTypeId"), f("type"), f("formType"), f("documentType"))
+        })
+        .collect();
+    let ours: Vec<(String, String, String, String)> = notice::SUBTYPES
+        .iter()
+        .map(|&(a, b, c, d)| (a.into(), b.into(), c.into(), d.into()))
+        .collect();
+    assert_eq!(ours, sdk);
+}
+
+/// The kind of a notice of each of the 51 subtypes, read from a notice that says only its
+/// subtype and type: the class of the TED form for the same notice.
+#[test]
+fn every_subtype_reads_as_the_kind_its_ted_form_has() {
+    use NoticeKind::*;
+    let expected = |id: &str| match id {
+        "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10" | "11" | "12" | "13" | "14"
+        | "CEI" | "E1" | "E2" | "T01" => PriorInformation,
+        "15" | "16" | "17" | "18" | "19" | "20" | "21" | "22" | "23" | "24" | "E3" => {
+            ContractNotice
+        }
+        "25" | "26" | "27" | "28" => VoluntaryExAnte,
+        "29" | "30" | "31" | "32" | "33" | "34" | "35" | "36" | "37" | "E4" | "T02" => {
+            ContractAward
+        }
+        "38" | "39" | "40" | "E6" => Modification,
+        "E5" | "X01" | "X02" => Other,
+        other => panic!("subtype {other} has no expected kind"),
+    };
+    assert_eq!(notice::SUBTYPES.len(), 51);
+    for &(id, notice_type, ..) in &notice::SUBTYPES {
+        let xml = inline("", "", "")
+            .replace(">E4</cbc:SubTypeCode>", &format!(">{id}</cbc:SubTypeCode>"))
+            .replace(
+                ">can-standard</cbc:NoticeTypeCode>",
+                &format!(">{notice_type}</cbc:NoticeTypeCode>"),
+            );
+        let r = read(xml.as_bytes(), "inline.xml").unwrap();
+        assert_eq!((id, r.notice.kind), (id, expected(id)));
+        assert_eq!(r.notice.subtype, id);
+        // Without its subtype, the notice type alone gives the same kind.
+        let untyped = xml.replace(
+            &format!(r#"<efac:NoticeSubType><cbc:SubTypeCode listName="notice-subtype">{id}</cbc:SubTypeCode></efac:NoticeSubType>"#),
+            "",
+        );
+        let r = read(untyped.as_bytes(), "inline.xml").unwrap();
+        assert_eq!(
+            (id, notice_type, r.notice.kind),
+            (id, notice_type, expected(id))
+        );
+    }
 }
 
 /// How an invalid example is taken.

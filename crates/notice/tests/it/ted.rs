@@ -661,3 +661,42 @@ fn a_form_as_root_reads_and_what_it_cannot_map_is_reported() {
     }
     assert_eq!(r.warnings.len(), 4, "{messages:#?}");
 }
+
+/// TED writes superscripts and subscripts as `<FT>` inside a paragraph: they stay in their place,
+/// as the Unicode character where there is one; paragraphs stay on their own lines.
+#[test]
+fn inline_formatting_stays_in_its_place() {
+    let src = r#"<F02_2014 LG="FR" CATEGORY="ORIGINAL" FORM="F02">
+  <LEGAL_BASIS VALUE="32014L0024"/>
+  <CONTRACTING_BODY>
+    <ADDRESS_CONTRACTING_BODY><OFFICIALNAME>Commune fictive</OFFICIALNAME><COUNTRY VALUE="FR"/></ADDRESS_CONTRACTING_BODY>
+  </CONTRACTING_BODY>
+  <OBJECT_CONTRACT>
+    <TITLE><P>Marché n<FT TYPE="SUP">o</FT> 2016-360</P></TITLE>
+    <CPV_MAIN><CPV_CODE CODE="85000000"/></CPV_MAIN>
+    <SHORT_DESCR><P>Eau : 121 140 m<FT TYPE="SUP">3</FT> facturés, CO<FT TYPE="SUB">2</FT> <FT TYPE="SUP">x</FT> <FT TYPE="SUB">y</FT>.</P><P>Deuxième paragraphe.</P></SHORT_DESCR>
+    <NO_LOT_DIVISION/>
+  </OBJECT_CONTRACT>
+</F02_2014>"#;
+    let r = read(src.as_bytes(), "ft.xml").unwrap();
+    let n = &r.notice;
+    assert_eq!(n.title["fr"], "Marché nº 2016-360");
+    assert_eq!(
+        n.description["fr"],
+        "Eau : 121 140 m³ facturés, CO₂ x y.\nDeuxième paragraphe."
+    );
+}
+
+/// Real notices with superscripts in their descriptions: each is where it was.
+#[test]
+fn real_notices_with_superscripts_read_them_in_place() {
+    let Some(data) = data() else { return };
+    let dir = data.join("ted-xml-real");
+    let r = read_path(&dir.join("F12/R2.0.9.S03.E01/051233-2019.xml"));
+    let all = format!("{:?}", r.notice.lots);
+    assert!(all.contains("16 182 m². Réf."), "{all}");
+    assert!(all.contains("cadastrale AK nº 80, 100"), "{all}");
+    let r = read_path(&dir.join("F24/R2.0.9.S02.E01/286385-2017.xml"));
+    let all = format!("{:?}", r.notice.lots);
+    assert!(all.contains("cumulée de 103 000 m². Le lot 1"), "{all}");
+}
