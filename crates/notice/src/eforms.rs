@@ -1072,18 +1072,12 @@ pub(crate) fn read(doc: &Doc<'_>) -> Result<Reading, NoticeError> {
             continue;
         };
         match id_el.attr("schemeName").as_deref() {
-            Some("Lot") => {}
+            // A prior information notice divides into parts (PAR-…) as a contract notice into
+            // lots; the TED form of the same notice (F01, OBJECT_DESCR) has them as lots.
+            Some("Lot" | "Part") => {}
             // Groups of lots are not lots; what they say is about their lots.
             Some("LotsGroup") => {
                 lot.touch_all();
-                continue;
-            }
-            // Parts of a prior information notice are not lots: left to be reported.
-            Some("Part") => {
-                r.warn(
-                    id_el,
-                    "not read: a part of a prior information notice is not a lot",
-                );
                 continue;
             }
             other => {

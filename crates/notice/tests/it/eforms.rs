@@ -56,7 +56,7 @@ fn name(path: &Path) -> String {
 }
 
 /// Lots counted without the reader: each `ProcurementProjectLot` start tag whose first `ID`
-/// has `schemeName="Lot"`.
+/// has `schemeName="Lot"`, or `"Part"` (a prior information notice's parts).
 fn count_lots(text: &str) -> usize {
     const TAG: &str = "ProcurementProjectLot>";
     let mut count = 0;
@@ -72,7 +72,10 @@ fn count_lots(text: &str) -> usize {
         }
         if let Some(id) = rest.find(":ID ") {
             let tag = &rest[id..id + rest[id..].find('>').unwrap()];
-            if tag.contains("schemeName=\"Lot\"") || tag.contains("schemeName='Lot'") {
+            if ["Lot", "Part"]
+                .iter()
+                .any(|k| tag.contains(&format!("schemeName=\"{k}\"")) || tag.contains(&format!("schemeName='{k}'")))
+            {
                 count += 1;
             }
         }
@@ -253,6 +256,34 @@ fn every_subtype_reads_as_the_kind_its_ted_form_has() {
             (id, notice_type, expected(id))
         );
     }
+}
+
+/// A prior information notice divides into parts, not lots: each part reads as a lot, with its
+/// place, as the TED form of the same notice has it.
+#[test]
+fn a_prior_information_notice_of_parts_reads_them_as_lots() {
+    let part = r#"<cac:ProcurementProject><cbc:Name languageID="FIN">Osa 1</cbc:Name><cac:MainCommodityClassification><cbc:ItemClassificationCode listName="cpv">85311000</cbc:ItemClassificationCode></cac:MainCommodityClassification><cac:RealizedLocation><cac:Address><cbc:CountrySubentityCode listName="nuts">FI1C1</cbc:CountrySubentityCode></cac:Address></cac:RealizedLocation></cac:ProcurementProject>"#;
+    let xml = inline(part, "", "")
+        .replace(
+            r#"<cbc:ID schemeName="Lot">LOT-0001</cbc:ID>"#,
+            r#"<cbc:ID schemeName="Part">PAR-0001</cbc:ID>"#,
+        )
+        .replace(">E4</cbc:SubTypeCode>", ">4</cbc:SubTypeCode>")
+        .replace(">can-standard</cbc:NoticeTypeCode>", ">pin-only</cbc:NoticeTypeCode>");
+    let r = read(xml.as_bytes(), "pin.xml").unwrap();
+    let n = &r.notice;
+    assert_eq!(n.kind, NoticeKind::PriorInformation);
+    assert_eq!(n.lots.len(), 1);
+    assert_eq!(n.lots[0].id, "PAR-0001");
+    assert_eq!(n.lots[0].main_cpv.as_deref(), Some("85311000"));
+    assert_eq!(n.nuts, ["FI1C1"]);
+
+    // The SDK's own example of such a notice.
+    let Some(data) = data() else { return };
+    let r = read_file(&data.join("eforms-sdk/examples/notices/pin-only_24.xml")).unwrap();
+    let ids: Vec<&str> = r.notice.lots.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids, ["PAR-0000"]);
+    assert_eq!(r.notice.nuts, ["DE123"]);
 }
 
 /// How an invalid example is taken.
