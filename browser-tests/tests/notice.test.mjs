@@ -1,6 +1,7 @@
 // Importing a real social-services notice (TED XML form F21, Keski-Suomen sairaanhoitopiiri,
 // three lots) in the browser: the preview shows the notice with the eForms SDK's labels, the
-// import creates a procurement whose lots match the notice, importing again updates it, and the
+// import is refused until the specialist says the county procures on the notice's buyer's
+// behalf, then creates a procurement whose lots match the notice, importing again updates it, and the
 // pages render in Finnish, Swedish and English. Reads ../shared/data: fails without it under
 // CI=true, and says loudly that it skipped elsewhere.
 import assert from 'node:assert/strict';
@@ -73,9 +74,19 @@ test('a specialist imports an F21 notice into a procurement whose lots match it,
     );
     await checkA11y(page, 'notice preview');
 
-    // The import.
+    // The notice's buyer is another organisation: refused, the buyer named next to the box
+    // that imports it on the buyer's behalf.
     await page.goto(url('/notices/import'));
     await page.locator('input[name=file]').setInputFiles(F21);
+    await page.locator('button[name=action][value=import]').click();
+    await page.waitForLoadState('load');
+    assert.equal(new URL(page.url()).pathname, '/notices/import');
+    assert.match(await page.locator('#e-on_behalf').innerText(), /Keski-Suomen sairaanhoitopiiri \(0215978-7\)/);
+    await checkA11y(page, 'notice import refused for another buyer');
+
+    // The import, on the buyer's behalf.
+    await page.locator('input[name=file]').setInputFiles(F21);
+    await page.locator('#f-on_behalf').check();
     await page.locator('button[name=action][value=import]').click();
     await page.waitForLoadState('load');
     const procurementPath = new URL(page.url()).pathname;
@@ -86,9 +97,12 @@ test('a specialist imports an F21 notice into a procurement whose lots match it,
     assert.deepEqual(lots, ['Erikoislääkäripalvelut', 'Lasten terapiapalvelut', 'Työnohjauspalvelut']);
     await checkA11y(page, 'imported procurement');
 
+    assert.match(await page.locator('[role=status]').first().innerText(), /ostajan puolesta/);
+
     // The same notice again updates; nothing is duplicated.
     await page.goto(url('/notices/import'));
     await page.locator('input[name=file]').setInputFiles(F21);
+    await page.locator('#f-on_behalf').check();
     await page.locator('button[name=action][value=import]').click();
     await page.waitForLoadState('load');
     assert.equal(new URL(page.url()).pathname, procurementPath);

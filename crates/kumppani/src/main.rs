@@ -174,6 +174,10 @@ enum NoticeCommand {
         /// The purchaser's business ID; by default the notice's buyer.
         #[arg(long)]
         purchaser: Option<String>,
+        /// Import for --purchaser even where the notice's buyer is another organisation: the
+        /// purchaser procures on its behalf (a central purchasing body, a joint procurement).
+        #[arg(long)]
+        on_behalf: bool,
     },
 }
 
@@ -474,7 +478,11 @@ async fn notice_command(command: NoticeCommand, cfg: &Config) -> Result<()> {
             Ok(())
         }
         NoticeCommand::Bench { dir, rounds } => notice_cli::bench(&dir, rounds),
-        NoticeCommand::Import { path, purchaser } => {
+        NoticeCommand::Import {
+            path,
+            purchaser,
+            on_behalf,
+        } => {
             let db = connect(cfg).await?;
             db.migrate().await.context("applying migrations")?;
             let svc = make_service(db, cfg);
@@ -497,7 +505,10 @@ async fn notice_command(command: NoticeCommand, cfg: &Config) -> Result<()> {
                         continue;
                     }
                 };
-                match svc.import_notice(None, purchaser, &r.notice).await {
+                match svc
+                    .import_notice(None, purchaser, &r.notice, on_behalf)
+                    .await
+                {
                     Ok(o) => {
                         println!(
                             "{:<8} procurement {}  {} lots  {}",

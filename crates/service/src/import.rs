@@ -44,11 +44,57 @@ impl ImportAction {
     }
 }
 
+/// Whose notice it was: the purchaser it is imported for is one of the notice's buyers (by
+/// business ID), or the importer said it procures on the buyer's behalf, or the notice names no
+/// buyer by a Finnish business ID and nobody could check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuyerCheck {
+    Ours,
+    OnBehalf,
+    Unchecked,
+}
+
+impl BuyerCheck {
+    pub fn code(self) -> &'static str {
+        match self {
+            BuyerCheck::Ours => "ours",
+            BuyerCheck::OnBehalf => "on-behalf",
+            BuyerCheck::Unchecked => "unchecked",
+        }
+    }
+}
+
+/// Compares the notice's buyers with the purchaser it is imported for. A central purchasing
+/// body or a joint procurement publishes for others, so another buyer is not refused outright:
+/// the importer says so (`on_behalf`), or the import is refused.
+pub fn check_buyer(
+    n: &Notice,
+    purchaser: &BusinessId,
+    on_behalf: bool,
+) -> Result<BuyerCheck, FieldErrors> {
+    let ids: Vec<BusinessId> = n
+        .buyers
+        .iter()
+        .filter_map(|b| b.national_id.as_deref())
+        .filter_map(|s| BusinessId::parse(s).ok())
+        .collect();
+    if ids.is_empty() {
+        Ok(BuyerCheck::Unchecked)
+    } else if ids.contains(purchaser) {
+        Ok(BuyerCheck::Ours)
+    } else if on_behalf {
+        Ok(BuyerCheck::OnBehalf)
+    } else {
+        Err(FieldErrors::single("on_behalf", "notice-buyer-other"))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ImportOutcome {
     pub procurement_id: Uuid,
     pub action: ImportAction,
     pub lots: usize,
+    pub buyer: BuyerCheck,
     /// What was assumed where the notice did not say, for the specialist to check.
     pub notes: Vec<String>,
 }
@@ -215,12 +261,14 @@ pub fn from_notice(n: &Notice, notes: &mut Vec<String>) -> (Procurement, Vec<Lot
 
 impl Service {
     /// Imports a notice for `purchaser`. With an actor, the actor must be procurement staff of
-    /// that purchaser; without one (the command line), the operator's authority applies.
+    /// that purchaser; without one (the command line), the operator's authority applies. A
+    /// notice whose buyers are other organisations is imported only `on_behalf` of them.
     pub async fn import_notice(
         &self,
         actor: Option<&Actor>,
         purchaser: Option<Uuid>,
         n: &Notice,
+        on_behalf: bool,
     ) -> ServiceResult<ImportOutcome> {
         let mut tx = self.db.begin().await?;
         let r = async {
@@ -264,7 +312,24 @@ impl Service {
                 )
                 .await?;
             }
+            let ours = organisation::get(&mut tx, purchaser)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let buyer =
+                check_buyer(n, &ours.business_id, on_behalf).map_err(ServiceError::Invalid)?;
             let mut notes = Vec::new();
+            match buyer {
+                BuyerCheck::Ours => {}
+                BuyerCheck::OnBehalf => notes.push(format!(
+                    "imported for {} on behalf of the notice's buyer",
+                    ours.business_id.as_str()
+                )),
+                BuyerCheck::Unchecked => notes.push(
+                    "the notice names no buyer by a Finnish business ID: check that the \
+                     procurement is yours"
+                        .into(),
+                ),
+            }
             let (mut p, lots) = from_notice(n, &mut notes);
             let number = notice_number(n).unwrap_or_default();
             let reference = NoticeRef {
@@ -366,12 +431,18 @@ impl Service {
             ev.record_id = Some(id);
             ev.register_owner = Some(purchaser);
             ev.purpose = Purpose::Procurement;
-            ev.details = format!("notice {number} {}: {} lots", action.code(), lots.len());
+            ev.details = format!(
+                "notice {number} {}: {} lots, buyer {}",
+                action.code(),
+                lots.len(),
+                buyer.code()
+            );
             self.record_at(&mut tx, ev, now).await?;
             Ok(ImportOutcome {
                 procurement_id: id,
                 action,
                 lots: lots.len(),
+                buyer,
                 notes,
             })
         }

@@ -645,6 +645,11 @@ action-import-notice = Import a notice
 notice-imported-created = A procurement was created from the notice, with { $lots } lots. Check the period and add the requirements and prices.
 notice-imported-updated = The procurement was brought up to date from the notice ({ $lots } lots).
 notice-imported-linked = The notice was linked to this procurement, which it belongs to.
+field-notice-on-behalf = We procure on behalf of the notice's buyer
+hint-notice-on-behalf = Only in a joint procurement, or when a purchasing body procures for another organisation. Otherwise Kumppani imports only a notice whose buyer is your own organisation (by business ID).
+error-notice-buyer-other = The notice's buyer is another organisation: { $buyers }. If you procure on its behalf, choose the file again and tick the box.
+notice-imported-buyer-unchecked = The notice gives no Finnish business ID for its buyer: check that the procurement is your organisation's.
+notice-imported-buyer-on-behalf = The procurement was imported on behalf of the notice's buyer.
 notices-title = Notices
 
 ## Clients and commitments

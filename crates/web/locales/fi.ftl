@@ -645,6 +645,11 @@ action-import-notice = Tuo ilmoitus
 notice-imported-created = Ilmoituksesta luotiin hankinta, jossa on { $lots } osaa. Tarkista voimassaoloaika ja lisää vaatimukset ja hinnat.
 notice-imported-updated = Hankinta päivitettiin ilmoituksen mukaiseksi ({ $lots } osaa).
 notice-imported-linked = Ilmoitus liitettiin tähän hankintaan, johon se kuuluu.
+field-notice-on-behalf = Hankimme ilmoituksen ostajan puolesta
+hint-notice-on-behalf = Vain yhteishankinnassa tai kun hankintayksikkö hankkii toisen organisaation puolesta. Muuten Kumppani tuo vain ilmoituksen, jonka ostaja on oma organisaatiosi (Y-tunnuksen mukaan).
+error-notice-buyer-other = Ilmoituksen ostaja on toinen organisaatio: { $buyers }. Jos hankitte sen puolesta, valitse tiedosto uudelleen ja rastita ruutu.
+notice-imported-buyer-unchecked = Ilmoituksessa ei ole ostajan suomalaista Y-tunnusta: tarkista, että hankinta on organisaatiosi.
+notice-imported-buyer-on-behalf = Hankinta tuotiin ilmoituksen ostajan puolesta.
 notices-title = Ilmoitukset
 
 ## Clients and commitments

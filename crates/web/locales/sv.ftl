@@ -645,6 +645,11 @@ action-import-notice = Importera ett meddelande
 notice-imported-created = En upphandling med { $lots } delar skapades från meddelandet. Kontrollera giltighetstiden och lägg till kraven och priserna.
 notice-imported-updated = Upphandlingen uppdaterades enligt meddelandet ({ $lots } delar).
 notice-imported-linked = Meddelandet kopplades till den här upphandlingen, som det hör till.
+field-notice-on-behalf = Vi upphandlar för annonsens köpare
+hint-notice-on-behalf = Endast vid samordnad upphandling eller när en upphandlande enhet upphandlar för en annan organisation. Annars importerar Kumppani bara en annons vars köpare är din egen organisation (enligt FO-numret).
+error-notice-buyer-other = Annonsens köpare är en annan organisation: { $buyers }. Om ni upphandlar för den, välj filen på nytt och kryssa i rutan.
+notice-imported-buyer-unchecked = Annonsen anger inget finskt FO-nummer för köparen: kontrollera att upphandlingen är din organisations.
+notice-imported-buyer-on-behalf = Upphandlingen importerades för annonsens köpare.
 notices-title = Meddelanden
 
 ## Clients and commitments

@@ -72,10 +72,10 @@ fn count_lots(text: &str) -> usize {
         }
         if let Some(id) = rest.find(":ID ") {
             let tag = &rest[id..id + rest[id..].find('>').unwrap()];
-            if ["Lot", "Part"]
-                .iter()
-                .any(|k| tag.contains(&format!("schemeName=\"{k}\"")) || tag.contains(&format!("schemeName='{k}'")))
-            {
+            if ["Lot", "Part"].iter().any(|k| {
+                tag.contains(&format!("schemeName=\"{k}\""))
+                    || tag.contains(&format!("schemeName='{k}'"))
+            }) {
                 count += 1;
             }
         }
@@ -269,7 +269,10 @@ fn a_prior_information_notice_of_parts_reads_them_as_lots() {
             r#"<cbc:ID schemeName="Part">PAR-0001</cbc:ID>"#,
         )
         .replace(">E4</cbc:SubTypeCode>", ">4</cbc:SubTypeCode>")
-        .replace(">can-standard</cbc:NoticeTypeCode>", ">pin-only</cbc:NoticeTypeCode>");
+        .replace(
+            ">can-standard</cbc:NoticeTypeCode>",
+            ">pin-only</cbc:NoticeTypeCode>",
+        );
     let r = read(xml.as_bytes(), "pin.xml").unwrap();
     let n = &r.notice;
     assert_eq!(n.kind, NoticeKind::PriorInformation);

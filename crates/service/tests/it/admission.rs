@@ -592,11 +592,24 @@ async fn a_notice_becomes_a_procurement_once_and_later_notices_are_linked_to_it(
         .unwrap()
         .notice;
 
+    // The notice's buyer is another organisation (9909901-1): refused, nothing created, unless
+    // the specialist says the county procures on its behalf.
+    let e = w
+        .service
+        .import_notice(Some(&buyer), None, &contract, false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("on_behalf") == Some("notice-buyer-other")),
+        "{e:?}"
+    );
+    assert!(w.service.procurements(&buyer).await.unwrap().is_empty());
     let first = w
         .service
-        .import_notice(Some(&buyer), None, &contract)
+        .import_notice(Some(&buyer), None, &contract, true)
         .await
         .unwrap();
+    assert_eq!(first.buyer, service::import::BuyerCheck::OnBehalf);
     assert_eq!(first.action, ImportAction::Created);
     assert_eq!(first.lots, 2);
     let v = w
@@ -645,7 +658,7 @@ async fn a_notice_becomes_a_procurement_once_and_later_notices_are_linked_to_it(
         .unwrap();
     let again = w
         .service
-        .import_notice(Some(&buyer), None, &contract)
+        .import_notice(Some(&buyer), None, &contract, true)
         .await
         .unwrap();
     assert_eq!(
@@ -669,7 +682,7 @@ async fn a_notice_becomes_a_procurement_once_and_later_notices_are_linked_to_it(
     let award = notice::read(HILMA_AWARD, "award.json").unwrap().notice;
     let linked = w
         .service
-        .import_notice(Some(&buyer), None, &award)
+        .import_notice(Some(&buyer), None, &award, true)
         .await
         .unwrap();
     assert_eq!(
@@ -688,13 +701,73 @@ async fn a_notice_becomes_a_procurement_once_and_later_notices_are_linked_to_it(
     // A provider may not import; the command line finds the purchaser by the buyer's ID.
     let (p, _, _) = provider(&w, w.provider, "provider.signer", &[]).await;
     assert!(matches!(
-        w.service.import_notice(Some(&p), None, &contract).await,
+        w.service
+            .import_notice(Some(&p), None, &contract, false)
+            .await,
         Err(ServiceError::Denied(_))
     ));
     let e = w
         .service
-        .import_notice(None, None, &contract)
+        .import_notice(None, None, &contract, false)
         .await
         .unwrap_err();
     assert!(matches!(&e, ServiceError::Invalid(f) if f.get("purchaser") == Some("buyer-unknown")));
+}
+
+/// A notice is the procurement of its buyer: the organisation whose business ID it names is
+/// the one it is imported for; a notice that names no Finnish business ID is imported with a
+/// note to check.
+#[tokio::test]
+async fn a_notice_is_imported_for_its_own_buyer_and_one_without_a_business_id_is_flagged() {
+    use service::import::BuyerCheck;
+    let w = World::new().await;
+    let buyer_org = w
+        .service
+        .setup()
+        .bootstrap_organisation(&testkit::org_form(
+            "county",
+            "Kuvitteellinen hyvinvointialue",
+            "9909901-1",
+        ))
+        .await
+        .unwrap();
+    w.service
+        .setup()
+        .bootstrap_user(buyer_org, &user_form("own.buyer", "procurement_specialist"))
+        .await
+        .unwrap();
+    let own = w.actor("own.buyer").await;
+    let mut contract = notice::read(HILMA_CONTRACT, "contract.json")
+        .unwrap()
+        .notice;
+    let o = w
+        .service
+        .import_notice(Some(&own), None, &contract, false)
+        .await
+        .unwrap();
+    assert_eq!(o.buyer, BuyerCheck::Ours);
+    assert!(o.notes.is_empty(), "{:?}", o.notes);
+
+    for b in &mut contract.buyers {
+        b.national_id = None;
+    }
+    contract.identifiers.notice_number = Some("2023-999999".into());
+    contract.identifiers.procedure_id = Some("other-procedure".into());
+    let o = w
+        .service
+        .import_notice(Some(&own), None, &contract, false)
+        .await
+        .unwrap();
+    assert_eq!(o.buyer, BuyerCheck::Unchecked);
+    assert!(
+        o.notes[0].contains("no buyer by a Finnish business ID"),
+        "{:?}",
+        o.notes
+    );
+    let last = crate::log(&w).await.pop().unwrap();
+    assert!(
+        last.details.ends_with("buyer unchecked"),
+        "{}",
+        last.details
+    );
 }

@@ -48,7 +48,11 @@ struct NoticePage {
 #[template(path = "notice_import.html")]
 struct ImportPage {
     p: Page,
+    /// Why the file was refused, next to the file field.
     error: Option<String>,
+    /// Why the import needs the importer's word that it procures on the buyer's behalf, next
+    /// to that checkbox.
+    buyer_error: Option<String>,
 }
 
 /// Text in the reader's language if the notice has it, else in the notice's own; with the
@@ -356,6 +360,7 @@ pub async fn import_form(State(app): State<AppState>, ctx: Ctx) -> Response {
     render(&ImportPage {
         p: Page::new(&ctx, t.t("notice-import-title")),
         error: None,
+        buyer_error: None,
     })
 }
 
@@ -365,6 +370,7 @@ pub async fn import(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) 
     let mut bytes = Vec::new();
     let mut name = String::from("notice");
     let mut action = String::from("import");
+    let mut on_behalf = false;
     loop {
         match form.next_field().await {
             Ok(Some(field)) => {
@@ -377,13 +383,15 @@ pub async fn import(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) 
                     }
                 } else if field_name == "action" {
                     action = field.text().await.unwrap_or_default();
+                } else if field_name == "on_behalf" {
+                    on_behalf = field.text().await.is_ok_and(|v| v == "yes");
                 }
             }
             Ok(None) => break,
             Err(_) => break,
         }
     }
-    let refuse = |msg: String| {
+    let refuse_with = |error: Option<String>, buyer_error: Option<String>| {
         let mut p = Page::new(
             &ctx,
             t.t1("title-with-errors", "title", t.t("notice-import-title")),
@@ -393,10 +401,12 @@ pub async fn import(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) 
             StatusCode::UNPROCESSABLE_ENTITY,
             &ImportPage {
                 p,
-                error: Some(msg),
+                error,
+                buyer_error,
             },
         )
     };
+    let refuse = |msg: String| refuse_with(Some(msg), None);
     if bytes.is_empty() {
         return refuse(t.t("notice-import-empty"));
     }
@@ -413,16 +423,36 @@ pub async fn import(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) 
     }
     match app
         .service
-        .import_notice(Some(&actor), None, &reading.notice)
+        .import_notice(Some(&actor), None, &reading.notice, on_behalf)
         .await
     {
         Ok(o) => Redirect::to(&format!(
-            "/procurements/{}?imported={}&lots={}",
+            "/procurements/{}?imported={}&lots={}&buyer={}",
             o.procurement_id,
             o.action.code(),
-            o.lots
+            o.lots,
+            o.buyer.code()
         ))
         .into_response(),
+        // Another organisation's notice: say whose, next to the box that imports it anyway.
+        Err(service::ServiceError::Invalid(e)) if e.get("on_behalf").is_some() => {
+            let n = &reading.notice;
+            let buyers: Vec<String> = n
+                .buyers
+                .iter()
+                .map(|b| {
+                    let name = pick(&b.name, t.lang, n).0;
+                    match &b.national_id {
+                        Some(id) => format!("{name} ({id})"),
+                        None => name,
+                    }
+                })
+                .collect();
+            refuse_with(
+                None,
+                Some(t.t1("error-notice-buyer-other", "buyers", buyers.join(", "))),
+            )
+        }
         Err(e) => render::service_error(&ctx, e),
     }
 }

@@ -294,13 +294,19 @@ pub async fn procurement(
     }
     // After an import: what it did, in the reader's words.
     let notice = q.get("imported").map(|action| {
-        t.ta(
+        let mut said = t.ta(
             &format!("notice-imported-{}", action.replace('_', "-")),
             &[(
                 "lots",
                 crate::i18n::Arg::N(q.get("lots").and_then(|l| l.parse().ok()).unwrap_or(0)),
             )],
-        )
+        );
+        // Whose notice it was, where the specialist should know (service::import::BuyerCheck).
+        if let Some(b @ ("unchecked" | "on-behalf")) = q.get("buyer").map(String::as_str) {
+            said.push(' ');
+            said.push_str(&t.t(&format!("notice-imported-buyer-{b}")));
+        }
+        said
     });
     let notices = d
         .notices
