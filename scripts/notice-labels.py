@@ -15,8 +15,10 @@ BUSINESS_TERMS = [
     "BT-54", "BT-105", "BT-131", "BT-137", "BT-142", "BT-161", "BT-262", "BT-263", "BT-500",
     "BT-501", "BT-505", "BT-506", "BT-513", "BT-512", "BT-510(a)", "BT-514", "BT-5071", "BT-536",
     "BT-537", "BT-539", "BT-541", "BT-702", "BT-720", "BT-765", "BT-766", "BT-53", "BT-759",
-    "BT-145", "BT-701", "BT-757",
+    "BT-145", "BT-701", "BT-757", "BT-300", "BT-15", "BT-18",
 ]
+# Fields whose label is not a business term's: the review organisation.
+FIELDS = ["OPT-301-Lot-ReviewOrg"]
 CODE_PREFIXES = ["procurement-procedure-type.", "award-criterion-type.", "legal-basis.32014L00",
                  "legal-basis.32009L0081", "duration-unit.", "winner-selection-status."]
 
@@ -31,12 +33,14 @@ def main(directory):
     d = Path(directory)
     table = {}
     for lang in ("fi", "sv", "en"):
-        for kind in ("business-term", "code", "notice"):
+        for kind in ("business-term", "code", "notice", "field"):
             for key, value in entries(d / f"{kind}_{lang}.xml"):
                 table.setdefault(key, {})[lang] = value
     wanted = []
     for bt in BUSINESS_TERMS:
         wanted.append(f"business-term|name|{bt}")
+    for f in FIELDS:
+        wanted.append(f"field|name|{f}")
     for key in sorted(table):
         if key.startswith("notice|name|"):
             wanted.append(key)

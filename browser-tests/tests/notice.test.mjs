@@ -72,6 +72,11 @@ test('a specialist imports an F21 notice into a procurement whose lots match it,
       lotHeadings.map((h) => h.replace(/^Osa \d+: /, '')),
       ['Erikoislääkäripalvelut', 'Lasten terapiapalvelut', 'Työnohjauspalvelut'],
     );
+    // The further information, where to apply and who hears appeals: an F21 keeps them.
+    assert.match(main, /Lisätiedot/);
+    assert.match(main, /osallistumishakemus 3\.5\.2021 klo 12\.00 mennessä/);
+    assert.match(main, /Muutoksenhakuelin\s+Markkinaoikeus/);
+    assert.match(main, /Tarjouksen\/hakemuksen toimitusosoite\s+https:\/\/tarjouspalvelu\.fi\//);
     await checkA11y(page, 'notice preview');
 
     // The notice's buyer is another organisation: refused, the buyer named next to the box
@@ -98,6 +103,8 @@ test('a specialist imports an F21 notice into a procurement whose lots match it,
     await checkA11y(page, 'imported procurement');
 
     assert.match(await page.locator('[role=status]').first().innerText(), /ostajan puolesta/);
+    // The further information is part of the description, each paragraph its own.
+    assert.equal(await page.locator('main p', { hasText: /^Hankintayksikkö tekee hankintoja järjestelmässä 1\.6\.2021—31\.5\.2025\.$/ }).count(), 1);
 
     // The same notice again updates; nothing is duplicated.
     await page.goto(url('/notices/import'));

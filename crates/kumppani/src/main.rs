@@ -521,6 +521,25 @@ async fn notice_command(command: NoticeCommand, cfg: &Config) -> Result<()> {
                             println!("         note: {note}");
                         }
                     }
+                    Err(service::ServiceError::Invalid(e)) if e.get("on_behalf").is_some() => {
+                        failed += 1;
+                        let n = &r.notice;
+                        let buyers: Vec<String> = n
+                            .buyers
+                            .iter()
+                            .map(|b| {
+                                let name = notice::Notice::text_in(&b.name, "fi", &n.languages)
+                                    .unwrap_or_default();
+                                format!("{name} ({})", b.national_id.as_deref().unwrap_or("-"))
+                            })
+                            .collect();
+                        println!(
+                            "FAILED   {}: the notice's buyer is another organisation ({}); \
+                             --on-behalf imports it for --purchaser",
+                            f.display(),
+                            buyers.join(", ")
+                        );
+                    }
                     Err(e) => {
                         failed += 1;
                         println!("FAILED   {}: {e}", f.display());

@@ -189,8 +189,39 @@ pub fn render(r: &Reading, lang: Lang) -> String {
             l("business-term:BT-766", "Dynamic purchasing system")
         );
     }
+    for (key, fallback, url) in [
+        (
+            "business-term:BT-15",
+            "Address of the procurement documents",
+            &n.documents_url,
+        ),
+        (
+            "business-term:BT-18",
+            "Address for submission",
+            &n.participation_url,
+        ),
+    ] {
+        if let Some(u) = url {
+            let _ = writeln!(o, "{}: {u}", l(key, fallback));
+        }
+    }
+    if let Some(r) = &n.review_body {
+        let _ = writeln!(
+            o,
+            "{}: {}",
+            l("field:OPT-301-Lot-ReviewOrg", "Review organisation"),
+            text(&r.name, lang, n).unwrap_or("")
+        );
+    }
     if let Some(d) = text(&n.description, lang, n) {
         let _ = writeln!(o, "\n{d}");
+    }
+    if let Some(d) = text(&n.additional_info, lang, n) {
+        let _ = writeln!(
+            o,
+            "\n{}:\n{d}",
+            l("business-term:BT-300", "Additional information")
+        );
     }
     for lot in &n.lots {
         let _ = writeln!(
@@ -246,6 +277,14 @@ pub fn render(r: &Reading, lang: Lang) -> String {
         }
         if let Some(d) = text(&lot.description, lang, n) {
             let _ = writeln!(o, "  {}", d.replace('\n', "\n  "));
+        }
+        if let Some(d) = text(&lot.additional_info, lang, n) {
+            let _ = writeln!(
+                o,
+                "  {}: {}",
+                l("business-term:BT-300", "Additional information"),
+                d.replace('\n', "\n  ")
+            );
         }
     }
     for res in &n.results {

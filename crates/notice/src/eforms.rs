@@ -273,6 +273,11 @@ struct LotExtras {
     deadline: Option<String>,
     framework: bool,
     dps: bool,
+    /// BT-15, BT-18 and the review organisation (OPT-301 `AppealReceiverParty`): given per lot
+    /// in eForms, once per notice in the model.
+    documents_url: Option<String>,
+    participation_url: Option<String>,
+    review_body: Option<Party>,
 }
 
 struct Reader<'d, 'a> {
@@ -546,6 +551,7 @@ impl<'d, 'a> Reader<'d, 'a> {
         if let Some(p) = find(lot, "ProcurementProject") {
             out.title = self.texts(p, "Name");
             out.description = self.texts(p, "Description");
+            out.additional_info = self.texts(p, "Note");
             let (main, additional) = self.classifications(p);
             out.main_cpv = main;
             out.additional_cpv = additional;
@@ -611,6 +617,17 @@ impl<'d, 'a> Reader<'d, 'a> {
                 if let Some(criterion) = self.criterion(c) {
                     out.award_criteria.push(criterion);
                 }
+            }
+            extras.documents_url = self.owned_at(
+                terms,
+                "CallForTendersDocumentReference/Attachment/ExternalReference/URI",
+            );
+            extras.participation_url = self.owned_at(terms, "TenderRecipientParty/EndpointID");
+            if let Some(r) = find(
+                terms,
+                "AppealTerms/AppealReceiverParty/PartyIdentification/ID",
+            ) {
+                extras.review_body = self.org_party(r).map(|(_, p)| p);
             }
         }
         (out, extras)
@@ -1015,7 +1032,12 @@ pub(crate) fn read(doc: &Doc<'_>) -> Result<Reading, NoticeError> {
 
     // Organisations, then the buyers that refer to them.
     if let Some(orgs) = ext.and_then(|e| find(e, "Organizations")) {
-        for company in find_all(orgs, "Organization/Company") {
+        // A touch point (TPO-…) is an organisation's contact point, referred to as one: by
+        // the review organisation, for one.
+        for company in find_all(orgs, "Organization/Company")
+            .into_iter()
+            .chain(find_all(orgs, "Organization/TouchPoint"))
+        {
             let id = find(company, "PartyIdentification/ID").and_then(|i| i.text_opt());
             if let Some(id) = id {
                 r.orgs.insert(id, company);
@@ -1056,6 +1078,7 @@ pub(crate) fn read(doc: &Doc<'_>) -> Result<Reading, NoticeError> {
     if let Some(p) = root.child("ProcurementProject") {
         notice.title = r.texts(p, "Name");
         notice.description = r.texts(p, "Description");
+        notice.additional_info = r.texts(p, "Note");
         notice.identifiers.reference = r.owned_at(p, "ID");
         let (main, additional) = r.classifications(p);
         notice.main_cpv = main;
@@ -1096,6 +1119,9 @@ pub(crate) fn read(doc: &Doc<'_>) -> Result<Reading, NoticeError> {
             None => String::new(),
         };
         let (l, extras) = r.read_lot(lot, id);
+        notice.documents_url = notice.documents_url.take().or(extras.documents_url);
+        notice.participation_url = notice.participation_url.take().or(extras.participation_url);
+        notice.review_body = notice.review_body.take().or(extras.review_body);
         notice.framework_agreement |= extras.framework;
         notice.dynamic_purchasing_system |= extras.dps;
         if let Some(d) = extras.deadline {

@@ -174,6 +174,9 @@ pub struct Lot {
     pub options: Text,
     pub renewal: Option<bool>,
     pub award_criteria: Vec<AwardCriterion>,
+    /// The lot's further information (TED `OBJECT_DESCR/INFO_ADD`, eForms BT-300 of the lot).
+    #[serde(default)]
+    pub additional_info: Text,
 }
 
 /// The outcome for one lot or group of lots in an award notice.
@@ -224,6 +227,21 @@ pub struct Notice {
     pub dynamic_purchasing_system: bool,
     pub lots: Vec<Lot>,
     pub results: Vec<LotResult>,
+    /// Further information (TED `COMPLEMENTARY_INFO/INFO_ADD`, eForms BT-300 of the procedure):
+    /// where a Finnish notice of a dynamic purchasing system tells its real period and its
+    /// application rounds.
+    #[serde(default)]
+    pub additional_info: Text,
+    /// Where the procurement documents are (TED `URL_DOCUMENT`, eForms BT-15).
+    #[serde(default)]
+    pub documents_url: Option<String>,
+    /// Where to apply or tender (TED `URL_PARTICIPATION`, eForms BT-18).
+    #[serde(default)]
+    pub participation_url: Option<String>,
+    /// The body that hears appeals (TED `ADDRESS_REVIEW_BODY`, eForms BT-784 review
+    /// organisation).
+    #[serde(default)]
+    pub review_body: Option<Party>,
 }
 
 impl Notice {
@@ -249,6 +267,10 @@ impl Notice {
             dynamic_purchasing_system: false,
             lots: Vec::new(),
             results: Vec::new(),
+            additional_info: Text::new(),
+            documents_url: None,
+            participation_url: None,
+            review_body: None,
         }
     }
 

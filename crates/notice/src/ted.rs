@@ -1152,10 +1152,17 @@ fn read_2014(form: El<'_, '_>, st: &mut St) {
             "RESULTS" => design_contest_results(c, &lang, st),
             "COMPLEMENTARY_INFO" => {
                 for k in kids(c) {
-                    if k.name() == "DATE_DISPATCH_NOTICE" {
-                        if let Some(d) = date_of(k, &mut st.w) {
-                            st.n.dates.issued.get_or_insert(d);
+                    match k.name() {
+                        "DATE_DISPATCH_NOTICE" => {
+                            if let Some(d) = date_of(k, &mut st.w) {
+                                st.n.dates.issued.get_or_insert(d);
+                            }
                         }
+                        "INFO_ADD" => put(&mut st.n.additional_info, &lang, text_of(k)),
+                        "ADDRESS_REVIEW_BODY" => {
+                            st.n.review_body = Some(party(k, &lang, &mut st.w));
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -1174,6 +1181,11 @@ fn contracting_body(cb: El<'_, '_>, lang: &str, st: &mut St) {
         ) {
             let p = party(c, lang, &mut st.w);
             st.n.buyers.push(p);
+        }
+        match c.name() {
+            "URL_DOCUMENT" => st.n.documents_url = owned(c.text()),
+            "URL_PARTICIPATION" => st.n.participation_url = owned(c.text()),
+            _ => {}
         }
     }
 }
@@ -1281,7 +1293,8 @@ fn object_descr(od: El<'_, '_>, lang: &str, position: usize, w: &mut Vec<Warning
             "AC_QUALITY" | "AC_COST" | "AC_PRICE" | "AC_PROCUREMENT_DOC" => {
                 criterion(c, lang, &mut lot.award_criteria)
             }
-            // MAIN_SITE, INFO_ADD, EU_PROGR_RELATED, variants, candidates, ESSENTIAL_ASSETS,
+            "INFO_ADD" => put(&mut lot.additional_info, lang, text_of(c)),
+            // MAIN_SITE, EU_PROGR_RELATED, variants, candidates, ESSENTIAL_ASSETS,
             // JUSTIFICATION (F20), QS (F22): not in the model.
             _ => {}
         }

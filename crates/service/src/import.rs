@@ -115,6 +115,20 @@ fn local(t: &notice::Text, languages: &[String]) -> LocalText {
     lt
 }
 
+/// A description with the notice's further information after it, as paragraphs of their own:
+/// a DPS notice tells its real period and application rounds there (TED `INFO_ADD`, BT-300).
+fn with_further(description: &notice::Text, further: &notice::Text) -> notice::Text {
+    let mut out = description.clone();
+    for (lang, info) in further {
+        let d = out.entry(lang.clone()).or_default();
+        if !d.is_empty() {
+            d.push('\n');
+        }
+        d.push_str(info);
+    }
+    out
+}
+
 fn date(s: &Option<String>) -> Option<NaiveDate> {
     s.as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok())
@@ -206,7 +220,10 @@ pub fn from_notice(n: &Notice, notes: &mut Vec<String>) -> (Procurement, Vec<Lot
     let mut p = Procurement {
         kind,
         title: local(&n.title, &n.languages),
-        description: local(&n.description, &n.languages),
+        description: local(
+            &with_further(&n.description, &n.additional_info),
+            &n.languages,
+        ),
         starts_on,
         ends_on: ends_on.max(starts_on),
         option_years: Vec::new(),
@@ -242,7 +259,10 @@ pub fn from_notice(n: &Notice, notes: &mut Vec<String>) -> (Procurement, Vec<Lot
         if lot.title.fi.is_empty() {
             lot.title = LocalText::fi(&format!("{} {}", p.title.fi, l.id));
         }
-        let description = local(&l.description, &n.languages);
+        let description = local(
+            &with_further(&l.description, &l.additional_info),
+            &n.languages,
+        );
         if !description.fi.is_empty() {
             lot.sections.push(Section {
                 kind: SectionKind::Description,

@@ -309,3 +309,12 @@ pub fn all_keys() -> Vec<String> {
     );
     k
 }
+
+/// A text's paragraphs: notices and the procurements made from them keep one paragraph per line.
+pub fn paragraphs(s: &str) -> Vec<String> {
+    s.split('\n')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}

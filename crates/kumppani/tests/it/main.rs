@@ -126,16 +126,41 @@ async fn notice_import_creates_then_updates_and_links() {
     // The fixtures' buyer is not registered in this world: name the purchaser.
     let (code, out) = kumppani(&url, &["notice", "import", &contract]);
     assert_eq!(code, 1, "{out}");
+    // Its buyer is another organisation: only on its behalf.
     let (code, out) = kumppani(
         &url,
         &["notice", "import", &contract, "--purchaser", "3221311-5"],
     );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("buyer is another organisation (Kuvitteellinen hyvinvointialue (9909901-1))"),
+        "{out}"
+    );
+    let (code, out) = kumppani(
+        &url,
+        &[
+            "notice",
+            "import",
+            &contract,
+            "--purchaser",
+            "3221311-5",
+            "--on-behalf",
+        ],
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("created"), "{out}");
     assert!(out.contains("2 lots"), "{out}");
+    assert!(out.contains("on behalf of the notice's buyer"), "{out}");
     let (code, out) = kumppani(
         &url,
-        &["notice", "import", FIXTURES, "--purchaser", "3221311-5"],
+        &[
+            "notice",
+            "import",
+            FIXTURES,
+            "--purchaser",
+            "3221311-5",
+            "--on-behalf",
+        ],
     );
     assert_eq!(code, 0, "{out}");
     let actions: Vec<&str> = out

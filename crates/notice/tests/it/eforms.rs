@@ -289,6 +289,29 @@ fn a_prior_information_notice_of_parts_reads_them_as_lots() {
     assert_eq!(r.notice.nuts, ["DE123"]);
 }
 
+/// The further information (BT-300), the documents' and the submission's addresses (BT-15,
+/// BT-18) and the review organisation of the SDK's maximal contract notice.
+#[test]
+fn a_contract_notice_gives_its_further_information_and_addresses() {
+    let Some(data) = data() else { return };
+    let r = read_file(&data.join("eforms-sdk/examples/notices/cn_24_maximal.xml")).unwrap();
+    let n = &r.notice;
+    assert_eq!(n.additional_info["en"], "Additional information ---");
+    assert_eq!(
+        n.documents_url.as_deref(),
+        Some("http://nonrestricteddocuments.com")
+    );
+    assert_eq!(
+        n.participation_url.as_deref(),
+        Some("http://tender-submit.fin-adm.com/esubmission")
+    );
+    assert_eq!(
+        n.review_body.as_ref().unwrap().name["en"],
+        "Pub Proc Appeal Adm"
+    );
+    assert!(n.lots.iter().all(|l| !l.additional_info.is_empty()));
+}
+
 /// How an invalid example is taken.
 #[derive(Debug, Clone, Copy)]
 enum Verdict {

@@ -391,6 +391,29 @@ fn a_finnish_social_services_contract_notice_reads_in_detail() {
     let d = l.duration.as_ref().unwrap();
     assert_eq!((d.value.as_str(), d.unit.as_str()), ("48", "month"));
     assert!(l.description["fi"].starts_with("Palveluluokka A Erikoislääkäripalvelut"));
+    // The further information tells the system's real period and the application round, each
+    // paragraph on its own line; where to apply, and who hears appeals.
+    assert_eq!(
+        n.additional_info["fi"],
+        "Dynaamisen toimittajarekisterin etusijajärjestys tulee voimaan 1.6.2021. Kaikkien \
+         1.6.2021 alkavalle hankintakaudelle mukaan haluavien on jätettävä osallistumishakemus \
+         3.5.2021 klo 12.00 mennessä.\nHankintayksikkö tekee hankintoja järjestelmässä \
+         1.6.2021—31.5.2025."
+    );
+    assert_eq!(
+        l.additional_info["fi"],
+        "Hankintayksikkö tekee hankintoja dynaamisen toimittajarekisterin perusteella \
+         aikavälillä 1.6.2021–31.5.2025."
+    );
+    assert!(n.participation_url.is_some());
+    assert!(n.documents_url.is_some());
+    let review = n.review_body.as_ref().unwrap();
+    assert_eq!(review.name["fi"], "Markkinaoikeus");
+    assert_eq!(review.address.city.as_deref(), Some("Helsinki"));
+    assert!(!r.warnings.iter().any(|w| w.location.contains("INFO_ADD")
+        || w.location.ends_with("ADDRESS_REVIEW_BODY/OFFICIALNAME")
+        || w.location.ends_with("URL_PARTICIPATION")
+        || w.location.ends_with("URL_DOCUMENT")));
 
     // Values: a Bulgarian social-services contract notice of two lots.
     let r = read_path(&data.join("ted-xml-real/F21/R2.0.9.S02.E01/236144-2018.xml"));
@@ -699,4 +722,47 @@ fn real_notices_with_superscripts_read_them_in_place() {
     let r = read_path(&dir.join("F24/R2.0.9.S02.E01/286385-2017.xml"));
     let all = format!("{:?}", r.notice.lots);
     assert!(all.contains("cumulée de 103 000 m². Le lot 1"), "{all}");
+}
+
+/// An F21's further information, the addresses to apply at and to appeal to, from a form that
+/// runs anywhere: paragraphs stay paragraphs.
+#[test]
+fn an_f21_keeps_its_further_information_and_its_addresses() {
+    let src = r#"<F21_2014 LG="FI" CATEGORY="ORIGINAL" FORM="F21">
+  <LEGAL_BASIS VALUE="32014L0024"/>
+  <NOTICE TYPE="CONTRACT"/>
+  <CONTRACTING_BODY>
+    <ADDRESS_CONTRACTING_BODY><OFFICIALNAME>Kuvitteellinen kunta</OFFICIALNAME><NATIONALID>9909901-1</NATIONALID><TOWN>Kotka</TOWN><COUNTRY VALUE="FI"/></ADDRESS_CONTRACTING_BODY>
+    <URL_DOCUMENT>https://tarjouspalvelu.example/asiakirjat</URL_DOCUMENT>
+    <URL_PARTICIPATION>https://tarjouspalvelu.example/hae</URL_PARTICIPATION>
+  </CONTRACTING_BODY>
+  <OBJECT_CONTRACT>
+    <TITLE><P>Perhetyö</P></TITLE>
+    <CPV_MAIN><CPV_CODE CODE="85311300"/></CPV_MAIN>
+    <NO_LOT_DIVISION/>
+    <OBJECT_DESCR><SHORT_DESCR><P>Kuvaus.</P></SHORT_DESCR><INFO_ADD><P>Osan lisätieto.</P></INFO_ADD></OBJECT_DESCR>
+  </OBJECT_CONTRACT>
+  <COMPLEMENTARY_INFO>
+    <INFO_ADD><P>Järjestelmä on voimassa 1.1.2027–31.12.2030.</P><P>Hakemukset 1.12.2026 klo 12 mennessä.</P></INFO_ADD>
+    <ADDRESS_REVIEW_BODY><OFFICIALNAME>Markkinaoikeus</OFFICIALNAME><TOWN>Helsinki</TOWN><COUNTRY VALUE="FI"/></ADDRESS_REVIEW_BODY>
+    <DATE_DISPATCH_NOTICE>2026-11-01</DATE_DISPATCH_NOTICE>
+  </COMPLEMENTARY_INFO>
+</F21_2014>"#;
+    let r = read(src.as_bytes(), "f21.xml").unwrap();
+    let n = &r.notice;
+    assert_eq!(
+        n.additional_info["fi"],
+        "Järjestelmä on voimassa 1.1.2027–31.12.2030.\nHakemukset 1.12.2026 klo 12 mennessä."
+    );
+    assert_eq!(n.lots[0].additional_info["fi"], "Osan lisätieto.");
+    assert_eq!(
+        n.documents_url.as_deref(),
+        Some("https://tarjouspalvelu.example/asiakirjat")
+    );
+    assert_eq!(
+        n.participation_url.as_deref(),
+        Some("https://tarjouspalvelu.example/hae")
+    );
+    assert_eq!(n.review_body.as_ref().unwrap().name["fi"], "Markkinaoikeus");
+    assert_eq!(n.dates.issued.as_deref(), Some("2026-11-01"));
 }

@@ -25,6 +25,8 @@ pub struct LotView {
     heading: String,
     lines: Vec<Line>,
     description: Vec<String>,
+    /// The lot's further information (BT-300), as paragraphs.
+    additional_info: Vec<String>,
     lang: &'static str,
 }
 
@@ -37,6 +39,10 @@ struct NoticePage {
     facts: Vec<Line>,
     description: Vec<String>,
     description_lang: &'static str,
+    /// The notice's further information (BT-300): a DPS's real period, its application rounds.
+    additional_info: Vec<String>,
+    additional_info_lang: &'static str,
+    additional_info_title: String,
     lots: Vec<LotView>,
     results: Vec<LotView>,
     warnings: Vec<String>,
@@ -90,13 +96,7 @@ fn amount(a: &notice::Amount, lang: Lang) -> String {
     }
 }
 
-fn paragraphs(s: &str) -> Vec<String> {
-    s.split('\n')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
+use crate::describe::paragraphs;
 
 fn page(ctx: &Ctx, r: &Reading, back: Option<(String, String)>) -> Response {
     let t = ctx.tr();
@@ -201,7 +201,30 @@ fn page(ctx: &Ctx, r: &Reading, back: Option<(String, String)>) -> Response {
     if n.dynamic_purchasing_system {
         facts.push(line("business-term:BT-766", t.t("answer-yes")));
     }
+    if let Some(u) = &n.documents_url {
+        facts.push(line("business-term:BT-15", u.clone()));
+    }
+    if let Some(u) = &n.participation_url {
+        facts.push(line("business-term:BT-18", u.clone()));
+    }
+    if let Some(r) = &n.review_body {
+        let (name, l) = pick(&r.name, lang, n);
+        let place: Vec<&str> = [&r.address.city, &r.address.country]
+            .into_iter()
+            .filter_map(|x| x.as_deref())
+            .collect();
+        facts.push(Line {
+            label: label("field:OPT-301-Lot-ReviewOrg", lang),
+            value: if place.is_empty() {
+                name
+            } else {
+                format!("{name}, {}", place.join(" "))
+            },
+            lang: l,
+        });
+    }
     let (description, description_lang) = pick(&n.description, lang, n);
+    let (additional_info, additional_info_lang) = pick(&n.additional_info, lang, n);
     let lots = n
         .lots
         .iter()
@@ -257,10 +280,12 @@ fn page(ctx: &Ctx, r: &Reading, back: Option<(String, String)>) -> Response {
                 lines.push(line("business-term:BT-54", options));
             }
             let (desc, _) = pick(&l.description, lang, n);
+            let (info, _) = pick(&l.additional_info, lang, n);
             LotView {
                 heading: format!("{} {}: {title}", label("business-term:BT-137", lang), l.id),
                 lines,
                 description: paragraphs(&desc),
+                additional_info: paragraphs(&info),
                 lang: tl,
             }
         })
@@ -297,6 +322,7 @@ fn page(ctx: &Ctx, r: &Reading, back: Option<(String, String)>) -> Response {
                 ),
                 lines,
                 description: Vec::new(),
+                additional_info: Vec::new(),
                 lang: lang.code(),
             }
         })
@@ -316,6 +342,9 @@ fn page(ctx: &Ctx, r: &Reading, back: Option<(String, String)>) -> Response {
         facts,
         description: paragraphs(&description),
         description_lang,
+        additional_info: paragraphs(&additional_info),
+        additional_info_lang,
+        additional_info_title: label("business-term:BT-300", lang),
         lots,
         results,
         warnings: r

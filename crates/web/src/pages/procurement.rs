@@ -28,6 +28,13 @@ pub struct Text {
     pub lang: &'static str,
 }
 
+impl Text {
+    /// The text's paragraphs, one per line, for a page to show each as its own.
+    pub fn paragraphs(&self) -> Vec<String> {
+        crate::describe::paragraphs(&self.text)
+    }
+}
+
 pub fn text(t: &Tr, lt: &LocalText) -> Text {
     let (s, l) = lt.get(t.lang);
     Text {
