@@ -159,6 +159,12 @@ enum NoticeCommand {
         lang: String,
         #[arg(long)]
         json: bool,
+        /// Print an OCDS 1.1 release package with the notice's release instead.
+        #[arg(long, conflicts_with = "json")]
+        ocds: bool,
+        /// The publisher's ocid prefix, registered with the Open Contracting Partnership.
+        #[arg(long, default_value = notice_cli::OCID_PREFIX)]
+        ocid_prefix: String,
     },
     /// Read every notice under DIR and print what was read; non-zero exit if any file failed.
     Coverage { dir: PathBuf },
@@ -466,10 +472,20 @@ async fn audit_command(command: AuditCommand, cfg: &Config) -> Result<()> {
 
 async fn notice_command(command: NoticeCommand, cfg: &Config) -> Result<()> {
     match command {
-        NoticeCommand::Show { file, lang, json } => {
+        NoticeCommand::Show {
+            file,
+            lang,
+            json,
+            ocds,
+            ocid_prefix,
+        } => {
             let lang = domain::locale::Lang::parse(&lang)
                 .with_context(|| format!("unknown language {lang:?}: use fi, sv or en"))?;
-            notice_cli::show(&file, lang, json)
+            if ocds {
+                notice_cli::show_ocds(&file, &ocid_prefix)
+            } else {
+                notice_cli::show(&file, lang, json)
+            }
         }
         NoticeCommand::Coverage { dir } => {
             if !notice_cli::coverage(&dir)? {

@@ -15,6 +15,7 @@
 mod eforms;
 mod hilma;
 mod model;
+pub mod ocds;
 mod ted;
 /// The safe XML tree the readers are built on.
 pub use xmldoc as xml;
@@ -109,19 +110,22 @@ pub fn read(bytes: &[u8], file: &str) -> Result<Reading, NoticeError> {
         return Err(NoticeError::whole(file, ErrorKind::TooLarge(MAX_BYTES)));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1;
-        NoticeError {
-            file: file.to_owned(),
-            line,
-            element: String::new(),
-            kind: ErrorKind::Encoding(e.to_string()),
-        }
-    })?;
+    // The fast check first; std's, only for a file that fails it, says where.
+    let text = simdutf8::basic::from_utf8(bytes)
+        .or_else(|_| std::str::from_utf8(bytes))
+        .map_err(|e| {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            NoticeError {
+                file: file.to_owned(),
+                line,
+                element: String::new(),
+                kind: ErrorKind::Encoding(e.to_string()),
+            }
+        })?;
     let first = text.trim_start().chars().next();
     if first == Some('{') || first == Some('[') {
         return hilma::read(text, file);

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ocds;
 mod route_walk;
 
 use std::process::Command;
