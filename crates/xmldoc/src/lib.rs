@@ -180,8 +180,9 @@ impl<'a> Doc<'a> {
         let mut doc = Doc {
             src,
             file,
-            // About one element per two tags: sized once, so the tree never grows by copying.
-            nodes: Vec::with_capacity(memchr::memchr_iter(b'<', src.as_bytes()).count() / 2 + 1),
+            // Real notices have an element per 30 to 60 bytes: sized from the length alone
+            // (a pass counting tags costs more than the rare growth it saves).
+            nodes: Vec::with_capacity(src.len() / 32 + 16),
             used: Vec::new(),
             lines: OnceCell::new(),
             line_calls: Cell::new(0),
@@ -571,9 +572,18 @@ impl<'d, 'a> El<'d, 'a> {
     /// writes superscripts as `<FT TYPE="SUP">`); `None` keeps the element's own text.
     pub fn deep_text_with(&self, inline: impl Fn(El<'d, 'a>, &str) -> Option<String>) -> String {
         self.mark(USED | DEEP);
+        // A leaf's text is the common case: one string, trimmed, with no second pass.
+        if self.node().first_child == NONE {
+            return self.node().text.trim().to_owned();
+        }
         let mut out = String::new();
         self.collect_text(&mut out, &inline);
-        out.trim().to_owned()
+        // Trimmed in place: the text is not copied again.
+        let end = out.trim_end().len();
+        out.truncate(end);
+        let start = out.len() - out.trim_start().len();
+        out.drain(..start);
+        out
     }
 
     fn collect_text(&self, out: &mut String, inline: &dyn Fn(El<'d, 'a>, &str) -> Option<String>) {
