@@ -167,6 +167,20 @@ pub struct Decided {
 }
 
 impl ReceivedInvoice {
+    /// What the purchaser pays on it, once approved: the approved amount (the payable sum
+    /// unless approved in part), negative for a credit note. `None` before approval. The
+    /// budget's actual cost and the published payments are this figure.
+    pub fn paid(&self) -> Option<Money> {
+        if !self.status.approved() {
+            return None;
+        }
+        let cents = self.approved_amount.unwrap_or(self.payable).cents().abs();
+        Some(Money::from_cents(match self.kind {
+            InvoiceKind::CreditNote => -cents,
+            InvoiceKind::Invoice => cents,
+        }))
+    }
+
     /// Who checked it, if anyone has.
     pub fn checker(&self) -> Option<Uuid> {
         self.decisions

@@ -40,6 +40,9 @@ pub struct Config {
     pub settlement_two_person_threshold_cents: i64,
     /// The expense account the accounts-payable export names.
     pub settlement_expense_account: String,
+    /// The ocid prefix of the published open contracting data, as registered with the Open
+    /// Contracting Partnership. Env: `KUMPPANI_OCID_PREFIX`.
+    pub ocid_prefix: String,
 }
 
 impl Default for Config {
@@ -63,6 +66,7 @@ impl Default for Config {
             settlement_tolerance_cents: s.settlement.tolerance.cents(),
             settlement_two_person_threshold_cents: s.settlement.two_person_threshold.cents(),
             settlement_expense_account: s.settlement.expense_account.clone(),
+            ocid_prefix: s.ocid_prefix.clone(),
         }
     }
 }
@@ -102,6 +106,9 @@ impl Config {
         if let Some(b) = env_bool("KUMPPANI_SECURE_COOKIES")? {
             cfg.secure_cookies = b;
         }
+        if let Ok(v) = std::env::var("KUMPPANI_OCID_PREFIX") {
+            cfg.ocid_prefix = v;
+        }
         if let Ok(v) = std::env::var("KUMPPANI_LOG_FORMAT") {
             cfg.log_format = v;
         }
@@ -135,6 +142,7 @@ impl Config {
                 ),
                 expense_account: self.settlement_expense_account.clone(),
             },
+            ocid_prefix: self.ocid_prefix.clone(),
         }
     }
 

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 /// Six families per demo lot, each with a last name of its own in the whole demo, so that a
 /// person shown where they must not be is recognised by name (the route-walk test looks for them).
-const FAMILIES: [[(&str, &str, &str); 6]; 3] = [
+pub const FAMILIES: [[(&str, &str, &str); 6]; 3] = [
     [
         ("Kuvitelma", "Veeti", "Saara"),
         ("Esimerkki", "Ella", "Tero"),

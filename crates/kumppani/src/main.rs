@@ -85,6 +85,23 @@ enum Command {
         #[command(subcommand)]
         command: VisitsCommand,
     },
+    /// Public data out.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Every purchaser's procurements, admissions, call-offs and payments as an OCDS 1.1
+    /// release package (docs/ocds.md): call-offs and payments only as cells of five clients or
+    /// more. The ocid prefix is KUMPPANI_OCID_PREFIX.
+    Ocds {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -286,6 +303,24 @@ async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> 
             serve(svc, &cfg, started).await
         }
         Command::Notice { command } => notice_command(command, &cfg).await,
+        Command::Export {
+            command: ExportCommand::Ocds { out },
+        } => {
+            let db = connect(&cfg).await?;
+            db.migrate().await.context("applying migrations")?;
+            let svc = make_service(db, &cfg);
+            let package = svc
+                .ocds_package(&service::ocds::OcdsOptions::new(&svc))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let json = serde_json::to_string_pretty(&package).context("serialising the package")?;
+            match out {
+                Some(path) => std::fs::write(&path, json)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => println!("{json}"),
+            }
+            Ok(())
+        }
         Command::Invoices { command } => match command {
             InvoicesCommand::Show { file, lang, json } => {
                 let lang = domain::locale::Lang::parse(&lang)

@@ -6,7 +6,6 @@ use db::doc::{self, Doc, Filter, Table};
 use domain::access::{Action, Resource};
 use domain::audit::{AuditAction, RecordKind};
 use domain::commitment::{BudgetLine, Commitment, CommitmentStatus};
-use domain::invoice::InvoiceKind;
 use domain::money::Money;
 use domain::org::Actor;
 use std::collections::HashMap;
@@ -121,19 +120,8 @@ impl Service {
                 let Some(number) = i.data.commitment_numbers.first() else {
                     continue;
                 };
-                if i.data.status.approved() {
-                    let sign = if i.data.kind == InvoiceKind::CreditNote {
-                        -1
-                    } else {
-                        1
-                    };
-                    let a = i
-                        .data
-                        .approved_amount
-                        .unwrap_or(i.data.payable)
-                        .cents()
-                        .abs();
-                    *approved.entry(number.as_str()).or_default() += sign * a;
+                if let Some(paid) = i.data.paid() {
+                    *approved.entry(number.as_str()).or_default() += paid.cents();
                 } else if i.data.status.counts() {
                     *pending.entry(number.as_str()).or_default() += i.data.payable.cents();
                 }

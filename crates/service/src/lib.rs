@@ -20,6 +20,7 @@ mod gate;
 pub mod import;
 pub mod invoice;
 pub mod need;
+pub mod ocds;
 pub mod password;
 pub mod plan;
 pub mod procurement;
@@ -66,6 +67,9 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub throttle: throttle::ThrottleSettings,
     pub settlement: SettlementSettings,
+    /// The ocid prefix of the open contracting data Kumppani publishes (`ocds::OcdsOptions`),
+    /// registered with the Open Contracting Partnership; a placeholder until it is.
+    pub ocid_prefix: String,
 }
 
 /// The rules of settlement a purchaser may set.
@@ -126,6 +130,7 @@ impl Default for Settings {
             delivery: DeliverySettings::default(),
             throttle: throttle::ThrottleSettings::default(),
             settlement: SettlementSettings::default(),
+            ocid_prefix: ocds::DEFAULT_OCID_PREFIX.to_owned(),
         }
     }
 }

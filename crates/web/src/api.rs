@@ -27,6 +27,7 @@ pub(crate) fn routes(table: crate::routes::Table) -> crate::routes::Table {
     table
         .get("/api/openapi.json", openapi)
         .get("/api/v1/session", session)
+        .get("/api/v1/ocds", ocds)
         .get("/api/v1/organisations", list_organisations)
         .post("/api/v1/organisations", create_organisation)
         .get("/api/v1/organisations/{id}", get_organisation)
@@ -231,6 +232,16 @@ fn created(id: Uuid) -> Response {
 
 async fn openapi() -> Response {
     ok(crate::openapi::document())
+}
+
+/// Open contracting data: public, no sign-in. The package names no person (see
+/// `service::ocds`), and making it is one row in the access log.
+async fn ocds(State(app): State<AppState>, ctx: Ctx) -> Response {
+    let options = service::ocds::OcdsOptions::new(&app.service);
+    match app.service.ocds_package(&options).await {
+        Ok(p) => ok(p),
+        Err(e) => fail(&ctx, e),
+    }
 }
 
 async fn session(ctx: Ctx) -> Response {

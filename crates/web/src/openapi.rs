@@ -61,6 +61,18 @@ fn table(g: &mut SchemaGenerator) -> Vec<Op> {
     vec![
         op(
             "get",
+            "/api/v1/ocds",
+            "Public, without sign-in: every purchaser's procurements, admissions, call-offs and \
+             payments as an OCDS 1.1 release package; call-offs and payments only as cells of \
+             five clients or more",
+            None,
+            200,
+            Some(json!({
+                "$ref": "https://standard.open-contracting.org/schema/1__1__5/release-package-schema.json"
+            })),
+        ),
+        op(
+            "get",
             "/api/v1/session",
             "The signed-in user and the CSRF token for unsafe calls",
             None,

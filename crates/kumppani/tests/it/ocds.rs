@@ -180,3 +180,112 @@ async fn notice_show_ocds_prints_a_valid_package() {
         .unwrap()
         .starts_with("ocds-abc123-"));
 }
+
+/// The demo's open contracting data: valid, naming no person, and with no call-off or payment
+/// cell of fewer than five clients. The demo's lots have fewer than five clients each, so with
+/// the rule nothing of them is published; with the smallest cell lowered to one, the same
+/// demo shows what a cell holds (and that those cells were there to withhold).
+#[tokio::test]
+async fn the_demos_open_contracting_data_is_valid_names_no_person_and_withholds_small_cells() {
+    let t = testkit::migrated_db().await;
+    let svc = service::Service::new(
+        t.db.clone(),
+        testkit::TestClock::new(testkit::start_time()),
+        service::Settings::default(),
+    );
+    kumppani::demo::populate(&svc).await.unwrap();
+    let v = Validator::new();
+    let opts = |smallest_cell| service::ocds::OcdsOptions {
+        uri: "urn:kumppani:ocds:test".into(),
+        smallest_cell,
+    };
+
+    let package = svc
+        .ocds_package(&opts(service::ocds::SMALLEST_CELL))
+        .await
+        .unwrap();
+    let json = serde_json::to_value(&package).unwrap();
+    v.check("the demo's package", &json);
+    let text = serde_json::to_string(&json).unwrap();
+    // No client, guardian, identity code, address or phone of a client.
+    for family in kumppani::demo_clients::FAMILIES.iter().flatten() {
+        for name in [family.0, family.1, family.2] {
+            assert!(!text.contains(name), "{name} is in the package");
+        }
+    }
+    assert!(domain::ident::identity_code_offsets(text.as_bytes()).is_empty());
+    for s in ["Kuvitelmakatu", "040 000 0000", "turvakielto"] {
+        assert!(!text.contains(s), "{s} is in the package");
+    }
+    let releases = json["releases"].as_array().unwrap();
+    assert!(!releases.is_empty());
+    // Each demo procurement, with its buyer and the providers it admitted.
+    assert!(releases
+        .iter()
+        .all(|r| r["parties"][0]["roles"][0] == "buyer"));
+    assert!(releases
+        .iter()
+        .any(|r| r["awards"].as_array().is_some_and(|a| !a.is_empty())));
+    let contracts = |j: &serde_json::Value| -> Vec<serde_json::Value> {
+        j["releases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["contracts"].as_array().cloned().unwrap_or_default())
+            .collect()
+    };
+    let clients = |c: &serde_json::Value| -> usize {
+        let d = c["description"].as_str().unwrap();
+        d.rsplit(": ")
+            .next()
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let published = contracts(&json);
+    assert!(published
+        .iter()
+        .all(|c| clients(c) >= service::ocds::SMALLEST_CELL));
+
+    // The same demo with every cell shown: the small cells were there, with their clients and
+    // payments, and none of them is in the published package.
+    let all = serde_json::to_value(svc.ocds_package(&opts(1)).await.unwrap()).unwrap();
+    v.check("every cell", &all);
+    let cells = contracts(&all);
+    let small: Vec<&serde_json::Value> = cells
+        .iter()
+        .filter(|c| clients(c) < service::ocds::SMALLEST_CELL)
+        .collect();
+    assert!(
+        !small.is_empty(),
+        "the demo has lots of fewer than five clients"
+    );
+    for c in &small {
+        assert!(
+            !published.iter().any(|p| p["id"] == c["id"]),
+            "{} has {} clients and is published",
+            c["id"],
+            clients(c)
+        );
+    }
+    assert_eq!(published.len() + small.len(), cells.len());
+    assert!(
+        cells
+            .iter()
+            .any(|c| c["implementation"]["transactions"][0]["value"]["amount"].is_number()),
+        "the demo's approved invoices are payments of a cell"
+    );
+}
+
+/// `kumppani export ocds` and `GET /api/v1/ocds` give the package.
+#[tokio::test]
+async fn export_ocds_writes_the_package() {
+    let t = testkit::migrated_db().await;
+    let (code, out) = kumppani(&t.url, &["export", "ocds"]);
+    assert_eq!(code, 0, "{out}");
+    let p: serde_json::Value = serde_json::from_str(&out).unwrap();
+    Validator::new().check("export ocds", &p);
+}

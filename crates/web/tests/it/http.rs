@@ -1032,3 +1032,22 @@ async fn a_provider_sends_invoices_by_api_key_and_on_the_page_and_sees_where_the
         StatusCode::FORBIDDEN
     );
 }
+
+/// Open contracting data is public: no sign-in, and its making is in the access log.
+#[tokio::test]
+async fn open_contracting_data_needs_no_sign_in() {
+    let w = World::new().await;
+    let mut c = Client::new(&w);
+    let r = c.get("/api/v1/ocds").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["version"], "1.1");
+    assert!(v["releases"].is_array());
+    let last = log(&w).await.pop().unwrap();
+    assert_eq!(last.actor_name, "system");
+    assert!(
+        last.details.starts_with("open contracting data"),
+        "{}",
+        last.details
+    );
+}
