@@ -65,6 +65,11 @@ struct Cell {
     paid_cents: i64,
 }
 
+/// "3 Perhetyö": a lot as its procurement numbers it.
+fn lot_title(l: &Lot) -> String {
+    format!("{} {}", l.number, l.title.fi).trim().to_owned()
+}
+
 fn rfc3339_day(d: NaiveDate) -> String {
     format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
 }
@@ -257,7 +262,7 @@ impl Service {
                     let award_id = format!("admission-{}", l.id);
                     awards.push(Award {
                         id: award_id.clone(),
-                        title: Some(format!("{} {}", l.data.number, l.data.title.fi)),
+                        title: Some(lot_title(&l.data)),
                         status: Some("active".into()),
                         date: None,
                         value: None,
@@ -338,7 +343,7 @@ impl Service {
                     .enumerate()
                     .map(|(i, l)| Item {
                         id: format!("{}", i + 1),
-                        description: Some(l.data.title.fi.clone()),
+                        description: (!l.data.title.fi.is_empty()).then(|| l.data.title.fi.clone()),
                         classification: Classification {
                             scheme: "CPV".into(),
                             id: p.data.cpv_main.clone(),
@@ -389,7 +394,7 @@ impl Service {
                             .iter()
                             .map(|l| notice::ocds::Lot {
                                 id: l.id.to_string(),
-                                title: Some(format!("{} {}", l.data.number, l.data.title.fi)),
+                                title: Some(lot_title(&l.data)),
                                 description: None,
                                 value: None,
                                 contract_period: None,

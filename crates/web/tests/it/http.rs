@@ -513,6 +513,10 @@ async fn every_documented_api_operation_is_routed() {
     refs(&doc, &mut all);
     assert!(all.len() > 20, "{} references", all.len());
     for r in &all {
+        // The open contracting data is described by the standard's own published schema.
+        if r.starts_with("https://standard.open-contracting.org/schema/") {
+            continue;
+        }
         let name = r.trim_start_matches("#/components/schemas/");
         assert!(
             doc["components"]["schemas"].get(name).is_some(),
@@ -554,7 +558,14 @@ async fn every_documented_api_operation_is_routed() {
         );
         // What is sent has no field the document does not name.
         if r.status == StatusCode::OK {
-            if let Some(schema) = &op.response {
+            // The open contracting data is checked against the standard's own schema in the
+            // kumppani tests (tests/it/ocds.rs), not by this walk.
+            let external = op.response.as_ref().is_some_and(|s| {
+                s["$ref"]
+                    .as_str()
+                    .is_some_and(|r| r.starts_with("https://"))
+            });
+            if let Some(schema) = op.response.as_ref().filter(|_| !external) {
                 let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
                 if let Err(e) = conforms(&doc, schema, &body, "") {
                     panic!("{} {path}: {e}\n{}", op.method, r.body);
