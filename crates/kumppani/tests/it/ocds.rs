@@ -182,9 +182,9 @@ async fn notice_show_ocds_prints_a_valid_package() {
 }
 
 /// The demo's open contracting data: valid, naming no person, and with no call-off or payment
-/// cell of fewer than five clients. The demo's lots have fewer than five clients each, so with
-/// the rule nothing of them is published; with the smallest cell lowered to one, the same
-/// demo shows what a cell holds (and that those cells were there to withhold).
+/// cell of fewer than five clients. The demo has months of a lot with five clients or more and
+/// lots and months with fewer; with the smallest cell lowered to one, the same demo shows the
+/// small cells that the rule withholds.
 #[tokio::test]
 async fn the_demos_open_contracting_data_is_valid_names_no_person_and_withholds_small_cells() {
     let t = testkit::migrated_db().await;
