@@ -45,10 +45,12 @@ async function as(user, fn) {
   }
 }
 
+// The first budget line's reservation and its forecast to the end of the year.
 async function reservedOn(page) {
   await page.goto(url('/budget'));
-  const cell = await page.locator('main table tbody tr').first().locator('td.reserved').innerText();
-  return Number(cell.replace(/[^0-9,]/g, '').replace(',', '.'));
+  const row = page.locator('main table tbody tr').first();
+  const euros = async (cls) => Number((await row.locator(`td.${cls}`).innerText()).replace(/[^0-9,]/g, '').replace(',', '.'));
+  return { reserved: await euros('reserved'), expected: await euros('expected') };
 }
 
 test('a need becomes an accepted commitment, and access and the log follow it', async () => {
@@ -272,7 +274,9 @@ test('a need becomes an accepted commitment, and access and the log follow it', 
     await checkA11y(page, 'budget');
     return v;
   });
-  assert.ok(reservedAfter > reservedBefore, `reserved ${reservedBefore} → ${reservedAfter}`);
+  assert.ok(reservedAfter.reserved > reservedBefore.reserved, `reserved ${reservedBefore.reserved} → ${reservedAfter.reserved}`);
+  // The accepted commitment's days to the end of the year are in the forecast too.
+  assert.ok(reservedAfter.expected > reservedBefore.expected, `forecast ${reservedBefore.expected} → ${reservedAfter.expected}`);
 });
 
 test('a need in competition reaches the lot\'s providers without personal data, and the purchaser chooses among the offers', async () => {

@@ -264,6 +264,20 @@ pub fn max_total(
     unit_price.checked_mul(i64::from(per_week) * weeks)
 }
 
+/// What a commitment is worth between two days (both included, clipped to its period): its
+/// weekly quantity at its unit price for those days, to the cent (half a cent up). The
+/// forecast's remaining months and the published call-offs' monthly value are this figure.
+pub fn value_between(c: &Commitment, from: NaiveDate, to: NaiveDate) -> Money {
+    let from = from.max(c.starts_on);
+    let to = to.min(c.ends_on);
+    let days = (to - from).num_days() + 1;
+    if days <= 0 {
+        return Money::ZERO;
+    }
+    let week = c.unit_price.cents() * i64::from(c.quantity_per_week);
+    Money::from_cents((week * days * 2 + 7) / 14)
+}
+
 /// A line of the purchaser's budget.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

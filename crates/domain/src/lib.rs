@@ -13,6 +13,7 @@ pub mod commitment;
 pub mod correction;
 pub mod delivery;
 pub mod evidence;
+pub mod forecast;
 pub mod ident;
 pub mod invoice;
 pub mod locale;

@@ -6,6 +6,7 @@ use db::doc::{self, Doc, Filter, Table};
 use domain::access::{Action, Resource};
 use domain::audit::{AuditAction, RecordKind};
 use domain::commitment::{BudgetLine, Commitment, CommitmentStatus};
+use domain::forecast::{forecast, Committed, Forecast};
 use domain::money::Money;
 use domain::org::Actor;
 use std::collections::HashMap;
@@ -24,6 +25,9 @@ pub struct BudgetFigures {
     pub actual: Money,
     /// What is left: the line less the reservations and the cost.
     pub free: Money,
+    /// The line's year to December: expected cost and the month it runs out
+    /// (`domain::forecast`).
+    pub forecast: Forecast,
 }
 
 impl Service {
@@ -116,7 +120,17 @@ impl Service {
             // By commitment number: what was approved, and what waits for approval.
             let mut approved: HashMap<&str, i64> = HashMap::new();
             let mut pending: HashMap<&str, i64> = HashMap::new();
+            // …and the last day an invoice that counts billed on it.
+            let mut billed_until: HashMap<&str, chrono::NaiveDate> = HashMap::new();
             for i in &invoices {
+                if i.data.status.counts() {
+                    if let Some(end) = i.data.period_end {
+                        for n in &i.data.commitment_numbers {
+                            let e = billed_until.entry(n.as_str()).or_insert(end);
+                            *e = (*e).max(end);
+                        }
+                    }
+                }
                 let Some(number) = i.data.commitment_numbers.first() else {
                     continue;
                 };
@@ -126,13 +140,22 @@ impl Service {
                     *pending.entry(number.as_str()).or_default() += i.data.payable.cents();
                 }
             }
+            let today = self.now().date_naive();
             let mut out = Vec::new();
             for l in lines {
                 let (mut reserved, mut invoiced, mut actual) = (0i64, 0i64, 0i64);
-                for c in commitments
+                let on_line: Vec<&Doc<Commitment>> = commitments
                     .iter()
                     .filter(|c| c.data.budget_line == Some(l.id))
-                {
+                    .collect();
+                let committed: Vec<Committed<'_>> = on_line
+                    .iter()
+                    .map(|c| Committed {
+                        commitment: &c.data,
+                        billed_until: billed_until.get(c.data.number.as_str()).copied(),
+                    })
+                    .collect();
+                for c in &on_line {
                     let n = c.data.number.as_str();
                     let cost = approved.get(n).copied().unwrap_or(0);
                     actual += cost;
@@ -140,7 +163,16 @@ impl Service {
                     reserved += (c.data.max_total.cents() - cost).max(0);
                 }
                 let free = l.data.amount.cents() - reserved - actual;
+                let forecast = forecast(
+                    l.data.year,
+                    l.data.amount,
+                    Money::from_cents(actual),
+                    Money::from_cents(invoiced),
+                    &committed,
+                    today,
+                );
                 out.push(BudgetFigures {
+                    forecast,
                     id: l.id,
                     line: l.data,
                     reserved: Money::from_cents(reserved),

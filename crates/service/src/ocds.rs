@@ -112,19 +112,6 @@ fn reference(o: &Organisation) -> OrganizationReference {
     }
 }
 
-/// A commitment's value in one month: its weekly quantity at its unit price for the days of
-/// the month within its period, to the cent.
-fn month_value(c: &Commitment, month: NaiveDate) -> i64 {
-    let from = c.starts_on.max(month);
-    let to = c.ends_on.min(month_end(month));
-    let days = (to - from).num_days() + 1;
-    if days <= 0 {
-        return 0;
-    }
-    let week = c.unit_price.cents() * i64::from(c.quantity_per_week);
-    (week * days + 3) / 7
-}
-
 impl Service {
     /// The OCDS release package of every purchaser's procurements. Public: it names no person,
     /// and reading it is one `system` row in the access log.
@@ -174,7 +161,8 @@ impl Service {
                 while m <= last {
                     let cell = cells.entry((c.lot, c.provider, m)).or_default();
                     cell.clients.insert(c.client);
-                    cell.value_cents += month_value(c, m);
+                    cell.value_cents +=
+                        domain::commitment::value_between(c, m, month_end(m)).cents();
                     match month_end(m).succ_opt() {
                         Some(next) => m = next,
                         None => break,

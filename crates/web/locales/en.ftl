@@ -680,6 +680,10 @@ action-show = Show
 agenda-empty = Nothing on the agenda for this meeting.
 budget-add-title = Add a budget line
 budget-free = Free
+budget-expected = Forecast to year end
+budget-runs-out = Runs out
+budget-suffices = Suffices
+budget-forecast-hint = Forecast = paid + invoiced + what the accepted payment commitments are worth for the days not yet invoiced to the end of the year (weekly quantity × unit price). Runs out: the month in which the running total passes the line.
 budget-none = No budget lines yet.
 budget-reserved = Reserved
 budget-invoiced = Invoiced, not approved

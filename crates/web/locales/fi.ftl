@@ -680,6 +680,10 @@ action-show = Näytä
 agenda-empty = Tämän kokouksen esityslistalla ei ole asioita.
 budget-add-title = Lisää talousarviorivi
 budget-free = Vapaana
+budget-expected = Ennuste vuoden loppuun
+budget-runs-out = Loppuu
+budget-suffices = Riittää
+budget-forecast-hint = Ennuste = maksettu + laskutettu + voimassa olevien maksusitoumusten arvo laskuttamattomista päivistä vuoden loppuun (viikkomäärä × yksikköhinta). Loppuu: kuukausi, jona kertymä ylittää määrärahan.
 budget-none = Talousarviorivejä ei vielä ole.
 budget-reserved = Varattu
 budget-invoiced = Laskutettu, hyväksymättä

@@ -680,6 +680,10 @@ action-show = Visa
 agenda-empty = Inget på föredragningslistan för det här mötet.
 budget-add-title = Lägg till en budgetrad
 budget-free = Ledigt
+budget-expected = Prognos till årets slut
+budget-runs-out = Tar slut
+budget-suffices = Räcker
+budget-forecast-hint = Prognos = betalt + fakturerat + gällande betalningsförbindelsers värde för ofakturerade dagar till årets slut (veckomängd × enhetspris). Tar slut: den månad då den ackumulerade summan överstiger anslaget.
 budget-none = Inga budgetrader ännu.
 budget-reserved = Reserverat
 budget-invoiced = Fakturerat, ej godkänt

@@ -8,6 +8,7 @@ mod client;
 mod codes;
 mod delivery;
 mod demo_data;
+mod forecast;
 mod ident;
 mod locale;
 mod money;

@@ -246,7 +246,10 @@ async fn the_demos_open_contracting_data_is_valid_names_no_person_and_withholds_
             .unwrap()
     };
     let published = contracts(&json);
-    assert!(!published.is_empty(), "the demo has cells of five clients or more");
+    assert!(
+        !published.is_empty(),
+        "the demo has cells of five clients or more"
+    );
     assert!(published
         .iter()
         .all(|c| clients(c) >= service::ocds::SMALLEST_CELL));

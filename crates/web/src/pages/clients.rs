@@ -871,6 +871,12 @@ pub struct BudgetRow {
     invoiced: String,
     actual: String,
     free: String,
+    /// The year's expected cost (`domain::forecast`).
+    expected: String,
+    /// The month it runs out, or that it suffices.
+    runs_out: String,
+    /// Whether it runs out, for the cell's emphasis.
+    short: bool,
 }
 
 #[derive(Template)]
@@ -934,6 +940,12 @@ async fn budget_page(
                     invoiced: b.invoiced.format(t.lang),
                     actual: b.actual.format(t.lang),
                     free: b.free.format(t.lang),
+                    expected: b.forecast.expected.format(t.lang),
+                    runs_out: match b.forecast.runs_out {
+                        Some(m) => crate::pages::delivery::month_label(&t, m),
+                        None => t.t("budget-suffices"),
+                    },
+                    short: b.forecast.runs_out.is_some(),
                 })
                 .collect(),
             may_add: ctx.caps.add_budget_line,
