@@ -172,7 +172,19 @@ test('a need becomes an accepted commitment, and access and the log follow it', 
     await section.locator('input[name=cost_centre]').fill('4100');
     const line = await section.locator('select[name=budget_line] option').nth(1).getAttribute('value');
     await section.locator('select[name=budget_line]').selectOption(line);
-    await section.locator('button', { hasText: 'Lähetä maksusitoumus' }).click();
+    // Before sending: its effect on the budget line, the form kept as entered.
+    await section.locator('button', { hasText: 'Näytä vaikutus määrärahaan' }).click();
+    await page.waitForLoadState('load');
+    const again = page.locator('section', { has: page.locator('h2', { hasText: 'Vilho Testinen' }) });
+    const effect = again.locator('table.effect');
+    assert.match(await effect.locator('caption').innerText(), /Vaikutus määrärahaan/);
+    const forecastRow = effect.locator('tbody tr', { hasText: 'Ennuste vuoden loppuun' });
+    const [now, withIt] = (await forecastRow.locator('td').allInnerTexts()).map((v) => Number(v.replace(/[^0-9,]/g, '').replace(',', '.')));
+    assert.ok(withIt >= now, `forecast ${now} → ${withIt}`);
+    assert.equal(await again.locator('input[name=cost_centre]').inputValue(), '4100');
+    assert.equal(await again.locator('select[name=budget_line]').inputValue(), line);
+    await checkA11y(page, 'the effect of a commitment on its budget line');
+    await again.locator('button', { hasText: 'Lähetä maksusitoumus' }).click();
     await page.waitForLoadState('load');
     assert.equal(new URL(page.url()).pathname, '/commitments');
     await checkA11y(page, 'commitments of the purchaser');

@@ -97,90 +97,7 @@ impl Service {
                 &t,
             )
             .await?;
-            let lines: Vec<Doc<BudgetLine>> = doc::list(
-                &mut tx,
-                Table::BudgetLines,
-                Filter {
-                    owner: Some(actor.org_id),
-                    ..Filter::default()
-                },
-            )
-            .await?;
-            let commitments: Vec<Doc<Commitment>> = doc::list(
-                &mut tx,
-                Table::Commitments,
-                Filter {
-                    owner: Some(actor.org_id),
-                    status: Some(CommitmentStatus::Accepted.code()),
-                    ..Filter::default()
-                },
-            )
-            .await?;
-            let invoices = db::invoice::of_purchaser(&mut tx, actor.org_id).await?;
-            // By commitment number: what was approved, and what waits for approval.
-            let mut approved: HashMap<&str, i64> = HashMap::new();
-            let mut pending: HashMap<&str, i64> = HashMap::new();
-            // …and the last day an invoice that counts billed on it.
-            let mut billed_until: HashMap<&str, chrono::NaiveDate> = HashMap::new();
-            for i in &invoices {
-                if i.data.status.counts() {
-                    if let Some(end) = i.data.period_end {
-                        for n in &i.data.commitment_numbers {
-                            let e = billed_until.entry(n.as_str()).or_insert(end);
-                            *e = (*e).max(end);
-                        }
-                    }
-                }
-                let Some(number) = i.data.commitment_numbers.first() else {
-                    continue;
-                };
-                if let Some(paid) = i.data.paid() {
-                    *approved.entry(number.as_str()).or_default() += paid.cents();
-                } else if i.data.status.counts() {
-                    *pending.entry(number.as_str()).or_default() += i.data.payable.cents();
-                }
-            }
-            let today = self.now().date_naive();
-            let mut out = Vec::new();
-            for l in lines {
-                let (mut reserved, mut invoiced, mut actual) = (0i64, 0i64, 0i64);
-                let on_line: Vec<&Doc<Commitment>> = commitments
-                    .iter()
-                    .filter(|c| c.data.budget_line == Some(l.id))
-                    .collect();
-                let committed: Vec<Committed<'_>> = on_line
-                    .iter()
-                    .map(|c| Committed {
-                        commitment: &c.data,
-                        billed_until: billed_until.get(c.data.number.as_str()).copied(),
-                    })
-                    .collect();
-                for c in &on_line {
-                    let n = c.data.number.as_str();
-                    let cost = approved.get(n).copied().unwrap_or(0);
-                    actual += cost;
-                    invoiced += pending.get(n).copied().unwrap_or(0);
-                    reserved += (c.data.max_total.cents() - cost).max(0);
-                }
-                let free = l.data.amount.cents() - reserved - actual;
-                let forecast = forecast(
-                    l.data.year,
-                    l.data.amount,
-                    Money::from_cents(actual),
-                    Money::from_cents(invoiced),
-                    &committed,
-                    today,
-                );
-                out.push(BudgetFigures {
-                    forecast,
-                    id: l.id,
-                    line: l.data,
-                    reserved: Money::from_cents(reserved),
-                    invoiced: Money::from_cents(invoiced),
-                    actual: Money::from_cents(actual),
-                    free: Money::from_cents(free),
-                });
-            }
+            let out = self.budget_figures(&mut tx, actor.org_id, None).await?;
             let mut ev = self.ev(actor, AuditAction::List, &t);
             ev.details = format!("{} budget lines", out.len());
             self.record(&mut tx, ev).await?;
@@ -188,5 +105,102 @@ impl Service {
         }
         .await;
         self.finish(tx, r).await
+    }
+
+    /// Every budget line of `org` with its figures and forecast; `extra`, a commitment about to
+    /// be sent, counts as accepted (the effect a social worker sees before sending it).
+    pub(crate) async fn budget_figures(
+        &self,
+        tx: &mut db::Tx,
+        org: Uuid,
+        extra: Option<&Commitment>,
+    ) -> ServiceResult<Vec<BudgetFigures>> {
+        let lines: Vec<Doc<BudgetLine>> = doc::list(
+            tx,
+            Table::BudgetLines,
+            Filter {
+                owner: Some(org),
+                ..Filter::default()
+            },
+        )
+        .await?;
+        let commitments: Vec<Doc<Commitment>> = doc::list(
+            tx,
+            Table::Commitments,
+            Filter {
+                owner: Some(org),
+                status: Some(CommitmentStatus::Accepted.code()),
+                ..Filter::default()
+            },
+        )
+        .await?;
+        let invoices = db::invoice::of_purchaser(tx, org).await?;
+        // By commitment number: what was approved, and what waits for approval.
+        let mut approved: HashMap<&str, i64> = HashMap::new();
+        let mut pending: HashMap<&str, i64> = HashMap::new();
+        // …and the last day an invoice that counts billed on it.
+        let mut billed_until: HashMap<&str, chrono::NaiveDate> = HashMap::new();
+        for i in &invoices {
+            if i.data.status.counts() {
+                if let Some(end) = i.data.period_end {
+                    for n in &i.data.commitment_numbers {
+                        let e = billed_until.entry(n.as_str()).or_insert(end);
+                        *e = (*e).max(end);
+                    }
+                }
+            }
+            let Some(number) = i.data.commitment_numbers.first() else {
+                continue;
+            };
+            if let Some(paid) = i.data.paid() {
+                *approved.entry(number.as_str()).or_default() += paid.cents();
+            } else if i.data.status.counts() {
+                *pending.entry(number.as_str()).or_default() += i.data.payable.cents();
+            }
+        }
+        let today = self.now().date_naive();
+        let mut out = Vec::new();
+        for l in lines {
+            let (mut reserved, mut invoiced, mut actual) = (0i64, 0i64, 0i64);
+            let on_line: Vec<&Commitment> = commitments
+                .iter()
+                .map(|c| &c.data)
+                .chain(extra)
+                .filter(|c| c.budget_line == Some(l.id))
+                .collect();
+            let committed: Vec<Committed<'_>> = on_line
+                .iter()
+                .map(|c| Committed {
+                    commitment: c,
+                    billed_until: billed_until.get(c.number.as_str()).copied(),
+                })
+                .collect();
+            for c in &on_line {
+                let n = c.number.as_str();
+                let cost = approved.get(n).copied().unwrap_or(0);
+                actual += cost;
+                invoiced += pending.get(n).copied().unwrap_or(0);
+                reserved += (c.max_total.cents() - cost).max(0);
+            }
+            let free = l.data.amount.cents() - reserved - actual;
+            let forecast = forecast(
+                l.data.year,
+                l.data.amount,
+                Money::from_cents(actual),
+                Money::from_cents(invoiced),
+                &committed,
+                today,
+            );
+            out.push(BudgetFigures {
+                forecast,
+                id: l.id,
+                line: l.data,
+                reserved: Money::from_cents(reserved),
+                invoiced: Money::from_cents(invoiced),
+                actual: Money::from_cents(actual),
+                free: Money::from_cents(free),
+            });
+        }
+        Ok(out)
     }
 }

@@ -31,6 +31,13 @@ pub struct CommitmentForm {
     pub budget_line: String,
 }
 
+/// A budget line now and with a commitment about to be sent ([`Service::commitment_effect`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentEffect {
+    pub before: crate::budget::BudgetFigures,
+    pub after: crate::budget::BudgetFigures,
+}
+
 /// A commitment with what its document shows. `client` is `None` for a provider until the
 /// commitment gives it access.
 pub struct CommitmentView {
@@ -54,6 +61,222 @@ pub struct ChangeForm {
 }
 
 impl Service {
+    /// The commitment a decided need's form makes, checked and authorized, without its number
+    /// and unsaved: what [`Service::send_commitment`] sends and [`Service::commitment_effect`]
+    /// shows the budget line's forecast with. `id` names the commitment in the log rows.
+    async fn prepare_commitment(
+        &self,
+        tx: &mut db::Tx,
+        actor: &Actor,
+        need: Uuid,
+        form: &CommitmentForm,
+        id: Option<Uuid>,
+        target: &mut Option<Target>,
+    ) -> ServiceResult<(Uuid, Commitment)> {
+        let n = doc::get::<Need>(tx, Table::ServiceNeeds, need).await?;
+        let n = self
+            .found(
+                tx,
+                actor,
+                AuditAction::Create,
+                RecordKind::Commitment,
+                need,
+                n,
+            )
+            .await?;
+        let t = Target {
+            kind: RecordKind::Commitment,
+            id,
+            owner: Some(n.owner_id),
+            subject: Some(n.data.client),
+        };
+        // Who may send the purchaser's commitments is decided before anything about the
+        // need is looked at, so that its state is told to no one else. The provider is
+        // checked again below, once the recommendation names it.
+        self.authorize(
+            tx,
+            actor,
+            Action::Create,
+            Resource::Commitment {
+                purchaser_id: n.owner_id,
+                provider_id: Uuid::nil(),
+            },
+            AuditAction::Create,
+            &t,
+        )
+        .await?;
+        let application = match (&n.data.recommendation, &n.data.competition) {
+            (Some(Recommendation::OrderedProvider { application, .. }), _) => *application,
+            (
+                Some(Recommendation::Competition),
+                Some(Competition {
+                    winner: Some(w), ..
+                }),
+            ) => *w,
+            _ => {
+                return Err(ServiceError::Invalid(FieldErrors::single(
+                    "status",
+                    "step-not-possible",
+                )))
+            }
+        };
+        let app: Doc<Application> = doc::get(tx, Table::Applications, application)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.authorize(
+            tx,
+            actor,
+            Action::Create,
+            Resource::Commitment {
+                purchaser_id: n.owner_id,
+                provider_id: app.owner_id,
+            },
+            AuditAction::Create,
+            &t,
+        )
+        .await?;
+        *target = Some(t.clone());
+        if n.data.status != NeedStatus::Decided {
+            return Err(ServiceError::Invalid(FieldErrors::single(
+                "status",
+                "step-not-possible",
+            )));
+        }
+        let lot: Doc<Lot> = doc::get(tx, Table::Lots, n.data.lot)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let p: Doc<Procurement> =
+            doc::get(tx, Table::Procurements, lot.parent_id.unwrap_or_default())
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+        let mut e = FieldErrors::default();
+        let starts_on = domain::staff::parse_date(&form.starts_on);
+        let ends_on = domain::staff::parse_date(&form.ends_on);
+        if starts_on.is_none() {
+            e.add("starts_on", "date-format");
+        }
+        if ends_on.is_none() {
+            e.add("ends_on", "date-format");
+        }
+        let unit_price = app.data.price.unwrap_or(Money::ZERO);
+        if lot.data.price_cap.is_some_and(|cap| unit_price > cap) {
+            e.add("unit_price", "price-over-cap");
+        }
+        if let (Some(s), Some(end)) = (starts_on, ends_on) {
+            if end < s {
+                e.add("ends_on", "date-range");
+            } else if s < p.data.starts_on || end > p.data.ends_with_options() {
+                e.add("ends_on", "commitment-outside-period");
+            }
+        }
+        let budget_line = match form.budget_line.trim() {
+            "" => None,
+            b => match Uuid::parse_str(b) {
+                Ok(b) => Some(b),
+                Err(_) => {
+                    e.add("budget_line", "invalid-choice");
+                    None
+                }
+            },
+        };
+        if let Some(b) = budget_line {
+            // A commitment reserves money in its purchaser's own budget, never another's: a
+            // line that is not the purchaser's is refused as any record of another is.
+            let owner = doc::get::<BudgetLine>(tx, Table::BudgetLines, b)
+                .await?
+                .map(|l| l.owner_id)
+                .unwrap_or_else(Uuid::nil);
+            let bt = Target {
+                kind: RecordKind::Budget,
+                id: Some(b),
+                owner: Some(owner),
+                subject: None,
+            };
+            let res = if owner == n.owner_id {
+                Resource::Budget { org_id: owner }
+            } else {
+                // Not the commitment's purchaser's line, whoever may read it otherwise.
+                Resource::Budget {
+                    org_id: Uuid::nil(),
+                }
+            };
+            self.authorize(tx, actor, Action::Read, res, AuditAction::Create, &bt)
+                .await?;
+        }
+        let cost_centre = e.required("cost_centre", &form.cost_centre, 40);
+        let (Some(starts_on), Some(ends_on)) = (starts_on, ends_on) else {
+            return Err(ServiceError::Invalid(e));
+        };
+        if !e.is_empty() {
+            return Err(ServiceError::Invalid(e));
+        }
+        let total = max_total(unit_price, n.data.hours_per_week, starts_on, ends_on)
+            .ok_or_else(|| ServiceError::Invalid(FieldErrors::single("ends_on", "date-range")))?;
+        let c = Commitment {
+            number: String::new(),
+            version: 1,
+            status: CommitmentStatus::Sent,
+            client: n.data.client,
+            family: n.data.family,
+            need,
+            lot: n.data.lot,
+            application,
+            provider: app.owner_id,
+            unit: app.data.unit_id.unwrap_or_default(),
+            quantity_per_week: n.data.hours_per_week,
+            unit_price,
+            starts_on,
+            ends_on,
+            cost_centre,
+            budget_line,
+            max_total: total,
+            answer_by: deadline(self.today(), 5, DayCount::WorkingDays),
+            reason: String::new(),
+        };
+        Ok((n.owner_id, c))
+    }
+
+    /// What sending this commitment would do to its budget line: the line's figures and
+    /// forecast now and with the commitment counted as accepted. Checked and authorized as the
+    /// sending itself; nothing is saved. `None` when the form names no budget line.
+    pub async fn commitment_effect(
+        &self,
+        actor: &Actor,
+        need: Uuid,
+        form: &CommitmentForm,
+    ) -> ServiceResult<Option<CommitmentEffect>> {
+        let mut tx = self.db.begin_read().await?;
+        let mut target = None;
+        let r = async {
+            let (owner, c) = self
+                .prepare_commitment(&mut tx, actor, need, form, None, &mut target)
+                .await?;
+            let t = target.clone().ok_or(ServiceError::NotFound)?;
+            // The need was read to make it: a read of the client's data.
+            self.log_client(
+                &mut tx,
+                actor,
+                AuditAction::Read,
+                &t,
+                "the budget effect of a commitment before it is sent".into(),
+            )
+            .await?;
+            let Some(line) = c.budget_line else {
+                return Ok(None);
+            };
+            let before = self.budget_figures(&mut tx, owner, None).await?;
+            let after = self.budget_figures(&mut tx, owner, Some(&c)).await?;
+            let find = |v: Vec<crate::budget::BudgetFigures>| v.into_iter().find(|b| b.id == line);
+            Ok(match (find(before), find(after)) {
+                (Some(before), Some(after)) => Some(CommitmentEffect { before, after }),
+                _ => None,
+            })
+        }
+        .await;
+        self.finish_logged(tx, r, actor, AuditAction::Read, target.as_ref())
+            .await
+    }
+
     /// Sends the payment commitment of a decided need to the recommended provider, at its
     /// contract price, within the procurement's period.
     pub async fn send_commitment(
@@ -66,180 +289,19 @@ impl Service {
         let mut tx = self.db.begin().await?;
         let mut target = None;
         let r = async {
-            let n = doc::get::<Need>(&mut tx, Table::ServiceNeeds, need).await?;
-            let n = self
-                .found(
-                    &mut tx,
-                    actor,
-                    AuditAction::Create,
-                    RecordKind::Commitment,
-                    need,
-                    n,
-                )
+            let (owner, mut c) = self
+                .prepare_commitment(&mut tx, actor, need, form, Some(id), &mut target)
                 .await?;
-            let t = Target {
-                kind: RecordKind::Commitment,
-                id: Some(id),
-                owner: Some(n.owner_id),
-                subject: Some(n.data.client),
-            };
-            // Who may send the purchaser's commitments is decided before anything about the
-            // need is looked at, so that its state is told to no one else. The provider is
-            // checked again below, once the recommendation names it.
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::Create,
-                Resource::Commitment {
-                    purchaser_id: n.owner_id,
-                    provider_id: Uuid::nil(),
-                },
-                AuditAction::Create,
-                &t,
-            )
-            .await?;
-            let application = match (&n.data.recommendation, &n.data.competition) {
-                (Some(Recommendation::OrderedProvider { application, .. }), _) => *application,
-                (
-                    Some(Recommendation::Competition),
-                    Some(Competition {
-                        winner: Some(w), ..
-                    }),
-                ) => *w,
-                _ => {
-                    return Err(ServiceError::Invalid(FieldErrors::single(
-                        "status",
-                        "step-not-possible",
-                    )))
-                }
-            };
-            let app: Doc<Application> = doc::get(&mut tx, Table::Applications, application)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::Create,
-                Resource::Commitment {
-                    purchaser_id: n.owner_id,
-                    provider_id: app.owner_id,
-                },
-                AuditAction::Create,
-                &t,
-            )
-            .await?;
-            target = Some(t.clone());
-            if n.data.status != NeedStatus::Decided {
-                return Err(ServiceError::Invalid(FieldErrors::single(
-                    "status",
-                    "step-not-possible",
-                )));
-            }
-            let lot: Doc<Lot> = doc::get(&mut tx, Table::Lots, n.data.lot)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
-            let p: Doc<Procurement> = doc::get(
-                &mut tx,
-                Table::Procurements,
-                lot.parent_id.unwrap_or_default(),
-            )
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-            let mut e = FieldErrors::default();
-            let starts_on = domain::staff::parse_date(&form.starts_on);
-            let ends_on = domain::staff::parse_date(&form.ends_on);
-            if starts_on.is_none() {
-                e.add("starts_on", "date-format");
-            }
-            if ends_on.is_none() {
-                e.add("ends_on", "date-format");
-            }
-            let unit_price = app.data.price.unwrap_or(Money::ZERO);
-            if lot.data.price_cap.is_some_and(|cap| unit_price > cap) {
-                e.add("unit_price", "price-over-cap");
-            }
-            if let (Some(s), Some(end)) = (starts_on, ends_on) {
-                if end < s {
-                    e.add("ends_on", "date-range");
-                } else if s < p.data.starts_on || end > p.data.ends_with_options() {
-                    e.add("ends_on", "commitment-outside-period");
-                }
-            }
-            let budget_line = match form.budget_line.trim() {
-                "" => None,
-                b => match Uuid::parse_str(b) {
-                    Ok(b) => Some(b),
-                    Err(_) => {
-                        e.add("budget_line", "invalid-choice");
-                        None
-                    }
-                },
-            };
-            if let Some(b) = budget_line {
-                // A commitment reserves money in its purchaser's own budget, never another's: a
-                // line that is not the purchaser's is refused as any record of another is.
-                let owner = doc::get::<BudgetLine>(&mut tx, Table::BudgetLines, b)
-                    .await?
-                    .map(|l| l.owner_id)
-                    .unwrap_or_else(Uuid::nil);
-                let bt = Target {
-                    kind: RecordKind::Budget,
-                    id: Some(b),
-                    owner: Some(owner),
-                    subject: None,
-                };
-                let res = if owner == n.owner_id {
-                    Resource::Budget { org_id: owner }
-                } else {
-                    // Not the commitment's purchaser's line, whoever may read it otherwise.
-                    Resource::Budget {
-                        org_id: Uuid::nil(),
-                    }
-                };
-                self.authorize(&mut tx, actor, Action::Read, res, AuditAction::Create, &bt)
-                    .await?;
-            }
-            let cost_centre = e.required("cost_centre", &form.cost_centre, 40);
-            let (Some(starts_on), Some(ends_on)) = (starts_on, ends_on) else {
-                return Err(ServiceError::Invalid(e));
-            };
-            if !e.is_empty() {
-                return Err(ServiceError::Invalid(e));
-            }
-            let total = max_total(unit_price, n.data.hours_per_week, starts_on, ends_on)
-                .ok_or_else(|| {
-                    ServiceError::Invalid(FieldErrors::single("ends_on", "date-range"))
-                })?;
+            let t = target.clone().ok_or(ServiceError::NotFound)?;
             let serial =
-                db::client::next_commitment_serial(&mut tx, n.owner_id, self.today().year())
-                    .await?;
-            let c = Commitment {
-                number: commitment_number(self.today().year(), serial),
-                version: 1,
-                status: CommitmentStatus::Sent,
-                client: n.data.client,
-                family: n.data.family,
-                need,
-                lot: n.data.lot,
-                application,
-                provider: app.owner_id,
-                unit: app.data.unit_id.unwrap_or_default(),
-                quantity_per_week: n.data.hours_per_week,
-                unit_price,
-                starts_on,
-                ends_on,
-                cost_centre,
-                budget_line,
-                max_total: total,
-                answer_by: deadline(self.today(), 5, DayCount::WorkingDays),
-                reason: String::new(),
-            };
+                db::client::next_commitment_serial(&mut tx, owner, self.today().year()).await?;
+            c.number = commitment_number(self.today().year(), serial);
             doc::insert(
                 &mut tx,
                 Table::Commitments,
                 id,
-                n.owner_id,
-                Some(n.data.client),
+                owner,
+                Some(c.client),
                 "sent",
                 &c,
                 self.now(),

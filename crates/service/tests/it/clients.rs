@@ -248,6 +248,40 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
     assert!(log
         .iter()
         .any(|e| e.outcome == "denied" && e.record_id == Some(foreign)));
+    // Before sending, its effect on the line: December's 31 days of 4 hours a week at 70,00 €
+    // (1 240,00 €) in the year's forecast, its 13 weeks (3 640,00 €) reserved. Nothing is sent.
+    let count = s.commitments(&worker).await.unwrap().len();
+    let effect = s
+        .commitment_effect(&worker, need, &cf)
+        .await
+        .unwrap()
+        .unwrap();
+    let read = crate::log(&w).await.pop().unwrap();
+    assert_eq!(
+        (read.action.as_str(), read.subject_id),
+        ("read", Some(client))
+    );
+    assert_eq!(effect.before.id, line);
+    assert_eq!(
+        effect.after.forecast.expected.cents() - effect.before.forecast.expected.cents(),
+        124_000
+    );
+    assert_eq!(
+        effect.after.reserved.cents() - effect.before.reserved.cents(),
+        13 * 4 * 7000
+    );
+    assert_eq!(effect.after.forecast.runs_out, None);
+    assert_eq!(s.commitments(&worker).await.unwrap().len(), count);
+    // No budget line named: no effect to show.
+    let none = CommitmentForm {
+        budget_line: String::new(),
+        ..cf.clone()
+    };
+    assert!(s
+        .commitment_effect(&worker, need, &none)
+        .await
+        .unwrap()
+        .is_none());
     let cid = s.send_commitment(&worker, need, &cf).await.unwrap();
     let sent = s.commitments(&worker).await.unwrap();
     let c = &sent.iter().find(|c| c.id == cid).unwrap().data;

@@ -527,6 +527,13 @@ pub struct AgendaItem {
     processing: String,
     late: bool,
     errors: Vec<String>,
+    /// The commitment form's values as last entered (a preview or a refusal keeps them).
+    commit_starts_on: Option<String>,
+    commit_ends_on: Option<String>,
+    commit_cost_centre: String,
+    commit_budget_line: String,
+    /// Sending this commitment's effect on its budget line: (label, now, with it).
+    effect: Vec<(String, String, String)>,
 }
 
 #[derive(Template)]
@@ -552,6 +559,53 @@ async fn meeting_page(
     ctx: &Ctx,
     day: Option<NaiveDate>,
     error_for: Option<(uuid::Uuid, &FieldErrors)>,
+) -> Response {
+    meeting_page_with(app, ctx, day, error_for, None).await
+}
+
+/// A commitment form as entered for one need, and what sending it would do to its budget line.
+type CommitPreview<'a> = (
+    uuid::Uuid,
+    &'a CommitmentForm,
+    Option<&'a service::commitment::CommitmentEffect>,
+);
+
+/// The rows that show a budget line now and with the commitment about to be sent.
+fn effect_rows(t: &Tr, e: &service::commitment::CommitmentEffect) -> Vec<(String, String, String)> {
+    let runs_out = |b: &service::budget::BudgetFigures| match b.forecast.runs_out {
+        Some(m) => crate::pages::delivery::month_label(t, m),
+        None => t.t("budget-suffices"),
+    };
+    vec![
+        (
+            t.t("budget-reserved"),
+            e.before.reserved.format(t.lang),
+            e.after.reserved.format(t.lang),
+        ),
+        (
+            t.t("budget-free"),
+            e.before.free.format(t.lang),
+            e.after.free.format(t.lang),
+        ),
+        (
+            t.t("budget-expected"),
+            e.before.forecast.expected.format(t.lang),
+            e.after.forecast.expected.format(t.lang),
+        ),
+        (
+            t.t("budget-runs-out"),
+            runs_out(&e.before),
+            runs_out(&e.after),
+        ),
+    ]
+}
+
+async fn meeting_page_with(
+    app: &AppState,
+    ctx: &Ctx,
+    day: Option<NaiveDate>,
+    error_for: Option<(uuid::Uuid, &FieldErrors)>,
+    preview: Option<CommitPreview<'_>>,
 ) -> Response {
     let actor = try_page!(actor(ctx));
     let t = ctx.tr();
@@ -720,6 +774,25 @@ async fn meeting_page(
                             Some(Recommendation::OrderedProvider { .. })
                         ),
                     errors,
+                    commit_starts_on: preview
+                        .filter(|(id, ..)| *id == n.id)
+                        .map(|(_, f, _)| f.starts_on.clone()),
+                    commit_ends_on: preview
+                        .filter(|(id, ..)| *id == n.id)
+                        .map(|(_, f, _)| f.ends_on.clone()),
+                    commit_cost_centre: preview
+                        .filter(|(id, ..)| *id == n.id)
+                        .map(|(_, f, _)| f.cost_centre.clone())
+                        .unwrap_or_default(),
+                    commit_budget_line: preview
+                        .filter(|(id, ..)| *id == n.id)
+                        .map(|(_, f, _)| f.budget_line.clone())
+                        .unwrap_or_default(),
+                    effect: preview
+                        .filter(|(id, ..)| *id == n.id)
+                        .and_then(|(_, _, e)| e)
+                        .map(|e| effect_rows(&t, e))
+                        .unwrap_or_default(),
                 }
             })
             .collect(),
@@ -809,9 +882,24 @@ pub async fn send_commitment(
     let d = FormData::parse(&body);
     let day = meeting_date(&d);
     let form = d.read::<CommitmentForm>();
+    // "Show the effect on the budget": nothing is sent; the page comes back with the line now
+    // and with this commitment, and the form as entered.
+    if d.get("action") == "preview" {
+        return match app.service.commitment_effect(&actor, id, &form).await {
+            Ok(effect) => {
+                meeting_page_with(&app, &ctx, day, None, Some((id, &form, effect.as_ref()))).await
+            }
+            Err(ServiceError::Invalid(e)) => {
+                meeting_page_with(&app, &ctx, day, Some((id, &e)), Some((id, &form, None))).await
+            }
+            Err(e) => render::service_error(&ctx, e),
+        };
+    }
     match app.service.send_commitment(&actor, id, &form).await {
         Ok(_) => done("/commitments".into()),
-        Err(ServiceError::Invalid(e)) => meeting_page(&app, &ctx, day, Some((id, &e))).await,
+        Err(ServiceError::Invalid(e)) => {
+            meeting_page_with(&app, &ctx, day, Some((id, &e)), Some((id, &form, None))).await
+        }
         Err(e) => render::service_error(&ctx, e),
     }
 }
