@@ -191,20 +191,18 @@ impl<'a> Doc<'a> {
         let mut seen_root = false;
         loop {
             let pos = reader.buffer_position() as usize;
-            let ev = match reader.read_event() {
-                Ok(ev) => ev,
+            // One match on the result, so that the event is not first moved out of it.
+            match reader.read_event() {
                 Err(e) => {
                     let at = reader.error_position() as usize;
                     return Err(doc.error_at(at, &stack, ErrorKind::Malformed(e.to_string())));
                 }
-            };
-            match ev {
-                Event::Start(e) => doc.open(&e, pos, &mut stack, &mut seen_root, true)?,
-                Event::Empty(e) => doc.open(&e, pos, &mut stack, &mut seen_root, false)?,
-                Event::End(_) => {
+                Ok(Event::Start(e)) => doc.open(&e, pos, &mut stack, &mut seen_root, true)?,
+                Ok(Event::Empty(e)) => doc.open(&e, pos, &mut stack, &mut seen_root, false)?,
+                Ok(Event::End(_)) => {
                     stack.pop();
                 }
-                Event::Text(t) => {
+                Ok(Event::Text(t)) => {
                     let raw = t.into_inner();
                     match stack.last() {
                         // Indentation between elements carries nothing; skipping it spares every
@@ -224,12 +222,12 @@ impl<'a> Doc<'a> {
                         }
                     }
                 }
-                Event::CData(c) => {
+                Ok(Event::CData(c)) => {
                     if let Some(&cur) = stack.last() {
                         doc.append_text(cur, c.into_inner());
                     }
                 }
-                Event::GeneralRef(r) => {
+                Ok(Event::GeneralRef(r)) => {
                     let name = r.into_inner();
                     let Some(ch) = resolve_entity(&name) else {
                         return Err(doc.error_at(
@@ -243,9 +241,9 @@ impl<'a> Doc<'a> {
                         doc.append_text(cur, Cow::Owned(ch.encode_utf8(&mut buf).to_owned()));
                     }
                 }
-                Event::DocType(_) => return Err(doc.error_at(pos, &stack, ErrorKind::Dtd)),
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
-                Event::Eof => break,
+                Ok(Event::DocType(_)) => return Err(doc.error_at(pos, &stack, ErrorKind::Dtd)),
+                Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => {}
+                Ok(Event::Eof) => break,
             }
         }
         if let Some(&open) = stack.last() {
