@@ -12,8 +12,10 @@ use crate::demo_delivery::{actor, err, family, plan, report, visit_days, visit_r
 use crate::invoice_file::{credit_note, invoice, template, Billed};
 use anyhow::{Context, Result};
 use chrono::{Datelike, Months, NaiveDate, Weekday};
+use domain::commitment::BudgetLine;
 use domain::delivery::{month_end, month_of};
 use domain::invoice::{Channel, DecisionForm};
+use domain::money::Money;
 use domain::org::Actor;
 use domain::visit::earliest_allowed;
 use service::Service;
@@ -360,6 +362,19 @@ pub async fn work_activity(
     let earliest = earliest_allowed(today, svc.settings().delivery.backdating_days);
     let social = actor(actors, "vantaa.social-worker")?;
     let lead = actor(actors, "vantaa.leading-social-worker")?;
+    // Vantaa's work-activity budget: small enough that the forecast shows it running out.
+    let line = svc
+        .add_budget_line(
+            actor(actors, "vantaa.controller")?,
+            &BudgetLine {
+                cost_centre: "5200".into(),
+                service: "Mielenterveyskuntoutujien työtoiminta".into(),
+                year: today.year(),
+                amount: Money::from_cents(250_000),
+            },
+        )
+        .await
+        .map_err(err)?;
     let signer = actor(actors, "tukiverkko.provider-signatory")?;
     let worker = actor(actors, "tukiverkko.worker")?;
 
@@ -432,7 +447,7 @@ pub async fn work_activity(
                     .context("commitment end")?
                     .to_string(),
                 cost_centre: "5200".into(),
-                budget_line: String::new(),
+                budget_line: line.to_string(),
             },
         )
         .await

@@ -478,4 +478,11 @@ async fn the_demo_has_a_month_of_invoices_with_every_case() {
         .unwrap();
     assert!(hours > 0);
     assert_eq!(money.net.cents(), hours * 200 / 60);
+    // Vantaa's budget line: the invoice waits for checking, and the forecast adds the
+    // commitment's days after the billed month to the end of the year.
+    let budget = svc.budget(&vantaa).await.unwrap();
+    assert_eq!(budget.len(), 1);
+    let b = &budget[0];
+    assert_eq!(b.invoiced, d.payable);
+    assert!(b.forecast.expected > b.invoiced, "{:?}", b.forecast);
 }
