@@ -11,6 +11,7 @@ pub mod client;
 pub mod codes;
 pub mod commitment;
 pub mod correction;
+pub mod cost_sharing;
 pub mod delivery;
 pub mod evidence;
 pub mod forecast;

@@ -6,6 +6,7 @@ mod calendar;
 mod checkpoint;
 mod client;
 mod codes;
+mod cost_sharing;
 mod delivery;
 mod demo_data;
 mod forecast;

@@ -1,0 +1,90 @@
+//! Costs shared between municipalities, to the cent: seed 002's Länsi-Pohja percentages.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use domain::cost_sharing::{split, split_by_days, Basis, Remainder};
+
+/// Kemi, Keminmaa, Simo, Tervola, Tornio, Ylitornio: 99.9 % in all.
+fn lansi_pohja() -> Basis {
+    Basis::Percent(vec![3_460, 1_320, 560, 560, 3_300, 790])
+}
+const TORNIO: usize = 4;
+
+#[test]
+fn shares_that_do_not_add_up_are_normalised_to_the_cent() {
+    // 10 000,00 €: each share in proportion to 99.9 %, rounded down; the one cent left goes
+    // to the largest fraction (Kemi's ,346).
+    let s = split(1_000_000, 0, &lansi_pohja(), Remainder::Normalise);
+    assert_eq!(s, [346_347, 132_132, 56_056, 56_056, 330_330, 79_079]);
+    assert_eq!(s.iter().sum::<i64>(), 1_000_000);
+}
+
+#[test]
+fn or_the_host_carries_the_rest() {
+    // Each other municipality its percentage of the whole; Tornio its 33 % and the 0.1 % left.
+    let s = split(1_000_000, 0, &lansi_pohja(), Remainder::HostCarries(TORNIO));
+    assert_eq!(s, [346_000, 132_000, 56_000, 56_000, 331_000, 79_000]);
+    assert_eq!(s.iter().sum::<i64>(), 1_000_000);
+}
+
+#[test]
+fn funding_lowers_every_share_in_proportion() {
+    // 12 345,67 € of which the state project pays 2 345,67 €: the same shares as 10 000,00 €.
+    let with = split(1_234_567, 234_567, &lansi_pohja(), Remainder::Normalise);
+    assert_eq!(
+        with,
+        split(1_000_000, 0, &lansi_pohja(), Remainder::Normalise)
+    );
+    // Awkward sums still add up exactly, for every rule.
+    for cost in [1, 7, 99_999, 1_234_567, 987_654_321] {
+        for rule in [Remainder::Normalise, Remainder::HostCarries(TORNIO)] {
+            let s = split(cost, cost / 10, &lansi_pohja(), rule);
+            assert_eq!(s.iter().sum::<i64>(), cost - cost / 10, "{cost} {rule:?}");
+        }
+    }
+}
+
+#[test]
+fn population_shares_add_up_and_a_credit_splits_the_same_way() {
+    let people = Basis::Population(vec![20_000, 20_000, 20_000]);
+    assert_eq!(split(100, 0, &people, Remainder::Normalise), [34, 33, 33]);
+    assert_eq!(
+        split(-100, 0, &people, Remainder::Normalise),
+        [-34, -33, -33]
+    );
+    assert_eq!(split(0, 0, &people, Remainder::Normalise), [0, 0, 0]);
+}
+
+#[test]
+fn a_basis_changed_within_the_quarter_splits_the_cost_by_days() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+    // The first quarter of 2027, 90 days; a new basis from 15 February: 45 days each.
+    let s = split_by_days(
+        900_000,
+        0,
+        d(1, 1),
+        d(3, 31),
+        &[
+            (d(1, 1), Basis::Percent(vec![5_000, 5_000])),
+            (d(2, 15), Basis::Percent(vec![2_500, 7_500])),
+        ],
+        Remainder::Normalise,
+        2,
+    );
+    assert_eq!(s, [225_000 + 112_500, 225_000 + 337_500]);
+    // A basis agreed before the period applies from its first day.
+    let s = split_by_days(
+        900_000,
+        90_000,
+        d(1, 1),
+        d(3, 31),
+        &[(
+            d(1, 1) - chrono::Duration::days(400),
+            Basis::Percent(vec![5_000, 5_000]),
+        )],
+        Remainder::Normalise,
+        2,
+    );
+    assert_eq!(s, [405_000, 405_000]);
+}
