@@ -20,6 +20,7 @@ pub mod invoice;
 pub mod locale;
 pub mod money;
 pub mod org;
+pub mod processing;
 pub mod procurement;
 pub mod requirement;
 pub mod search;

@@ -13,6 +13,7 @@ mod forecast;
 mod ident;
 mod locale;
 mod money;
+mod processing;
 mod requirement;
 mod search;
 mod settlement;
