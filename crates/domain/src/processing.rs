@@ -90,7 +90,7 @@ pub fn summarize<K: Clone>(cases: &[Case<K>], today: NaiveDate) -> Summary<K> {
     let ended = timed.iter().filter(|t| !t.open).count();
     let ended_within = timed.iter().filter(|t| !t.open && !t.late).count();
     let mut breaches: Vec<Timed<K>> = timed.into_iter().filter(|t| t.late).collect();
-    breaches.sort_by(|a, b| b.days.cmp(&a.days));
+    breaches.sort_by_key(|t| std::cmp::Reverse(t.days));
     Summary {
         cases: cases.len(),
         ended,
