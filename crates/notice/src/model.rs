@@ -387,3 +387,17 @@ pub struct Reading {
     pub notice: Notice,
     pub warnings: Vec<Warning>,
 }
+
+/// A description with the notice's further information after it, as paragraphs of their own:
+/// a DPS notice tells its real period and application rounds there (TED `INFO_ADD`, BT-300).
+pub fn with_further(description: &Text, further: &Text) -> Text {
+    let mut out = description.clone();
+    for (lang, info) in further {
+        let d = out.entry(lang.clone()).or_default();
+        if !d.is_empty() {
+            d.push('\n');
+        }
+        d.push_str(info);
+    }
+    out
+}

@@ -8,7 +8,7 @@
 //! that Kumppani publishes: every field is optional unless the schema requires it, and nothing
 //! is written that the source does not say.
 
-use crate::model::{Amount, Notice, NoticeKind, Party, Text};
+use crate::model::{with_further, Amount, Notice, NoticeKind, Party, Text};
 use serde::Serialize;
 
 /// The OCDS version written into every package.
@@ -181,6 +181,17 @@ pub struct Classification {
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl Classification {
+    /// A CPV code.
+    pub fn cpv(code: &str) -> Classification {
+        Classification {
+            scheme: "CPV".into(),
+            id: code.to_owned(),
+            description: None,
+        }
+    }
 }
 
 /// An amount: a JSON number and its currency.
@@ -476,7 +487,7 @@ fn organization(p: &Party, id: String, role: &str, n: &Notice) -> Organization {
 
 /// Adds a party, or the role to the party already there with the same identifier or name;
 /// `None` for a party with neither a name nor an identifier, which OCDS cannot refer to.
-fn add_party(
+pub fn add_party(
     parties: &mut Vec<Organization>,
     mut o: Organization,
 ) -> Option<OrganizationReference> {
@@ -606,19 +617,11 @@ pub fn release(n: &Notice, ocid_prefix: &str, recorded: &str) -> Result<Release,
             items.push(Item {
                 id: format!("{}", items.len() + 1),
                 description: text_in(&l.title, n),
-                classification: Classification {
-                    scheme: "CPV".into(),
-                    id: code,
-                    description: None,
-                },
+                classification: Classification::cpv(&code),
                 additional_classifications: l
                     .additional_cpv
                     .iter()
-                    .map(|c| Classification {
-                        scheme: "CPV".into(),
-                        id: c.clone(),
-                        description: None,
-                    })
+                    .map(|c| Classification::cpv(c))
                     .collect(),
                 related_lot: Some(l.id.clone()),
             });
@@ -628,13 +631,7 @@ pub fn release(n: &Notice, ocid_prefix: &str, recorded: &str) -> Result<Release,
             end_date: l.end_date.as_deref().and_then(date_time),
             duration_in_days: l.duration.as_ref().and_then(days),
         };
-        let mut description = text_in(&l.description, n);
-        if let Some(info) = text_in(&l.additional_info, n) {
-            description = Some(match description {
-                Some(d) => format!("{d}\n{info}"),
-                None => info,
-            });
-        }
+        let description = text_in(&with_further(&l.description, &l.additional_info), n);
         lots.push(Lot {
             id: l.id.clone(),
             title: text_in(&l.title, n),
@@ -648,19 +645,11 @@ pub fn release(n: &Notice, ocid_prefix: &str, recorded: &str) -> Result<Release,
             items.push(Item {
                 id: "1".into(),
                 description: None,
-                classification: Classification {
-                    scheme: "CPV".into(),
-                    id: code.clone(),
-                    description: None,
-                },
+                classification: Classification::cpv(code),
                 additional_classifications: n
                     .additional_cpv
                     .iter()
-                    .map(|c| Classification {
-                        scheme: "CPV".into(),
-                        id: c.clone(),
-                        description: None,
-                    })
+                    .map(|c| Classification::cpv(c))
                     .collect(),
                 related_lot: None,
             });
@@ -683,13 +672,7 @@ pub fn release(n: &Notice, ocid_prefix: &str, recorded: &str) -> Result<Release,
             url: u,
         });
     }
-    let mut description = text_in(&n.description, n);
-    if let Some(info) = text_in(&n.additional_info, n) {
-        description = Some(match description {
-            Some(d) => format!("{d}\n{info}"),
-            None => info,
-        });
-    }
+    let description = text_in(&with_further(&n.description, &n.additional_info), n);
     let tender = Tender {
         id: process.clone(),
         title: text_in(&n.title, n),

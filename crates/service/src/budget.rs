@@ -97,7 +97,7 @@ impl Service {
                 &t,
             )
             .await?;
-            let out = self.budget_figures(&mut tx, actor.org_id, None).await?;
+            let out = self.budget_book(&mut tx, actor.org_id).await?.figures(None);
             let mut ev = self.ev(actor, AuditAction::List, &t);
             ev.details = format!("{} budget lines", out.len());
             self.record(&mut tx, ev).await?;
@@ -107,14 +107,12 @@ impl Service {
         self.finish(tx, r).await
     }
 
-    /// Every budget line of `org` with its figures and forecast; `extra`, a commitment about to
-    /// be sent, counts as accepted (the effect a social worker sees before sending it).
-    pub(crate) async fn budget_figures(
+    /// What the budget figures of `org` are computed from, read once.
+    pub(crate) async fn budget_book(
         &self,
         tx: &mut db::Tx,
         org: Uuid,
-        extra: Option<&Commitment>,
-    ) -> ServiceResult<Vec<BudgetFigures>> {
+    ) -> ServiceResult<BudgetBook> {
         let lines: Vec<Doc<BudgetLine>> = doc::list(
             tx,
             Table::BudgetLines,
@@ -134,17 +132,19 @@ impl Service {
             },
         )
         .await?;
-        let invoices = db::invoice::of_purchaser(tx, org).await?;
-        // By commitment number: what was approved, and what waits for approval.
-        let mut approved: HashMap<&str, i64> = HashMap::new();
-        let mut pending: HashMap<&str, i64> = HashMap::new();
-        // …and the last day an invoice that counts billed on it.
-        let mut billed_until: HashMap<&str, chrono::NaiveDate> = HashMap::new();
-        for i in &invoices {
+        let mut book = BudgetBook {
+            lines,
+            commitments,
+            approved: HashMap::new(),
+            pending: HashMap::new(),
+            billed_until: HashMap::new(),
+            today: self.now().date_naive(),
+        };
+        for i in db::invoice::of_purchaser(tx, org).await? {
             if i.data.status.counts() {
                 if let Some(end) = i.data.period_end {
                     for n in &i.data.commitment_numbers {
-                        let e = billed_until.entry(n.as_str()).or_insert(end);
+                        let e = book.billed_until.entry(n.clone()).or_insert(end);
                         *e = (*e).max(end);
                     }
                 }
@@ -153,16 +153,36 @@ impl Service {
                 continue;
             };
             if let Some(paid) = i.data.paid() {
-                *approved.entry(number.as_str()).or_default() += paid.cents();
+                *book.approved.entry(number.clone()).or_default() += paid.cents();
             } else if i.data.status.counts() {
-                *pending.entry(number.as_str()).or_default() += i.data.payable.cents();
+                *book.pending.entry(number.clone()).or_default() += i.data.payable.cents();
             }
         }
-        let today = self.now().date_naive();
+        Ok(book)
+    }
+}
+
+/// A purchaser's budget lines, accepted commitments and what its invoices set against them.
+pub(crate) struct BudgetBook {
+    lines: Vec<Doc<BudgetLine>>,
+    commitments: Vec<Doc<Commitment>>,
+    /// By commitment number: what was approved, and what waits for approval…
+    approved: HashMap<String, i64>,
+    pending: HashMap<String, i64>,
+    /// …and the last day an invoice that counts billed on it.
+    billed_until: HashMap<String, chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+}
+
+impl BudgetBook {
+    /// Every line with its figures and forecast; `extra`, a commitment about to be sent,
+    /// counts as accepted (the effect a social worker sees before sending it).
+    pub(crate) fn figures(&self, extra: Option<&Commitment>) -> Vec<BudgetFigures> {
         let mut out = Vec::new();
-        for l in lines {
+        for l in &self.lines {
             let (mut reserved, mut invoiced, mut actual) = (0i64, 0i64, 0i64);
-            let on_line: Vec<&Commitment> = commitments
+            let on_line: Vec<&Commitment> = self
+                .commitments
                 .iter()
                 .map(|c| &c.data)
                 .chain(extra)
@@ -172,14 +192,13 @@ impl Service {
                 .iter()
                 .map(|c| Committed {
                     commitment: c,
-                    billed_until: billed_until.get(c.number.as_str()).copied(),
+                    billed_until: self.billed_until.get(&c.number).copied(),
                 })
                 .collect();
             for c in &on_line {
-                let n = c.number.as_str();
-                let cost = approved.get(n).copied().unwrap_or(0);
+                let cost = self.approved.get(&c.number).copied().unwrap_or(0);
                 actual += cost;
-                invoiced += pending.get(n).copied().unwrap_or(0);
+                invoiced += self.pending.get(&c.number).copied().unwrap_or(0);
                 reserved += (c.max_total.cents() - cost).max(0);
             }
             let free = l.data.amount.cents() - reserved - actual;
@@ -189,18 +208,18 @@ impl Service {
                 Money::from_cents(actual),
                 Money::from_cents(invoiced),
                 &committed,
-                today,
+                self.today,
             );
             out.push(BudgetFigures {
                 forecast,
                 id: l.id,
-                line: l.data,
+                line: l.data.clone(),
                 reserved: Money::from_cents(reserved),
                 invoiced: Money::from_cents(invoiced),
                 actual: Money::from_cents(actual),
                 free: Money::from_cents(free),
             });
         }
-        Ok(out)
+        out
     }
 }

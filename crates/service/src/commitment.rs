@@ -264,8 +264,8 @@ impl Service {
             let Some(line) = c.budget_line else {
                 return Ok(None);
             };
-            let before = self.budget_figures(&mut tx, owner, None).await?;
-            let after = self.budget_figures(&mut tx, owner, Some(&c)).await?;
+            let book = self.budget_book(&mut tx, owner).await?;
+            let (before, after) = (book.figures(None), book.figures(Some(&c)));
             let find = |v: Vec<crate::budget::BudgetFigures>| v.into_iter().find(|b| b.id == line);
             Ok(match (find(before), find(after)) {
                 (Some(before), Some(after)) => Some(CommitmentEffect { before, after }),

@@ -115,20 +115,6 @@ fn local(t: &notice::Text, languages: &[String]) -> LocalText {
     lt
 }
 
-/// A description with the notice's further information after it, as paragraphs of their own:
-/// a DPS notice tells its real period and application rounds there (TED `INFO_ADD`, BT-300).
-fn with_further(description: &notice::Text, further: &notice::Text) -> notice::Text {
-    let mut out = description.clone();
-    for (lang, info) in further {
-        let d = out.entry(lang.clone()).or_default();
-        if !d.is_empty() {
-            d.push('\n');
-        }
-        d.push_str(info);
-    }
-    out
-}
-
 fn date(s: &Option<String>) -> Option<NaiveDate> {
     s.as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok())
@@ -221,7 +207,7 @@ pub fn from_notice(n: &Notice, notes: &mut Vec<String>) -> (Procurement, Vec<Lot
         kind,
         title: local(&n.title, &n.languages),
         description: local(
-            &with_further(&n.description, &n.additional_info),
+            &notice::with_further(&n.description, &n.additional_info),
             &n.languages,
         ),
         starts_on,
@@ -260,7 +246,7 @@ pub fn from_notice(n: &Notice, notes: &mut Vec<String>) -> (Procurement, Vec<Lot
             lot.title = LocalText::fi(&format!("{} {}", p.title.fi, l.id));
         }
         let description = local(
-            &with_further(&l.description, &l.additional_info),
+            &notice::with_further(&l.description, &l.additional_info),
             &n.languages,
         );
         if !description.fi.is_empty() {

@@ -256,37 +256,56 @@ impl Service {
             .await
     }
 
+    /// Asks the gate whether the actor may list its own organisation's invoices (and the
+    /// files it sent): the target both lists log against.
+    async fn may_list_invoices(&self, tx: &mut Tx, actor: &Actor) -> ServiceResult<Target> {
+        let t = Target {
+            kind: RecordKind::Invoice,
+            id: None,
+            owner: Some(actor.org_id),
+            subject: None,
+        };
+        self.authorize(
+            tx,
+            actor,
+            Action::List,
+            Resource::Invoices {
+                org_id: actor.org_id,
+            },
+            AuditAction::List,
+            &t,
+        )
+        .await?;
+        Ok(t)
+    }
+
+    /// The log row of a list of the organisation's invoices or files.
+    async fn log_invoice_list(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        t: &Target,
+        details: String,
+    ) -> ServiceResult<()> {
+        let mut ev = self.ev(actor, AuditAction::List, t);
+        ev.purpose = Purpose::Settlement;
+        ev.details = details;
+        self.record(tx, ev).await
+    }
+
     /// The invoices the actor's organisation sent (a provider) or received (a purchaser's
     /// controller), newest first. No client is named on any of them.
     pub async fn invoices(&self, actor: &Actor) -> ServiceResult<Vec<Doc<ReceivedInvoice>>> {
         let mut tx = self.db.begin_read().await?;
         let r = async {
-            let t = Target {
-                kind: RecordKind::Invoice,
-                id: None,
-                owner: Some(actor.org_id),
-                subject: None,
-            };
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::List,
-                Resource::Invoices {
-                    org_id: actor.org_id,
-                },
-                AuditAction::List,
-                &t,
-            )
-            .await?;
+            let t = self.may_list_invoices(&mut tx, actor).await?;
             let list = if actor.org_kind.is_purchaser() {
                 db::invoice::of_purchaser(&mut tx, actor.org_id).await?
             } else {
                 db::invoice::of_provider(&mut tx, actor.org_id).await?
             };
-            let mut ev = self.ev(actor, AuditAction::List, &t);
-            ev.purpose = Purpose::Settlement;
-            ev.details = format!("{} invoices", list.len());
-            self.record(&mut tx, ev).await?;
+            self.log_invoice_list(&mut tx, actor, &t, format!("{} invoices", list.len()))
+                .await?;
             Ok(list)
         }
         .await;
@@ -302,28 +321,10 @@ impl Service {
     ) -> ServiceResult<Vec<db::invoice::RefusedFile>> {
         let mut tx = self.db.begin_read().await?;
         let r = async {
-            let t = Target {
-                kind: RecordKind::Invoice,
-                id: None,
-                owner: Some(actor.org_id),
-                subject: None,
-            };
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::List,
-                Resource::Invoices {
-                    org_id: actor.org_id,
-                },
-                AuditAction::List,
-                &t,
-            )
-            .await?;
+            let t = self.may_list_invoices(&mut tx, actor).await?;
             let list = db::invoice::refused_of_sender(&mut tx, actor.org_id, REFUSED_SHOWN).await?;
-            let mut ev = self.ev(actor, AuditAction::List, &t);
-            ev.purpose = Purpose::Settlement;
-            ev.details = format!("{} refused files", list.len());
-            self.record(&mut tx, ev).await?;
+            self.log_invoice_list(&mut tx, actor, &t, format!("{} refused files", list.len()))
+                .await?;
             Ok(list)
         }
         .await;

@@ -26,7 +26,7 @@ use domain::money::Money;
 use domain::org::Organisation;
 use domain::procurement::{Lot, Procurement, ProcurementKind};
 use notice::ocds::{
-    Award, Classification, Contract, Identifier, Implementation, Item, Organization,
+    add_party, Award, Classification, Contract, Identifier, Implementation, Item, Organization,
     OrganizationReference, Period, Publisher, Release, ReleasePackage, Tender, Transaction, Value,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -224,24 +224,14 @@ impl Service {
                         .collect();
                     }
                     providers.dedup();
-                    let mut suppliers = Vec::new();
+                    let mut suppliers: Vec<OrganizationReference> = Vec::new();
                     for id in &providers {
                         let Some(org) = orgs.get(id) else { continue };
-                        if !parties.iter().any(|x| x.id == org.business_id.to_string()) {
-                            parties.push(party(org, "supplier"));
-                        } else if let Some(x) = parties
-                            .iter_mut()
-                            .find(|x| x.id == org.business_id.to_string())
-                        {
-                            if !x.roles.iter().any(|r| r == "supplier") {
-                                x.roles.push("supplier".into());
-                            }
-                        }
-                        if !suppliers
-                            .iter()
-                            .any(|s: &OrganizationReference| s.id == org.business_id.to_string())
-                        {
-                            suppliers.push(reference(org));
+                        let Some(r) = add_party(&mut parties, party(org, "supplier")) else {
+                            continue;
+                        };
+                        if !suppliers.iter().any(|s| s.id == r.id) {
+                            suppliers.push(r);
                         }
                     }
                     if suppliers.is_empty() {
@@ -332,11 +322,7 @@ impl Service {
                     .map(|(i, l)| Item {
                         id: format!("{}", i + 1),
                         description: (!l.data.title.fi.is_empty()).then(|| l.data.title.fi.clone()),
-                        classification: Classification {
-                            scheme: "CPV".into(),
-                            id: p.data.cpv_main.clone(),
-                            description: None,
-                        },
+                        classification: Classification::cpv(&p.data.cpv_main),
                         additional_classifications: Vec::new(),
                         related_lot: Some(l.id.to_string()),
                     })

@@ -737,20 +737,6 @@ async fn a_checker_and_another_approver_approve_and_the_export_carries_it_once()
     let line = &b[0];
     assert_eq!(line.actual.cents(), 60_000);
     assert_eq!(line.invoiced.cents(), 0);
-    let max_total = svc
-        .commitments(&s.social)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.data.number == s.number)
-        .unwrap()
-        .data
-        .max_total;
-    assert_eq!(line.reserved.cents(), max_total.cents() - 60_000);
-    assert_eq!(line.free.cents(), 10_000_000 - max_total.cents());
-    // The forecast: the approved 600.00, and the commitment's worth from the day after the
-    // invoice's period to the end of the line's year (the arithmetic is tested by hand in
-    // domain's forecast tests; this is what the budget feeds it).
     let c = svc
         .commitments(&s.social)
         .await
@@ -759,6 +745,12 @@ async fn a_checker_and_another_approver_approve_and_the_export_carries_it_once()
         .find(|c| c.data.number == s.number)
         .unwrap()
         .data;
+    let max_total = c.max_total;
+    assert_eq!(line.reserved.cents(), max_total.cents() - 60_000);
+    assert_eq!(line.free.cents(), 10_000_000 - max_total.cents());
+    // The forecast: the approved 600.00, and the commitment's worth from the day after the
+    // invoice's period to the end of the line's year (the arithmetic is tested by hand in
+    // domain's forecast tests; this is what the budget feeds it).
     let after = d.period_end.unwrap().succ_opt().unwrap();
     let year_end = NaiveDate::from_ymd_opt(line.line.year, 12, 31).unwrap();
     let rest = domain::commitment::value_between(&c, after, year_end);

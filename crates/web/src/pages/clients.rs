@@ -570,12 +570,18 @@ type CommitPreview<'a> = (
     Option<&'a service::commitment::CommitmentEffect>,
 );
 
-/// The rows that show a budget line now and with the commitment about to be sent.
-fn effect_rows(t: &Tr, e: &service::commitment::CommitmentEffect) -> Vec<(String, String, String)> {
-    let runs_out = |b: &service::budget::BudgetFigures| match b.forecast.runs_out {
+/// The month a budget line runs out, or that it suffices: the budget page and the effect of a
+/// commitment say it alike.
+fn runs_out_label(t: &Tr, f: &domain::forecast::Forecast) -> String {
+    match f.runs_out {
         Some(m) => crate::pages::delivery::month_label(t, m),
         None => t.t("budget-suffices"),
-    };
+    }
+}
+
+/// The rows that show a budget line now and with the commitment about to be sent.
+fn effect_rows(t: &Tr, e: &service::commitment::CommitmentEffect) -> Vec<(String, String, String)> {
+    let runs_out = |b: &service::budget::BudgetFigures| runs_out_label(t, &b.forecast);
     vec![
         (
             t.t("budget-reserved"),
@@ -1029,10 +1035,7 @@ async fn budget_page(
                     actual: b.actual.format(t.lang),
                     free: b.free.format(t.lang),
                     expected: b.forecast.expected.format(t.lang),
-                    runs_out: match b.forecast.runs_out {
-                        Some(m) => crate::pages::delivery::month_label(&t, m),
-                        None => t.t("budget-suffices"),
-                    },
+                    runs_out: runs_out_label(&t, &b.forecast),
                     short: b.forecast.runs_out.is_some(),
                 })
                 .collect(),
