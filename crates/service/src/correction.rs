@@ -42,23 +42,9 @@ impl Service {
     pub async fn corrections(&self, actor: &Actor) -> ServiceResult<CorrectionsView> {
         let mut tx = self.db.begin_read().await?;
         let r = async {
-            let t = Target {
-                kind: RecordKind::Invoice,
-                id: None,
-                owner: Some(actor.org_id),
-                subject: None,
-            };
-            self.authorize(
-                &mut tx,
-                actor,
-                Action::List,
-                Resource::Invoices {
-                    org_id: actor.org_id,
-                },
-                AuditAction::List,
-                &t,
-            )
-            .await?;
+            let t = self
+                .authorize_own_invoices(&mut tx, actor, Action::List, AuditAction::List)
+                .await?;
             let purchaser = actor.org_kind.is_purchaser();
             let (due, mut recorded) = if purchaser {
                 let due = self.due_corrections(&mut tx, actor.org_id).await?;

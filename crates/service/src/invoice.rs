@@ -256,9 +256,15 @@ impl Service {
             .await
     }
 
-    /// Asks the gate whether the actor may list its own organisation's invoices (and the
-    /// files it sent): the target both lists log against.
-    async fn may_list_invoices(&self, tx: &mut Tx, actor: &Actor) -> ServiceResult<Target> {
+    /// Asks the gate whether the actor may do `action` on its own organisation's invoices
+    /// (list them, its sent files or its corrections; send one): the target its log rows name.
+    pub(crate) async fn authorize_own_invoices(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: Action,
+        audit: AuditAction,
+    ) -> ServiceResult<Target> {
         let t = Target {
             kind: RecordKind::Invoice,
             id: None,
@@ -268,11 +274,11 @@ impl Service {
         self.authorize(
             tx,
             actor,
-            Action::List,
+            action,
             Resource::Invoices {
                 org_id: actor.org_id,
             },
-            AuditAction::List,
+            audit,
             &t,
         )
         .await?;
@@ -298,7 +304,9 @@ impl Service {
     pub async fn invoices(&self, actor: &Actor) -> ServiceResult<Vec<Doc<ReceivedInvoice>>> {
         let mut tx = self.db.begin_read().await?;
         let r = async {
-            let t = self.may_list_invoices(&mut tx, actor).await?;
+            let t = self
+                .authorize_own_invoices(&mut tx, actor, Action::List, AuditAction::List)
+                .await?;
             let list = if actor.org_kind.is_purchaser() {
                 db::invoice::of_purchaser(&mut tx, actor.org_id).await?
             } else {
@@ -321,7 +329,9 @@ impl Service {
     ) -> ServiceResult<Vec<db::invoice::RefusedFile>> {
         let mut tx = self.db.begin_read().await?;
         let r = async {
-            let t = self.may_list_invoices(&mut tx, actor).await?;
+            let t = self
+                .authorize_own_invoices(&mut tx, actor, Action::List, AuditAction::List)
+                .await?;
             let list = db::invoice::refused_of_sender(&mut tx, actor.org_id, REFUSED_SHOWN).await?;
             self.log_invoice_list(&mut tx, actor, &t, format!("{} refused files", list.len()))
                 .await?;
@@ -498,23 +508,8 @@ impl Service {
     ) -> ServiceResult<Receipt> {
         // Authorization before anything is read: a provider sends only its own invoices.
         if let Sender::Provider(actor) = sender {
-            let t = Target {
-                kind: RecordKind::Invoice,
-                id: None,
-                owner: Some(actor.org_id),
-                subject: None,
-            };
-            self.authorize(
-                tx,
-                actor,
-                Action::Create,
-                Resource::Invoices {
-                    org_id: actor.org_id,
-                },
-                AuditAction::Create,
-                &t,
-            )
-            .await?;
+            self.authorize_own_invoices(tx, actor, Action::Create, AuditAction::Create)
+                .await?;
         }
         let read = einvoice::read(bytes, name);
         self.take_in_read(tx, sender, channel, name, bytes, read, None)
