@@ -39,6 +39,11 @@ pub enum Table {
     Invoices,
     /// owner: purchaser; parent: the commitment. Corrections of settled months.
     Corrections,
+    /// owner: purchaser; parent: the first version's id (none for the first). One document
+    /// per version; written through `db::agreement`, which indexes the provider too.
+    Agreements,
+    /// owner: purchaser; parent: the agreement. One per product, period and version.
+    RealisedVolumes,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -79,6 +84,8 @@ impl Table {
             Table::MonthlyReports => "monthly_reports",
             Table::Invoices => "invoices",
             Table::Corrections => "settlement_corrections",
+            Table::Agreements => "agreements",
+            Table::RealisedVolumes => "realised_volumes",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! `RETURNING`, no `ILIKE`), run through [`on_tx!`], which expands the same code once per backend:
 //! the backend is an enum, not a trait object, so each arm is compiled with the concrete driver.
 
+pub mod agreement;
 pub mod api_key;
 pub mod audit;
 pub mod client;

@@ -65,6 +65,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0009_refused_files.sql"),
         postgres: include_str!("../../../migrations/postgres/0009_refused_files.sql"),
     },
+    Migration {
+        version: 10,
+        name: "agreements",
+        sqlite: include_str!("../../../migrations/sqlite/0010_agreements.sql"),
+        postgres: include_str!("../../../migrations/postgres/0010_agreements.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -205,6 +205,16 @@ pub enum Resource {
     Budget {
         org_id: Uuid,
     },
+    /// The agreements a purchaser made (list, create) or a provider is party to (list).
+    Agreements {
+        org_id: Uuid,
+    },
+    /// An agreement between `purchaser_id` and `provider_id`, its versions and what the
+    /// provider reported under it.
+    Agreement {
+        purchaser_id: Uuid,
+        provider_id: Uuid,
+    },
     /// A part of delivery under a commitment from `purchaser_id` to `provider_id`, whose phase
     /// today is `follow`. `own_person` says whether the actor is the client (old enough to
     /// confirm) or one of the client's guardians.
@@ -292,6 +302,19 @@ fn provider_reader(actor: &Actor) -> bool {
 
 fn provider_staff_manager(actor: &Actor) -> bool {
     actor.has(Role::ProviderSignatory) || actor.has(Role::ServiceManager)
+}
+
+/// Who follows an agreement: on the purchaser's side those who make it, its controller and its
+/// leading social workers (seed 003's follow-up group: the purchaser's director and manager);
+/// on the provider's side its signatory and service managers.
+fn agreement_reader(actor: &Actor) -> bool {
+    if actor.org_kind.is_purchaser() {
+        procurement_staff(actor)
+            || actor.has(Role::Controller)
+            || actor.has(Role::LeadingSocialWorker)
+    } else {
+        provider_staff_manager(actor)
+    }
 }
 
 /// Proof that the policy allowed an action on a resource: what the database functions that read
@@ -621,6 +644,36 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             role(actor.has(Role::Controller) || actor.has(Role::PurchaserAdmin))
         }
         (Resource::Budget { .. }, _) => Err(Denial::NotApplicable),
+
+        // Agreements: the purchaser's procurement staff make and change them, its controller and
+        // leading social workers follow them; the provider's managers read theirs and report what
+        // was delivered, and its signatory agrees to each version.
+        (Resource::Agreements { org_id }, List) => {
+            own(org_id)?;
+            role(agreement_reader(actor))
+        }
+        (Resource::Agreements { org_id }, Create) => {
+            own(org_id)?;
+            role(actor.org_kind.is_purchaser() && procurement_staff(actor))
+        }
+        (Resource::Agreements { .. }, _) => Err(Denial::NotApplicable),
+        (
+            Resource::Agreement {
+                purchaser_id,
+                provider_id,
+            },
+            action,
+        ) => {
+            let purchaser = actor.org_kind.is_purchaser();
+            own(if purchaser { purchaser_id } else { provider_id })?;
+            match action {
+                Read => role(agreement_reader(actor)),
+                Update => role(purchaser && procurement_staff(actor)),
+                Decide => role(!purchaser && actor.has(Role::ProviderSignatory)),
+                Create => role(!purchaser && agreement_reader(actor)),
+                _ => Err(Denial::NotApplicable),
+            }
+        }
 
         // The provider's staff plan, log visits, mark paper confirmations and write reports
         // for their own commitments during the follow period; the purchaser's social workers

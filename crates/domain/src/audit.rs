@@ -112,13 +112,15 @@ pub enum RecordKind {
     ApiKey,
     /// A purchase invoice from a provider (it never names a client).
     Invoice,
+    /// An agreement, its versions and the volumes reported under it (they never name a client).
+    Agreement,
     /// A page or API address that was refused without a record found to name: the gate's
     /// backstop row (see `service::gate`).
     Address,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 21] = [
+    pub const ALL: [RecordKind; 22] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -139,6 +141,7 @@ impl RecordKind {
         RecordKind::MonthlyReport,
         RecordKind::ApiKey,
         RecordKind::Invoice,
+        RecordKind::Agreement,
         RecordKind::Address,
     ];
 
@@ -164,6 +167,7 @@ impl RecordKind {
             RecordKind::MonthlyReport => "monthly_report",
             RecordKind::ApiKey => "api_key",
             RecordKind::Invoice => "invoice",
+            RecordKind::Agreement => "agreement",
             RecordKind::Address => "address",
         }
     }

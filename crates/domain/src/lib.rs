@@ -2,6 +2,7 @@
 //! calendar, organisations and roles, the access policy and audit events. No I/O, no async.
 
 pub mod access;
+pub mod agreement;
 pub mod api_key;
 pub mod application;
 pub mod audit;
@@ -29,4 +30,5 @@ pub mod staff;
 pub mod time;
 pub mod validate;
 pub mod visit;
+pub mod volume_report;
 pub mod work_money;

@@ -3,6 +3,7 @@
 //! commits. The web tier and the command line come in only through here.
 
 pub mod admin;
+pub mod agreement;
 pub mod api_key;
 pub mod application;
 pub mod audit;

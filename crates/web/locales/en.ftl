@@ -822,6 +822,7 @@ audit-record-service_plan = Service plan
 audit-record-monthly_report = Monthly report
 audit-record-api_key = API key
 audit-record-invoice = Invoice
+audit-record-agreement = Agreement
 audit-record-address = Address
 delivery-title = Visits – { $number }
 visits-title = Visits

@@ -822,6 +822,7 @@ audit-record-service_plan = Palvelusuunnitelma
 audit-record-monthly_report = Kuukausiraportti
 audit-record-api_key = API-avain
 audit-record-invoice = Lasku
+audit-record-agreement = Sopimus
 audit-record-address = Osoite
 delivery-title = Käynnit – { $number }
 visits-title = Käynnit

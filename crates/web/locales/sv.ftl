@@ -822,6 +822,7 @@ audit-record-service_plan = Serviceplan
 audit-record-monthly_report = Månadsrapport
 audit-record-api_key = API-nyckel
 audit-record-invoice = Faktura
+audit-record-agreement = Avtal
 audit-record-address = Adress
 delivery-title = Besök – { $number }
 visits-title = Besök

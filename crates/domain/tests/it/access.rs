@@ -123,6 +123,21 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         ("own_invoices", Decide) => role == Controller,
         ("invoice_as_purchaser", Read | Decide) => role == Controller,
         ("invoice_as_provider", Read) => provider_unit_manager,
+        // Agreements: the purchaser's procurement staff make and change them; its controller
+        // and leading social workers follow; the provider's managers read and report, and its
+        // signatory agrees to a version.
+        ("own_agreements", List) => {
+            procurement_staff
+                || matches!(role, Controller | LeadingSocialWorker)
+                || provider_unit_manager
+        }
+        ("own_agreements", Create) => procurement_staff,
+        ("agreement_as_purchaser", Read) => {
+            procurement_staff || matches!(role, Controller | LeadingSocialWorker)
+        }
+        ("agreement_as_purchaser", Update) => procurement_staff,
+        ("agreement_as_provider", Read | Create) => provider_unit_manager,
+        ("agreement_as_provider", Decide) => role == ProviderSignatory,
         _ => false,
     }
 }
@@ -355,6 +370,37 @@ fn every_role_record_and_action() {
                     } else {
                         a.org_id
                     },
+                },
+            ),
+            ("own_agreements", Resource::Agreements { org_id: a.org_id }),
+            (
+                "other_agreements",
+                Resource::Agreements { org_id: other_org },
+            ),
+            (
+                if a.org_kind.is_purchaser() {
+                    "agreement_as_purchaser"
+                } else {
+                    "agreement_as_provider"
+                },
+                Resource::Agreement {
+                    purchaser_id: if a.org_kind.is_purchaser() {
+                        a.org_id
+                    } else {
+                        OTHER_PURCHASER
+                    },
+                    provider_id: if a.org_kind.is_purchaser() {
+                        OTHER_PROVIDER
+                    } else {
+                        a.org_id
+                    },
+                },
+            ),
+            (
+                "other_agreement",
+                Resource::Agreement {
+                    purchaser_id: OTHER_PURCHASER,
+                    provider_id: OTHER_PROVIDER,
                 },
             ),
             (

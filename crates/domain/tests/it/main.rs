@@ -1,6 +1,7 @@
 //! The one integration-test binary of `domain`.
 
 mod access;
+mod agreement;
 mod application;
 mod calendar;
 mod checkpoint;

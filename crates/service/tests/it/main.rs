@@ -5,6 +5,7 @@
 
 mod admin;
 mod admission;
+mod agreement;
 mod clients;
 mod delivery;
 mod invoice;
