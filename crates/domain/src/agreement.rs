@@ -251,12 +251,14 @@ impl Agreement {
             e.add("title", "required");
         }
         if self.valid_to.is_some_and(|t| t < self.valid_from) {
-            e.add("valid_to", "date-order");
+            e.add("valid_to", "date-range");
         }
         let mut codes = std::collections::HashSet::new();
         for (i, p) in self.products.iter().enumerate() {
             if p.code.trim().is_empty() {
                 e.add(&format!("products[{i}].code"), "required");
+            } else if !is_code(&p.code) {
+                e.add(&format!("products[{i}].code"), "code-format");
             } else if !codes.insert(p.code.as_str()) {
                 e.add(&format!("products[{i}].code"), "product-duplicate");
             }
@@ -271,8 +273,11 @@ impl Agreement {
             }
             let mut ind = std::collections::HashSet::new();
             for (j, x) in p.indicators.iter().enumerate() {
-                if x.code.trim().is_empty() || !ind.insert(x.code.as_str()) {
-                    e.add(&format!("products[{i}].indicators[{j}].code"), "required");
+                if !is_code(&x.code) || !ind.insert(x.code.as_str()) {
+                    e.add(
+                        &format!("products[{i}].indicators[{j}].code"),
+                        "code-format",
+                    );
                 }
             }
         }
@@ -294,6 +299,15 @@ impl Agreement {
         }
         e
     }
+}
+
+/// A product's or indicator's code: what a file's column and a form field are named by, so
+/// lowercase letters a–z, digits, `-` and `_`, at most 40.
+pub fn is_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 40
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// The version in force: the newest version the provider agreed to.

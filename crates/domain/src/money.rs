@@ -175,6 +175,18 @@ impl Money {
             .map_err(|_| MoneyError::Overflow)
     }
 
+    /// The amount as a machine reads it, whatever the language: `1234.50`, `-12.00`. For files
+    /// that spreadsheets and accounting systems import as numbers.
+    pub fn decimal(self) -> String {
+        let c = self.0;
+        let sign = if c < 0 { "-" } else { "" };
+        format!(
+            "{sign}{}.{:02}",
+            c.unsigned_abs() / 100,
+            c.unsigned_abs() % 100
+        )
+    }
+
     /// Formats the amount for people: `1 234,50 €` in Finnish and Swedish, `€1,234.50` in English.
     /// Finnish and Swedish use no-break spaces and the minus sign `−`; English uses `-`.
     pub fn format(self, lang: Lang) -> String {

@@ -13,14 +13,19 @@ pub enum OrgKind {
     Municipality,
     Company,
     Ngo,
+    /// A public body's own production that sells to a purchaser under an internal agreement
+    /// (a municipal enterprise, liikelaitos, or the city's production side in a
+    /// purchaser–provider model, as in seed 003). A provider like the others.
+    PublicProducer,
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 4] = [
+    pub const ALL: [OrgKind; 5] = [
         OrgKind::County,
         OrgKind::Municipality,
         OrgKind::Company,
         OrgKind::Ngo,
+        OrgKind::PublicProducer,
     ];
 
     pub fn is_purchaser(self) -> bool {
@@ -37,6 +42,7 @@ impl OrgKind {
             OrgKind::Municipality => "municipality",
             OrgKind::Company => "company",
             OrgKind::Ngo => "ngo",
+            OrgKind::PublicProducer => "public_producer",
         }
     }
 

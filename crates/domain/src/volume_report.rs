@@ -151,8 +151,9 @@ pub fn within(agreement: &Agreement, period: Period) -> bool {
     }
 }
 
+/// An ISO date, or a Finnish one (`1.7.2013`).
 fn date_of(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    crate::staff::parse_date(s)
 }
 
 /// Reads an uploaded file; every refusal of every row is returned at once.
@@ -240,7 +241,7 @@ pub fn read(text: &str, agreement: &Agreement, lang: Lang) -> Result<Upload, Fie
                 "" => Some(None),
                 s => match date_of(s) {
                     Some(d) if received.is_some_and(|r| d < r) => {
-                        e.add(&field("decided"), "date-order");
+                        e.add(&field("decided"), "date-range");
                         None
                     }
                     Some(d) => Some(Some(d)),

@@ -104,7 +104,12 @@ const ORGS: &[OrgSpec] = &[
         postal: "13100",
         city: "Hämeenlinna",
         key: "hameenlinna",
-        roles: &["purchaser_admin", "controller"],
+        roles: &[
+            "purchaser_admin",
+            "procurement_specialist",
+            "leading_social_worker",
+            "controller",
+        ],
     },
     OrgSpec {
         kind: "municipality",
@@ -196,6 +201,17 @@ const ORGS: &[OrgSpec] = &[
         key: "kasvunpolku",
         roles: &["provider_signatory", "worker"],
     },
+    // The production side of Hämeenlinna's purchaser–provider model (seed 003).
+    OrgSpec {
+        kind: "public_producer",
+        name: "Hämeenlinnan kaupungin palvelutuotanto",
+        business_id: None,
+        street: "Wetterhoffinkatu 2",
+        postal: "13100",
+        city: "Hämeenlinna",
+        key: "hml-tuotanto",
+        roles: &["provider_signatory", "service_manager"],
+    },
 ];
 
 /// Made-up first and last names, one per demo user.
@@ -234,6 +250,7 @@ fn password() -> Result<String> {
 pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
     let mut creds = Vec::new();
     let mut orgs_by_business_id: HashMap<String, Uuid> = HashMap::new();
+    let mut orgs_by_name: HashMap<String, Uuid> = HashMap::new();
     let mut actors: HashMap<String, Actor> = HashMap::new();
     let mut name = NAMES.iter().cycle();
     for (i, o) in ORGS.iter().enumerate() {
@@ -256,13 +273,15 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
             .await
             .map_err(|e| anyhow::anyhow!("organisation {}: {e:?}", o.name))?;
         orgs_by_business_id.insert(business_id_of(o, i)?, org_id);
-        if o.kind == "company" || o.kind == "ngo" {
+        orgs_by_name.insert(o.name.to_owned(), org_id);
+        if matches!(o.kind, "company" | "ngo" | "public_producer") {
             let units: &[(&str, &str)] = match o.key {
                 "aallokko" => &[
                     ("Aallokko perhetyö Kotka", "Kotka"),
                     ("Aallokko perhetyö Kouvola", "Kouvola"),
                 ],
                 "tukiverkko" => &[("Tukiverkko tukihenkilötoiminta", "Kouvola")],
+                "hml-tuotanto" => &[("Sosiaalisen tuen palvelut", "Hämeenlinna")],
                 _ => &[("Kasvun Polku Kerava", "Kerava")],
             };
             for (n, (unit_name, municipality)) in units.iter().enumerate() {
@@ -350,6 +369,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
     crate::demo_delivery::populate(svc, &actors, lots.kymenlaakso, &mut creds).await?;
     crate::demo_invoices::populate(svc, &actors, lots.kymenlaakso, &mut creds).await?;
     crate::demo_invoices::work_activity(svc, &actors, lots.vantaa).await?;
+    crate::demo_agreements::populate(svc, &orgs_by_name, &actors).await?;
     Ok(creds)
 }
 

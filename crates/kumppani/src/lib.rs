@@ -2,6 +2,7 @@
 //! `kumppani demo` serves; the binary in `main.rs` is the command line around it.
 
 pub mod demo;
+mod demo_agreements;
 pub mod demo_clients;
 pub mod demo_delivery;
 mod demo_invoices;

@@ -315,6 +315,10 @@ pub struct Capabilities {
     pub send_invoices: bool,
     /// Checking, approving and exporting invoices: a purchaser's controller.
     pub decide_invoices: bool,
+    /// The agreements page: those who make, follow or report on agreements.
+    pub agreements: bool,
+    /// Making an agreement: a purchaser's procurement staff.
+    pub create_agreement: bool,
 }
 
 impl Service {
@@ -357,6 +361,8 @@ impl Service {
             invoices: may(Action::List, Resource::Invoices { org_id: own }),
             send_invoices: may(Action::Create, Resource::Invoices { org_id: own }),
             decide_invoices: may(Action::Decide, Resource::Invoices { org_id: own }),
+            agreements: may(Action::List, Resource::Agreements { org_id: own }),
+            create_agreement: may(Action::Create, Resource::Agreements { org_id: own }),
         }
     }
 

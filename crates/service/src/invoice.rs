@@ -1350,9 +1350,7 @@ fn csv_field(s: &str) -> String {
 }
 
 fn csv_amount(m: Money) -> String {
-    let c = m.cents();
-    let sign = if c < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+    m.decimal()
 }
 
 /// The header of the accounts-payable file; one row per invoice line, with the accounting

@@ -6,14 +6,16 @@ use domain::locale::Lang;
 use domain::org::{OrgKind, OrganisationForm, Role, ServiceUnitForm, UserForm};
 use domain::validate::FieldErrors;
 
+#[derive(Clone)]
 pub struct Opt {
     pub value: String,
     pub label: String,
     pub selected: bool,
 }
 
+#[derive(Clone)]
 pub struct Field {
-    pub name: &'static str,
+    pub name: String,
     pub label: String,
     pub value: String,
     /// `text`, `email`, `tel`, `password`, `date`, `select` or `checkboxes`.
@@ -27,9 +29,20 @@ pub struct Field {
 
 impl Field {
     pub fn new(t: &Tr, name: &'static str, kind: &'static str, value: &str) -> Field {
+        Field::named(
+            name.to_owned(),
+            t.t(&format!("field-{}", name.replace('_', "-"))),
+            kind,
+            value,
+        )
+    }
+
+    /// A field whose name is made at run time (one of several alike, as `p2_price`), with its
+    /// label given.
+    pub fn named(name: String, label: String, kind: &'static str, value: &str) -> Field {
         Field {
             name,
-            label: t.t(&format!("field-{}", name.replace('_', "-"))),
+            label,
             value: value.to_owned(),
             kind,
             options: Vec::new(),

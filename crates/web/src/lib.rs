@@ -202,6 +202,20 @@ fn pages(table: routes::Table) -> routes::Table {
         .post("/my/visits/{id}", pages::delivery::answer_visit)
         .get("/confirm", pages::delivery::code_form)
         .post("/confirm", pages::delivery::code_lookup)
+        .get("/agreements", pages::agreement::agreements)
+        .post("/agreements", pages::agreement::create)
+        .get("/agreements/new", pages::agreement::new_form)
+        .get("/agreements/{id}", pages::agreement::show)
+        .get("/agreements/{id}/change", pages::agreement::change_form)
+        .post("/agreements/{id}/change", pages::agreement::change)
+        .post("/agreements/{id}/agree", pages::agreement::agree)
+        .post("/agreements/{id}/volumes", pages::agreement::report)
+        .post("/agreements/{id}/upload", pages::agreement::upload)
+        .get("/agreements/{id}/follow-up", pages::agreement::follow_up)
+        .get(
+            "/agreements/{id}/follow-up.csv",
+            pages::agreement::follow_up_csv,
+        )
         .get("/budget", pages::clients::budget)
         .post("/budget", pages::clients::add_budget_line)
         .get("/join", pages::registration::join)

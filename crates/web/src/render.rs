@@ -89,6 +89,9 @@ impl Page {
                 if c.invoices {
                     add("/invoices".into(), "nav-invoices");
                 }
+                if c.agreements {
+                    add("/agreements".into(), "nav-agreements");
+                }
                 add("/register".into(), "nav-register");
                 add("/organisations".into(), "nav-organisations");
                 if c.own_organisation {

@@ -142,7 +142,7 @@ fn an_order_of_a_product_the_agreement_lacks_is_refused() {
     assert_eq!(e.get("orders[8].volume"), Some("number-format"));
     assert_eq!(e.get("orders[8].product"), Some("order-duplicate"));
     assert_eq!(e.get("products[0].price"), Some("required"));
-    assert_eq!(e.get("valid_to"), Some("date-order"));
+    assert_eq!(e.get("valid_to"), Some("date-range"));
 }
 
 #[test]
@@ -363,10 +363,10 @@ mod upload {
         assert_eq!(rows[1].case.decided, None);
         let bad = "product;reference;received;decided\n\
                    kriisityo;K-1;2013-07-01;2013-06-30\n\
-                   toimeentulotuki;;1.7.2013;\n";
+                   toimeentulotuki;;32.7.2013;\n";
         let e = read(bad, &a, Lang::Fi).unwrap_err();
         assert_eq!(e.get("2:product"), Some("product-no-target"));
-        assert_eq!(e.get("2:decided"), Some("date-order"));
+        assert_eq!(e.get("2:decided"), Some("date-range"));
         assert_eq!(e.get("3:reference"), Some("required"));
         assert_eq!(e.get("3:received"), Some("date-format"));
     }

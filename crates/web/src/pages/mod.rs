@@ -11,6 +11,7 @@ macro_rules! try_page {
 }
 
 pub mod admin;
+pub mod agreement;
 pub mod api_key;
 pub mod application;
 pub mod audit;

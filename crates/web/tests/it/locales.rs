@@ -156,6 +156,13 @@ fn every_key_used_exists() {
     ] {
         used.insert(format!("visit-flag-{f}"));
     }
+    // Agreements: units and kinds by code.
+    for u in domain::agreement::Unit::ALL {
+        used.insert(format!("agreement-unit-{}", u.code().replace('_', "-")));
+    }
+    for k in domain::agreement::AgreementKind::ALL {
+        used.insert(format!("agreement-kind-{}", k.code().replace('_', "-")));
+    }
     // The procurement vocabulary, built from codes.
     used.extend(web::describe::all_keys());
     for s in ["met", "manual-review", "cannot-evaluate", "not-met"] {

@@ -1,0 +1,171 @@
+// Agreements and their follow-up end to end, in Chromium with axe-core on every page. Hämeenlinna's
+// procurement specialist makes a 2013 purchaser–provider agreement with two of seed 003's products
+// (service guidance 392,86 € a client, income-support processing 57,10 € an application, decided
+// by the seventh day); a product without a unit or price is refused next to its fields. The city's
+// production agrees to it and reports Q1 on the form, Q2 and Q3 in a CSV file, and the Q3
+// income-support applications with their dates. The leading social worker opens the Q3 follow-up:
+// ordered against delivered and projected, and the applications decided late, longest first; the
+// table downloads as CSV with the same figures.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { checkA11y, checkedPageCount, launch, newContext, signIn, userFor } from '../lib.mjs';
+
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  console.log(`accessibility: ${checkedPageCount()} page(s) checked with axe-core`);
+});
+
+async function as(user, fn) {
+  const context = await newContext(browser, { acceptDownloads: true });
+  try {
+    const page = await context.newPage();
+    await signIn(page, user);
+    await page.locator('form[action="/language"] button[value=fi]').click();
+    await page.waitForLoadState('load');
+    return await fn(page);
+  } finally {
+    await context.close();
+  }
+}
+
+const TITLE = `Sosiaalisen tuen palvelut 2013, selaintesti ${Date.now()}`;
+
+test('an agreement is made, agreed, reported on and followed up at the Q3 meeting', async () => {
+  const buyer = userFor('procurement_specialist', 'Hämeenlinna');
+  const signer = userFor('provider_signatory', 'palvelutuotanto');
+  const manager = userFor('service_manager', 'palvelutuotanto');
+  const lead = userFor('leading_social_worker', 'Hämeenlinna');
+
+  const agreementUrl = await as(buyer, async (page) => {
+    await page.getByRole('link', { name: 'Sopimukset', exact: true }).click();
+    await checkA11y(page, 'the agreements list');
+    await page.getByRole('link', { name: 'Uusi sopimus' }).click();
+    await checkA11y(page, 'a new agreement');
+    await page.locator('#f-title').fill(TITLE);
+    await page.locator('#f-kind').selectOption('internal');
+    await page.locator('#f-provider').selectOption({ label: 'Hämeenlinnan kaupungin palvelutuotanto' });
+    await page.locator('#f-valid_from').fill('2013-01-01');
+    await page.locator('#f-valid_to').fill('2013-12-31');
+    await page.locator('#f-year').fill('2013');
+    await page.locator('#f-p0_code').fill('palveluohjaus');
+    await page.locator('#f-p0_name_fi').fill('Palveluohjaus');
+    await page.locator('#f-p0_name_sv').fill('Servicehandledning');
+    // No unit and no price: refused next to those fields, nothing saved.
+    await page.locator('#f-p0_volume').fill('1200');
+    await page.locator('#f-p1_code').fill('toimeentulotuki');
+    await page.locator('#f-p1_name_fi').fill('Toimeentulotuen käsittely');
+    await page.locator('#f-p1_unit').selectOption('application');
+    await page.locator('#f-p1_price').fill('57,10');
+    await page.locator('#f-p1_volume').fill('9000');
+    await page.locator('#f-p1_target_days').fill('7');
+    await page.locator('#f-p1_target_count').selectOption('calendar');
+    await page.locator('#f-p1_indicators').fill('paatokset; Toimeentulotukipäätökset; count; Päätösten määrä');
+    await page.getByRole('button', { name: 'Tallenna' }).click();
+    assert.match(await page.title(), /Tarkista|virhe/i);
+    await assert.doesNotReject(page.locator('#e-p0_unit').waitFor());
+    assert.equal(await page.locator('#e-p0_unit').textContent(), 'Valitse tuotteen yksikkö.');
+    assert.equal(await page.locator('#e-p0_price').textContent(), 'Täytä tämä kenttä.');
+    // What was typed is kept.
+    assert.equal(await page.locator('#f-p1_price').inputValue(), '57,10');
+    await checkA11y(page, 'a refused agreement form');
+    await page.locator('#f-p0_unit').selectOption('client');
+    await page.locator('#f-p0_price').fill('392,86');
+    await page.getByRole('button', { name: 'Tallenna' }).click();
+    await page.waitForURL(/\/agreements\/[0-9a-f-]{36}$/);
+    await checkA11y(page, 'an agreement waiting for the provider');
+    // 1200 × 392,86 + 9000 × 57,10 = 471 432,00 + 513 900,00
+    assert.match(await page.locator('.contract-value').textContent(), /2013: 985\s332,00\s€/);
+    assert.match(await page.locator('.agreement-status').textContent(), /Odottaa/);
+    return page.url();
+  });
+
+  await as(signer, async (page) => {
+    await page.goto(agreementUrl);
+    await page.getByRole('button', { name: 'Hyväksy versio 1' }).click();
+    await page.waitForURL(agreementUrl);
+    assert.match(await page.locator('.agreement-status').textContent(), /Voimassa, versio 1/);
+  });
+
+  await as(manager, async (page) => {
+    await page.goto(agreementUrl);
+    await checkA11y(page, 'the reporting forms');
+    // Q1 on the form, first with a negative count: refused next to it, nothing saved.
+    await page.locator('#f-period').fill('2013-Q1');
+    await page.locator('[id="f-palveluohjaus.count"]').fill('280');
+    await page.locator('[id="f-toimeentulotuki.count"]').fill('-5');
+    await page.getByRole('button', { name: 'Lähetä toteuma' }).click();
+    assert.equal(await page.locator('[id="e-toimeentulotuki.count"]').textContent(), 'Luku ei voi olla negatiivinen.');
+    await checkA11y(page, 'a refused report');
+    assert.match(await page.locator('main').textContent(), /Toteumaa ei ole vielä raportoitu/);
+    await page.locator('[id="f-toimeentulotuki.count"]').fill('2210');
+    await page.locator('[id="f-toimeentulotuki.paatokset"]').fill('2198');
+    await page.getByRole('button', { name: 'Lähetä toteuma' }).click();
+    await page.waitForURL(/reported=2/);
+
+    // A file with a bad cell is refused by row and column, then the right one is kept.
+    const bad = 'product;period;count\npalveluohjaus;2013-Q2;kolmesataa\n';
+    await page.locator('#f-file').setInputFiles({ name: 'q2.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.getByRole('button', { name: 'Lähetä tiedosto' }).click();
+    assert.match(await page.locator('.error-summary').textContent(), /Rivi 2, sarake count: Anna kokonaisluku\./);
+    await checkA11y(page, 'a refused upload');
+    const volumes = [
+      'product;period;count;paatokset',
+      'palveluohjaus;2013-Q2;300;',
+      'toimeentulotuki;2013-Q2;2300;2290',
+      'palveluohjaus;2013-Q3;321;',
+      'toimeentulotuki;2013-Q3;2250;2236',
+    ].join('\n');
+    await page.locator('#f-file').setInputFiles({ name: 'q2-q3.csv', mimeType: 'text/csv', buffer: Buffer.from(volumes) });
+    await page.getByRole('button', { name: 'Lähetä tiedosto' }).click();
+    await page.waitForURL(/reported=4/);
+    // Seventh day: 1.7 → 8.7 within; 15.7 → 22.7 due, decided 24.7 (9 days); 12.8 → 19.8 due,
+    // decided 22.8 (10 days).
+    const cases = [
+      'product;reference;received;decided',
+      'toimeentulotuki;TT-1;2013-07-01;2013-07-08',
+      'toimeentulotuki;TT-2;2013-07-15;2013-07-24',
+      'toimeentulotuki;TT-3;2013-08-12;2013-08-22',
+    ].join('\n');
+    await page.locator('#f-file').setInputFiles({ name: 'cases.csv', mimeType: 'text/csv', buffer: Buffer.from(cases) });
+    await page.getByRole('button', { name: 'Lähetä tiedosto' }).click();
+    await page.waitForURL(/reported=1/);
+    await checkA11y(page, 'an agreement with its reports');
+  });
+
+  await as(lead, async (page) => {
+    await page.goto(agreementUrl);
+    await page.getByRole('link', { name: 'Sopimusseuranta' }).click();
+    await page.waitForURL(/follow-up\?period=2013-Q3/);
+    await checkA11y(page, 'the Q3 follow-up');
+    const row = (name) => page.locator('table.follow-up tbody tr').filter({ has: page.getByRole('rowheader', { name }) });
+    const po = row('Palveluohjaus');
+    assert.equal(await po.locator('.ordered').textContent(), '1200');
+    assert.equal(await po.locator('.realised').textContent(), '901');
+    // 901 × 12 / 9 = 1201,33 → 1201, over the order.
+    assert.match(await po.locator('.projected').textContent(), /1201/);
+    const tt = row('Toimeentulotuen käsittely');
+    assert.equal(await tt.locator('.realised').textContent(), String(2210 + 2300 + 2250));
+    const breaches = page.locator('table.breaches tbody tr');
+    assert.equal(await breaches.count(), 2);
+    assert.match(await breaches.nth(0).textContent(), /TT-3.*19\.8\.2013.*10/s);
+    assert.match(await breaches.nth(1).textContent(), /TT-2.*22\.7\.2013.*9/s);
+    assert.match(await page.locator('main').textContent(), /3 hakemusta, joista 3 käsitelty; tavoitteessa 33 %/);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Lataa taulukko (CSV)' }).click(),
+    ]);
+    const csv = (await (await download.createReadStream()).toArray()).join('');
+    const lines = csv.trim().split(/\r?\n/);
+    assert.equal(lines.length, 3);
+    assert.match(lines[0], /^Tuote;Yksikkö;Tilattu;Toteutunut/);
+    assert.ok(lines.includes('Palveluohjaus;asiakas;1200;901;75;1201;471432.00;353966.86;471824.86'), csv);
+  });
+});
