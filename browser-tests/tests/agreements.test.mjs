@@ -2,12 +2,14 @@
 // procurement specialist makes a 2013 purchaser–provider agreement with two of seed 003's products
 // (service guidance 392,86 € a client, income-support processing 57,10 € an application, decided
 // by the seventh day); a product without a unit or price is refused next to its fields. The city's
-// production agrees to it and reports Q1 on the form, Q2 and Q3 in a CSV file, and the Q3
+// production agrees to it and reports Q1 on the form, Q2 and Q3 in an XLSX file, and the Q3
 // income-support applications with their dates. The leading social worker opens the Q3 follow-up:
 // ordered against delivered and projected, and the applications decided late, longest first; the
-// table downloads as CSV with the same figures.
+// table downloads as CSV and as XLSX, which another reader (SheetJS) opens with the same figures.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+
+import XLSX from 'xlsx';
 
 import { checkA11y, checkedPageCount, launch, newContext, signIn, userFor } from '../lib.mjs';
 
@@ -115,14 +117,21 @@ test('an agreement is made, agreed, reported on and followed up at the Q3 meetin
     await page.getByRole('button', { name: 'Lähetä tiedosto' }).click();
     assert.match(await page.locator('.error-summary').textContent(), /Rivi 2, sarake count: Anna kokonaisluku\./);
     await checkA11y(page, 'a refused upload');
-    const volumes = [
-      'product;period;count;paatokset',
-      'palveluohjaus;2013-Q2;300;',
-      'toimeentulotuki;2013-Q2;2300;2290',
-      'palveluohjaus;2013-Q3;321;',
-      'toimeentulotuki;2013-Q3;2250;2236',
-    ].join('\n');
-    await page.locator('#f-file').setInputFiles({ name: 'q2-q3.csv', mimeType: 'text/csv', buffer: Buffer.from(volumes) });
+    // Q2 and Q3 as a workbook written by another program (SheetJS), numbers as numbers.
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([
+      ['product', 'period', 'count', 'paatokset'],
+      ['palveluohjaus', '2013-Q2', 300, null],
+      ['toimeentulotuki', '2013-Q2', 2300, 2290],
+      ['palveluohjaus', '2013-Q3', 321, null],
+      ['toimeentulotuki', '2013-Q3', 2250, 2236],
+    ]), 'Toteuma');
+    const xlsx = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' });
+    await page.locator('#f-file').setInputFiles({
+      name: 'q2-q3.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: xlsx,
+    });
     await page.getByRole('button', { name: 'Lähetä tiedosto' }).click();
     await page.waitForURL(/reported=4/);
     // Seventh day: 1.7 → 8.7 within; 15.7 → 22.7 due, decided 24.7 (9 days); 12.8 → 19.8 due,
@@ -167,5 +176,22 @@ test('an agreement is made, agreed, reported on and followed up at the Q3 meetin
     assert.equal(lines.length, 3);
     assert.match(lines[0], /^Tuote;Yksikkö;Tilattu;Toteutunut/);
     assert.ok(lines.includes('Palveluohjaus;asiakas;1200;901;75;1201;471432.00;353966.86;471824.86'), csv);
+
+    // The XLSX opens in another reader (SheetJS) and holds the page's figures as numbers.
+    const [xdownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Lataa taulukko (XLSX)' }).click(),
+    ]);
+    const bytes = Buffer.concat(await (await xdownload.createReadStream()).toArray());
+    const sheet = XLSX.read(bytes, { type: 'buffer' });
+    assert.deepEqual(sheet.SheetNames, ['2013-Q3']);
+    const table = XLSX.utils.sheet_to_json(sheet.Sheets['2013-Q3'], { header: 1 });
+    assert.equal(table[0][0], 'Tuote');
+    const xpo = table.find((r) => r[0] === 'Palveluohjaus');
+    assert.deepEqual(xpo, ['Palveluohjaus', 'asiakas', 1200, 901, 75, 1201, 471432, 353966.86, 471824.86]);
+    const xtt = table.find((r) => r[0] === 'Toimeentulotuen käsittely');
+    for (const [i, cls] of [[2, 'ordered'], [3, 'realised']]) {
+      assert.equal(String(xtt[i]), await tt.locator(`.${cls}`).textContent());
+    }
   });
 });

@@ -132,6 +132,7 @@ pub const ALL_CODES: &[&str] = &[
     "unit-unknown",
     "agreement-kind-unknown",
     "code-format",
+    "file-unreadable",
 ];
 
 impl FieldErrors {

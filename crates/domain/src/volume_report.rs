@@ -10,8 +10,10 @@
 //!   one row per case, with the provider's own reference (never a name or identity code) and
 //!   ISO dates; an open case leaves `decided` empty.
 //!
-//! Columns are separated by `;` or `,` (whichever the header uses). A refusal names the row
-//! (the header is row 1) and the column, as `3:count`, with the reason's code.
+//! The file is read into rows of cells first (CSV or XLSX alike, by the `sheet` crate). A
+//! refusal names the row (the header is row 1) and the column, as `3:count`, with the reason's
+//! code. Blank rows are not counted, so a row number is the row as the spreadsheet numbers it
+//! only when the file has none.
 
 use crate::agreement::{Agreement, Measure, Period, ReportedCase};
 use crate::locale::Lang;
@@ -156,22 +158,22 @@ fn date_of(s: &str) -> Option<NaiveDate> {
     crate::staff::parse_date(s)
 }
 
-/// Reads an uploaded file; every refusal of every row is returned at once.
-pub fn read(text: &str, agreement: &Agreement, lang: Lang) -> Result<Upload, FieldErrors> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
+/// Reads an uploaded table, rows of cells with the header first (as the `sheet` crate reads CSV
+/// and XLSX); every refusal of every row is returned at once.
+pub fn read(
+    rows: &[Vec<String>],
+    agreement: &Agreement,
+    lang: Lang,
+) -> Result<Upload, FieldErrors> {
     let mut e = FieldErrors::default();
+    let mut lines = rows.iter().enumerate();
     let Some((_, header)) = lines.next() else {
         e.add("1:product", "file-empty");
         return Err(e);
     };
-    let sep = if header.contains(';') { ';' } else { ',' };
     let columns: Vec<String> = header
-        .split(sep)
-        .map(|c| c.trim().trim_matches('"').to_lowercase())
+        .iter()
+        .map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase())
         .collect();
     let at = |name: &str| columns.iter().position(|c| c == name);
     let cases = at("reference").is_some();
@@ -185,21 +187,17 @@ pub fn read(text: &str, agreement: &Agreement, lang: Lang) -> Result<Upload, Fie
             e.add(&format!("1:{r}"), "column-missing");
         }
     }
-    if cases {
-        for c in &columns {
-            if !required.contains(&c.as_str()) {
-                e.add(&format!("1:{c}"), "column-unknown");
-            }
-        }
-    } else {
-        for c in columns.iter().filter(|c| !required.contains(&c.as_str())) {
-            let known = agreement
+    let extra = columns
+        .iter()
+        .filter(|c| !c.is_empty() && !required.contains(&c.as_str()));
+    for c in extra {
+        let known = !cases
+            && agreement
                 .products
                 .iter()
                 .any(|p| p.indicators.iter().any(|i| &i.code == c));
-            if !known {
-                e.add(&format!("1:{c}"), "column-unknown");
-            }
+        if !known {
+            e.add(&format!("1:{c}"), "column-unknown");
         }
     }
     if !e.is_empty() {
@@ -213,10 +211,7 @@ pub fn read(text: &str, agreement: &Agreement, lang: Lang) -> Result<Upload, Fie
             return Err(e);
         }
         let row = i + 1;
-        let cells: Vec<&str> = line
-            .split(sep)
-            .map(|c| c.trim().trim_matches('"'))
-            .collect();
+        let cells: Vec<&str> = line.iter().map(|c| c.trim()).collect();
         let cell = |name: &str| at(name).and_then(|k| cells.get(k)).copied().unwrap_or("");
         let field = |c: &str| format!("{row}:{c}");
         if cases {
@@ -267,7 +262,7 @@ pub fn read(text: &str, agreement: &Agreement, lang: Lang) -> Result<Upload, Fie
             let indicators: Vec<(&str, &str)> = columns
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !required.contains(&c.as_str()))
+                .filter(|(_, c)| !c.is_empty() && !required.contains(&c.as_str()))
                 .map(|(k, c)| (c.as_str(), cells.get(k).copied().unwrap_or("")))
                 .collect();
             if let Some(v) = check_volume(

@@ -85,10 +85,10 @@ pub(crate) async fn populate(
         };
         let id = svc.create_agreement(buyer, &a).await.map_err(err)?;
         svc.agree_to_agreement(signer, id, 1).await.map_err(err)?;
-        svc.report_file(manager, id, &e.reports.volumes, Lang::Fi)
+        svc.report_file(manager, id, &sheet::csv::read(&e.reports.volumes), Lang::Fi)
             .await
             .map_err(err)?;
-        svc.report_file(manager, id, &e.reports.cases, Lang::Fi)
+        svc.report_file(manager, id, &sheet::csv::read(&e.reports.cases), Lang::Fi)
             .await
             .map_err(err)?;
     }

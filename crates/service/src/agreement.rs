@@ -521,16 +521,17 @@ impl Service {
         .await
     }
 
-    /// The provider reports volumes or cases in a CSV file ([`domain::volume_report`]);
-    /// refusals name the row and column (`3:count`). Nothing is stored unless every row reads.
+    /// The provider reports volumes or cases in a file, read into rows first (CSV or XLSX,
+    /// [`domain::volume_report`]); refusals name the row and column (`3:count`). Nothing is
+    /// stored unless every row reads.
     pub async fn report_file(
         &self,
         actor: &Actor,
         id: Uuid,
-        text: &str,
+        rows: &[Vec<String>],
         lang: Lang,
     ) -> ServiceResult<usize> {
-        self.report(actor, id, |a| volume_report::read(text, a, lang))
+        self.report(actor, id, |a| volume_report::read(rows, a, lang))
             .await
     }
 

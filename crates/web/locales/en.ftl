@@ -1255,10 +1255,10 @@ agreement-reported = { $n ->
     [one] One report was saved.
    *[other] { $n } reports were saved.
 }
-agreement-upload-title = Send as a file (CSV)
+agreement-upload-title = Send as a file (CSV or XLSX)
 agreement-upload-lead = Volumes: the columns product;period;count and any indicator codes. Processing times: product;reference;received;decided, one row per application, with your own reference (never a name or identity code).
-field-volume-file = CSV file
-hint-volume-file = Semicolons or commas between columns; the first row is the header.
+field-volume-file = File (CSV or XLSX)
+hint-volume-file = CSV (semicolons or commas between columns) or XLSX (the first sheet); the first row is the header.
 agreement-upload-send = Send the file
 agreement-upload-error = Row { $row }, column { $column }: { $message }
 agreement-reports-title = Reported figures
@@ -1299,3 +1299,5 @@ agreement-breaches-title = Breaches of the target, longest first
 agreement-breaches-none = No breaches.
 agreement-case-open = Open
 agreement-case-decided = Decided
+agreement-download-xlsx = Download the table (XLSX)
+error-file-unreadable = The file cannot be read: save it as CSV or XLSX.

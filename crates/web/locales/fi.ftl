@@ -1255,10 +1255,10 @@ agreement-reported = { $n ->
     [one] Yksi raportti tallennettiin.
    *[other] { $n } raporttia tallennettiin.
 }
-agreement-upload-title = Lähetä tiedostona (CSV)
+agreement-upload-title = Lähetä tiedostona (CSV tai XLSX)
 agreement-upload-lead = Määrät: sarakkeet product;period;count ja halutut indikaattorien tunnukset. Käsittelyajat: product;reference;received;decided, yksi rivi hakemusta kohden, omalla viitteellä (ei nimeä eikä henkilötunnusta).
-field-volume-file = CSV-tiedosto
-hint-volume-file = Erottimena puolipiste tai pilkku; ensimmäinen rivi on otsikkorivi.
+field-volume-file = Tiedosto (CSV tai XLSX)
+hint-volume-file = CSV (erottimena puolipiste tai pilkku) tai XLSX (ensimmäinen taulukko); ensimmäinen rivi on otsikkorivi.
 agreement-upload-send = Lähetä tiedosto
 agreement-upload-error = Rivi { $row }, sarake { $column }: { $message }
 agreement-reports-title = Raportoitu toteuma
@@ -1299,3 +1299,5 @@ agreement-breaches-title = Tavoitteen ylitykset, pisin ensin
 agreement-breaches-none = Ei ylityksiä.
 agreement-case-open = Avoin
 agreement-case-decided = Käsitelty
+agreement-download-xlsx = Lataa taulukko (XLSX)
+error-file-unreadable = Tiedostoa ei voi lukea: tallenna se CSV- tai XLSX-muodossa.

@@ -1255,10 +1255,10 @@ agreement-reported = { $n ->
     [one] En rapport sparades.
    *[other] { $n } rapporter sparades.
 }
-agreement-upload-title = Skicka som fil (CSV)
+agreement-upload-title = Skicka som fil (CSV eller XLSX)
 agreement-upload-lead = Volymer: kolumnerna product;period;count och önskade indikatorkoder. Handläggningstider: product;reference;received;decided, en rad per ansökan, med egen referens (inget namn eller personbeteckning).
-field-volume-file = CSV-fil
-hint-volume-file = Semikolon eller komma som avgränsare; den första raden är rubrikraden.
+field-volume-file = Fil (CSV eller XLSX)
+hint-volume-file = CSV (semikolon eller komma som avgränsare) eller XLSX (det första bladet); den första raden är rubrikraden.
 agreement-upload-send = Skicka filen
 agreement-upload-error = Rad { $row }, kolumn { $column }: { $message }
 agreement-reports-title = Rapporterat utfall
@@ -1299,3 +1299,5 @@ agreement-breaches-title = Överskridanden av målet, längsta först
 agreement-breaches-none = Inga överskridanden.
 agreement-case-open = Öppen
 agreement-case-decided = Avgjord
+agreement-download-xlsx = Ladda ner tabellen (XLSX)
+error-file-unreadable = Filen kan inte läsas: spara den i CSV- eller XLSX-format.

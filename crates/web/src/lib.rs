@@ -216,6 +216,10 @@ fn pages(table: routes::Table) -> routes::Table {
             "/agreements/{id}/follow-up.csv",
             pages::agreement::follow_up_csv,
         )
+        .get(
+            "/agreements/{id}/follow-up.xlsx",
+            pages::agreement::follow_up_xlsx,
+        )
         .get("/budget", pages::clients::budget)
         .post("/budget", pages::clients::add_budget_line)
         .get("/join", pages::registration::join)

@@ -302,7 +302,29 @@ fn the_newest_agreed_version_is_in_force() {
 
 mod upload {
     use super::*;
-    use domain::volume_report::{read, Upload};
+    use domain::volume_report::{self, Upload};
+
+    /// The table of a CSV text without quotes: the separator is the header's.
+    fn rows(text: &str) -> Vec<Vec<String>> {
+        let text = text.trim_start_matches('\u{feff}');
+        let sep = if text.lines().next().unwrap_or("").contains(';') {
+            ';'
+        } else {
+            ','
+        };
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.split(sep).map(str::to_owned).collect())
+            .collect()
+    }
+
+    fn read(
+        text: &str,
+        a: &Agreement,
+        lang: Lang,
+    ) -> Result<Upload, domain::validate::FieldErrors> {
+        volume_report::read(&rows(text), a, lang)
+    }
 
     #[test]
     fn a_volumes_file_reads_with_its_indicators() {

@@ -222,11 +222,16 @@ async fn an_agreement_is_made_agreed_reported_on_and_followed_up() {
                palveluohjaus;2013-Q3;320;1310;\n\
                toimeentulotuki;2013-Q3;2250;;801 000,00\n";
     assert_eq!(
-        svc.report_file(&signer, id, csv, Lang::Fi).await.unwrap(),
+        svc.report_file(&signer, id, &sheet::csv::read(csv), Lang::Fi)
+            .await
+            .unwrap(),
         4
     );
     let bad_csv = "product;period;count\npalveluohjaus;2013-Q3;kolme\n";
-    let errs = invalid(svc.report_file(&signer, id, bad_csv, Lang::Fi).await);
+    let errs = invalid(
+        svc.report_file(&signer, id, &sheet::csv::read(bad_csv), Lang::Fi)
+            .await,
+    );
     assert_eq!(errs, vec![("2:count".into(), "number-format".into())]);
     // Midsummer Eve (Fri 21.6.2013) is a day off: from Wed 19.6, six working days end on
     // Fri 28.6 (MS-1, within, though nine calendar days); Mon 1.7 is the seventh (MS-2).
@@ -239,7 +244,7 @@ async fn an_agreement_is_made_agreed_reported_on_and_followed_up() {
                  toimeentulotuki;XM-1;2013-12-20;2014-01-03\n\
                  toimeentulotuki;XM-2;2013-12-20;2014-01-07\n";
     assert_eq!(
-        svc.report_file(&manager, id, cases, Lang::Fi)
+        svc.report_file(&manager, id, &sheet::csv::read(cases), Lang::Fi)
             .await
             .unwrap(),
         2,

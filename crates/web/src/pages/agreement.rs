@@ -28,6 +28,7 @@ use domain::validate::FieldErrors;
 use serde::Deserialize;
 use service::agreement::{AgreementView, FollowUp, VolumeEntry};
 use service::ServiceError;
+use sheet::Cell;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -1458,12 +1459,15 @@ pub async fn upload(
         let s = refuse(vec![t.error("file-too-long")]);
         return show_page(&app, &ctx, &actor, id, s).await;
     }
-    // Spreadsheets save CSV as UTF-8 or, in Finnish Excel, as Windows-1252.
-    let text = match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => e.into_bytes().iter().map(|b| char::from(*b)).collect(),
+    // CSV or XLSX alike, read into rows first.
+    let rows = match sheet::read(&bytes) {
+        Ok(rows) => rows,
+        Err(e) => {
+            let s = refuse(vec![t.error(e.code())]);
+            return show_page(&app, &ctx, &actor, id, s).await;
+        }
     };
-    match app.service.report_file(&actor, id, &text, ctx.lang).await {
+    match app.service.report_file(&actor, id, &rows, ctx.lang).await {
         Ok(n) => Ok(done(format!("/agreements/{id}?reported={n}"))),
         Err(ServiceError::Invalid(e)) => {
             let s = refuse(upload_messages(&t, &e));
@@ -1533,6 +1537,7 @@ struct FollowUpPage {
     bars: Vec<Bar>,
     chart_height: u32,
     csv: String,
+    xlsx: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -1713,6 +1718,7 @@ pub async fn follow_up(
             version: f.agreement.version,
             periods: period_options(&f.agreement, f.upto),
             csv: format!("/agreements/{id}/follow-up.csv?period={period}"),
+            xlsx: format!("/agreements/{id}/follow-up.xlsx?period={period}"),
             period,
             rows,
             indicators,
@@ -1723,30 +1729,9 @@ pub async fn follow_up(
     ))
 }
 
-fn csv_cell(s: &str) -> String {
-    // A cell that a spreadsheet would read as a formula is quoted with a leading apostrophe.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([';', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-/// The follow-up table as CSV, with the page's columns and figures (amounts in euros with a
-/// decimal point, so that any spreadsheet reads them as numbers).
-pub async fn follow_up_csv(
-    State(app): State<AppState>,
-    SignedIn { ctx, actor }: SignedIn,
-    Id(id): Id,
-    Query(q): Query<FollowQuery>,
-) -> PageResult {
-    let t = ctx.tr();
-    let f = follow_up_of(&app, &actor, id, &q).await?;
+/// The follow-up table for a spreadsheet: the page's columns, amounts in euros as numbers.
+/// The CSV and the XLSX are both made from it.
+fn follow_table(t: &Tr, f: &FollowUp) -> Vec<Vec<Cell>> {
     let head = [
         "agreement-col-product",
         "agreement-col-unit",
@@ -1758,47 +1743,69 @@ pub async fn follow_up_csv(
         "agreement-col-realised-value",
         "agreement-col-projected-value",
     ];
-    let mut out = head
-        .iter()
-        .map(|k| csv_cell(&t.t(k)))
-        .collect::<Vec<_>>()
-        .join(";");
-    out.push_str("\r\n");
-    let plain = |m: Money| m.decimal();
+    let mut rows = vec![head.iter().map(|k| Cell::text(t.t(k))).collect()];
     for x in &f.products {
         let p = f.agreement.product(&x.product);
-        let cells = [
-            p.map(|p| p.name(t.lang).to_owned()).unwrap_or_default(),
-            p.map(|p| unit_label(&t, p.unit)).unwrap_or_default(),
-            x.ordered.to_string(),
-            x.realised.to_string(),
-            x.share.map(|s| s.to_string()).unwrap_or_default(),
-            x.projected.to_string(),
-            plain(x.ordered_value),
-            plain(x.realised_value),
-            plain(x.projected_value),
-        ];
-        out.push_str(
-            &cells
-                .iter()
-                .map(|c| csv_cell(c))
-                .collect::<Vec<_>>()
-                .join(";"),
-        );
-        out.push_str("\r\n");
+        rows.push(vec![
+            Cell::text(p.map(|p| p.name(t.lang).to_owned()).unwrap_or_default()),
+            Cell::text(p.map(|p| unit_label(t, p.unit)).unwrap_or_default()),
+            Cell::int(x.ordered),
+            Cell::int(x.realised),
+            x.share
+                .map(|s| Cell::int(i64::from(s)))
+                .unwrap_or(Cell::text("")),
+            Cell::int(x.projected),
+            Cell::Number(x.ordered_value.decimal()),
+            Cell::Number(x.realised_value.decimal()),
+            Cell::Number(x.projected_value.decimal()),
+        ]);
     }
-    Ok((
+    rows
+}
+
+fn download(content_type: &str, name: String, body: Vec<u8>) -> axum::response::Response {
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"kumppani-follow-up-{}.csv\"",
-                    f.upto.code()
-                ),
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
-        out,
+        body,
     )
-        .into_response())
+        .into_response()
+}
+
+/// The follow-up table as CSV.
+pub async fn follow_up_csv(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+    Query(q): Query<FollowQuery>,
+) -> PageResult {
+    let f = follow_up_of(&app, &actor, id, &q).await?;
+    let csv = sheet::csv::write(&follow_table(&ctx.tr(), &f));
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("kumppani-follow-up-{}.csv", f.upto.code()),
+        csv.into_bytes(),
+    ))
+}
+
+/// The follow-up table as an XLSX workbook.
+pub async fn follow_up_xlsx(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+    Query(q): Query<FollowQuery>,
+) -> PageResult {
+    let f = follow_up_of(&app, &actor, id, &q).await?;
+    let bytes = sheet::xlsx::write(&f.upto.code(), &follow_table(&ctx.tr(), &f))
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("kumppani-follow-up-{}.xlsx", f.upto.code()),
+        bytes,
+    ))
 }
