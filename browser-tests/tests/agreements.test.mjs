@@ -195,3 +195,28 @@ test('an agreement is made, agreed, reported on and followed up at the Q3 meetin
     }
   });
 });
+
+test('the processing times of a county show each step against its target, as a chart and a table', async () => {
+  const controller = userFor('controller', 'Kymenlaakso');
+  await as(controller, async (page) => {
+    await page.getByRole('link', { name: 'Käsittelyajat', exact: true }).click();
+    await checkA11y(page, 'processing times');
+    const rows = page.locator('table.processing tbody tr');
+    assert.equal(await rows.count(), 4);
+    // The demo's invoices are this year's: counted under their step.
+    const invoices = page.locator('tr.step-invoice_approval');
+    assert.ok(Number(await invoices.locator('td').nth(1).textContent()) > 0);
+    assert.match(await invoices.locator('td').nth(0).textContent(), /30 kalenteripäivää/);
+    assert.equal(await page.locator('svg.chart rect.bar-realised').count(), 4);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Lataa taulukko (XLSX)' }).click(),
+    ]);
+    const bytes = Buffer.concat(await (await download.createReadStream()).toArray());
+    const book = XLSX.read(bytes, { type: 'buffer' });
+    const table = XLSX.utils.sheet_to_json(book.Sheets[book.SheetNames[0]], { header: 1 });
+    assert.equal(table.length, 5);
+    const inv = table.find((r) => String(r[0]).startsWith('Lasku saapui'));
+    assert.equal(String(inv[2]), await invoices.locator('td').nth(1).textContent());
+  });
+});

@@ -205,6 +205,11 @@ pub enum Resource {
     Budget {
         org_id: Uuid,
     },
+    /// A purchaser's follow-up of its own chain: processing times and the providers'
+    /// scorecard, figures without a client's name (list).
+    FollowUp {
+        org_id: Uuid,
+    },
     /// The agreements a purchaser made (list, create) or a provider is party to (list).
     Agreements {
         org_id: Uuid,
@@ -657,6 +662,11 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             role(actor.org_kind.is_purchaser() && procurement_staff(actor))
         }
         (Resource::Agreements { .. }, _) => Err(Denial::NotApplicable),
+        (Resource::FollowUp { org_id }, List) => {
+            own(org_id)?;
+            role(actor.org_kind.is_purchaser() && agreement_reader(actor))
+        }
+        (Resource::FollowUp { .. }, _) => Err(Denial::NotApplicable),
         (
             Resource::Agreement {
                 purchaser_id,

@@ -114,13 +114,16 @@ pub enum RecordKind {
     Invoice,
     /// An agreement, its versions and the volumes reported under it (they never name a client).
     Agreement,
+    /// The purchaser's follow-up figures over many records (processing times, the providers'
+    /// scorecard); they never name a client.
+    FollowUp,
     /// A page or API address that was refused without a record found to name: the gate's
     /// backstop row (see `service::gate`).
     Address,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 22] = [
+    pub const ALL: [RecordKind; 23] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -142,6 +145,7 @@ impl RecordKind {
         RecordKind::ApiKey,
         RecordKind::Invoice,
         RecordKind::Agreement,
+        RecordKind::FollowUp,
         RecordKind::Address,
     ];
 
@@ -168,6 +172,7 @@ impl RecordKind {
             RecordKind::ApiKey => "api_key",
             RecordKind::Invoice => "invoice",
             RecordKind::Agreement => "agreement",
+            RecordKind::FollowUp => "follow_up",
             RecordKind::Address => "address",
         }
     }

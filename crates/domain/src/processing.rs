@@ -99,3 +99,54 @@ pub fn summarize<K: Clone>(cases: &[Case<K>], today: NaiveDate) -> Summary<K> {
         breaches,
     }
 }
+
+/// A step of the chain whose time the purchaser follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// A service need from its receipt to the leading social worker's decision.
+    NeedDecision,
+    /// A provider's application from its submission to the admission decision.
+    Admission,
+    /// A monthly report from its deadline to the social worker's approval.
+    ReportApproval,
+    /// A provider's invoice from its receipt to its approval for payment.
+    InvoiceApproval,
+}
+
+impl Step {
+    pub const ALL: [Step; 4] = [
+        Step::NeedDecision,
+        Step::Admission,
+        Step::ReportApproval,
+        Step::InvoiceApproval,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::NeedDecision => "need_decision",
+            Step::Admission => "admission",
+            Step::ReportApproval => "report_approval",
+            Step::InvoiceApproval => "invoice_approval",
+        }
+    }
+
+    /// The target of a case that does not carry its own (an application carries its
+    /// procurement's decision time):
+    ///
+    /// - a need: seven weekdays, the time the Social Welfare Act (1301/2014) 36 § gives for
+    ///   starting the assessment of an urgent or vulnerable person's need, which the steering
+    ///   group's weekly meeting is organised to keep for the decision as well;
+    /// - an application: the admission time of its procurement (the regime's), in working days;
+    /// - a monthly report: ten working days after its deadline, the purchaser's own practice
+    ///   (no statute sets it);
+    /// - an invoice: thirty days from receipt, the longest payment time the Interest Act
+    ///   (633/1982) 4 a § allows a public authority.
+    pub fn target(self) -> (u32, DayCount) {
+        match self {
+            Step::NeedDecision => (7, DayCount::Weekdays),
+            Step::Admission => (30, DayCount::WorkingDays),
+            Step::ReportApproval => (10, DayCount::WorkingDays),
+            Step::InvoiceApproval => (30, DayCount::Calendar),
+        }
+    }
+}

@@ -319,6 +319,8 @@ pub struct Capabilities {
     pub agreements: bool,
     /// Making an agreement: a purchaser's procurement staff.
     pub create_agreement: bool,
+    /// The purchaser's follow-up pages: processing times and the providers' scorecard.
+    pub follow_up: bool,
 }
 
 impl Service {
@@ -363,6 +365,7 @@ impl Service {
             decide_invoices: may(Action::Decide, Resource::Invoices { org_id: own }),
             agreements: may(Action::List, Resource::Agreements { org_id: own }),
             create_agreement: may(Action::Create, Resource::Agreements { org_id: own }),
+            follow_up: may(Action::List, Resource::FollowUp { org_id: own }),
         }
     }
 

@@ -24,6 +24,7 @@ pub mod need;
 pub mod ocds;
 pub mod password;
 pub mod plan;
+pub mod processing;
 pub mod procurement;
 pub mod provider;
 pub mod registration;

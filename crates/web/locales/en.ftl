@@ -824,6 +824,7 @@ audit-record-monthly_report = Monthly report
 audit-record-api_key = API key
 audit-record-invoice = Invoice
 audit-record-agreement = Agreement
+audit-record-follow_up = Follow-up figures
 audit-record-address = Address
 delivery-title = Visits – { $number }
 visits-title = Visits
@@ -1301,3 +1302,24 @@ agreement-case-open = Open
 agreement-case-decided = Decided
 agreement-download-xlsx = Download the table (XLSX)
 error-file-unreadable = The file cannot be read: save it as CSV or XLSX.
+
+## Processing times across the chain
+nav-processing-times = Processing times
+processing-title = Processing times { $year }
+processing-lead = How long each step took, or has been waiting, for the cases that started in the year, against its target. Days are counted as time limits are (150/1930): the first day is not counted and a due day moves past holidays.
+processing-chart-title = Share decided within the target by step, { $year }
+processing-col-step = Step
+processing-col-target = Target
+processing-col-cases = Cases
+processing-col-ended = Decided
+processing-col-within = Within the target
+processing-col-open = Open
+processing-col-late = Breaches
+processing-step-need-decision = Need → decision
+processing-step-admission = Application → admission decision
+processing-step-report-approval = Report deadline → approval
+processing-step-invoice-approval = Invoice received → approved for payment
+processing-more = { $n ->
+    [one] And one more breach.
+   *[other] And { $n } more breaches.
+}

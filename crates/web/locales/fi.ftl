@@ -824,6 +824,7 @@ audit-record-monthly_report = Kuukausiraportti
 audit-record-api_key = API-avain
 audit-record-invoice = Lasku
 audit-record-agreement = Sopimus
+audit-record-follow_up = Seurantaluvut
 audit-record-address = Osoite
 delivery-title = Käynnit – { $number }
 visits-title = Käynnit
@@ -1301,3 +1302,24 @@ agreement-case-open = Avoin
 agreement-case-decided = Käsitelty
 agreement-download-xlsx = Lataa taulukko (XLSX)
 error-file-unreadable = Tiedostoa ei voi lukea: tallenna se CSV- tai XLSX-muodossa.
+
+## Processing times across the chain
+nav-processing-times = Käsittelyajat
+processing-title = Käsittelyajat { $year }
+processing-lead = Kuinka kauan kukin vaihe kesti tai on odottanut vuonna alkaneissa asioissa, tavoitteeseen verrattuna. Päivät lasketaan kuten määräajat (150/1930): alkamispäivää ei lasketa, ja määräpäivä siirtyy pyhän yli.
+processing-chart-title = Tavoitteessa käsiteltyjen osuus vaiheittain { $year }
+processing-col-step = Vaihe
+processing-col-target = Tavoite
+processing-col-cases = Asioita
+processing-col-ended = Käsitelty
+processing-col-within = Tavoitteessa
+processing-col-open = Avoinna
+processing-col-late = Ylityksiä
+processing-step-need-decision = Palvelutarve → päätös
+processing-step-admission = Hakemus → hyväksymispäätös
+processing-step-report-approval = Kuukausiraportin määräpäivä → hyväksyntä
+processing-step-invoice-approval = Lasku saapui → hyväksytty maksuun
+processing-more = { $n ->
+    [one] Lisäksi yksi ylitys.
+   *[other] Lisäksi { $n } ylitystä.
+}

@@ -824,6 +824,7 @@ audit-record-monthly_report = Månadsrapport
 audit-record-api_key = API-nyckel
 audit-record-invoice = Faktura
 audit-record-agreement = Avtal
+audit-record-follow_up = Uppföljningssiffror
 audit-record-address = Adress
 delivery-title = Besök – { $number }
 visits-title = Besök
@@ -1301,3 +1302,24 @@ agreement-case-open = Öppen
 agreement-case-decided = Avgjord
 agreement-download-xlsx = Ladda ner tabellen (XLSX)
 error-file-unreadable = Filen kan inte läsas: spara den i CSV- eller XLSX-format.
+
+## Processing times across the chain
+nav-processing-times = Handläggningstider
+processing-title = Handläggningstider { $year }
+processing-lead = Hur länge varje steg tog eller har väntat i ärenden som började under året, jämfört med målet. Dagarna räknas som tidsfrister (150/1930): startdagen räknas inte och förfallodagen flyttas över helger.
+processing-chart-title = Andel avgjorda inom målet per steg { $year }
+processing-col-step = Steg
+processing-col-target = Mål
+processing-col-cases = Ärenden
+processing-col-ended = Avgjorda
+processing-col-within = Inom målet
+processing-col-open = Öppna
+processing-col-late = Överskridanden
+processing-step-need-decision = Servicebehov → beslut
+processing-step-admission = Ansökan → godkännandebeslut
+processing-step-report-approval = Månadsrapportens förfallodag → godkännande
+processing-step-invoice-approval = Faktura mottagen → godkänd för betalning
+processing-more = { $n ->
+    [one] Dessutom ett överskridande.
+   *[other] Dessutom { $n } överskridanden.
+}

@@ -220,6 +220,8 @@ fn pages(table: routes::Table) -> routes::Table {
             "/agreements/{id}/follow-up.xlsx",
             pages::agreement::follow_up_xlsx,
         )
+        .get("/processing-times", pages::processing::processing_times)
+        .get("/processing-times/export", pages::processing::export)
         .get("/budget", pages::clients::budget)
         .post("/budget", pages::clients::add_budget_line)
         .get("/join", pages::registration::join)

@@ -92,6 +92,9 @@ impl Page {
                 if c.agreements {
                     add("/agreements".into(), "nav-agreements");
                 }
+                if c.follow_up {
+                    add("/processing-times".into(), "nav-processing-times");
+                }
                 add("/register".into(), "nav-register");
                 add("/organisations".into(), "nav-organisations");
                 if c.own_organisation {

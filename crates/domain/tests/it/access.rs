@@ -132,6 +132,10 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
                 || provider_unit_manager
         }
         ("own_agreements", Create) => procurement_staff,
+        // The purchaser's follow-up (processing times, scorecard): those who follow agreements.
+        ("own_follow_up", List) => {
+            procurement_staff || matches!(role, Controller | LeadingSocialWorker)
+        }
         ("agreement_as_purchaser", Read) => {
             procurement_staff || matches!(role, Controller | LeadingSocialWorker)
         }
@@ -373,6 +377,8 @@ fn every_role_record_and_action() {
                 },
             ),
             ("own_agreements", Resource::Agreements { org_id: a.org_id }),
+            ("own_follow_up", Resource::FollowUp { org_id: a.org_id }),
+            ("other_follow_up", Resource::FollowUp { org_id: other_org }),
             (
                 "other_agreements",
                 Resource::Agreements { org_id: other_org },

@@ -1610,3 +1610,67 @@ async fn a_batch_of_the_drop_folder_is_matched_as_the_files_would_be_one_by_one(
         ]
     );
 }
+
+#[tokio::test]
+async fn processing_times_measure_each_step_against_its_target_across_christmas() {
+    use domain::processing::Step;
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    svc.setup()
+        .bootstrap_user(w.county, &user_form("county.controller", "controller"))
+        .await
+        .unwrap();
+    let controller = w.actor("county.controller").await;
+    // Received on Tuesday 24.11.2026, held for October's report and never approved.
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct.xml",
+            &month_invoice("2026-4001", &s.number, 10, "8", "78"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, Some(InvoiceStatus::Held));
+    w.clock.advance(chrono::Duration::days(35));
+    let times = svc.processing_times(&controller, 2026).await.unwrap();
+    let inv = times
+        .iter()
+        .find(|t| t.step == Step::InvoiceApproval)
+        .unwrap();
+    assert_eq!(
+        (inv.target, inv.count),
+        (30, domain::calendar::DayCount::Calendar)
+    );
+    let m = &inv.summary;
+    assert_eq!((m.cases, m.ended, m.share_within), (1, 0, None));
+    // Thirty days from 24.11 is Christmas Eve, a day off; Christmas Day, St Stephen's Day and
+    // Sunday follow, so the invoice was due on Monday 28.12. Today, 29.12, it is 35 days old.
+    let b = &m.breaches[0];
+    assert_eq!(b.due, NaiveDate::from_ymd_opt(2026, 12, 28).unwrap());
+    assert_eq!((b.days, b.open), (35, true));
+    assert!(b.key.label.ends_with("2026-4001"), "{}", b.key.label);
+    assert_eq!(b.key.href, format!("/invoices/{}", r.invoice.unwrap()));
+    // The commitment's need was decided: counted, ended, under its own step.
+    let need = times.iter().find(|t| t.step == Step::NeedDecision).unwrap();
+    assert!(need.summary.cases >= 1);
+    assert_eq!(need.summary.ended, need.summary.cases);
+    // Only those who follow the purchaser's figures see them; a refusal is logged.
+    assert!(matches!(
+        svc.processing_times(&s.social, 2026).await,
+        Err(ServiceError::Denied(_))
+    ));
+    assert!(matches!(
+        svc.processing_times(&signer, 2026).await,
+        Err(ServiceError::Denied(_))
+    ));
+    let log = crate::log(&w).await;
+    assert!(log
+        .iter()
+        .any(|e| e.record_kind == "follow_up" && e.outcome == "ok"));
+    assert!(log
+        .iter()
+        .any(|e| e.record_kind == "follow_up" && e.outcome == "denied"));
+}

@@ -1763,7 +1763,12 @@ fn follow_table(t: &Tr, f: &FollowUp) -> Vec<Vec<Cell>> {
     rows
 }
 
-fn download(content_type: &str, name: String, body: Vec<u8>) -> axum::response::Response {
+/// A file to download, named.
+pub(crate) fn download(
+    content_type: &str,
+    name: String,
+    body: Vec<u8>,
+) -> axum::response::Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

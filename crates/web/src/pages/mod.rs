@@ -21,6 +21,7 @@ pub mod correction;
 pub mod delivery;
 pub mod invoice;
 pub mod notice;
+pub mod processing;
 pub mod procurement;
 pub mod provider;
 pub mod registration;

@@ -156,6 +156,9 @@ fn every_key_used_exists() {
     ] {
         used.insert(format!("visit-flag-{f}"));
     }
+    for s in domain::processing::Step::ALL {
+        used.insert(format!("processing-step-{}", s.code().replace('_', "-")));
+    }
     // Agreements: units and kinds by code.
     for u in domain::agreement::Unit::ALL {
         used.insert(format!("agreement-unit-{}", u.code().replace('_', "-")));
