@@ -196,6 +196,52 @@ test('an agreement is made, agreed, reported on and followed up at the Q3 meetin
   });
 });
 
+test('the Q3 meeting goes through the figures and its minutes download as PDF', async () => {
+  const buyer = userFor('procurement_specialist', 'Hämeenlinna');
+  const lead = userFor('leading_social_worker', 'Hämeenlinna');
+  const meetingUrl = await as(buyer, async (page) => {
+    await page.getByRole('link', { name: 'Sopimukset', exact: true }).click();
+    await page.getByRole('link', { name: /^Tilaaja–tuottaja-palvelusopimus 2013/ }).click();
+    await page.getByRole('link', { name: 'Sopimusseuranta' }).click();
+    await page.getByRole('link', { name: 'Seurantakokous 2013-Q3' }).click();
+    await checkA11y(page, 'the Q3 meeting, to record');
+    // The agenda carries the quarter's figures: the demo's three breaches of the seventh day.
+    const processing = page.locator('section.agenda-item').filter({ hasText: 'Käsittelyajat: Toimeentulotuen käsittely' });
+    assert.equal(await processing.locator('li').filter({ hasText: 'Ylitys:' }).count(), 3);
+    assert.equal(await page.locator('#f-held_on').inputValue(), '2013-09-30');
+    // The demo's minutes are there; emptied, they are refused and kept as they were.
+    await page.locator('#f-held_on').fill('');
+    await page.locator('#f-members').fill('');
+    await page.getByRole('button', { name: 'Tallenna pöytäkirja' }).click();
+    assert.equal(await page.locator('#e-members').textContent(), 'Täytä tämä kenttä.');
+    await checkA11y(page, 'refused minutes');
+    await page.locator('#f-held_on').fill('2013-09-27');
+    await page.locator('#f-members').fill('Tilaajajohtaja\nTilaajapäällikkö\nPalvelutuotantojohtaja');
+    await processing.locator('textarea[name="decision:processing:toimeentulotuki"]').fill('Myöhästyneet hakemukset käydään läpi joulukuussa.');
+    await page.getByRole('button', { name: 'Tallenna pöytäkirja' }).click();
+    await page.waitForURL(/meetings\/2013-Q3$/);
+    assert.match(await page.locator('.minutes-recorded').textContent(), /Pöytäkirjan kirjasi/);
+    for (const lang of ['fi', 'sv']) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator(`a[hreflang=${lang}]`).click(),
+      ]);
+      const pdf = Buffer.concat(await (await download.createReadStream()).toArray());
+      assert.equal(pdf.subarray(0, 8).toString('latin1'), '%PDF-1.4');
+      assert.match(download.suggestedFilename(), new RegExp(`2013-Q3-${lang}\\.pdf$`));
+      const text = pdf.toString('latin1');
+      assert.ok(text.includes(lang === 'fi' ? 'Myöhästyneet hakemukset' : 'Beslut'), lang);
+    }
+    return page.url();
+  });
+  await as(lead, async (page) => {
+    await page.goto(meetingUrl);
+    await checkA11y(page, 'the Q3 minutes, to read');
+    assert.equal(await page.locator('textarea').count(), 0);
+    assert.match(await page.locator('main').textContent(), /Myöhästyneet hakemukset käydään läpi joulukuussa\./);
+  });
+});
+
 test('the processing times of a county show each step against its target, as a chart and a table', async () => {
   const controller = userFor('controller', 'Kymenlaakso');
   await as(controller, async (page) => {
@@ -218,5 +264,26 @@ test('the processing times of a county show each step against its target, as a c
     assert.equal(table.length, 5);
     const inv = table.find((r) => String(r[0]).startsWith('Lasku saapui'));
     assert.equal(String(inv[2]), await invoices.locator('td').nth(1).textContent());
+  });
+});
+
+test('the provider scorecard shows each provider in each lot, with the disputed visits', async () => {
+  const lead = userFor('leading_social_worker', 'Kymenlaakso');
+  await as(lead, async (page) => {
+    await page.getByRole('link', { name: 'Tuottajien tuloskortti', exact: true }).click();
+    await checkA11y(page, 'the provider scorecard');
+    const rows = page.locator('table.scorecard tbody tr');
+    assert.ok((await rows.count()) > 0);
+    // Kasvun Polku's families disputed a visit in the demo.
+    const kasvun = rows.filter({ has: page.getByRole('rowheader', { name: 'Kasvun Polku Oy' }) }).first();
+    assert.ok(Number(await kasvun.locator('.disputed').textContent()) >= 1);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Lataa taulukko (XLSX)' }).click(),
+    ]);
+    const bytes = Buffer.concat(await (await download.createReadStream()).toArray());
+    const book = XLSX.read(bytes, { type: 'buffer' });
+    const table = XLSX.utils.sheet_to_json(book.Sheets[book.SheetNames[0]], { header: 1 });
+    assert.equal(table.length, (await rows.count()) + 1);
   });
 });

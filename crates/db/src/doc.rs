@@ -44,6 +44,8 @@ pub enum Table {
     Agreements,
     /// owner: purchaser; parent: the agreement. One per product, period and version.
     RealisedVolumes,
+    /// owner: purchaser; parent: the agreement. One per quarter.
+    FollowUpMeetings,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -86,6 +88,7 @@ impl Table {
             Table::Corrections => "settlement_corrections",
             Table::Agreements => "agreements",
             Table::RealisedVolumes => "realised_volumes",
+            Table::FollowUpMeetings => "follow_up_meetings",
         }
     }
 }

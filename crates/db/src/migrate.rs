@@ -71,6 +71,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0010_agreements.sql"),
         postgres: include_str!("../../../migrations/postgres/0010_agreements.sql"),
     },
+    Migration {
+        version: 11,
+        name: "follow_up_meetings",
+        sqlite: include_str!("../../../migrations/sqlite/0011_follow_up_meetings.sql"),
+        postgres: include_str!("../../../migrations/postgres/0011_follow_up_meetings.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

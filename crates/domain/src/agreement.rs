@@ -540,3 +540,59 @@ pub fn follow_up(
         })
         .collect()
 }
+
+/// The follow-up group's meeting on a quarter of an agreement (seed 003: the purchaser calls
+/// the group in March, June, September and December to go through how the agreement is being
+/// carried out). Its agenda is the quarter's follow-up; the minutes record, for each item,
+/// what was said and what was decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    /// The quarter followed up.
+    pub period: Period,
+    pub held_on: NaiveDate,
+    /// Members present, one per line as entered (name and role).
+    pub members: Vec<String>,
+    pub items: Vec<MeetingItem>,
+    pub recorded: Signature,
+}
+
+/// One agenda item's minutes. `key` names the item: `product:<code>` for a product's
+/// ordered and delivered volumes, `processing:<code>` for its processing times, `other` for
+/// anything else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingItem {
+    pub key: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub decision: String,
+}
+
+/// The agenda of a quarter's meeting: an item per product, one per product with a
+/// processing-time target, and other matters.
+pub fn agenda(agreement: &Agreement) -> Vec<String> {
+    let mut keys: Vec<String> = agreement
+        .products
+        .iter()
+        .map(|p| format!("product:{}", p.code))
+        .collect();
+    keys.extend(
+        agreement
+            .products
+            .iter()
+            .filter(|p| p.target.is_some())
+            .map(|p| format!("processing:{}", p.code)),
+    );
+    keys.push("other".into());
+    keys
+}
+
+/// The day in the quarter's last month the meeting is planned for by default: the last
+/// weekday of March, June, September or December.
+pub fn default_meeting_day(quarter: Period) -> Option<NaiveDate> {
+    let mut d = quarter.last_day()?;
+    while matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+        d = d.pred_opt()?;
+    }
+    Some(d)
+}

@@ -24,6 +24,7 @@ pub mod org;
 pub mod processing;
 pub mod procurement;
 pub mod requirement;
+pub mod scorecard;
 pub mod search;
 pub mod settlement;
 pub mod staff;

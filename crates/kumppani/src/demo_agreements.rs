@@ -1,12 +1,15 @@
 //! The demo's agreements (`data/demo/agreements.toml`): Hämeenlinna's purchaser–provider
 //! agreement for 2013 after seed 003, made by the city's procurement specialist, agreed by its
-//! production's signatory, and reported on for three quarters through the same CSV upload a
-//! provider uses.
+//! production's signatory, reported on for three quarters through the same CSV upload a
+//! provider uses, and gone through at the follow-up group's September meeting.
 
 use crate::demo_delivery::err;
 use anyhow::{Context, Result};
+use chrono::Datelike;
 use chrono::NaiveDate;
-use domain::agreement::{Agreement, AgreementKind, Order, Product, Signature};
+use domain::agreement::{
+    default_meeting_day, Agreement, AgreementKind, MeetingItem, Order, Period, Product, Signature,
+};
 use domain::locale::Lang;
 use domain::org::Actor;
 use serde::Deserialize;
@@ -41,6 +44,8 @@ struct Entry {
     products: Vec<Product>,
     orders: Vec<Order>,
     reports: Reports,
+    /// Who sat in the follow-up group's Q3 meeting, by role.
+    meeting_members: Vec<String>,
 }
 
 /// The demo user with `role` in organisation `org`.
@@ -91,6 +96,39 @@ pub(crate) async fn populate(
         svc.report_file(manager, id, &sheet::csv::read(&e.reports.cases), Lang::Fi)
             .await
             .map_err(err)?;
+        // Q3's meeting of the follow-up group, in September as seed 003 has it.
+        let q3 = Period::Quarter {
+            year: e.valid_from.year(),
+            quarter: 3,
+        };
+        let decision = |key: &str, comment: &str, decision: &str| MeetingItem {
+            key: key.into(),
+            comment: comment.into(),
+            decision: decision.into(),
+        };
+        svc.record_meeting(
+            buyer,
+            id,
+            q3,
+            &default_meeting_day(q3)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            &e.meeting_members.join("\n"),
+            &[
+                decision(
+                    "product:palveluohjaus",
+                    "Palveluohjauksen asiakasmäärä ylittää tilauksen vuoden loppuun mennessä.",
+                    "Tilausmäärää tarkistetaan vuoden 2014 palvelusopimuksessa.",
+                ),
+                decision(
+                    "processing:toimeentulotuki",
+                    "Kolme hakemusta käsiteltiin seitsemännen päivän jälkeen.",
+                    "Tuotanto selvittää viiveiden syyt joulukuun kokoukseen.",
+                ),
+            ],
+        )
+        .await
+        .map_err(err)?;
     }
     Ok(())
 }

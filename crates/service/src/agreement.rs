@@ -11,8 +11,8 @@ use db::doc::{self, Doc, Table};
 use db::Tx;
 use domain::access::{Action, Resource};
 use domain::agreement::{
-    follow_up, in_force, latest, quarter_of, Agreement, Period, ProductFollowUp, Realised,
-    ReportedCase, Signature,
+    agenda, follow_up, in_force, latest, quarter_of, Agreement, Meeting, MeetingItem, Period,
+    ProductFollowUp, Realised, ReportedCase, Signature,
 };
 use domain::audit::{AuditAction, Purpose, RecordKind};
 use domain::locale::Lang;
@@ -77,6 +77,17 @@ pub struct FollowUp {
     pub provider_name: String,
     pub upto: Period,
     pub products: Vec<ProductFollowUp>,
+}
+
+/// A quarter's meeting: the follow-up it goes through, its agenda and the minutes so far.
+#[derive(Debug, Clone)]
+pub struct MeetingView {
+    pub follow_up: FollowUp,
+    /// The agenda items' keys ([`domain::agreement::agenda`]).
+    pub agenda: Vec<String>,
+    pub meeting: Option<Meeting>,
+    pub purchaser_name: String,
+    pub may_record: bool,
 }
 
 /// One product's line on the reporting form as typed.
@@ -611,17 +622,8 @@ impl Service {
             let versions = self
                 .agreement_versions(&mut tx, actor, id, Action::Read, AuditAction::Read)
                 .await?;
-            let data: Vec<Agreement> = versions.iter().map(|d| d.data.clone()).collect();
-            let a = in_force(&data)
-                .or(data.last())
-                .cloned()
-                .ok_or(ServiceError::NotFound)?;
-            let owner = versions.first().map(|d| d.owner_id);
-            let reports = self.realised(&mut tx, id).await?;
-            let products = follow_up(&a, upto, &reports, self.now().date_naive());
-            let mut names = BTreeMap::new();
-            let provider_name = self.org_name(&mut tx, &mut names, a.provider).await?;
-            let t = self.agreement_target(Some(id), owner);
+            let f = self.follow_up_of(&mut tx, id, &versions, upto).await?;
+            let t = self.agreement_target(Some(id), versions.first().map(|d| d.owner_id));
             let ev = self.agreement_event(
                 actor,
                 AuditAction::Read,
@@ -629,16 +631,193 @@ impl Service {
                 format!("follow-up to {}", upto.code()),
             );
             self.record(&mut tx, ev).await?;
-            Ok(FollowUp {
-                id,
-                agreement: a,
-                provider_name,
-                upto,
-                products,
+            Ok(f)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// The follow-up of `versions`' agreement to the end of `upto`, under the version in force.
+    async fn follow_up_of(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        versions: &[Doc<Agreement>],
+        upto: Period,
+    ) -> ServiceResult<FollowUp> {
+        let data: Vec<Agreement> = versions.iter().map(|d| d.data.clone()).collect();
+        let a = in_force(&data)
+            .or(data.last())
+            .cloned()
+            .ok_or(ServiceError::NotFound)?;
+        let reports = self.realised(tx, id).await?;
+        let products = follow_up(&a, upto, &reports, self.now().date_naive());
+        let mut names = BTreeMap::new();
+        let provider_name = self.org_name(tx, &mut names, a.provider).await?;
+        Ok(FollowUp {
+            id,
+            agreement: a,
+            provider_name,
+            upto,
+            products,
+        })
+    }
+
+    /// A quarter's meeting of the follow-up group: the agenda's figures and the minutes
+    /// recorded so far. Both parties' followers read it; the purchaser's procurement staff,
+    /// who call the group, record the minutes.
+    pub async fn follow_up_meeting(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        quarter: Period,
+    ) -> ServiceResult<MeetingView> {
+        let mut tx = self.db.begin_read().await?;
+        let r = async {
+            let versions = self
+                .agreement_versions(&mut tx, actor, id, Action::Read, AuditAction::Read)
+                .await?;
+            let follow_up = self.follow_up_of(&mut tx, id, &versions, quarter).await?;
+            let meeting = self
+                .meeting_doc(&mut tx, id, quarter)
+                .await?
+                .map(|d| d.data);
+            let owner = versions.first().map(|d| d.owner_id).unwrap_or(actor.org_id);
+            let mut names = BTreeMap::new();
+            let purchaser_name = self.org_name(&mut tx, &mut names, owner).await?;
+            let may_record = self.may(
+                actor,
+                Action::Update,
+                Resource::Agreement {
+                    purchaser_id: owner,
+                    provider_id: follow_up.agreement.provider,
+                },
+            );
+            let t = self.agreement_target(Some(id), Some(owner));
+            let ev = self.agreement_event(
+                actor,
+                AuditAction::Read,
+                &t,
+                format!("follow-up meeting {}", quarter.code()),
+            );
+            self.record(&mut tx, ev).await?;
+            Ok(MeetingView {
+                agenda: agenda(&follow_up.agreement),
+                follow_up,
+                meeting,
+                purchaser_name,
+                may_record,
             })
         }
         .await;
         self.finish(tx, r).await
+    }
+
+    async fn meeting_doc(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        quarter: Period,
+    ) -> ServiceResult<Option<Doc<Meeting>>> {
+        let all: Vec<Doc<Meeting>> = doc::children(tx, Table::FollowUpMeetings, id).await?;
+        Ok(all.into_iter().rev().find(|d| d.data.period == quarter))
+    }
+
+    /// Records a quarter's minutes: when it was held, who were there, and what was said and
+    /// decided on each agenda item. Recording again replaces the minutes of that quarter.
+    pub async fn record_meeting(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        quarter: Period,
+        held_on: &str,
+        members: &str,
+        items: &[MeetingItem],
+    ) -> ServiceResult<()> {
+        let t = self.agreement_target(Some(id), None);
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let versions = self
+                .agreement_versions(&mut tx, actor, id, Action::Update, AuditAction::Update)
+                .await?;
+            let owner = versions.first().map(|d| d.owner_id).unwrap_or(actor.org_id);
+            let data: Vec<Agreement> = versions.iter().map(|d| d.data.clone()).collect();
+            let a = in_force(&data)
+                .or(data.last())
+                .ok_or(ServiceError::NotFound)?;
+            let mut e = FieldErrors::default();
+            if !quarter.is_quarter() {
+                e.add("period", "period-format");
+            }
+            let held = domain::staff::parse_date(held_on);
+            if held.is_none() {
+                e.add("held_on", "date-format");
+            }
+            let members: Vec<String> = members
+                .lines()
+                .map(|l| l.trim().chars().take(200).collect::<String>())
+                .filter(|l| !l.is_empty())
+                .take(50)
+                .collect();
+            if members.is_empty() {
+                e.add("members", "required");
+            }
+            let Some(held_on) = held.filter(|_| e.is_empty()) else {
+                return Err(invalid(e));
+            };
+            let keys = agenda(a);
+            let items: Vec<MeetingItem> = keys
+                .iter()
+                .map(|k| {
+                    let given = items.iter().find(|i| &i.key == k);
+                    let clip = |s: &str| s.trim().chars().take(4000).collect::<String>();
+                    MeetingItem {
+                        key: k.clone(),
+                        comment: given.map(|i| clip(&i.comment)).unwrap_or_default(),
+                        decision: given.map(|i| clip(&i.decision)).unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let m = Meeting {
+                period: quarter,
+                held_on,
+                members,
+                items,
+                recorded: self.signature(actor),
+            };
+            let now = self.now();
+            match self.meeting_doc(&mut tx, id, quarter).await? {
+                Some(d) => {
+                    doc::update(&mut tx, Table::FollowUpMeetings, d.id, "recorded", &m, now)
+                        .await?;
+                }
+                None => {
+                    doc::insert(
+                        &mut tx,
+                        Table::FollowUpMeetings,
+                        Uuid::now_v7(),
+                        owner,
+                        Some(id),
+                        "recorded",
+                        &m,
+                        now,
+                    )
+                    .await?;
+                }
+            }
+            let t = self.agreement_target(Some(id), Some(owner));
+            let ev = self.agreement_event(
+                actor,
+                AuditAction::Update,
+                &t,
+                format!("follow-up meeting {} minutes", quarter.code()),
+            );
+            self.record(&mut tx, ev).await?;
+            Ok(())
+        }
+        .await;
+        self.finish_logged(tx, r, actor, AuditAction::Update, Some(&t))
+            .await
     }
 }
 

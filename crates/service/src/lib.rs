@@ -29,6 +29,7 @@ pub mod procurement;
 pub mod provider;
 pub mod registration;
 pub mod report;
+pub mod scorecard;
 mod setup;
 pub mod steering_group;
 pub mod throttle;

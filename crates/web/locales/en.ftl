@@ -1323,3 +1323,45 @@ processing-more = { $n ->
     [one] And one more breach.
    *[other] And { $n } more breaches.
 }
+
+## The provider scorecard
+nav-scorecard = Provider scorecard
+scorecard-title = Provider scorecard { $year }
+scorecard-lead = How each provider delivered in each lot over the year: visits the families confirmed and disputed, reports late and returned, invoice discrepancies, commitments declined and changes of worker.
+scorecard-none = There are no commitments for the year.
+scorecard-col-provider = Provider
+scorecard-col-lot = Lot
+scorecard-col-commitments = Commitments
+scorecard-col-declined = Declined
+scorecard-col-visits = Visits
+scorecard-col-confirmed = Confirmed
+scorecard-col-disputed = Disputed
+scorecard-col-reports = Reports
+scorecard-col-late = Late
+scorecard-col-returned = Returned
+scorecard-col-invoices = Invoices
+scorecard-col-discrepancies = Invoices with a discrepancy
+scorecard-col-families = Families with visits
+scorecard-col-changes = Changes of worker
+scorecard-col-changes-per-family = Changes of worker / families
+scorecard-changes-hint = The worker changes when a visit is made by none of the workers of the family's previous visit.
+
+## The follow-up group's meeting
+meeting-link = Follow-up meeting { $period }
+follow-up-meeting-title = Follow-up group's meeting { $period }: { $title }
+meeting-minutes-title = Minutes: the follow-up group's meeting { $period }, { $title }
+meeting-minutes-parties = Purchaser { $purchaser }, provider { $provider }. Held on { $date }. Agreement version { $version }.
+meeting-minutes-recorded = Minutes recorded by { $who }.
+meeting-minutes-download = Minutes:
+meeting-held-on = Held on
+meeting-members = Present
+hint-meeting-members = One line per person present: name and role.
+meeting-agenda = Agenda
+meeting-item-product = Ordered and delivered: { $product }
+meeting-item-processing = Processing times: { $product }
+meeting-item-other = Other matters
+meeting-product-figures = Ordered { $ordered }, delivered since the start of the year { $realised } ({ $share }), projected for the year { $projected }; value delivered { $value }.
+meeting-breach = Breach: { $reference }, due { $due }, { $days } days.
+meeting-comment = Discussion
+meeting-decision = Decision
+meeting-save = Save the minutes

@@ -1323,3 +1323,45 @@ processing-more = { $n ->
     [one] Lisäksi yksi ylitys.
    *[other] Lisäksi { $n } ylitystä.
 }
+
+## The provider scorecard
+nav-scorecard = Tuottajien tuloskortti
+scorecard-title = Palveluntuottajien tuloskortti { $year }
+scorecard-lead = Miten kukin palveluntuottaja toimi kussakin osa-alueessa vuoden aikana: perheiden vahvistamat ja kiistämät käynnit, myöhästyneet ja palautetut raportit, laskujen poikkeamat, hylätyt maksusitoumukset ja työntekijän vaihtumiset.
+scorecard-none = Vuodelta ei ole maksusitoumuksia.
+scorecard-col-provider = Palveluntuottaja
+scorecard-col-lot = Osa-alue
+scorecard-col-commitments = Maksusitoumuksia
+scorecard-col-declined = Hylätty
+scorecard-col-visits = Käyntejä
+scorecard-col-confirmed = Vahvistettu
+scorecard-col-disputed = Kiistetty
+scorecard-col-reports = Raportteja
+scorecard-col-late = Myöhässä
+scorecard-col-returned = Palautettu
+scorecard-col-invoices = Laskuja
+scorecard-col-discrepancies = Laskuja, joissa poikkeama
+scorecard-col-families = Perheitä, joilla käyntejä
+scorecard-col-changes = Työntekijän vaihdoksia
+scorecard-col-changes-per-family = Työntekijän vaihdokset / perheet
+scorecard-changes-hint = Työntekijä vaihtuu, kun käynnin tekee joku muu kuin kukaan perheen edellisen käynnin työntekijöistä.
+
+## The follow-up group's meeting
+meeting-link = Seurantakokous { $period }
+follow-up-meeting-title = Sopimusseurantaryhmän kokous { $period }: { $title }
+meeting-minutes-title = Pöytäkirja: sopimusseurantaryhmän kokous { $period }, { $title }
+meeting-minutes-parties = Tilaaja { $purchaser }, palveluntuottaja { $provider }. Kokous pidetty { $date }. Sopimuksen versio { $version }.
+meeting-minutes-recorded = Pöytäkirjan kirjasi { $who }.
+meeting-minutes-download = Pöytäkirja:
+meeting-held-on = Kokouspäivä
+meeting-members = Läsnä
+hint-meeting-members = Yksi rivi kutakin läsnäolijaa kohden: nimi ja tehtävä.
+meeting-agenda = Asialista
+meeting-item-product = Tilattu ja toteutunut: { $product }
+meeting-item-processing = Käsittelyajat: { $product }
+meeting-item-other = Muut asiat
+meeting-product-figures = Tilattu { $ordered }, toteutunut vuoden alusta { $realised } ({ $share }), ennuste vuodelle { $projected }; toteuman arvo { $value }.
+meeting-breach = Ylitys: { $reference }, määräpäivä { $due }, { $days } päivää.
+meeting-comment = Käsittely
+meeting-decision = Päätös
+meeting-save = Tallenna pöytäkirja

@@ -1323,3 +1323,45 @@ processing-more = { $n ->
     [one] Dessutom ett överskridande.
    *[other] Dessutom { $n } överskridanden.
 }
+
+## The provider scorecard
+nav-scorecard = Producenternas resultatkort
+scorecard-title = Serviceproducenternas resultatkort { $year }
+scorecard-lead = Hur varje serviceproducent har presterat inom varje delområde under året: besök som familjen bekräftat och bestridit, försenade och returnerade rapporter, avvikelser i fakturor, avböjda betalningsförbindelser och byten av arbetstagare.
+scorecard-none = Det finns inga betalningsförbindelser för året.
+scorecard-col-provider = Serviceproducent
+scorecard-col-lot = Delområde
+scorecard-col-commitments = Betalningsförbindelser
+scorecard-col-declined = Avböjda
+scorecard-col-visits = Besök
+scorecard-col-confirmed = Bekräftade
+scorecard-col-disputed = Bestridda
+scorecard-col-reports = Rapporter
+scorecard-col-late = Försenade
+scorecard-col-returned = Returnerade
+scorecard-col-invoices = Fakturor
+scorecard-col-discrepancies = Fakturor med avvikelse
+scorecard-col-families = Familjer med besök
+scorecard-col-changes = Byten av arbetstagare
+scorecard-col-changes-per-family = Byten av arbetstagare / familjer
+scorecard-changes-hint = Arbetstagaren byts när besöket görs av någon annan än de som gjorde familjens föregående besök.
+
+## The follow-up group's meeting
+meeting-link = Uppföljningsmöte { $period }
+follow-up-meeting-title = Avtalsuppföljningsgruppens möte { $period }: { $title }
+meeting-minutes-title = Protokoll: avtalsuppföljningsgruppens möte { $period }, { $title }
+meeting-minutes-parties = Beställare { $purchaser }, serviceproducent { $provider }. Mötet hölls { $date }. Avtalets version { $version }.
+meeting-minutes-recorded = Protokollet fördes av { $who }.
+meeting-minutes-download = Protokoll:
+meeting-held-on = Mötesdag
+meeting-members = Närvarande
+hint-meeting-members = En rad per närvarande: namn och uppgift.
+meeting-agenda = Föredragningslista
+meeting-item-product = Beställt och utfall: { $product }
+meeting-item-processing = Handläggningstider: { $product }
+meeting-item-other = Övriga ärenden
+meeting-product-figures = Beställt { $ordered }, utfall sedan årets början { $realised } ({ $share }), prognos för året { $projected }; utfallets värde { $value }.
+meeting-breach = Överskridande: { $reference }, förfallodag { $due }, { $days } dagar.
+meeting-comment = Behandling
+meeting-decision = Beslut
+meeting-save = Spara protokollet

@@ -15,6 +15,7 @@ mod forms;
 pub mod i18n;
 pub mod openapi;
 mod pages;
+pub mod pdf;
 mod render;
 pub mod routes;
 
@@ -220,7 +221,18 @@ fn pages(table: routes::Table) -> routes::Table {
             "/agreements/{id}/follow-up.xlsx",
             pages::agreement::follow_up_xlsx,
         )
+        .get(
+            "/agreements/{id}/meetings/{period}",
+            pages::meeting::meeting,
+        )
+        .post("/agreements/{id}/meetings/{period}", pages::meeting::record)
+        .get(
+            "/agreements/{id}/meetings/{period}/minutes.pdf",
+            pages::meeting::minutes_pdf,
+        )
         .get("/processing-times", pages::processing::processing_times)
+        .get("/scorecard", pages::scorecard::scorecard)
+        .get("/scorecard/export", pages::scorecard::export)
         .get("/processing-times/export", pages::processing::export)
         .get("/budget", pages::clients::budget)
         .post("/budget", pages::clients::add_budget_line)

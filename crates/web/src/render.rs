@@ -94,6 +94,7 @@ impl Page {
                 }
                 if c.follow_up {
                     add("/processing-times".into(), "nav-processing-times");
+                    add("/scorecard".into(), "nav-scorecard");
                 }
                 add("/register".into(), "nav-register");
                 add("/organisations".into(), "nav-organisations");

@@ -71,3 +71,26 @@ fn the_share_within_the_target_and_every_breach_listed() {
     assert_eq!(breaches, [("c", 14, true), ("b", 10, false)]);
     assert_eq!(summarize::<String>(&[], today).share_within, None);
 }
+
+mod scorecard {
+    use domain::scorecard::{worker_changes, Score};
+    use uuid::Uuid;
+
+    #[test]
+    fn a_visit_by_none_of_the_previous_workers_is_a_change() {
+        let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let visits: Vec<Vec<Uuid>> = vec![
+            vec![a],
+            vec![a, b], // a stays: no change
+            vec![b],    // b was there: no change
+            vec![],     // no workers named: skipped
+            vec![c],    // a change
+            vec![a],    // a change
+            vec![a],
+        ];
+        assert_eq!(worker_changes(visits.iter().map(|v| v.as_slice())), 2);
+        assert_eq!(worker_changes(std::iter::empty()), 0);
+        assert_eq!(Score::share(1, 3), Some(33));
+        assert_eq!(Score::share(0, 0), None);
+    }
+}

@@ -377,20 +377,24 @@ fn fill(path: &str, c: &Candidates) -> (Vec<String>, String, bool) {
                 "{number}" => "number",
                 "{month}" => "month",
                 "{index}" => "index",
+                // A quarter (`2026-Q3`) names no record: one value is enough.
+                "{period}" => "period",
                 _ => before,
             };
             let random_value = match key {
                 "month" => c.months[0].clone(),
                 "index" => "0".into(),
+                "period" => "2026-Q3".into(),
                 "number" => "2026-999999".into(),
                 _ => Uuid::now_v7().to_string(),
             };
             random.push('/');
             random.push_str(&random_value);
-            strict &= PERSONAL.contains(&key) || key == "month" || key == "index";
+            strict &= PERSONAL.contains(&key) || matches!(key, "month" | "index" | "period");
             match key {
                 "month" => c.months.clone(),
                 "index" => vec!["0".into()],
+                "period" => vec!["2026-Q3".into()],
                 k => c
                     .by_segment
                     .get(k)

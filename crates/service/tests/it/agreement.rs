@@ -405,3 +405,118 @@ async fn an_agreement_is_made_agreed_reported_on_and_followed_up() {
     assert!(count(AuditAction::Update, Outcome::Denied) >= 2);
     assert!(count(AuditAction::Read, Outcome::Denied) >= 1);
 }
+
+#[tokio::test]
+async fn the_quarters_meeting_records_minutes_on_its_agenda() {
+    use domain::agreement::{MeetingItem, Period};
+    let w = World::new().await;
+    let svc = &w.service;
+    svc.setup()
+        .bootstrap_user(
+            w.county,
+            &user_form("county.buyer", "procurement_specialist"),
+        )
+        .await
+        .unwrap();
+    svc.setup()
+        .bootstrap_user(w.county, &user_form("county.lead", "leading_social_worker"))
+        .await
+        .unwrap();
+    let buyer = w.actor("county.buyer").await;
+    let lead = w.actor("county.lead").await;
+    let signer = w.actor("provider.admin").await;
+    let id = svc
+        .create_agreement(&buyer, &terms(w.provider))
+        .await
+        .unwrap();
+    svc.agree_to_agreement(&signer, id, 1).await.unwrap();
+    let q3 = Period::parse("2013-Q3").unwrap();
+    let v = svc.follow_up_meeting(&lead, id, q3).await.unwrap();
+    // An item per product, one for the product with a target, and other matters.
+    assert_eq!(
+        v.agenda,
+        vec![
+            "product:palveluohjaus",
+            "product:toimeentulotuki",
+            "processing:toimeentulotuki",
+            "other"
+        ]
+    );
+    assert!(v.meeting.is_none());
+    assert!(
+        !v.may_record,
+        "the leading social worker reads; the buyer records"
+    );
+    let item = |key: &str, decision: &str| MeetingItem {
+        key: key.into(),
+        comment: "Käsitelty.".into(),
+        decision: decision.into(),
+    };
+    // Nobody present and no date: refused, nothing kept.
+    let errs = invalid(
+        svc.record_meeting(&buyer, id, q3, "", " \n", &[item("other", "")])
+            .await,
+    );
+    assert!(errs.contains(&("held_on".into(), "date-format".into())));
+    assert!(errs.contains(&("members".into(), "required".into())));
+    assert!(matches!(
+        svc.record_meeting(&lead, id, q3, "2013-09-30", "x", &[])
+            .await,
+        Err(ServiceError::Denied(_))
+    ));
+    svc.record_meeting(
+        &buyer,
+        id,
+        q3,
+        "30.9.2013",
+        "Tilaajajohtaja\nPalvelutuotantojohtaja",
+        &[
+            item(
+                "processing:toimeentulotuki",
+                "Käsittelyajat seurantaan joulukuussa.",
+            ),
+            item("not-on-the-agenda", "ohitetaan"),
+        ],
+    )
+    .await
+    .unwrap();
+    let m = svc
+        .follow_up_meeting(&signer, id, q3)
+        .await
+        .unwrap()
+        .meeting
+        .unwrap();
+    assert_eq!(m.held_on, d(2013, 9, 30));
+    assert_eq!(m.members.len(), 2);
+    assert_eq!(m.items.len(), 4, "the agenda's items, nothing else");
+    let p = m
+        .items
+        .iter()
+        .find(|i| i.key == "processing:toimeentulotuki")
+        .unwrap();
+    assert_eq!(p.decision, "Käsittelyajat seurantaan joulukuussa.");
+    // Recorded again: the quarter's minutes are replaced, not doubled.
+    svc.record_meeting(&buyer, id, q3, "2013-09-30", "Tilaajajohtaja", &[])
+        .await
+        .unwrap();
+    let m = svc
+        .follow_up_meeting(&buyer, id, q3)
+        .await
+        .unwrap()
+        .meeting
+        .unwrap();
+    assert_eq!(m.members, vec!["Tilaajajohtaja"]);
+    // A month is not a quarter.
+    let errs = invalid(
+        svc.record_meeting(
+            &buyer,
+            id,
+            Period::parse("2013-09").unwrap(),
+            "2013-09-30",
+            "x",
+            &[],
+        )
+        .await,
+    );
+    assert_eq!(errs, vec![("period".into(), "period-format".into())]);
+}

@@ -1674,3 +1674,93 @@ async fn processing_times_measure_each_step_against_its_target_across_christmas(
         .iter()
         .any(|e| e.record_kind == "follow_up" && e.outcome == "denied"));
 }
+
+#[tokio::test]
+async fn the_scorecard_counts_a_providers_visits_reports_invoices_and_changes_of_worker() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    svc.setup()
+        .bootstrap_user(w.county, &user_form("county.controller", "controller"))
+        .await
+        .unwrap();
+    let controller = w.actor("county.controller").await;
+    let (k, l) = (s.roster[0], s.roster[1]);
+    // October's workers, visit by visit: l takes over on the 8th (a change), both come on the
+    // 13th, k alone on the 15th (k was there: no change), l on the 20th (a change), l again,
+    // and k on the 29th (a change): three changes in one family.
+    let plan_of_days: [(u32, &[uuid::Uuid]); 8] = [
+        (1, &[k]),
+        (6, &[k]),
+        (8, &[l]),
+        (13, &[l, k]),
+        (15, &[k]),
+        (20, &[l]),
+        (22, &[l]),
+        (29, &[k]),
+    ];
+    let rows: Vec<_> = plan_of_days
+        .iter()
+        .map(|(d, who)| {
+            row(
+                &s.number,
+                &format!("s{d}"),
+                &format!("2026-10-{d:02}"),
+                "09:00",
+                "10:00",
+                who,
+            )
+        })
+        .collect();
+    svc.record_visits(&s.worker, &rows).await.unwrap();
+    let mine = svc.family_visits(&s.guardian).await.unwrap();
+    svc.answer_visit(&s.guardian, mine[0].id, false, "Ei tullut.")
+        .await
+        .unwrap();
+    for v in &mine[1..] {
+        svc.answer_visit(&s.guardian, v.id, true, "").await.unwrap();
+    }
+    svc.save_plan(&s.worker, &s.number, &plan()).await.unwrap();
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    svc.save_report(&s.worker, &s.number, oct, &report(), true)
+        .await
+        .unwrap();
+    // Returned once, then approved.
+    svc.decide_report(&s.social, &s.number, oct, false, "Tavoitteet puuttuvat.")
+        .await
+        .unwrap();
+    svc.save_report(&s.worker, &s.number, oct, &report(), true)
+        .await
+        .unwrap();
+    svc.decide_report(&s.social, &s.number, oct, true, "")
+        .await
+        .unwrap();
+    // Billed at 80.00 instead of 78.00, the disputed visit included: discrepancies.
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct.xml",
+            &month_invoice("2026-5001", &s.number, 10, "8", "80"),
+        )
+        .await
+        .unwrap();
+    assert!(r.invoice.is_some());
+    let rows = svc.scorecard(&controller, 2026).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    let (row, sc) = (&rows[0], &rows[0].score);
+    assert_eq!(row.provider, w.provider);
+    assert_eq!(row.lot_number, 1);
+    assert_eq!((sc.commitments, sc.declined), (1, 0));
+    assert_eq!((sc.visits, sc.confirmed, sc.disputed), (8, 7, 1));
+    assert_eq!((sc.families, sc.worker_changes), (1, 3));
+    assert_eq!((sc.reports, sc.returned_reports), (1, 1));
+    assert_eq!((sc.invoices, sc.invoices_with_discrepancies), (1, 1));
+    // Another year has nothing; a social worker does not follow the providers' figures.
+    assert!(svc.scorecard(&controller, 2025).await.unwrap().is_empty());
+    assert!(matches!(
+        svc.scorecard(&s.social, 2026).await,
+        Err(ServiceError::Denied(_))
+    ));
+}

@@ -20,11 +20,13 @@ pub mod clients;
 pub mod correction;
 pub mod delivery;
 pub mod invoice;
+pub mod meeting;
 pub mod notice;
 pub mod processing;
 pub mod procurement;
 pub mod provider;
 pub mod registration;
+pub mod scorecard;
 
 use crate::ctx::Ctx;
 use crate::forms::{attach_errors, Field, SummaryItem};

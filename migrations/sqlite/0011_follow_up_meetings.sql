@@ -1,0 +1,12 @@
+-- The follow-up group's meetings on an agreement, one per quarter: the agenda's minutes.
+-- owner: purchaser; parent: the agreement's id.
+CREATE TABLE follow_up_meetings (
+    id BLOB PRIMARY KEY,
+    owner_id BLOB NOT NULL REFERENCES organisations (id),
+    parent_id BLOB,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX follow_up_meetings_parent ON follow_up_meetings (parent_id);
