@@ -137,7 +137,7 @@ pub async fn run(svc: Service, opts: Options, backend: &str) -> Result<()> {
         );
     }
     let t0 = Instant::now();
-    crate::demo::populate(&svc)
+    let creds = crate::demo::populate(&svc)
         .await
         .context("creating the demo data the benchmark builds on")?;
     let month = domain::delivery::month_of(svc.today())
@@ -243,6 +243,7 @@ pub async fn run(svc: Service, opts: Options, backend: &str) -> Result<()> {
         lines_read as f64 / took,
         with_discrepancies
     );
+    follow_up_pages(&svc, &creds, month).await?;
     let v = svc.audit_verify().await.map_err(|e| anyhow!("{e}"))?;
     println!(
         "access log: {} entries, chain {}",
@@ -252,6 +253,144 @@ pub async fn run(svc: Service, opts: Options, backend: &str) -> Result<()> {
         } else {
             "BROKEN"
         }
+    );
+    Ok(())
+}
+
+/// `runs` timings of `f`, as (p50, p95, max) in milliseconds.
+async fn timed<F, Fut, T>(runs: usize, mut f: F) -> Result<(f64, f64, f64)>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = service::ServiceResult<T>>,
+{
+    let mut ms = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        f().await.map_err(|e| anyhow!("{e}"))?;
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| ms[((ms.len() as f64 * q).ceil() as usize).clamp(1, ms.len()) - 1];
+    Ok((at(0.5), at(0.95), at(1.0)))
+}
+
+/// The follow-up pages of the county the month was billed to, on its data as it now is:
+/// the budget with each line's forecast, the processing times, the provider scorecard, and an
+/// agreement's quarterly follow-up. Each is the use case behind its page, asked 20 times in a
+/// row as one user would; the figures are its time to answer (rendering the page adds little).
+async fn follow_up_pages(
+    svc: &Service,
+    creds: &[crate::demo::Credential],
+    month: chrono::NaiveDate,
+) -> Result<()> {
+    use chrono::Datelike;
+    let password = |u: &str| {
+        creds
+            .iter()
+            .find(|c| c.username == u)
+            .map(|c| c.password.clone())
+            .with_context(|| format!("demo user {u}"))
+    };
+    let sign_in = |u: &'static str| async move {
+        let p = password(u)?;
+        svc.sign_in(u, &p)
+            .await
+            .map(|s| s.session.actor)
+            .map_err(|e| anyhow!("{u}: {e}"))
+    };
+    let controller = sign_in("kymenlaakso.controller").await?;
+    let buyer = sign_in("kymenlaakso.procurement-specialist").await?;
+    let year = month.year();
+    let lines = svc.budget(&controller).await.map_err(|e| anyhow!("{e}"))?;
+    let (p50, p95, max) = timed(20, || svc.budget(&controller)).await?;
+    println!(
+        "forecast: the budget page's {} lines and their forecasts: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
+        lines.len()
+    );
+    let (p50, p95, max) = timed(20, || svc.processing_times(&controller, year)).await?;
+    println!("processing times {year}: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms");
+    let (p50, p95, max) = timed(20, || svc.scorecard(&controller, year)).await?;
+    println!("scorecard {year}: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms");
+    // An agreement like seed 003's, with its twelve months reported, followed up at Q3.
+    let file: toml::Value = toml::from_str(include_str!("../../../data/demo/agreements.toml"))
+        .context("data/demo/agreements.toml")?;
+    let products: Vec<domain::agreement::Product> = file
+        .get("agreement")
+        .and_then(|a| a.get(0))
+        .and_then(|a| a.get("products"))
+        .cloned()
+        .context("the demo agreement's products")?
+        .try_into()
+        .context("the demo agreement's products")?;
+    let provider = {
+        let mut tx = svc.db().begin_read().await?;
+        let orgs = db::organisation::list(&mut tx).await?;
+        tx.commit().await?;
+        orgs.into_iter()
+            .find(|o| o.name == "Perhetuki Aallokko Oy")
+            .context("the demo provider")?
+            .id
+    };
+    let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
+    let mut prices = products.clone();
+    for p in &mut prices {
+        for x in &mut p.prices {
+            x.year = year;
+        }
+    }
+    let orders = prices
+        .iter()
+        .map(|p| domain::agreement::Order {
+            year,
+            product: p.code.clone(),
+            volume: 1000,
+        })
+        .collect();
+    let a = domain::agreement::Agreement {
+        title: "Mittaussopimus".into(),
+        kind: domain::agreement::AgreementKind::FixedPurchase,
+        provider,
+        procurement: None,
+        purchaser_contact: String::new(),
+        provider_contact: String::new(),
+        valid_from: start,
+        valid_to: chrono::NaiveDate::from_ymd_opt(year, 12, 31),
+        inspection_right: true,
+        products: prices.clone(),
+        orders,
+        version: 0,
+        change_reason: String::new(),
+        proposed: domain::agreement::Signature {
+            name: String::new(),
+            at: Utc::now(),
+        },
+        agreed: None,
+    };
+    let id = svc
+        .create_agreement(&buyer, &a)
+        .await
+        .map_err(|e| anyhow!("{e:?}"))?;
+    let signer = sign_in("aallokko.provider-signatory").await?;
+    svc.agree_to_agreement(&signer, id, 1)
+        .await
+        .map_err(|e| anyhow!("{e:?}"))?;
+    let mut rows = vec![vec!["product".to_owned(), "period".into(), "count".into()]];
+    for p in &prices {
+        for m in 1..=12 {
+            rows.push(vec![p.code.clone(), format!("{year}-{m:02}"), "80".into()]);
+        }
+    }
+    let manager = sign_in("aallokko.service-manager").await?;
+    svc.report_file(&manager, id, &rows, domain::locale::Lang::Fi)
+        .await
+        .map_err(|e| anyhow!("{e:?}"))?;
+    let q3 = domain::agreement::Period::Quarter { year, quarter: 3 };
+    let (p50, p95, max) = timed(20, || svc.agreement_follow_up(&buyer, id, q3)).await?;
+    println!(
+        "agreement follow-up {}: {} products, {} monthly reports: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
+        q3.code(),
+        prices.len(),
+        rows.len() - 1
     );
     Ok(())
 }

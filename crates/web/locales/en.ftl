@@ -1365,3 +1365,5 @@ meeting-breach = Breach: { $reference }, due { $due }, { $days } days.
 meeting-comment = Discussion
 meeting-decision = Decision
 meeting-save = Save the minutes
+budget-chart-title = Budget lines: paid, invoiced and what the commitments are still worth this year, against the amount
+budget-chart-remaining = Commitments' forecast for the rest of the year

@@ -1365,3 +1365,5 @@ meeting-breach = Ylitys: { $reference }, määräpäivä { $due }, { $days } pä
 meeting-comment = Käsittely
 meeting-decision = Päätös
 meeting-save = Tallenna pöytäkirja
+budget-chart-title = Talousarviorivit: maksettu, laskutettu ja sitoumusten loppuvuosi verrattuna määrärahaan
+budget-chart-remaining = Sitoumusten ennuste loppuvuodelle

@@ -1365,3 +1365,5 @@ meeting-breach = Överskridande: { $reference }, förfallodag { $due }, { $days 
 meeting-comment = Behandling
 meeting-decision = Beslut
 meeting-save = Spara protokollet
+budget-chart-title = Budgetrader: betalt, fakturerat och förbindelsernas resterande år jämfört med anslaget
+budget-chart-remaining = Förbindelsernas prognos för resten av året

@@ -971,6 +971,29 @@ pub struct BudgetRow {
     runs_out: String,
     /// Whether it runs out, for the cell's emphasis.
     short: bool,
+    /// The chart's bar for the line, in its units (0–400): paid, then invoiced, then what the
+    /// open commitments are still worth, and where the line's amount ends.
+    bar: BudgetBar,
+}
+
+pub struct BudgetBar {
+    y: u32,
+    paid: u32,
+    invoiced: u32,
+    remaining: u32,
+    amount: u32,
+}
+
+/// A line's bar, scaled so that the longest of all the lines' amounts and expected costs is 400.
+fn budget_bar(i: usize, b: &service::budget::BudgetFigures, max: i64) -> BudgetBar {
+    let w = |c: i64| u32::try_from(c.max(0) * 400 / max.max(1)).unwrap_or(400);
+    BudgetBar {
+        y: u32::try_from(i).unwrap_or(0) * 34 + 10,
+        paid: w(b.actual.cents()),
+        invoiced: w(b.invoiced.cents()),
+        remaining: w(b.forecast.remaining.cents()),
+        amount: w(b.line.amount.cents()) + 300,
+    }
 }
 
 #[derive(Template)]
@@ -978,6 +1001,7 @@ pub struct BudgetRow {
 struct BudgetPage {
     p: Page,
     rows: Vec<BudgetRow>,
+    chart_height: u32,
     may_add: bool,
     fields: Vec<Field>,
     summary: Vec<SummaryItem>,
@@ -1024,9 +1048,20 @@ async fn budget_page(
         },
         &BudgetPage {
             p: Page::new(ctx, t.t("budget-title")),
+            chart_height: u32::try_from(lines.len()).unwrap_or(0) * 34 + 20,
             rows: lines
                 .iter()
-                .map(|b| BudgetRow {
+                .enumerate()
+                .map(|(i, b)| BudgetRow {
+                    bar: budget_bar(
+                        i,
+                        b,
+                        lines
+                            .iter()
+                            .map(|l| l.line.amount.cents().max(l.forecast.expected.cents()))
+                            .max()
+                            .unwrap_or(1),
+                    ),
                     line: format!("{} {}", b.line.cost_centre, b.line.service),
                     year: b.line.year.to_string(),
                     amount: b.line.amount.format(t.lang),
