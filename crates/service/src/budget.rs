@@ -28,6 +28,23 @@ pub struct BudgetFigures {
     /// The line's year to December: expected cost and the month it runs out
     /// (`domain::forecast`).
     pub forecast: Forecast,
+    /// The same year by lot and provider: what each is paid, invoiced and still worth.
+    pub shares: Vec<Share>,
+}
+
+/// A lot and provider's part of a budget line's year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    pub lot: Uuid,
+    pub provider: Uuid,
+    /// Filled by [`Service::budget`]; empty where only the figures are wanted.
+    pub lot_number: u32,
+    pub lot_title: domain::requirement::LocalText,
+    pub provider_name: String,
+    pub paid: Money,
+    pub invoiced: Money,
+    /// Paid + invoiced + what its open commitments are still worth in the year.
+    pub expected: Money,
 }
 
 impl Service {
@@ -97,7 +114,8 @@ impl Service {
                 &t,
             )
             .await?;
-            let out = self.budget_book(&mut tx, actor.org_id).await?.figures(None);
+            let mut out = self.budget_book(&mut tx, actor.org_id).await?.figures(None);
+            self.name_shares(&mut tx, actor.org_id, &mut out).await?;
             let mut ev = self.ev(actor, AuditAction::List, &t);
             ev.details = format!("{} budget lines", out.len());
             self.record(&mut tx, ev).await?;
@@ -105,6 +123,43 @@ impl Service {
         }
         .await;
         self.finish(tx, r).await
+    }
+
+    /// Names the lots and providers of the lines' shares.
+    async fn name_shares(
+        &self,
+        tx: &mut db::Tx,
+        org: Uuid,
+        lines: &mut [BudgetFigures],
+    ) -> ServiceResult<()> {
+        let lots: HashMap<Uuid, domain::procurement::Lot> = doc::list(
+            tx,
+            Table::Lots,
+            Filter {
+                owner: Some(org),
+                ..Filter::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|d: Doc<domain::procurement::Lot>| (d.id, d.data))
+        .collect();
+        let mut names: HashMap<Uuid, String> = HashMap::new();
+        for s in lines.iter_mut().flat_map(|l| l.shares.iter_mut()) {
+            if let Some(l) = lots.get(&s.lot) {
+                s.lot_number = l.number;
+                s.lot_title = l.title.clone();
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(s.provider) {
+                let n = db::organisation::get(tx, s.provider)
+                    .await?
+                    .map(|o| o.name)
+                    .unwrap_or_default();
+                e.insert(n);
+            }
+            s.provider_name = names.get(&s.provider).cloned().unwrap_or_default();
+        }
+        Ok(())
     }
 
     /// What the budget figures of `org` are computed from, read once.
@@ -210,7 +265,52 @@ impl BudgetBook {
                 &committed,
                 self.today,
             );
+            // The same year by lot and provider, each group forecast alone (no amount of its own).
+            let mut groups: std::collections::BTreeMap<(Uuid, Uuid), Vec<&Commitment>> =
+                std::collections::BTreeMap::new();
+            for c in &on_line {
+                groups.entry((c.lot, c.provider)).or_default().push(c);
+            }
+            let shares = groups
+                .into_iter()
+                .map(|((lot, provider), cs)| {
+                    let paid: i64 = cs
+                        .iter()
+                        .map(|c| self.approved.get(&c.number).copied().unwrap_or(0))
+                        .sum();
+                    let invoiced: i64 = cs
+                        .iter()
+                        .map(|c| self.pending.get(&c.number).copied().unwrap_or(0))
+                        .sum();
+                    let committed: Vec<Committed<'_>> = cs
+                        .iter()
+                        .map(|c| Committed {
+                            commitment: c,
+                            billed_until: self.billed_until.get(&c.number).copied(),
+                        })
+                        .collect();
+                    let f = domain::forecast::forecast(
+                        l.data.year,
+                        Money::ZERO,
+                        Money::from_cents(paid),
+                        Money::from_cents(invoiced),
+                        &committed,
+                        self.today,
+                    );
+                    Share {
+                        lot,
+                        provider,
+                        lot_number: 0,
+                        lot_title: Default::default(),
+                        provider_name: String::new(),
+                        paid: Money::from_cents(paid),
+                        invoiced: Money::from_cents(invoiced),
+                        expected: f.expected,
+                    }
+                })
+                .collect();
             out.push(BudgetFigures {
+                shares,
                 forecast,
                 id: l.id,
                 line: l.data.clone(),

@@ -1367,3 +1367,4 @@ meeting-decision = Decision
 meeting-save = Save the minutes
 budget-chart-title = Budget lines: paid, invoiced and what the commitments are still worth this year, against the amount
 budget-chart-remaining = Commitments' forecast for the rest of the year
+budget-shares-title = Forecast by lot and provider

@@ -1367,3 +1367,4 @@ meeting-decision = Päätös
 meeting-save = Tallenna pöytäkirja
 budget-chart-title = Talousarviorivit: maksettu, laskutettu ja sitoumusten loppuvuosi verrattuna määrärahaan
 budget-chart-remaining = Sitoumusten ennuste loppuvuodelle
+budget-shares-title = Ennuste osa-alueittain ja palveluntuottajittain

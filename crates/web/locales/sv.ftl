@@ -1367,3 +1367,4 @@ meeting-decision = Beslut
 meeting-save = Spara protokollet
 budget-chart-title = Budgetrader: betalt, fakturerat och förbindelsernas resterande år jämfört med anslaget
 budget-chart-remaining = Förbindelsernas prognos för resten av året
+budget-shares-title = Prognos per delområde och serviceproducent

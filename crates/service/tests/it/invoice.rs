@@ -762,6 +762,13 @@ async fn a_checker_and_another_approver_approve_and_the_export_carries_it_once()
         line.forecast.margin.cents(),
         10_000_000 - 60_000 - rest.cents()
     );
+    // By lot and provider: the one commitment's lot and provider carry the whole line.
+    assert_eq!(line.shares.len(), 1);
+    let share = &line.shares[0];
+    assert_eq!((share.lot, share.provider), (c.lot, c.provider));
+    assert_eq!(share.provider_name, "Testituottaja Oy");
+    assert_eq!(share.paid.cents(), 60_000);
+    assert_eq!(share.expected, line.forecast.expected);
 
     // The export carries it once: the line at 624.00 and the part not approved.
     let e1 = svc.export_invoices(&approver).await.unwrap();

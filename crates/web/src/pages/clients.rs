@@ -976,6 +976,16 @@ pub struct BudgetRow {
     bar: BudgetBar,
 }
 
+/// A lot and provider's part of a line's year.
+pub struct ShareRow {
+    line: String,
+    lot: String,
+    provider: String,
+    paid: String,
+    invoiced: String,
+    expected: String,
+}
+
 pub struct BudgetBar {
     y: u32,
     paid: u32,
@@ -1001,6 +1011,7 @@ fn budget_bar(i: usize, b: &service::budget::BudgetFigures, max: i64) -> BudgetB
 struct BudgetPage {
     p: Page,
     rows: Vec<BudgetRow>,
+    shares: Vec<ShareRow>,
     chart_height: u32,
     may_add: bool,
     fields: Vec<Field>,
@@ -1049,6 +1060,19 @@ async fn budget_page(
         &BudgetPage {
             p: Page::new(ctx, t.t("budget-title")),
             chart_height: u32::try_from(lines.len()).unwrap_or(0) * 34 + 20,
+            shares: lines
+                .iter()
+                .flat_map(|b| {
+                    b.shares.iter().map(|s| ShareRow {
+                        line: format!("{} {} {}", b.line.cost_centre, b.line.service, b.line.year),
+                        lot: format!("{} {}", s.lot_number, s.lot_title.get(t.lang).0),
+                        provider: s.provider_name.clone(),
+                        paid: s.paid.format(t.lang),
+                        invoiced: s.invoiced.format(t.lang),
+                        expected: s.expected.format(t.lang),
+                    })
+                })
+                .collect(),
             rows: lines
                 .iter()
                 .enumerate()
