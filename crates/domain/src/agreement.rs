@@ -464,8 +464,9 @@ pub struct ProductFollowUp {
 /// against realised so far and projected to the year's end, the indicator sums and the
 /// processing times against the product's target, of the cases that arrived in those periods,
 /// measured on `today` (a case decided since counts as decided). The projection assumes that
-/// the rest of the year goes at the pace so far: realised × 12 / months reported, rounded half
-/// up.
+/// the rest of the year goes at the pace so far: realised × 12 / the months reported (up to the
+/// last month any report of the product covers), rounded half up; so a meeting held before its
+/// own quarter is reported projects from the quarters that are.
 pub fn follow_up(
     agreement: &Agreement,
     upto: Period,
@@ -473,7 +474,6 @@ pub fn follow_up(
     today: NaiveDate,
 ) -> Vec<ProductFollowUp> {
     let year = upto.year();
-    let months = i128::from(upto.last_month());
     let current = latest(reports);
     agreement
         .products
@@ -495,8 +495,18 @@ pub fn follow_up(
                 })
                 .collect();
             let realised: i64 = mine.iter().map(|r| r.count).sum();
-            let projected = i64::try_from((i128::from(realised) * 12 * 2 + months) / (2 * months))
-                .unwrap_or(i64::MAX);
+            let months = mine
+                .iter()
+                .filter(|r| r.count != 0 || !r.indicators.is_empty())
+                .map(|r| i128::from(r.period.last_month()))
+                .max()
+                .unwrap_or(0);
+            let projected = if months == 0 {
+                0
+            } else {
+                i64::try_from((i128::from(realised) * 12 * 2 + months) / (2 * months))
+                    .unwrap_or(i64::MAX)
+            };
             let value = |n: i64| price.checked_mul(n).unwrap_or(Money::ZERO);
             let indicators = p
                 .indicators

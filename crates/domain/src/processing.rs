@@ -133,9 +133,9 @@ impl Step {
     /// The target of a case that does not carry its own (an application carries its
     /// procurement's decision time):
     ///
-    /// - a need: seven weekdays, the time the Social Welfare Act (1301/2014) 36 § gives for
-    ///   starting the assessment of an urgent or vulnerable person's need, which the steering
-    ///   group's weekly meeting is organised to keep for the decision as well;
+    /// - a need: five working days. Child-welfare services are to start without delay (Child
+    ///   Welfare Act 417/2007, 36 §); a week of working days is when the steering group's page
+    ///   warns of a need still waiting, and the same day is its due day here;
     /// - an application: the admission time of its procurement (the regime's), in working days;
     /// - a monthly report: ten working days after its deadline, the purchaser's own practice
     ///   (no statute sets it);
@@ -143,7 +143,7 @@ impl Step {
     ///   (633/1982) 4 a § allows a public authority.
     pub fn target(self) -> (u32, DayCount) {
         match self {
-            Step::NeedDecision => (7, DayCount::Weekdays),
+            Step::NeedDecision => (5, DayCount::WorkingDays),
             Step::Admission => (30, DayCount::WorkingDays),
             Step::ReportApproval => (10, DayCount::WorkingDays),
             Step::InvoiceApproval => (30, DayCount::Calendar),

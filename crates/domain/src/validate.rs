@@ -133,6 +133,7 @@ pub const ALL_CODES: &[&str] = &[
     "agreement-kind-unknown",
     "code-format",
     "file-unreadable",
+    "reference-identity-code",
 ];
 
 impl FieldErrors {

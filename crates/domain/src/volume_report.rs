@@ -225,6 +225,9 @@ pub fn read(
             let reference: String = cell("reference").chars().take(60).collect();
             if reference.is_empty() {
                 e.add(&field("reference"), "required");
+            } else if !crate::ident::identity_code_offsets(reference.as_bytes()).is_empty() {
+                // The provider's own reference only: a case is never named by a person.
+                e.add(&field("reference"), "reference-identity-code");
             }
             let received = date_of(cell("received"));
             match received {
@@ -279,11 +282,19 @@ pub fn read(
             }
         }
     }
-    // A product and period once per file: two rows would leave which one counts to chance.
+    // A product and period once per file: two rows would leave which one counts to chance. And
+    // a product's year by quarters or by months, not both: they would count twice.
     let mut seen = std::collections::HashSet::new();
+    let mut kind: std::collections::HashMap<(&str, i32), bool> = std::collections::HashMap::new();
     for (row, v) in &volumes {
         if !seen.insert((v.product.clone(), v.period)) {
             e.add(&format!("{row}:period"), "period-duplicate");
+        }
+        let first = *kind
+            .entry((v.product.as_str(), v.period.year()))
+            .or_insert(v.period.is_quarter());
+        if first != v.period.is_quarter() {
+            e.add(&format!("{row}:period"), "period-mixed");
         }
     }
     if volumes.is_empty() && found.is_empty() && e.is_empty() {

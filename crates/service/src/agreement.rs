@@ -753,9 +753,11 @@ impl Service {
             if held.is_none() {
                 e.add("held_on", "date-format");
             }
+            // Minutes are filed and sent on: an identity code typed into them is overwritten.
+            let clean = domain::ident::redact_identity_codes_in;
             let members: Vec<String> = members
                 .lines()
-                .map(|l| l.trim().chars().take(200).collect::<String>())
+                .map(|l| clean(l.trim()).chars().take(200).collect::<String>())
                 .filter(|l| !l.is_empty())
                 .take(50)
                 .collect();
@@ -770,7 +772,7 @@ impl Service {
                 .iter()
                 .map(|k| {
                     let given = items.iter().find(|i| &i.key == k);
-                    let clip = |s: &str| s.trim().chars().take(4000).collect::<String>();
+                    let clip = |s: &str| clean(s.trim()).chars().take(4000).collect::<String>();
                     MeetingItem {
                         key: k.clone(),
                         comment: given.map(|i| clip(&i.comment)).unwrap_or_default(),
@@ -832,10 +834,12 @@ fn volumes(
     let current = latest(existing);
     let mut out = Vec::new();
     for r in rows {
+        // A report that holds only cases (no count, no indicators) counts nothing twice.
         let mixed = current.iter().any(|x| {
             x.product == r.product
                 && x.period.year() == r.period.year()
                 && x.period.is_quarter() != r.period.is_quarter()
+                && (x.count != 0 || !x.indicators.is_empty())
         });
         if mixed {
             e.add("period", "period-mixed");

@@ -41,6 +41,14 @@ impl Cell {
 /// Largest XML part of an XLSX read (a worksheet, the shared strings).
 pub const MAX_XML: u64 = 32 * 1024 * 1024;
 
+/// Most cells a table read from outside may hold, counting the empty ones a row is padded
+/// with, and most text all its cells may hold together: a small file cannot grow into a large
+/// table (one long shared string used by every cell, a cell addressed far to the right).
+pub const MAX_CELLS: usize = 2_000_000;
+pub const MAX_TEXT: usize = 64 * 1024 * 1024;
+/// The rightmost column read.
+pub const MAX_COLUMNS: usize = 256;
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SheetError {
     #[error("not a workbook this reader knows: {0}")]
@@ -61,11 +69,23 @@ impl SheetError {
     }
 }
 
+/// Refuses a table over the limits (CSV grows at most a few times its bytes, so this is a
+/// check after reading).
+fn bounded(rows: &Rows) -> Result<(), SheetError> {
+    let cells: usize = rows.iter().map(Vec::len).sum();
+    if cells > MAX_CELLS || rows.iter().any(|r| r.len() > MAX_COLUMNS) {
+        return Err(SheetError::TooLarge);
+    }
+    Ok(())
+}
+
 /// Reads an uploaded table: XLSX when the bytes are a ZIP container, CSV otherwise.
 pub fn read(bytes: &[u8]) -> Result<Rows, SheetError> {
     if bytes.starts_with(b"PK\x03\x04") {
         xlsx::read(bytes)
     } else {
-        Ok(csv::read(&csv::decode(bytes)))
+        let rows = csv::read(&csv::decode(bytes));
+        bounded(&rows)?;
+        Ok(rows)
     }
 }

@@ -7,7 +7,7 @@
 //! `0`, and a number shown as a date (a built-in date format, or a custom one with day, month
 //! or year parts) as an ISO date, counted from 1899-12-30 as spreadsheets count serial dates.
 
-use crate::{Cell, Rows, SheetError, MAX_XML};
+use crate::{Cell, Rows, SheetError, MAX_CELLS, MAX_COLUMNS, MAX_TEXT, MAX_XML};
 use std::io::{Cursor, Read, Write};
 use xmldoc::{Doc, El};
 
@@ -201,12 +201,14 @@ pub fn read(bytes: &[u8]) -> Result<Rows, SheetError> {
         return Err(SheetError::NoSheet);
     };
     let mut rows = Vec::new();
+    // What the table holds so far, against MAX_CELLS and MAX_TEXT.
+    let (mut cells_read, mut text_read) = (0usize, 0usize);
     for row in data.children_named("row") {
         let mut cells: Vec<String> = Vec::new();
         for c in row.children_named("c") {
             let at = c.attr("r").and_then(|r| column(&r)).unwrap_or(cells.len());
-            if at > 16_384 {
-                continue;
+            if at >= MAX_COLUMNS {
+                return Err(SheetError::TooLarge);
             }
             let v = c.child("v").map(|v| v.text().to_owned());
             let text = match c.attr("t").as_deref() {
@@ -229,7 +231,12 @@ pub fn read(bytes: &[u8]) -> Result<Rows, SheetError> {
                 }
             };
             if cells.len() <= at {
+                cells_read += at + 1 - cells.len();
                 cells.resize(at + 1, String::new());
+            }
+            text_read += text.len();
+            if cells_read > MAX_CELLS || text_read > MAX_TEXT {
+                return Err(SheetError::TooLarge);
             }
             cells[at] = text;
         }

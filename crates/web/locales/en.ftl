@@ -1368,3 +1368,4 @@ meeting-save = Save the minutes
 budget-chart-title = Budget lines: paid, invoiced and what the commitments are still worth this year, against the amount
 budget-chart-remaining = Commitments' forecast for the rest of the year
 budget-shares-title = Forecast by lot and provider
+error-reference-identity-code = The reference holds an identity code. Use your own case number, never a person's data.

@@ -1368,3 +1368,4 @@ meeting-save = Tallenna pöytäkirja
 budget-chart-title = Talousarviorivit: maksettu, laskutettu ja sitoumusten loppuvuosi verrattuna määrärahaan
 budget-chart-remaining = Sitoumusten ennuste loppuvuodelle
 budget-shares-title = Ennuste osa-alueittain ja palveluntuottajittain
+error-reference-identity-code = Viitteessä on henkilötunnus. Käytä omaa asianumeroa, ei henkilön tietoja.

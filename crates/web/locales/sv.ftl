@@ -1368,3 +1368,4 @@ meeting-save = Spara protokollet
 budget-chart-title = Budgetrader: betalt, fakturerat och förbindelsernas resterande år jämfört med anslaget
 budget-chart-remaining = Förbindelsernas prognos för resten av året
 budget-shares-title = Prognos per delområde och serviceproducent
+error-reference-identity-code = Referensen innehåller en personbeteckning. Använd ett eget ärendenummer, inte personuppgifter.

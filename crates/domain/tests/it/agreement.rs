@@ -391,5 +391,43 @@ mod upload {
         assert_eq!(e.get("2:decided"), Some("date-range"));
         assert_eq!(e.get("3:reference"), Some("required"));
         assert_eq!(e.get("3:received"), Some("date-format"));
+        // A case is never named by a person: an identity code in the reference is refused.
+        let named = "product;reference;received;decided\n\
+                     toimeentulotuki;010101A900R;2013-07-01;\n";
+        let e = read(named, &a, Lang::Fi).unwrap_err();
+        assert_eq!(e.get("2:reference"), Some("reference-identity-code"));
     }
+
+    #[test]
+    fn quarters_and_months_of_one_product_and_year_are_not_mixed_in_a_file() {
+        let a = hameenlinna();
+        let csv = "product;period;count\n\
+                   kriisityo;2013-Q1;10\n\
+                   kriisityo;2013-04;3\n\
+                   palveluohjaus;2013-04;3\n";
+        let e = read(csv, &a, Lang::Fi).unwrap_err();
+        assert_eq!(e.0.len(), 1, "{e:?}");
+        assert_eq!(e.get("3:period"), Some("period-mixed"));
+    }
+}
+
+#[test]
+fn a_meeting_before_its_quarter_is_reported_projects_from_the_quarters_that_are() {
+    let a = hameenlinna();
+    let reports = vec![
+        report("kriisityo", "2013-Q1", 15, 1),
+        report("kriisityo", "2013-Q2", 15, 1),
+    ];
+    let f = follow_up(
+        &a,
+        Period::parse("2013-Q3").unwrap(),
+        &reports,
+        d(2013, 9, 30),
+    );
+    let k = f.iter().find(|p| p.product == "kriisityo").unwrap();
+    // 30 over six months reported: 60 for the year, not 40.
+    assert_eq!((k.realised, k.projected), (30, 60));
+    // Nothing reported: nothing projected.
+    let p = f.iter().find(|p| p.product == "palveluohjaus").unwrap();
+    assert_eq!((p.realised, p.projected), (0, 0));
 }

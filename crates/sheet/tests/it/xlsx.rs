@@ -65,3 +65,36 @@ fn what_is_not_a_workbook_is_refused() {
         Err(SheetError::Format(_))
     ));
 }
+
+#[test]
+fn a_small_workbook_cannot_grow_into_a_large_table() {
+    // A cell far to the right.
+    let far = vec![vec![Cell::text("a")]];
+    let mut bytes = xlsx::write("t", &far).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut z.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    let sheet = sheet.replace(r#"r="A1""#, r#"r="XFD1""#);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().to_owned();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut body).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            body = sheet.clone().into_bytes();
+        }
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, &body).unwrap();
+    }
+    bytes = w.finish().unwrap().into_inner();
+    assert_eq!(xlsx::read(&bytes), Err(SheetError::TooLarge));
+    // A CSV row wider than any table Kumppani reads.
+    let wide = "a;".repeat(sheet::MAX_COLUMNS + 1);
+    assert_eq!(sheet::read(wide.as_bytes()), Err(SheetError::TooLarge));
+}

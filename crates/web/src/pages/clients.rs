@@ -492,9 +492,24 @@ pub async fn create_need(
 
 // ---- the steering group's meeting ------------------------------------------------------------
 
-/// Working days after which an undecided need is flagged. Child-welfare services are to start
-/// without delay (Child Welfare Act 417/2007, 36 §); a week of working days is the warning.
-const PROCESSING_WARN_DAYS: i64 = 5;
+/// How long a need has waited (or took) in working days, and whether it is still open on or
+/// past its due day: the need step's target of the processing times
+/// ([`domain::processing::Step::NeedDecision`]), so that this page and that one agree.
+fn need_wait(received: NaiveDate, decided: Option<NaiveDate>, today: NaiveDate) -> (i64, bool) {
+    use domain::processing::{measure, Case, Step};
+    let (target, count) = Step::NeedDecision.target();
+    let t = measure(
+        &Case {
+            key: (),
+            started: received,
+            ended: decided,
+            target,
+            count,
+        },
+        today,
+    );
+    (t.days, t.open && today >= t.due)
+}
 
 pub struct OrderRow {
     application: String,
@@ -761,19 +776,14 @@ async fn meeting_page_with(
                             .as_ref()
                             .is_some_and(|c| c.winner.is_none() && !c.offers.is_empty()),
                     processing: {
-                        let days = domain::calendar::working_days_between(
-                            n.data.received_on,
-                            n.data.decided_on.unwrap_or(today),
-                        );
-                        if days >= PROCESSING_WARN_DAYS && n.data.decided_on.is_none() {
+                        let (days, warn) = need_wait(n.data.received_on, n.data.decided_on, today);
+                        if warn {
                             t.tn("processing-days-warn", "days", days)
                         } else {
                             t.tn("processing-days", "days", days)
                         }
                     },
-                    late: n.data.decided_on.is_none()
-                        && domain::calendar::working_days_between(n.data.received_on, today)
-                            >= PROCESSING_WARN_DAYS,
+                    late: need_wait(n.data.received_on, n.data.decided_on, today).1,
                     may_commit: n.data.status == NeedStatus::Decided
                         && matches!(
                             n.data.recommendation,
