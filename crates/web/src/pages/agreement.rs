@@ -1436,6 +1436,25 @@ pub async fn upload(
     mut form: Multipart,
 ) -> PageResult {
     let t = ctx.tr();
+    // The gate first: a file is read only for whom may report under this agreement.
+    let v = app.service.agreement(&actor, id).await?;
+    let (purchaser_id, provider_id) = v
+        .versions
+        .first()
+        .map(|d| (d.owner_id, d.data.provider))
+        .ok_or(ServiceError::NotFound)?;
+    app.service
+        .permit(
+            &actor,
+            domain::access::Action::Create,
+            domain::access::Resource::Agreement {
+                purchaser_id,
+                provider_id,
+            },
+            domain::audit::RecordKind::Agreement,
+            Some(id),
+        )
+        .await?;
     let mut bytes = Vec::new();
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some("file") {
@@ -1459,8 +1478,12 @@ pub async fn upload(
         let s = refuse(vec![t.error("file-too-long")]);
         return show_page(&app, &ctx, &actor, id, s).await;
     }
-    // CSV or XLSX alike, read into rows first.
-    let rows = match sheet::read(&bytes) {
+    // CSV or XLSX alike, read into rows first, off the request threads (unzipping and
+    // parsing a workbook is work for the CPU).
+    let read = tokio::task::spawn_blocking(move || sheet::read(&bytes))
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let rows = match read {
         Ok(rows) => rows,
         Err(e) => {
             let s = refuse(vec![t.error(e.code())]);
