@@ -52,6 +52,18 @@ fn count_label(t: &Tr, c: DayCount) -> String {
     })
 }
 
+/// A processing-time target in words ("7 calendar days"): the agreement, follow-up, meeting
+/// and processing-times pages all say it this way.
+pub(crate) fn target_text(t: &Tr, days: u32, count: DayCount) -> String {
+    t.ta(
+        "agreement-target-text",
+        &[
+            ("days", Arg::N(i64::from(days))),
+            ("count", Arg::S(count_label(t, count))),
+        ],
+    )
+}
+
 fn day_count_code(c: DayCount) -> &'static str {
     match c {
         DayCount::Calendar => "calendar",
@@ -1040,15 +1052,7 @@ fn product_rows(t: &Tr, a: &Agreement) -> Vec<ProductRow> {
                 },
                 target: p
                     .target
-                    .map(|x| {
-                        t.ta(
-                            "agreement-target-text",
-                            &[
-                                ("days", Arg::N(i64::from(x.days))),
-                                ("count", Arg::S(count_label(t, x.count))),
-                            ],
-                        )
-                    })
+                    .map(|x| target_text(t, x.days, x.count))
                     .unwrap_or_default(),
                 indicators: p
                     .indicators
@@ -1656,13 +1660,7 @@ pub async fn follow_up(
             }
         }
         if let (Some(s), Some(target)) = (&x.processing, p.target) {
-            let target = t.ta(
-                "agreement-target-text",
-                &[
-                    ("days", Arg::N(i64::from(target.days))),
-                    ("count", Arg::S(count_label(&t, target.count))),
-                ],
-            );
+            let target = target_text(&t, target.days, target.count);
             let count = |n: usize| Arg::N(i64::try_from(n).unwrap_or(i64::MAX));
             processing.push(ProcessingRow {
                 product: p.name(t.lang).to_owned(),
@@ -1805,6 +1803,38 @@ pub(crate) fn download(
         .into_response()
 }
 
+/// A table downloaded as XLSX (`format == "xlsx"`) or else CSV, named `name` (without its
+/// extension), its worksheet `sheet_name`.
+pub(crate) fn table_download(
+    rows: &[Vec<Cell>],
+    name: &str,
+    sheet_name: &str,
+    format: &str,
+) -> PageResult {
+    if format == "xlsx" {
+        let bytes = sheet::xlsx::write(sheet_name, rows)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        Ok(download(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{name}.xlsx"),
+            bytes,
+        ))
+    } else {
+        Ok(download(
+            "text/csv; charset=utf-8",
+            format!("{name}.csv"),
+            sheet::csv::write(rows).into_bytes(),
+        ))
+    }
+}
+
+/// The year a yearly page opens on: the one asked for, or this year in Helsinki.
+pub(crate) fn year_or_this(year: Option<i32>) -> i32 {
+    use chrono::Datelike;
+    year.filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| domain::time::helsinki_today(chrono::Utc::now()).year())
+}
+
 /// The follow-up table as CSV.
 pub async fn follow_up_csv(
     State(app): State<AppState>,
@@ -1812,13 +1842,7 @@ pub async fn follow_up_csv(
     Id(id): Id,
     Query(q): Query<FollowQuery>,
 ) -> PageResult {
-    let f = follow_up_of(&app, &actor, id, &q).await?;
-    let csv = sheet::csv::write(&follow_table(&ctx.tr(), &f));
-    Ok(download(
-        "text/csv; charset=utf-8",
-        format!("kumppani-follow-up-{}.csv", f.upto.code()),
-        csv.into_bytes(),
-    ))
+    follow_up_file(&app, &ctx, &actor, id, &q, "csv").await
 }
 
 /// The follow-up table as an XLSX workbook.
@@ -1828,12 +1852,23 @@ pub async fn follow_up_xlsx(
     Id(id): Id,
     Query(q): Query<FollowQuery>,
 ) -> PageResult {
-    let f = follow_up_of(&app, &actor, id, &q).await?;
-    let bytes = sheet::xlsx::write(&f.upto.code(), &follow_table(&ctx.tr(), &f))
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("kumppani-follow-up-{}.xlsx", f.upto.code()),
-        bytes,
-    ))
+    follow_up_file(&app, &ctx, &actor, id, &q, "xlsx").await
+}
+
+async fn follow_up_file(
+    app: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: Uuid,
+    q: &FollowQuery,
+    format: &str,
+) -> PageResult {
+    let f = follow_up_of(app, actor, id, q).await?;
+    let code = f.upto.code();
+    table_download(
+        &follow_table(&ctx.tr(), &f),
+        &format!("kumppani-follow-up-{code}"),
+        &code,
+        format,
+    )
 }

@@ -2,7 +2,7 @@
 //! quarter's figures (ordered against delivered and projected, processing times), a comment
 //! and a decision per item, and the minutes in Finnish or Swedish as a page and as a PDF.
 
-use super::agreement::download;
+use super::agreement::{download, target_text};
 use crate::extract::{PageResult, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, SummaryItem};
 use crate::i18n::{Arg, Tr};
@@ -34,15 +34,6 @@ impl ItemView {
     pub fn fields(&self) -> Vec<Field> {
         vec![self.comment.clone(), self.decision.clone()]
     }
-}
-
-fn count_words(t: &Tr, c: domain::calendar::DayCount) -> String {
-    use domain::calendar::DayCount;
-    t.t(match c {
-        DayCount::Calendar => "agreement-days-calendar",
-        DayCount::Weekdays => "agreement-days-weekdays",
-        DayCount::WorkingDays => "agreement-days-working",
-    })
 }
 
 /// The agenda's items in `t`'s language: title and figures.
@@ -84,16 +75,7 @@ fn items(t: &Tr, v: &MeetingView) -> Vec<(String, String, Vec<String>)> {
                             t.ta(
                                 "agreement-processing-summary",
                                 &[
-                                    (
-                                        "target",
-                                        Arg::S(t.ta(
-                                            "agreement-target-text",
-                                            &[
-                                                ("days", Arg::N(i64::from(target.days))),
-                                                ("count", Arg::S(count_words(t, target.count))),
-                                            ],
-                                        )),
-                                    ),
+                                    ("target", Arg::S(target_text(t, target.days, target.count))),
                                     ("cases", n(s.cases)),
                                     ("ended", n(s.ended)),
                                     (

@@ -2,19 +2,17 @@
 //! ended within it, and each breach, longest first, with a chart of the shares drawn on the
 //! server and the same figures as a table (downloadable as CSV and XLSX).
 
-use super::agreement::download;
+use super::agreement::{table_download, target_text, year_or_this};
 use crate::extract::{PageResult, SignedIn};
-use crate::i18n::{Arg, Tr};
+use crate::i18n::Tr;
 use crate::render::{render_status, Page};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::Datelike;
-use domain::calendar::DayCount;
 use serde::Deserialize;
 use service::processing::StepTimes;
-use service::ServiceError;
 use sheet::Cell;
 
 /// Breaches listed per step on the page; the rest are counted.
@@ -61,28 +59,8 @@ pub struct YearQuery {
     pub year: Option<i32>,
 }
 
-fn count_words(t: &Tr, c: DayCount) -> String {
-    t.t(match c {
-        DayCount::Calendar => "agreement-days-calendar",
-        DayCount::Weekdays => "agreement-days-weekdays",
-        DayCount::WorkingDays => "agreement-days-working",
-    })
-}
-
-fn target_text(t: &Tr, s: &StepTimes) -> String {
-    t.ta(
-        "agreement-target-text",
-        &[
-            ("days", Arg::N(i64::from(s.target))),
-            ("count", Arg::S(count_words(t, s.count))),
-        ],
-    )
-}
-
-fn year_of(app_now: chrono::DateTime<chrono::Utc>, q: &YearQuery) -> i32 {
-    q.year
-        .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or_else(|| domain::time::helsinki_today(app_now).year())
+fn target_of(t: &Tr, s: &StepTimes) -> String {
+    target_text(t, s.target, s.count)
 }
 
 pub async fn processing_times(
@@ -92,7 +70,7 @@ pub async fn processing_times(
 ) -> PageResult {
     let t = ctx.tr();
     let now = chrono::Utc::now();
-    let year = year_of(now, &q);
+    let year = year_or_this(q.year);
     let steps = app.service.processing_times(&actor, year).await?;
     let rows: Vec<StepRow> = steps
         .iter()
@@ -105,7 +83,7 @@ pub async fn processing_times(
                     "processing-step-{}",
                     s.step.code().replace('_', "-")
                 )),
-                target: target_text(&t, s),
+                target: target_of(&t, s),
                 cases: m.cases,
                 ended: m.ended,
                 within: m
@@ -172,7 +150,7 @@ fn table(t: &Tr, steps: &[StepTimes]) -> Vec<Vec<Cell>> {
                 "processing-step-{}",
                 s.step.code().replace('_', "-")
             ))),
-            Cell::text(target_text(t, s)),
+            Cell::text(target_of(t, s)),
             n(m.cases),
             n(m.ended),
             m.share_within
@@ -198,23 +176,12 @@ pub async fn export(
     SignedIn { ctx, actor }: SignedIn,
     Query(q): Query<ExportQuery>,
 ) -> PageResult {
-    let year = year_of(chrono::Utc::now(), &YearQuery { year: q.year });
+    let year = year_or_this(q.year);
     let steps = app.service.processing_times(&actor, year).await?;
-    let rows = table(&ctx.tr(), &steps);
-    let name = format!("kumppani-processing-times-{year}");
-    if q.format == "xlsx" {
-        let bytes = sheet::xlsx::write(&year.to_string(), &rows)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        Ok(download(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            format!("{name}.xlsx"),
-            bytes,
-        ))
-    } else {
-        Ok(download(
-            "text/csv; charset=utf-8",
-            format!("{name}.csv"),
-            sheet::csv::write(&rows).into_bytes(),
-        ))
-    }
+    table_download(
+        &table(&ctx.tr(), &steps),
+        &format!("kumppani-processing-times-{year}"),
+        &year.to_string(),
+        &q.format,
+    )
 }

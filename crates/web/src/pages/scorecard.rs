@@ -1,7 +1,7 @@
 //! The provider scorecard: a row per provider and lot for a year, with shares where a figure
 //! is read against another (confirmed of visits, late of reports), downloadable as CSV and XLSX.
 
-use super::agreement::download;
+use super::agreement::{table_download, year_or_this};
 use crate::extract::{PageResult, SignedIn};
 use crate::i18n::Tr;
 use crate::render::{render_status, Page};
@@ -13,7 +13,6 @@ use chrono::Datelike;
 use domain::scorecard::Score;
 use serde::Deserialize;
 use service::scorecard::ScoreRow;
-use service::ServiceError;
 use sheet::Cell;
 
 pub struct Row {
@@ -48,12 +47,6 @@ pub struct ScoreQuery {
     pub format: String,
 }
 
-fn year_of(q: &ScoreQuery) -> i32 {
-    q.year
-        .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or_else(|| domain::time::helsinki_today(chrono::Utc::now()).year())
-}
-
 fn pct(part: usize, whole: usize) -> String {
     Score::share(part, whole)
         .map(|p| format!("{part} ({p} %)"))
@@ -70,7 +63,7 @@ pub async fn scorecard(
     Query(q): Query<ScoreQuery>,
 ) -> PageResult {
     let t = ctx.tr();
-    let year = year_of(&q);
+    let year = year_or_this(q.year);
     let rows = app.service.scorecard(&actor, year).await?;
     let this = domain::time::helsinki_today(chrono::Utc::now()).year();
     Ok(render_status(
@@ -152,22 +145,12 @@ pub async fn export(
     SignedIn { ctx, actor }: SignedIn,
     Query(q): Query<ScoreQuery>,
 ) -> PageResult {
-    let year = year_of(&q);
+    let year = year_or_this(q.year);
     let rows = table(&ctx.tr(), &app.service.scorecard(&actor, year).await?);
-    let name = format!("kumppani-scorecard-{year}");
-    if q.format == "xlsx" {
-        let bytes = sheet::xlsx::write(&year.to_string(), &rows)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        Ok(download(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            format!("{name}.xlsx"),
-            bytes,
-        ))
-    } else {
-        Ok(download(
-            "text/csv; charset=utf-8",
-            format!("{name}.csv"),
-            sheet::csv::write(&rows).into_bytes(),
-        ))
-    }
+    table_download(
+        &rows,
+        &format!("kumppani-scorecard-{year}"),
+        &year.to_string(),
+        &q.format,
+    )
 }
