@@ -46,6 +46,14 @@ pub enum Table {
     RealisedVolumes,
     /// owner: purchaser; parent: the agreement. One per quarter.
     FollowUpMeetings,
+    /// owner: the host. Written through `db::cost_sharing`, which indexes the parties.
+    CostSharings,
+    /// owner: the host; parent: the agreement; status: the quarter (`2026-Q3`).
+    SharedCosts,
+    /// owner: the host; parent: the agreement; status: quarter and round (`2026-Q3/1`).
+    SharedQuarters,
+    /// owner: the host; parent: the agreement; status: issued, credited.
+    Recharges,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -89,6 +97,10 @@ impl Table {
             Table::Agreements => "agreements",
             Table::RealisedVolumes => "realised_volumes",
             Table::FollowUpMeetings => "follow_up_meetings",
+            Table::CostSharings => "cost_sharings",
+            Table::SharedCosts => "shared_costs",
+            Table::SharedQuarters => "shared_quarters",
+            Table::Recharges => "recharges",
         }
     }
 }

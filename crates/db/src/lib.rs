@@ -9,6 +9,7 @@ pub mod agreement;
 pub mod api_key;
 pub mod audit;
 pub mod client;
+pub mod cost_sharing;
 pub mod doc;
 pub mod invoice;
 mod journal;

@@ -77,6 +77,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0011_follow_up_meetings.sql"),
         postgres: include_str!("../../../migrations/postgres/0011_follow_up_meetings.sql"),
     },
+    Migration {
+        version: 12,
+        name: "cost_sharing",
+        sqlite: include_str!("../../../migrations/sqlite/0012_cost_sharing.sql"),
+        postgres: include_str!("../../../migrations/postgres/0012_cost_sharing.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

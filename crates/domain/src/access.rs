@@ -254,6 +254,22 @@ pub enum Resource {
         purchaser_id: Uuid,
         provider_id: Uuid,
     },
+    /// The cost-sharing agreements an organisation hosts or is party to (list, create).
+    CostSharings {
+        org_id: Uuid,
+    },
+    /// A cost-sharing agreement hosted by `host_id`; `is_party` says whether the actor's
+    /// organisation is one of its parties. Its costs, bases and quarters carry no client data.
+    CostSharing {
+        host_id: Uuid,
+        is_party: bool,
+    },
+    /// A recharge invoice from the host `host_id` to the party `recipient_id`: only the two
+    /// see it, not the other parties.
+    Recharge {
+        host_id: Uuid,
+        recipient_id: Uuid,
+    },
 }
 
 /// Why access was refused, for the log and the message.
@@ -292,6 +308,20 @@ impl Denial {
 fn procurement_staff(actor: &Actor) -> bool {
     actor.org_kind.is_purchaser()
         && (actor.has(Role::ProcurementSpecialist) || actor.has(Role::PurchaserAdmin))
+}
+
+/// Those who follow shared costs in a purchaser: its controller, leading social workers,
+/// procurement staff.
+fn sharing_reader(actor: &Actor) -> bool {
+    actor.org_kind.is_purchaser()
+        && (actor.has(Role::Controller)
+            || actor.has(Role::LeadingSocialWorker)
+            || procurement_staff(actor))
+}
+
+/// Those who keep a hosted cost-sharing agreement: the host's controller and procurement staff.
+fn sharing_keeper(actor: &Actor) -> bool {
+    actor.org_kind.is_purchaser() && (actor.has(Role::Controller) || procurement_staff(actor))
 }
 
 /// Social workers keep the client register.
@@ -684,6 +714,45 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
                 _ => Err(Denial::NotApplicable),
             }
         }
+
+        // Shared costs (seed 002): the host's controller and procurement staff keep the
+        // agreement and enter its costs, only the controller issues the recharges; every
+        // party's followers read the agreement and the computation, and each sees only its own
+        // recharge invoices.
+        (Resource::CostSharings { org_id }, List) => {
+            own(org_id)?;
+            role(sharing_reader(actor))
+        }
+        (Resource::CostSharings { org_id }, Create) => {
+            own(org_id)?;
+            role(sharing_keeper(actor))
+        }
+        (Resource::CostSharings { .. }, _) => Err(Denial::NotApplicable),
+        (Resource::CostSharing { host_id, is_party }, action) => {
+            let host = actor.org_id == host_id;
+            if !host && !is_party {
+                return Err(Denial::OtherOrganisation);
+            }
+            match action {
+                Read => role(sharing_reader(actor)),
+                Update => role(host && sharing_keeper(actor)),
+                Decide => role(host && actor.has(Role::Controller)),
+                _ => Err(Denial::NotApplicable),
+            }
+        }
+        (
+            Resource::Recharge {
+                host_id,
+                recipient_id,
+            },
+            Read,
+        ) => {
+            if actor.org_id != host_id {
+                own(recipient_id)?;
+            }
+            role(sharing_reader(actor))
+        }
+        (Resource::Recharge { .. }, _) => Err(Denial::NotApplicable),
 
         // The provider's staff plan, log visits, mark paper confirmations and write reports
         // for their own commitments during the follow period; the purchaser's social workers

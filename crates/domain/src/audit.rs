@@ -117,13 +117,17 @@ pub enum RecordKind {
     /// The purchaser's follow-up figures over many records (processing times, the providers'
     /// scorecard); they never name a client.
     FollowUp,
+    /// A cost-sharing agreement, its bases, the host's costs and its quarters (no client data).
+    CostSharing,
+    /// A recharge invoice from the host of a cost-sharing agreement to one party.
+    Recharge,
     /// A page or API address that was refused without a record found to name: the gate's
     /// backstop row (see `service::gate`).
     Address,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 23] = [
+    pub const ALL: [RecordKind; 25] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -146,6 +150,8 @@ impl RecordKind {
         RecordKind::Invoice,
         RecordKind::Agreement,
         RecordKind::FollowUp,
+        RecordKind::CostSharing,
+        RecordKind::Recharge,
         RecordKind::Address,
     ];
 
@@ -173,6 +179,8 @@ impl RecordKind {
             RecordKind::Invoice => "invoice",
             RecordKind::Agreement => "agreement",
             RecordKind::FollowUp => "follow_up",
+            RecordKind::CostSharing => "cost_sharing",
+            RecordKind::Recharge => "recharge",
             RecordKind::Address => "address",
         }
     }

@@ -105,9 +105,66 @@ pub fn split(cost: i64, funding: i64, basis: &Basis, remainder: Remainder) -> Ve
     }
 }
 
-/// A cost over a period whose basis changed within it: the cost divided by days among the
-/// bases in force (each from its first day), then each part by its basis. `versions` are in
-/// date order; the first one in force on `from` applies until the next.
+/// One stretch of a period under one basis: its days, its part of the cost and the funding,
+/// and each party's share of that part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: i64,
+    /// Index of the basis in the list given.
+    pub basis: usize,
+    pub cost: i64,
+    pub funding: i64,
+    pub shares: Vec<i64>,
+}
+
+/// A cost over a period whose basis changed within it: the cost and the funding divided by
+/// days among the bases in force (each by the largest remainder, so the parts add up), then
+/// each part by its basis. `versions` are `(first day, last day or open, basis)`; days no
+/// basis covers carry no cost, and the caller refuses such a period before (see
+/// [`uncovered_days`]).
+pub fn spans(
+    cost: i64,
+    funding: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    versions: &[(NaiveDate, Option<NaiveDate>, &Basis)],
+    remainder: Remainder,
+) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    for (i, (start, end, _)) in versions.iter().enumerate() {
+        let a = (*start).max(from);
+        let b = end.map_or(to, |e| e.min(to));
+        let days = (b - a).num_days() + 1;
+        if days > 0 {
+            out.push(Span {
+                from: a,
+                to: b,
+                days,
+                basis: i,
+                cost: 0,
+                funding: 0,
+                shares: Vec::new(),
+            });
+        }
+    }
+    out.sort_by_key(|s| s.from);
+    let day_weights: Vec<u128> = out.iter().map(|s| s.days.unsigned_abs().into()).collect();
+    let costs = largest_remainder(cost, &day_weights);
+    let fundings = largest_remainder(funding, &day_weights);
+    for ((s, c), f) in out.iter_mut().zip(costs).zip(fundings) {
+        s.cost = c;
+        s.funding = f;
+        if let Some((_, _, basis)) = versions.get(s.basis) {
+            s.shares = split(c, f, basis, remainder);
+        }
+    }
+    out
+}
+
+/// Each party's share of a cost over a period whose basis changed within it (see [`spans`]);
+/// `versions` are `(first day, basis)` in date order, each in force until the next.
 pub fn split_by_days(
     cost: i64,
     funding: i64,
@@ -117,27 +174,990 @@ pub fn split_by_days(
     remainder: Remainder,
     parties: usize,
 ) -> Vec<i64> {
-    let mut spans: Vec<(i64, &Basis)> = Vec::new();
-    for (i, (start, basis)) in versions.iter().enumerate() {
-        let next = versions.get(i + 1).map(|(d, _)| *d);
-        let a = (*start).max(from);
-        let b = match next {
-            Some(n) => n.pred_opt().unwrap_or(n).min(to),
-            None => to,
-        };
-        let days = (b - a).num_days() + 1;
-        if days > 0 {
-            spans.push((days, basis));
-        }
-    }
-    let day_weights: Vec<u128> = spans.iter().map(|(d, _)| *d as u128).collect();
-    let costs = largest_remainder(cost, &day_weights);
-    let fundings = largest_remainder(funding, &day_weights);
+    let ranges: Vec<(NaiveDate, Option<NaiveDate>, &Basis)> = versions
+        .iter()
+        .enumerate()
+        .map(|(i, (start, basis))| {
+            let end = versions.get(i + 1).and_then(|(n, _)| n.pred_opt());
+            (*start, end, basis)
+        })
+        .collect();
+    total(&spans(cost, funding, from, to, &ranges, remainder), parties)
+}
+
+/// The parties' shares over all spans.
+pub fn total(spans: &[Span], parties: usize) -> Vec<i64> {
     let mut out = vec![0i64; parties];
-    for ((_, basis), (c, f)) in spans.iter().zip(costs.into_iter().zip(fundings)) {
-        for (o, s) in out.iter_mut().zip(split(c, f, basis, remainder)) {
-            *o += s;
+    for s in spans {
+        for (o, x) in out.iter_mut().zip(&s.shares) {
+            *o += x;
         }
     }
     out
+}
+
+/// The days from `from` to `to` that no version covers, as ranges.
+pub fn uncovered_days(
+    from: NaiveDate,
+    to: NaiveDate,
+    versions: &[(NaiveDate, Option<NaiveDate>)],
+) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut gaps = Vec::new();
+    let mut day = from;
+    let mut gap_start: Option<NaiveDate> = None;
+    while day <= to {
+        let covered = versions
+            .iter()
+            .any(|(a, b)| *a <= day && b.is_none_or(|b| day <= b));
+        match (covered, gap_start) {
+            (false, None) => gap_start = Some(day),
+            (true, Some(g)) => {
+                gaps.push((g, day.pred_opt().unwrap_or(day)));
+                gap_start = None;
+            }
+            _ => {}
+        }
+        match day.succ_opt() {
+            Some(d) => day = d,
+            None => break,
+        }
+    }
+    if let Some(g) = gap_start {
+        gaps.push((g, to));
+    }
+    gaps
+}
+
+/// Each party's weight under a basis and rule, in hundred-thousandths of the whole (so that
+/// 34.635 % is 34 635), for showing the rule's effect; the weights the shares are cut by.
+pub fn effective_weights(basis: &Basis, remainder: Remainder) -> Vec<u64> {
+    let weights: Vec<u128> = match (basis, remainder) {
+        (Basis::Population(p), _) => p.iter().map(|&x| u128::from(x)).collect(),
+        (Basis::Percent(p), Remainder::Normalise) => p.iter().map(|&x| u128::from(x)).collect(),
+        (Basis::Percent(p), Remainder::HostCarries(host)) => {
+            let others: u32 = p
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != host)
+                .map(|(_, x)| *x)
+                .sum();
+            p.iter()
+                .enumerate()
+                .map(|(i, &x)| {
+                    u128::from(if i == host {
+                        10_000u32.saturating_sub(others)
+                    } else {
+                        x
+                    })
+                })
+                .collect()
+        }
+    };
+    let total: u128 = weights.iter().sum();
+    if total == 0 {
+        return vec![0; weights.len()];
+    }
+    weights
+        .iter()
+        .map(|w| u64::try_from((w * 100_000 * 2 + total) / (2 * total)).unwrap_or(0))
+        .collect()
+}
+
+pub use agreement_model::*;
+
+/// The cost-sharing agreement as Kumppani keeps it: parties, the bases in force over time, the
+/// cost lines expected each quarter, and what the host's recharge invoices carry.
+mod agreement_model {
+    use super::{Basis, Remainder};
+    use crate::agreement::Signature;
+    use crate::validate::FieldErrors;
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Serialize};
+    use uuid::Uuid;
+
+    /// One organisation sharing the costs.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Party {
+        pub org: Uuid,
+        pub name: String,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum BasisKind {
+        /// Fixed percentages, in hundredths of a per cent.
+        Percent,
+        /// Population on a given date.
+        Population,
+    }
+
+    impl BasisKind {
+        pub fn code(self) -> &'static str {
+            match self {
+                BasisKind::Percent => "percent",
+                BasisKind::Population => "population",
+            }
+        }
+
+        pub fn parse(s: &str) -> Option<BasisKind> {
+            match s {
+                "percent" => Some(BasisKind::Percent),
+                "population" => Some(BasisKind::Population),
+                _ => None,
+            }
+        }
+    }
+
+    /// The rule for percentages that do not add up to 100 %.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum RemainderRule {
+        Normalise,
+        HostCarries,
+    }
+
+    impl RemainderRule {
+        pub fn code(self) -> &'static str {
+            match self {
+                RemainderRule::Normalise => "normalise",
+                RemainderRule::HostCarries => "host_carries",
+            }
+        }
+
+        pub fn parse(s: &str) -> Option<RemainderRule> {
+            match s {
+                "normalise" => Some(RemainderRule::Normalise),
+                "host_carries" => Some(RemainderRule::HostCarries),
+                _ => None,
+            }
+        }
+    }
+
+    /// One basis and the days it is in force; a change is a new version from its first day.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct BasisVersion {
+        pub from: NaiveDate,
+        pub to: Option<NaiveDate>,
+        pub kind: BasisKind,
+        /// Per party, in the order of the parties: hundredths of a per cent, or inhabitants.
+        pub figures: Vec<u64>,
+        /// The day the population figures are of (Statistics Finland's year-end figure, say).
+        pub population_date: Option<NaiveDate>,
+        pub reason: String,
+        pub entered: Signature,
+    }
+
+    impl BasisVersion {
+        pub fn basis(&self) -> Basis {
+            match self.kind {
+                BasisKind::Percent => Basis::Percent(
+                    self.figures
+                        .iter()
+                        .map(|&f| u32::try_from(f).unwrap_or(u32::MAX))
+                        .collect(),
+                ),
+                BasisKind::Population => Basis::Population(self.figures.clone()),
+            }
+        }
+
+        /// Whether this is an open-ended version that began before `day`: a new version from
+        /// `day` ends it the day before rather than overlapping it.
+        pub fn continues_until(&self, day: NaiveDate) -> bool {
+            self.to.is_none() && self.from < day
+        }
+
+        /// Whether this version and `other` share a day.
+        pub fn overlaps(&self, from: NaiveDate, to: Option<NaiveDate>) -> bool {
+            let a_end = self.to.unwrap_or(NaiveDate::MAX);
+            let b_end = to.unwrap_or(NaiveDate::MAX);
+            self.from <= b_end && from <= a_end
+        }
+    }
+
+    /// A line of cost expected every quarter (the NGO's invoice, the worker's salary): a
+    /// quarter is complete for recharging when each has at least one item.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ExpectedCost {
+        pub kind: CostKind,
+        pub label: String,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CostKind {
+        /// A provider's invoice to the host for the shared service.
+        ProviderInvoice,
+        /// The shared worker's salary and its side costs.
+        Salary,
+        /// Overheads: premises, travel, equipment, administration.
+        Overhead,
+        Other,
+        /// External (state project) funding, which lowers every share in proportion.
+        Funding,
+    }
+
+    impl CostKind {
+        pub const ALL: [CostKind; 5] = [
+            CostKind::ProviderInvoice,
+            CostKind::Salary,
+            CostKind::Overhead,
+            CostKind::Other,
+            CostKind::Funding,
+        ];
+
+        pub fn code(self) -> &'static str {
+            match self {
+                CostKind::ProviderInvoice => "provider_invoice",
+                CostKind::Salary => "salary",
+                CostKind::Overhead => "overhead",
+                CostKind::Other => "other",
+                CostKind::Funding => "funding",
+            }
+        }
+
+        pub fn parse(s: &str) -> Option<CostKind> {
+            CostKind::ALL.into_iter().find(|k| k.code() == s)
+        }
+    }
+
+    /// A cost-sharing agreement (seed 002's service agreements): a host that pays and
+    /// recharges, the parties with it, and the bases over time.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Sharing {
+        pub title: String,
+        /// What is shared, in words: the service, the provider's agreement or commitments.
+        pub description: String,
+        pub host: Uuid,
+        /// The host among them.
+        pub parties: Vec<Party>,
+        pub valid_from: NaiveDate,
+        pub valid_to: Option<NaiveDate>,
+        pub remainder: RemainderRule,
+        /// Oldest first; never overlapping.
+        pub bases: Vec<BasisVersion>,
+        pub expected: Vec<ExpectedCost>,
+        /// The host's account for the recharges: IBAN and BIC.
+        pub account: String,
+        pub bic: String,
+        /// Days from issue to due date.
+        pub payment_days: u32,
+    }
+
+    impl Sharing {
+        pub fn host_index(&self) -> Option<usize> {
+            self.parties.iter().position(|p| p.org == self.host)
+        }
+
+        pub fn rule(&self) -> Remainder {
+            match (self.remainder, self.host_index()) {
+                (RemainderRule::HostCarries, Some(h)) => Remainder::HostCarries(h),
+                _ => Remainder::Normalise,
+            }
+        }
+
+        pub fn party_index(&self, org: Uuid) -> Option<usize> {
+            self.parties.iter().position(|p| p.org == org)
+        }
+
+        /// The agreement's own rules: a title, parties once each with the host among them,
+        /// a validity, an account to pay to.
+        pub fn validate(&self) -> FieldErrors {
+            let mut e = FieldErrors::default();
+            if self.title.trim().is_empty() {
+                e.add("title", "required");
+            }
+            for (i, p) in self.parties.iter().enumerate() {
+                if self.parties[..i].iter().any(|q| q.org == p.org) {
+                    e.add("parties", "party-twice");
+                }
+            }
+            if self.parties.len() < 2 {
+                e.add("parties", "parties-too-few");
+            } else if self.host_index().is_none() {
+                e.add("parties", "host-not-party");
+            }
+            if self.valid_to.is_some_and(|t| t < self.valid_from) {
+                e.add("valid_to", "date-range");
+            }
+            if crate::ident::Iban::parse(&self.account).is_err() {
+                e.add("account", "iban-invalid");
+            }
+            if !(8..=11).contains(&self.bic.trim().len()) {
+                e.add("bic", "bic-invalid");
+            }
+            for (i, x) in self.expected.iter().enumerate() {
+                if self.expected[..i].iter().any(|y| y.kind == x.kind) {
+                    e.add("expected", "expected-kind-twice");
+                }
+            }
+            if !(1..=90).contains(&self.payment_days) {
+                e.add("payment_days", "payment-days-range");
+            }
+            e
+        }
+
+        /// Adds a version read by [`BasisForm::read`]: an open-ended version before it ends the
+        /// day before it starts; the versions stay in date order.
+        pub fn add_basis(&mut self, v: BasisVersion) {
+            for b in &mut self.bases {
+                if b.continues_until(v.from) {
+                    b.to = v.from.pred_opt();
+                }
+            }
+            self.bases.push(v);
+            self.bases.sort_by_key(|b| b.from);
+        }
+
+        /// The bases in force on some day from `from` to `to`, with their validity.
+        pub fn bases_between(
+            &self,
+            from: NaiveDate,
+            to: NaiveDate,
+        ) -> Vec<(NaiveDate, Option<NaiveDate>, Basis)> {
+            self.bases
+                .iter()
+                .filter(|b| b.overlaps(from, Some(to)))
+                .map(|b| (b.from, b.to, b.basis()))
+                .collect()
+        }
+    }
+
+    /// A cost-sharing agreement as typed on the form, before it is read.
+    #[derive(Debug, Clone, Default)]
+    pub struct SharingForm {
+        pub title: String,
+        pub description: String,
+        /// The parties' organisation ids; the host is added when it is not among them.
+        pub parties: Vec<String>,
+        pub valid_from: String,
+        pub valid_to: String,
+        pub remainder: String,
+        /// The cost kinds expected every quarter, and each one's label by kind code.
+        pub expected: Vec<(String, String)>,
+        pub account: String,
+        pub bic: String,
+        pub payment_days: String,
+    }
+
+    impl SharingForm {
+        /// Reads the form for `host` among `known` (the organisations that may share costs:
+        /// counties and municipalities, with their names).
+        pub fn read(&self, host: Uuid, known: &[(Uuid, String)]) -> Result<Sharing, FieldErrors> {
+            let mut e = FieldErrors::default();
+            let title = e.required("title", &self.title, 300);
+            let description = e.optional("description", &self.description, 4000);
+            let mut parties: Vec<Party> = Vec::new();
+            let mut ids: Vec<Uuid> = Vec::new();
+            for p in self.parties.iter().filter(|p| !p.trim().is_empty()) {
+                match Uuid::parse_str(p.trim())
+                    .ok()
+                    .and_then(|id| known.iter().find(|(k, _)| *k == id))
+                {
+                    Some((id, _)) if ids.contains(id) => e.add("parties", "party-twice"),
+                    Some((id, name)) => {
+                        ids.push(*id);
+                        parties.push(Party {
+                            org: *id,
+                            name: name.clone(),
+                        });
+                    }
+                    None => e.add("parties", "party-unknown"),
+                }
+            }
+            if !ids.contains(&host) {
+                if let Some((id, name)) = known.iter().find(|(k, _)| *k == host) {
+                    parties.push(Party {
+                        org: *id,
+                        name: name.clone(),
+                    });
+                }
+            }
+            let valid_from = match crate::staff::parse_date(&self.valid_from) {
+                Some(d) => Some(d),
+                None => {
+                    e.add(
+                        "valid_from",
+                        if self.valid_from.trim().is_empty() {
+                            "required"
+                        } else {
+                            "date-format"
+                        },
+                    );
+                    None
+                }
+            };
+            let valid_to = if self.valid_to.trim().is_empty() {
+                None
+            } else {
+                let d = crate::staff::parse_date(&self.valid_to);
+                if d.is_none() {
+                    e.add("valid_to", "date-format");
+                }
+                d
+            };
+            let remainder = RemainderRule::parse(self.remainder.trim());
+            if remainder.is_none() {
+                e.add("remainder", "required");
+            }
+            let mut expected = Vec::new();
+            for (code, label) in &self.expected {
+                match CostKind::parse(code.trim()) {
+                    Some(CostKind::Funding) | None => e.add("expected", "cost-kind-unknown"),
+                    Some(kind) => expected.push(ExpectedCost {
+                        kind,
+                        label: label.trim().chars().take(200).collect(),
+                    }),
+                }
+            }
+            let payment_days: u32 = match self.payment_days.trim().parse() {
+                Ok(d) => d,
+                Err(_) => {
+                    e.add("payment_days", "payment-days-range");
+                    0
+                }
+            };
+            let (Some(valid_from), Some(remainder)) = (valid_from, remainder) else {
+                return Err(e);
+            };
+            let s = Sharing {
+                title,
+                description,
+                host,
+                parties,
+                valid_from,
+                valid_to,
+                remainder,
+                bases: Vec::new(),
+                expected,
+                account: self
+                    .account
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_uppercase(),
+                bic: self.bic.trim().to_ascii_uppercase(),
+                payment_days,
+            };
+            for x in s.validate().0 {
+                if e.get(&x.field).is_none() {
+                    e.add(&x.field, &x.code);
+                }
+            }
+            if e.is_empty() {
+                Ok(s)
+            } else {
+                Err(e)
+            }
+        }
+    }
+
+    /// A basis version as typed on the form, before it is read.
+    #[derive(Debug, Clone, Default)]
+    pub struct BasisForm {
+        pub from: String,
+        pub to: String,
+        pub kind: String,
+        /// Per party in the order of the parties.
+        pub figures: Vec<String>,
+        pub population_date: String,
+        pub reason: String,
+    }
+
+    /// The form's field of party `i`'s figure.
+    pub fn figure_field(i: usize) -> String {
+        format!("figure-{i}")
+    }
+
+    /// Reads a percentage as people type it ("34,6", "33", "5.55 %") into hundredths of a
+    /// per cent; more than two decimals, a sign or anything over 100 % is refused.
+    pub fn parse_percent(s: &str) -> Result<u64, &'static str> {
+        let t = s.trim().trim_end_matches('%').trim().replace(',', ".");
+        if t.is_empty() {
+            return Err("required");
+        }
+        if t.starts_with(['-', '\u{2212}']) {
+            return Err("share-negative");
+        }
+        let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+        if whole.is_empty() && frac.is_empty()
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err("percent-format");
+        }
+        if frac.len() > 2 {
+            return Err("percent-precision");
+        }
+        let w: u64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| "percent-format")?
+        };
+        let f: u64 = format!("{frac:0<2}")
+            .parse()
+            .map_err(|_| "percent-format")?;
+        let v = w.saturating_mul(100).saturating_add(f);
+        if v > 10_000 {
+            return Err("share-over-100");
+        }
+        Ok(v)
+    }
+
+    /// Hundredths of a per cent as people read them: `34,6 %`.
+    pub fn percent_text(v: u64, lang: crate::locale::Lang) -> String {
+        let whole = v / 100;
+        let frac = v % 100;
+        let sep = if lang == crate::locale::Lang::En {
+            "."
+        } else {
+            ","
+        };
+        let s = if frac == 0 {
+            format!("{whole}")
+        } else if frac.is_multiple_of(10) {
+            format!("{whole}{sep}{}", frac / 10)
+        } else {
+            format!("{whole}{sep}{frac:02}")
+        };
+        format!("{s}\u{a0}%")
+    }
+
+    impl BasisForm {
+        /// Reads the form into a version for `parties` parties: percentages that together do
+        /// not exceed 100 %, or a population for each; a version that overlaps one of
+        /// `existing`, or lies outside the agreement, is refused.
+        pub fn read(
+            &self,
+            sharing: &Sharing,
+            entered: Signature,
+        ) -> Result<BasisVersion, FieldErrors> {
+            let mut e = FieldErrors::default();
+            let from = crate::staff::parse_date(&self.from);
+            if self.from.trim().is_empty() {
+                e.add("from", "required");
+            } else if from.is_none() {
+                e.add("from", "date-format");
+            }
+            let to = if self.to.trim().is_empty() {
+                None
+            } else {
+                let d = crate::staff::parse_date(&self.to);
+                if d.is_none() {
+                    e.add("to", "date-format");
+                }
+                d
+            };
+            if let (Some(f), Some(t)) = (from, to) {
+                if t < f {
+                    e.add("to", "date-range");
+                }
+            }
+            if let Some(f) = from {
+                if f < sharing.valid_from || sharing.valid_to.is_some_and(|v| f > v) {
+                    e.add("from", "outside-agreement");
+                }
+                if sharing
+                    .bases
+                    .iter()
+                    .any(|b| b.overlaps(f, to) && !b.continues_until(f))
+                {
+                    e.add("from", "version-overlaps");
+                }
+            }
+            let kind = BasisKind::parse(self.kind.trim());
+            if kind.is_none() {
+                e.add("kind", "required");
+            }
+            let mut figures = Vec::new();
+            for i in 0..sharing.parties.len() {
+                let typed = self.figures.get(i).map(String::as_str).unwrap_or("");
+                let field = figure_field(i);
+                match kind {
+                    Some(BasisKind::Percent) => match parse_percent(typed) {
+                        Ok(v) => figures.push(v),
+                        Err(code) => e.add(&field, code),
+                    },
+                    Some(BasisKind::Population) => {
+                        let t: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+                        if t.is_empty() {
+                            e.add(&field, "population-missing");
+                        } else if t.starts_with(['-', '\u{2212}']) {
+                            e.add(&field, "share-negative");
+                        } else {
+                            match t.parse::<u64>() {
+                                Ok(v) if v <= 100_000_000 => figures.push(v),
+                                _ => e.add(&field, "population-format"),
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+            if kind == Some(BasisKind::Percent)
+                && figures.len() == sharing.parties.len()
+                && figures.iter().sum::<u64>() > 10_000
+            {
+                e.add("figures", "shares-over-100");
+            }
+            if kind == Some(BasisKind::Population)
+                && figures.len() == sharing.parties.len()
+                && figures.iter().all(|&f| f == 0)
+            {
+                e.add("figures", "population-zero");
+            }
+            let population_date = if self.population_date.trim().is_empty() {
+                if kind == Some(BasisKind::Population) {
+                    e.add("population_date", "required");
+                }
+                None
+            } else {
+                let d = crate::staff::parse_date(&self.population_date);
+                if d.is_none() {
+                    e.add("population_date", "date-format");
+                }
+                d
+            };
+            let reason = e.optional("reason", &self.reason, 2000);
+            if !sharing.bases.is_empty() && reason.is_empty() {
+                e.add("reason", "required");
+            }
+            match (from, kind) {
+                (Some(from), Some(kind)) if e.is_empty() => Ok(BasisVersion {
+                    from,
+                    to,
+                    kind,
+                    figures,
+                    population_date,
+                    reason,
+                    entered,
+                }),
+                _ => Err(e),
+            }
+        }
+    }
+
+    /// One cost of a quarter, entered by the host: an invoice received, a salary, overheads,
+    /// or funding received. Never names a client.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CostItem {
+        pub year: i32,
+        pub quarter: u32,
+        pub kind: CostKind,
+        pub description: String,
+        /// The provider or payer, and its invoice or decision number, where there is one.
+        pub counterparty: String,
+        pub document: String,
+        pub date: NaiveDate,
+        /// Cents, positive: funding is told apart by its kind.
+        pub amount: i64,
+        /// How many rounds of the quarter's recharges had been issued when this was entered:
+        /// above zero, a correction that the next round settles.
+        pub after_round: u32,
+        pub entered: Signature,
+    }
+
+    /// A cost as typed.
+    #[derive(Debug, Clone, Default)]
+    pub struct CostForm {
+        pub kind: String,
+        pub description: String,
+        pub counterparty: String,
+        pub document: String,
+        pub date: String,
+        pub amount: String,
+    }
+
+    impl CostForm {
+        /// Reads the form into a cost of the quarter `(year, quarter)`; its date must fall in
+        /// the quarter, the amount must be positive.
+        pub fn read(
+            &self,
+            year: i32,
+            quarter: u32,
+            lang: crate::locale::Lang,
+            entered: Signature,
+        ) -> Result<CostItem, FieldErrors> {
+            let mut e = FieldErrors::default();
+            let kind = CostKind::parse(self.kind.trim());
+            if kind.is_none() {
+                e.add("kind", "required");
+            }
+            let description = e.required("description", &self.description, 500);
+            let counterparty = e.optional("counterparty", &self.counterparty, 200);
+            let document = e.optional("document", &self.document, 100);
+            if kind == Some(CostKind::ProviderInvoice) {
+                if counterparty.is_empty() {
+                    e.add("counterparty", "required");
+                }
+                if document.is_empty() {
+                    e.add("document", "required");
+                }
+            }
+            let q = crate::agreement::Period::Quarter { year, quarter };
+            let date = crate::staff::parse_date(&self.date);
+            match date {
+                None if self.date.trim().is_empty() => e.add("date", "required"),
+                None => e.add("date", "date-format"),
+                Some(d) => {
+                    if q.first_day().is_some_and(|f| d < f) || q.last_day().is_some_and(|l| d > l) {
+                        e.add("date", "date-outside-quarter");
+                    }
+                }
+            }
+            let amount = match crate::money::Money::parse(&self.amount, lang) {
+                Ok(m) if m.cents() > 0 => Some(m.cents()),
+                Ok(_) => {
+                    e.add("amount", "amount-positive");
+                    None
+                }
+                Err(err) => {
+                    e.add("amount", err.code());
+                    None
+                }
+            };
+            match (kind, date, amount) {
+                (Some(kind), Some(date), Some(amount)) if e.is_empty() => Ok(CostItem {
+                    year,
+                    quarter,
+                    kind,
+                    description,
+                    counterparty,
+                    document,
+                    date,
+                    amount,
+                    after_round: 0,
+                    entered,
+                }),
+                _ => Err(e),
+            }
+        }
+    }
+
+    impl CostItem {
+        pub fn is_correction(&self) -> bool {
+            self.after_round > 0
+        }
+    }
+
+    /// A quarter's costs in total: what is shared and the funding that comes off it.
+    pub fn quarter_totals(items: &[CostItem]) -> (i64, i64) {
+        let funding = items
+            .iter()
+            .filter(|i| i.kind == CostKind::Funding)
+            .map(|i| i.amount)
+            .sum();
+        let cost = items
+            .iter()
+            .filter(|i| i.kind != CostKind::Funding)
+            .map(|i| i.amount)
+            .sum();
+        (cost, funding)
+    }
+
+    /// The expected cost lines a quarter has no item for yet.
+    pub fn missing_costs<'a>(sharing: &'a Sharing, items: &[CostItem]) -> Vec<&'a ExpectedCost> {
+        sharing
+            .expected
+            .iter()
+            .filter(|x| !items.iter().any(|i| i.kind == x.kind))
+            .collect()
+    }
+}
+
+pub use settlement_model::*;
+
+/// A quarter's settlement and the recharge invoices that carry it.
+mod settlement_model {
+    use super::{effective_weights, spans, total, uncovered_days, CostItem, CostKind, Sharing};
+    use super::{BasisKind, RemainderRule};
+    use crate::agreement::Period;
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Serialize};
+    use uuid::Uuid;
+
+    /// One stretch of the quarter under one basis, as the computation shows it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ComputedSpan {
+        pub from: NaiveDate,
+        pub to: NaiveDate,
+        pub days: i64,
+        pub kind: BasisKind,
+        /// As the basis gives them: hundredths of a per cent, or inhabitants.
+        pub figures: Vec<u64>,
+        pub population_date: Option<NaiveDate>,
+        /// Each party's weight after the remainder rule, in hundred-thousandths.
+        pub weights: Vec<u64>,
+        pub cost: i64,
+        pub funding: i64,
+        pub shares: Vec<i64>,
+    }
+
+    /// A cost as the computation lists it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ComputedItem {
+        pub kind: CostKind,
+        pub description: String,
+        pub counterparty: String,
+        pub document: String,
+        pub date: NaiveDate,
+        pub amount: i64,
+    }
+
+    /// A quarter's costs split among the parties, to the cent: the whole computation, which
+    /// every recharge invoice carries so that each party can check its share.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Computation {
+        pub year: i32,
+        pub quarter: u32,
+        /// The days of the quarter within the agreement.
+        pub from: NaiveDate,
+        pub to: NaiveDate,
+        pub items: Vec<ComputedItem>,
+        pub cost: i64,
+        pub funding: i64,
+        pub rule: RemainderRule,
+        pub parties: Vec<String>,
+        pub spans: Vec<ComputedSpan>,
+        /// Per party, adding up exactly to `cost - funding`.
+        pub shares: Vec<i64>,
+    }
+
+    /// Why a quarter cannot be split yet.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Unsettled {
+        /// The quarter is outside the agreement's validity.
+        OutsideAgreement,
+        /// Days of the quarter that no basis covers.
+        Uncovered(Vec<(NaiveDate, NaiveDate)>),
+        /// Funding exceeds the costs.
+        FundingExceedsCost,
+    }
+
+    /// The quarter's computation from its costs under the bases in force: the cost and the
+    /// funding divided by days among the bases, then each part by its basis and the remainder
+    /// rule, each to the cent by the largest remainder.
+    pub fn settle(
+        sharing: &Sharing,
+        year: i32,
+        quarter: u32,
+        items: &[CostItem],
+    ) -> Result<Computation, Unsettled> {
+        let q = Period::Quarter { year, quarter };
+        let (Some(first), Some(last)) = (q.first_day(), q.last_day()) else {
+            return Err(Unsettled::OutsideAgreement);
+        };
+        let from = first.max(sharing.valid_from);
+        let to = sharing.valid_to.map_or(last, |v| v.min(last));
+        if to < from {
+            return Err(Unsettled::OutsideAgreement);
+        }
+        let ranges: Vec<(NaiveDate, Option<NaiveDate>)> =
+            sharing.bases.iter().map(|b| (b.from, b.to)).collect();
+        let gaps = uncovered_days(from, to, &ranges);
+        if !gaps.is_empty() {
+            return Err(Unsettled::Uncovered(gaps));
+        }
+        let (cost, funding) = super::quarter_totals(items);
+        if funding > cost {
+            return Err(Unsettled::FundingExceedsCost);
+        }
+        let bases: Vec<(NaiveDate, Option<NaiveDate>, super::Basis)> = sharing
+            .bases
+            .iter()
+            .map(|b| (b.from, b.to, b.basis()))
+            .collect();
+        let refs: Vec<(NaiveDate, Option<NaiveDate>, &super::Basis)> =
+            bases.iter().map(|(a, b, c)| (*a, *b, c)).collect();
+        let rule = sharing.rule();
+        let cut = spans(cost, funding, from, to, &refs, rule);
+        let shares = total(&cut, sharing.parties.len());
+        let spans = cut
+            .iter()
+            .filter_map(|s| {
+                let v = sharing.bases.get(s.basis)?;
+                Some(ComputedSpan {
+                    from: s.from,
+                    to: s.to,
+                    days: s.days,
+                    kind: v.kind,
+                    figures: v.figures.clone(),
+                    population_date: v.population_date,
+                    weights: effective_weights(&v.basis(), rule),
+                    cost: s.cost,
+                    funding: s.funding,
+                    shares: s.shares.clone(),
+                })
+            })
+            .collect();
+        let mut listed: Vec<ComputedItem> = items
+            .iter()
+            .map(|i| ComputedItem {
+                kind: i.kind,
+                description: i.description.clone(),
+                counterparty: i.counterparty.clone(),
+                document: i.document.clone(),
+                date: i.date,
+                amount: i.amount,
+            })
+            .collect();
+        listed.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.date.cmp(&b.date)));
+        Ok(Computation {
+            year,
+            quarter,
+            from,
+            to,
+            items: listed,
+            cost,
+            funding,
+            rule: sharing.remainder,
+            parties: sharing.parties.iter().map(|p| p.name.clone()).collect(),
+            spans,
+            shares,
+        })
+    }
+
+    /// A recharge invoice from the host to one party for its share of a quarter, or a credit
+    /// note that cancels one when the quarter's costs were corrected.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Recharge {
+        /// The cost-sharing agreement.
+        pub sharing: Uuid,
+        pub title: String,
+        pub number: String,
+        pub credit: bool,
+        /// For a credit note: the invoice it cancels.
+        pub credits: Option<String>,
+        pub credits_date: Option<NaiveDate>,
+        pub host: super::Party,
+        pub host_business_id: String,
+        /// Street, postal code, city.
+        pub host_address: [String; 3],
+        pub recipient: super::Party,
+        pub recipient_business_id: String,
+        pub recipient_address: [String; 3],
+        pub year: i32,
+        pub quarter: u32,
+        /// 1 for the quarter's first recharges, 2 after its first correction, and so on.
+        pub round: u32,
+        /// Cents, positive; a credit note's amount is what it takes back.
+        pub amount: i64,
+        pub issue_date: NaiveDate,
+        pub due_date: NaiveDate,
+        /// The Finnish reference number (viitenumero) the payment carries.
+        pub reference: String,
+        pub account: String,
+        pub bic: String,
+        pub computation: Computation,
+    }
+
+    impl Recharge {
+        /// The recipient's position among the parties of the computation.
+        pub fn party_share(&self) -> Option<i64> {
+            self.computation
+                .parties
+                .iter()
+                .position(|p| *p == self.recipient.name)
+                .and_then(|i| self.computation.shares.get(i).copied())
+        }
+    }
 }

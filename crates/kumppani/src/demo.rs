@@ -129,7 +129,8 @@ const ORGS: &[OrgSpec] = &[
         postal: "94100",
         city: "Kemi",
         key: "kemi",
-        roles: &[],
+        // Kemi and Keminmaa follow their shares of Tornio's recharges (seed 002).
+        roles: &["controller"],
     },
     OrgSpec {
         kind: "municipality",
@@ -139,7 +140,7 @@ const ORGS: &[OrgSpec] = &[
         postal: "94400",
         city: "Keminmaa",
         key: "keminmaa",
-        roles: &[],
+        roles: &["controller"],
     },
     OrgSpec {
         kind: "municipality",
@@ -212,6 +213,17 @@ const ORGS: &[OrgSpec] = &[
         key: "hml-tuotanto",
         roles: &["provider_signatory", "service_manager"],
     },
+    // The NGO whose foster-family work the Länsi-Pohja municipalities share (seed 002).
+    OrgSpec {
+        kind: "ngo",
+        name: "Pelastakaa Lapset ry",
+        business_id: None,
+        street: "Koskikatu 27 B",
+        postal: "96100",
+        city: "Rovaniemi",
+        key: "pelastakaa",
+        roles: &["provider_signatory"],
+    },
 ];
 
 /// Made-up first and last names, one per demo user.
@@ -282,6 +294,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                 ],
                 "tukiverkko" => &[("Tukiverkko tukihenkilötoiminta", "Kouvola")],
                 "hml-tuotanto" => &[("Sosiaalisen tuen palvelut", "Hämeenlinna")],
+                "pelastakaa" => &[("Pelastakaa Lapset, Pohjois-Suomen aluetoimisto", "Tornio")],
                 _ => &[("Kasvun Polku Kerava", "Kerava")],
             };
             for (n, (unit_name, municipality)) in units.iter().enumerate() {
@@ -370,6 +383,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
     crate::demo_invoices::populate(svc, &actors, lots.kymenlaakso, &mut creds).await?;
     crate::demo_invoices::work_activity(svc, &actors, lots.vantaa).await?;
     crate::demo_agreements::populate(svc, &orgs_by_name, &actors).await?;
+    crate::demo_cost_sharing::populate(svc, &orgs_by_name, &actors).await?;
     Ok(creds)
 }
 

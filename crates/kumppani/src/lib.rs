@@ -4,6 +4,7 @@
 pub mod demo;
 mod demo_agreements;
 pub mod demo_clients;
+mod demo_cost_sharing;
 pub mod demo_delivery;
 mod demo_invoices;
 mod demo_procurement;

@@ -321,6 +321,10 @@ pub struct Capabilities {
     pub create_agreement: bool,
     /// The purchaser's follow-up pages: processing times and the providers' scorecard.
     pub follow_up: bool,
+    /// Costs shared with other organisations: those who follow them in a purchaser.
+    pub cost_sharing: bool,
+    /// Making a cost-sharing agreement hosted by the actor's organisation.
+    pub create_cost_sharing: bool,
 }
 
 impl Service {
@@ -366,6 +370,8 @@ impl Service {
             agreements: may(Action::List, Resource::Agreements { org_id: own }),
             create_agreement: may(Action::Create, Resource::Agreements { org_id: own }),
             follow_up: may(Action::List, Resource::FollowUp { org_id: own }),
+            cost_sharing: may(Action::List, Resource::CostSharings { org_id: own }),
+            create_cost_sharing: may(Action::Create, Resource::CostSharings { org_id: own }),
         }
     }
 

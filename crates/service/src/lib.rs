@@ -14,6 +14,7 @@ pub mod commitment;
 pub mod competition;
 pub mod confirmation;
 pub mod correction;
+pub mod cost_sharing;
 pub mod delivery;
 pub mod demo;
 mod error;

@@ -12,6 +12,8 @@ use domain::org::{OrganisationForm, UserForm};
 use service::{Clock, Db, Service, Settings};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+
+pub mod xsd;
 use uuid::Uuid;
 
 pub const ENV: &str = "KUMPPANI_TEST_DATABASE_URL";

@@ -230,6 +230,25 @@ fn pages(table: routes::Table) -> routes::Table {
             "/agreements/{id}/meetings/{period}/minutes.pdf",
             pages::meeting::minutes_pdf,
         )
+        .get("/cost-sharing", pages::cost_sharing::list)
+        .post("/cost-sharing", pages::cost_sharing::create)
+        .get("/cost-sharing/new", pages::cost_sharing::new_form)
+        .get("/cost-sharing/{id}", pages::cost_sharing::show)
+        .post("/cost-sharing/{id}/bases", pages::cost_sharing::add_basis)
+        .get(
+            "/cost-sharing/{id}/quarters/{period}",
+            pages::cost_sharing::quarter,
+        )
+        .post(
+            "/cost-sharing/{id}/quarters/{period}/costs",
+            pages::cost_sharing::add_cost,
+        )
+        .post(
+            "/cost-sharing/{id}/quarters/{period}/recharges",
+            pages::cost_sharing::issue,
+        )
+        .get("/recharges/{id}", pages::cost_sharing::recharge)
+        .get("/recharges/{id}/{file}", pages::cost_sharing::recharge_file)
         .get("/processing-times", pages::processing::processing_times)
         .get("/scorecard", pages::scorecard::scorecard)
         .get("/scorecard/export", pages::scorecard::export)

@@ -92,6 +92,9 @@ impl Page {
                 if c.agreements {
                     add("/agreements".into(), "nav-agreements");
                 }
+                if c.cost_sharing {
+                    add("/cost-sharing".into(), "nav-cost-sharing");
+                }
                 if c.follow_up {
                     add("/processing-times".into(), "nav-processing-times");
                     add("/scorecard".into(), "nav-scorecard");

@@ -142,6 +142,19 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         ("agreement_as_purchaser", Update) => procurement_staff,
         ("agreement_as_provider", Read | Create) => provider_unit_manager,
         ("agreement_as_provider", Decide) => role == ProviderSignatory,
+        // Shared costs: those who follow them in a purchaser read what they host or are party
+        // to; the host's controller and procurement staff keep it, its controller recharges;
+        // a recharge is seen by the host and its recipient only.
+        ("own_sharings", List) | ("hosted_sharing" | "party_sharing", Read) => {
+            procurement_staff || matches!(role, Controller | LeadingSocialWorker)
+        }
+        ("own_sharings", Create) | ("hosted_sharing", Update) => {
+            procurement_staff || role == Controller
+        }
+        ("hosted_sharing", Decide) => role == Controller,
+        ("own_recharge" | "hosted_recharge", Read) => {
+            procurement_staff || matches!(role, Controller | LeadingSocialWorker)
+        }
         _ => false,
     }
 }
@@ -414,6 +427,53 @@ fn every_role_record_and_action() {
                 Resource::Invoice {
                     purchaser_id: OTHER_PURCHASER,
                     provider_id: OTHER_PROVIDER,
+                },
+            ),
+            ("own_sharings", Resource::CostSharings { org_id: a.org_id }),
+            (
+                "other_sharings",
+                Resource::CostSharings { org_id: other_org },
+            ),
+            (
+                "hosted_sharing",
+                Resource::CostSharing {
+                    host_id: a.org_id,
+                    is_party: true,
+                },
+            ),
+            (
+                "party_sharing",
+                Resource::CostSharing {
+                    host_id: other_org,
+                    is_party: true,
+                },
+            ),
+            (
+                "other_sharing",
+                Resource::CostSharing {
+                    host_id: other_org,
+                    is_party: false,
+                },
+            ),
+            (
+                "hosted_recharge",
+                Resource::Recharge {
+                    host_id: a.org_id,
+                    recipient_id: other_org,
+                },
+            ),
+            (
+                "own_recharge",
+                Resource::Recharge {
+                    host_id: other_org,
+                    recipient_id: a.org_id,
+                },
+            ),
+            (
+                "others_recharge",
+                Resource::Recharge {
+                    host_id: other_org,
+                    recipient_id: Uuid::from_u128(99),
                 },
             ),
         ]);

@@ -88,3 +88,48 @@ fn a_basis_changed_within_the_quarter_splits_the_cost_by_days() {
     );
     assert_eq!(s, [405_000, 405_000]);
 }
+
+#[test]
+fn percentages_are_read_as_people_type_them() {
+    use domain::cost_sharing::parse_percent;
+    assert_eq!(parse_percent("34,6"), Ok(3_460));
+    assert_eq!(parse_percent("33 %"), Ok(3_300));
+    assert_eq!(parse_percent("5.55"), Ok(555));
+    assert_eq!(parse_percent("0,05"), Ok(5));
+    assert_eq!(parse_percent("100"), Ok(10_000));
+    assert_eq!(parse_percent("100,01"), Err("share-over-100"));
+    assert_eq!(parse_percent("-1"), Err("share-negative"));
+    assert_eq!(parse_percent("1,234"), Err("percent-precision"));
+    assert_eq!(parse_percent("kolme"), Err("percent-format"));
+    assert_eq!(parse_percent(" "), Err("required"));
+}
+
+#[test]
+fn an_iban_is_checked_by_its_mod_97_digits() {
+    use domain::ident::Iban;
+    let i = Iban::parse("fi49 5000 9420 0287 30").unwrap();
+    assert_eq!(i.as_str(), "FI4950009420028730");
+    assert_eq!(i.grouped(), "FI49 5000 9420 0287 30");
+    // One digit changed, a Finnish IBAN of the wrong length, a country code of digits.
+    assert!(Iban::parse("FI4950009420028731").is_err());
+    assert!(Iban::parse("FI495000942002873").is_err());
+    assert!(Iban::parse("1149500094200287301").is_err());
+    assert!(Iban::parse("DE89370400440532013000").is_ok());
+}
+
+#[test]
+fn a_quarter_without_a_basis_for_every_day_is_not_settled() {
+    use domain::cost_sharing::uncovered_days;
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let gaps = uncovered_days(
+        d(7, 1),
+        d(9, 30),
+        &[(d(1, 1), Some(d(7, 31))), (d(9, 1), None)],
+    );
+    assert_eq!(gaps, [(d(8, 1), d(8, 31))]);
+    assert!(uncovered_days(d(7, 1), d(9, 30), &[(d(1, 1), None)]).is_empty());
+    assert_eq!(
+        uncovered_days(d(7, 1), d(9, 30), &[]),
+        [(d(7, 1), d(9, 30))]
+    );
+}

@@ -1,46 +1,9 @@
 //! What Kumppani writes reads back the same, and validates against the Finvoice 3.0 and UBL 2.1
 //! schemas in `../shared/data/einvoice` (with xmllint, libxml2's validator).
 
-use crate::{fixture, shared_einvoice};
+use crate::fixture;
 use einvoice::{write, DocumentKind, Invoice};
-use std::path::Path;
-use std::process::Command;
-
-/// Validates `xml` against `xsd` with xmllint; `None` (skipped, loudly) where xmllint is missing
-/// outside CI.
-fn validate(xml: &str, xsd: &Path) -> Option<Result<(), String>> {
-    let dir = std::env::temp_dir().join(format!("einvoice-xsd-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!(
-        "{}.xml",
-        einvoice::sha256(xml.as_bytes()).get(..16).unwrap()
-    ));
-    std::fs::write(&file, xml).unwrap();
-    let out = match Command::new("xmllint")
-        .arg("--noout")
-        .arg("--nonet")
-        .arg("--schema")
-        .arg(xsd)
-        .arg(&file)
-        .output()
-    {
-        Ok(out) => out,
-        Err(e) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "xmllint could not run ({e}): CI must have it (scripts/test installs libxml2-utils)"
-            );
-            eprintln!("SKIPPED: xmllint not found ({e})");
-            return None;
-        }
-    };
-    let _ = std::fs::remove_file(&file);
-    if out.status.success() {
-        Some(Ok(()))
-    } else {
-        Some(Err(String::from_utf8_lossy(&out.stderr).into_owned()))
-    }
-}
+use testkit::xsd::{einvoice_schemas, validate};
 
 fn finvoice_invoice() -> Invoice {
     einvoice::read(&fixture("finvoice30-perhetyo-lokakuu.xml"), "f.xml")
@@ -101,12 +64,12 @@ fn ubl_written_reads_back_as_the_same_invoice() {
 
 #[test]
 fn what_kumppani_writes_validates_against_the_finvoice_and_ubl_schemas() {
-    let Some(shared) = shared_einvoice() else {
+    let Some(schemas) = einvoice_schemas() else {
         return;
     };
-    let finvoice_xsd = shared.join("finvoice-schema/tawasta-edi-17.0/Finvoice3.0.xsd");
-    let ubl_invoice_xsd = shared.join("ubl-2.1-xsd/xsd/maindoc/UBL-Invoice-2.1.xsd");
-    let ubl_credit_xsd = shared.join("ubl-2.1-xsd/xsd/maindoc/UBL-CreditNote-2.1.xsd");
+    let finvoice_xsd = schemas.finvoice;
+    let ubl_invoice_xsd = schemas.ubl_invoice;
+    let ubl_credit_xsd = schemas.ubl_credit_note;
     let mut checked = 0;
     for inv in [finvoice_invoice(), ubl_credit_note()] {
         let ubl_xsd = if inv.kind == DocumentKind::CreditNote {

@@ -7,6 +7,7 @@ mod admin;
 mod admission;
 mod agreement;
 mod clients;
+mod cost_sharing;
 mod delivery;
 mod invoice;
 mod sign_in;

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod correction;
+pub mod cost_sharing;
 pub mod delivery;
 pub mod invoice;
 pub mod meeting;
