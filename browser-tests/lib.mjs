@@ -190,6 +190,23 @@ export async function signIn(page, username, password) {
   return page;
 }
 
+/**
+ * Runs `fn(page)` signed in as `user` in a fresh context with the Finnish interface, and
+ * closes the context whatever happens. `options` go to the context (downloads are accepted).
+ */
+export async function asUser(browser, user, fn, options = {}) {
+  const context = await newContext(browser, { acceptDownloads: true, ...options });
+  try {
+    const page = await context.newPage();
+    await signIn(page, user);
+    await page.locator('form[action="/language"] button[value=fi]').click();
+    await page.waitForLoadState('load');
+    return await fn(page);
+  } finally {
+    await context.close();
+  }
+}
+
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /**

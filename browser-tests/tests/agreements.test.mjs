@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 
 import XLSX from 'xlsx';
 
-import { checkA11y, checkedPageCount, launch, newContext, signIn, userFor } from '../lib.mjs';
+import { asUser, checkA11y, checkedPageCount, launch, userFor } from '../lib.mjs';
 
 let browser;
 
@@ -24,18 +24,7 @@ after(async () => {
   console.log(`accessibility: ${checkedPageCount()} page(s) checked with axe-core`);
 });
 
-async function as(user, fn) {
-  const context = await newContext(browser, { acceptDownloads: true });
-  try {
-    const page = await context.newPage();
-    await signIn(page, user);
-    await page.locator('form[action="/language"] button[value=fi]').click();
-    await page.waitForLoadState('load');
-    return await fn(page);
-  } finally {
-    await context.close();
-  }
-}
+const as = (user, fn, options = {}) => asUser(browser, user, fn, options);
 
 const TITLE = `Sosiaalisen tuen palvelut 2013, selaintesti ${Date.now()}`;
 

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { checkA11y, checkedPageCount, launch, newContext, signIn, url, userFor } from '../lib.mjs';
+import { asUser, checkA11y, checkedPageCount, launch, url, userFor } from '../lib.mjs';
 
 let browser;
 
@@ -32,18 +32,7 @@ function hetu(day, month, year, individual) {
   return `${dd}${mm}${yy}${sign}${nnn}${check}`;
 }
 
-async function as(user, fn) {
-  const context = await newContext(browser);
-  try {
-    const page = await context.newPage();
-    await signIn(page, user);
-    await page.locator('form[action="/language"] button[value=fi]').click();
-    await page.waitForLoadState('load');
-    return await fn(page);
-  } finally {
-    await context.close();
-  }
-}
+const as = (user, fn, options = {}) => asUser(browser, user, fn, options);
 
 // The first budget line's reservation and its forecast to the end of the year.
 async function reservedOn(page) {

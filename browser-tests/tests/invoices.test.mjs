@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { checkA11y, checkedPageCount, launch, newContext, signIn, url, userFor } from '../lib.mjs';
+import { asUser, checkA11y, checkedPageCount, launch, url, userFor } from '../lib.mjs';
 
 let browser;
 
@@ -18,18 +18,7 @@ after(async () => {
   console.log(`accessibility: ${checkedPageCount()} page(s) checked with axe-core`);
 });
 
-async function as(user, fn) {
-  const context = await newContext(browser);
-  try {
-    const page = await context.newPage();
-    await signIn(page, user);
-    await page.locator('form[action="/language"] button[value=fi]').click();
-    await page.waitForLoadState('load');
-    return await fn(page);
-  } finally {
-    await context.close();
-  }
-}
+const as = (user, fn, options = {}) => asUser(browser, user, fn, options);
 
 /** The previous month in Helsinki as [first, last] in CCYYMMDD. */
 function previousMonth() {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { checkA11y, checkedPageCount, launch, newContext, signIn, url, userFor, userNamed } from '../lib.mjs';
+import { asUser, checkA11y, checkedPageCount, launch, url, userFor, userNamed } from '../lib.mjs';
 
 let browser;
 
@@ -20,18 +20,7 @@ after(async () => {
   console.log(`accessibility: ${checkedPageCount()} page(s) checked with axe-core`);
 });
 
-async function as(user, fn) {
-  const context = await newContext(browser, { acceptDownloads: true });
-  try {
-    const page = await context.newPage();
-    await signIn(page, user);
-    await page.locator('form[action="/language"] button[value=fi]').click();
-    await page.waitForLoadState('load');
-    return await fn(page);
-  } finally {
-    await context.close();
-  }
-}
+const as = (user, fn, options = {}) => asUser(browser, user, fn, options);
 
 /** The month `back` months before this one in Helsinki: [YYYY-MM, first CCYYMMDD, last CCYYMMDD]. */
 function monthBack(back) {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { checkA11y, checkedPageCount, launch, newContext, signIn, url, userFor, userNamed } from '../lib.mjs';
+import { asUser, checkA11y, checkedPageCount, launch, newContext, url, userFor, userNamed } from '../lib.mjs';
 
 let browser;
 
@@ -30,18 +30,7 @@ function hetu(day, month, year, individual) {
   return `${dd}${mm}${yy}${sign}${nnn}${check}`;
 }
 
-async function as(user, fn, options = {}) {
-  const context = await newContext(browser, options);
-  try {
-    const page = await context.newPage();
-    await signIn(page, user);
-    await page.locator('form[action="/language"] button[value=fi]').click();
-    await page.waitForLoadState('load');
-    return await fn(page);
-  } finally {
-    await context.close();
-  }
-}
+const as = (user, fn, options = {}) => asUser(browser, user, fn, options);
 
 /** The previous month in Helsinki, as the server counts it: [YYYY-MM, first eight Tue/Thu]. */
 function previousMonth() {

@@ -696,6 +696,8 @@ struct QuarterPage {
     recharges: Vec<RechargeRow>,
     rounds: Vec<String>,
     cost_fields: Vec<Field>,
+    /// The cost form came back refused: it is shown open.
+    cost_refused: bool,
     may_enter: bool,
     may_issue: bool,
     issue_label: String,
@@ -846,6 +848,7 @@ async fn quarter_page(
                 })
                 .collect(),
             cost_fields,
+            cost_refused: ce.is_some(),
             may_enter: v.may_enter,
             // Offered when there is something to issue: the first round, or a correction.
             may_issue: v.may_issue && v.hosted && (v.rounds.is_empty() || v.pending),
