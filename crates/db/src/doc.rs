@@ -54,6 +54,10 @@ pub enum Table {
     SharedQuarters,
     /// owner: the host; parent: the agreement; status: issued, credited.
     Recharges,
+    /// owner: the controller. Registers of people.
+    PeopleRegisters,
+    /// owner: the controller; parent: the register; status: active, ended.
+    RegisterEntries,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -101,6 +105,8 @@ impl Table {
             Table::SharedCosts => "shared_costs",
             Table::SharedQuarters => "shared_quarters",
             Table::Recharges => "recharges",
+            Table::PeopleRegisters => "people_registers",
+            Table::RegisterEntries => "register_entries",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod invoice;
 mod journal;
 mod migrate;
 pub mod organisation;
+pub mod register;
 pub mod role;
 pub mod schema;
 pub mod session;

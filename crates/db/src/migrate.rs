@@ -83,6 +83,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0012_cost_sharing.sql"),
         postgres: include_str!("../../../migrations/postgres/0012_cost_sharing.sql"),
     },
+    Migration {
+        version: 13,
+        name: "registers",
+        sqlite: include_str!("../../../migrations/sqlite/0013_registers.sql"),
+        postgres: include_str!("../../../migrations/postgres/0013_registers.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

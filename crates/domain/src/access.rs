@@ -270,6 +270,15 @@ pub enum Resource {
         host_id: Uuid,
         recipient_id: Uuid,
     },
+    /// The registers of people (experts, conveners, work supervisors, mentors, foster
+    /// families) as a whole: the list shows only those the actor may read.
+    Registers,
+    /// A register kept by `controller_id` and its entries; `named` says whether one of the
+    /// register's grants names the actor's organisation and one of its roles (need to know).
+    Register {
+        controller_id: Uuid,
+        named: bool,
+    },
 }
 
 /// Why access was refused, for the log and the message.
@@ -753,6 +762,30 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             role(sharing_reader(actor))
         }
         (Resource::Recharge { .. }, _) => Err(Denial::NotApplicable),
+
+        // Registers of people (seed 002): the controller's keepers read and keep them; others
+        // read only where a grant names their organisation and role.
+        (Resource::Registers, List) => Ok(()),
+        (Resource::Registers, _) => Err(Denial::NotApplicable),
+        (
+            Resource::Register {
+                controller_id,
+                named,
+            },
+            Read,
+        ) => {
+            if actor.org_id == controller_id && crate::register::keeper_role(actor) || named {
+                Ok(())
+            } else {
+                own(controller_id)?;
+                Err(Denial::MissingRole)
+            }
+        }
+        (Resource::Register { controller_id, .. }, Create | Update | Deactivate) => {
+            own(controller_id)?;
+            role(crate::register::keeper_role(actor))
+        }
+        (Resource::Register { .. }, _) => Err(Denial::NotApplicable),
 
         // The provider's staff plan, log visits, mark paper confirmations and write reports
         // for their own commitments during the follow period; the purchaser's social workers

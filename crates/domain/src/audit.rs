@@ -121,13 +121,17 @@ pub enum RecordKind {
     CostSharing,
     /// A recharge invoice from the host of a cost-sharing agreement to one party.
     Recharge,
+    /// A register of people (experts, conveners, work supervisors, mentors, foster families).
+    Register,
+    /// A person or family in such a register.
+    RegisterEntry,
     /// A page or API address that was refused without a record found to name: the gate's
     /// backstop row (see `service::gate`).
     Address,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 25] = [
+    pub const ALL: [RecordKind; 27] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -152,6 +156,8 @@ impl RecordKind {
         RecordKind::FollowUp,
         RecordKind::CostSharing,
         RecordKind::Recharge,
+        RecordKind::Register,
+        RecordKind::RegisterEntry,
         RecordKind::Address,
     ];
 
@@ -181,6 +187,8 @@ impl RecordKind {
             RecordKind::FollowUp => "follow_up",
             RecordKind::CostSharing => "cost_sharing",
             RecordKind::Recharge => "recharge",
+            RecordKind::Register => "register",
+            RecordKind::RegisterEntry => "register_entry",
             RecordKind::Address => "address",
         }
     }
@@ -206,16 +214,20 @@ pub enum Purpose {
     ClientWork,
     /// Receiving, checking and paying providers' invoices.
     Settlement,
+    /// Keeping and using the region's shared registers of people (seed 002): experts,
+    /// conveners, work supervisors, mentors, foster and support families.
+    RegionalCooperation,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 6] = [
+    pub const ALL: [Purpose; 7] = [
         Purpose::Administration,
         Purpose::Authentication,
         Purpose::Supervision,
         Purpose::Procurement,
         Purpose::ClientWork,
         Purpose::Settlement,
+        Purpose::RegionalCooperation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -226,6 +238,7 @@ impl Purpose {
             Purpose::Procurement => "procurement",
             Purpose::ClientWork => "client_work",
             Purpose::Settlement => "settlement",
+            Purpose::RegionalCooperation => "regional_cooperation",
         }
     }
 

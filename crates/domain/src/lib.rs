@@ -23,6 +23,7 @@ pub mod money;
 pub mod org;
 pub mod processing;
 pub mod procurement;
+pub mod register;
 pub mod requirement;
 pub mod scorecard;
 pub mod search;

@@ -161,6 +161,11 @@ pub const ALL_CODES: &[&str] = &[
     "funding-exceeds-cost",
     "nothing-to-correct",
     "round-already-issued",
+    // Registers of people (seed 002).
+    "capacity-range",
+    "consent-required",
+    "entry-ended",
+    "register-code-invalid",
 ];
 
 impl FieldErrors {

@@ -119,7 +119,7 @@ const ORGS: &[OrgSpec] = &[
         postal: "95400",
         city: "Tornio",
         key: "tornio",
-        roles: &["purchaser_admin", "controller"],
+        roles: &["purchaser_admin", "controller", "leading_social_worker"],
     },
     OrgSpec {
         kind: "municipality",
@@ -129,8 +129,9 @@ const ORGS: &[OrgSpec] = &[
         postal: "94100",
         city: "Kemi",
         key: "kemi",
-        // Kemi and Keminmaa follow their shares of Tornio's recharges (seed 002).
-        roles: &["controller"],
+        // Kemi and Keminmaa follow their shares of Tornio's recharges and read the region's
+        // registers (seed 002).
+        roles: &["controller", "leading_social_worker"],
     },
     OrgSpec {
         kind: "municipality",
@@ -140,7 +141,7 @@ const ORGS: &[OrgSpec] = &[
         postal: "94400",
         city: "Keminmaa",
         key: "keminmaa",
-        roles: &["controller"],
+        roles: &["controller", "leading_social_worker"],
     },
     OrgSpec {
         kind: "municipality",
@@ -384,6 +385,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
     crate::demo_invoices::work_activity(svc, &actors, lots.vantaa).await?;
     crate::demo_agreements::populate(svc, &orgs_by_name, &actors).await?;
     crate::demo_cost_sharing::populate(svc, &orgs_by_name, &actors).await?;
+    crate::demo_registers::populate(svc, &orgs_by_name, &actors).await?;
     Ok(creds)
 }
 

@@ -8,4 +8,5 @@ mod demo_cost_sharing;
 pub mod demo_delivery;
 mod demo_invoices;
 mod demo_procurement;
+mod demo_registers;
 pub mod invoice_file;

@@ -325,6 +325,9 @@ pub struct Capabilities {
     pub cost_sharing: bool,
     /// Making a cost-sharing agreement hosted by the actor's organisation.
     pub create_cost_sharing: bool,
+    /// The registers of people: staff of an organisation that keeps one or is named by one.
+    /// Whether any register names the actor is data, so the page lists what it may read.
+    pub registers: bool,
 }
 
 impl Service {
@@ -372,6 +375,7 @@ impl Service {
             follow_up: may(Action::List, Resource::FollowUp { org_id: own }),
             cost_sharing: may(Action::List, Resource::CostSharings { org_id: own }),
             create_cost_sharing: may(Action::Create, Resource::CostSharings { org_id: own }),
+            registers: may(Action::List, Resource::Registers),
         }
     }
 

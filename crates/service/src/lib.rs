@@ -28,6 +28,7 @@ pub mod plan;
 pub mod processing;
 pub mod procurement;
 pub mod provider;
+pub mod register;
 pub mod registration;
 pub mod report;
 pub mod scorecard;

@@ -135,6 +135,9 @@ fn public_path(path: &str) -> bool {
             | "/static/app.css"
             // A family confirms a visit with the worker's one-time code, without an account.
             | "/confirm"
+            // A person in a register of people sees and corrects their own entry with the
+            // personal code the register's keeper gave them (seed 002's registers).
+            | "/my-register-entry"
     )
 }
 

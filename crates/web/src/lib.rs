@@ -249,6 +249,24 @@ fn pages(table: routes::Table) -> routes::Table {
         )
         .get("/recharges/{id}", pages::cost_sharing::recharge)
         .get("/recharges/{id}/{file}", pages::cost_sharing::recharge_file)
+        .get("/registers", pages::people_register::list)
+        .get("/registers/{id}", pages::people_register::show)
+        .post("/registers/{id}/entries", pages::people_register::add_entry)
+        .get("/registers/entries/{id}", pages::people_register::entry)
+        .post(
+            "/registers/entries/{id}",
+            pages::people_register::update_entry,
+        )
+        .post(
+            "/registers/entries/{id}/end",
+            pages::people_register::end_entry,
+        )
+        .post(
+            "/registers/entries/{id}/code",
+            pages::people_register::new_code,
+        )
+        .get("/my-register-entry", pages::people_register::own_form)
+        .post("/my-register-entry", pages::people_register::own_post)
         .get("/processing-times", pages::processing::processing_times)
         .get("/scorecard", pages::scorecard::scorecard)
         .get("/scorecard/export", pages::scorecard::export)

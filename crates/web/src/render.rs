@@ -95,6 +95,9 @@ impl Page {
                 if c.cost_sharing {
                     add("/cost-sharing".into(), "nav-cost-sharing");
                 }
+                if c.registers {
+                    add("/registers".into(), "nav-registers");
+                }
                 if c.follow_up {
                     add("/processing-times".into(), "nav-processing-times");
                     add("/scorecard".into(), "nav-scorecard");

@@ -155,6 +155,17 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         ("own_recharge" | "hosted_recharge", Read) => {
             procurement_staff || matches!(role, Controller | LeadingSocialWorker)
         }
+        // Registers of people: the controller's keepers (administrator or leading social
+        // worker in a municipality, signatory or service manager in a provider) read and keep
+        // them; a role a grant names reads; nobody else.
+        ("registers", List) => true,
+        ("own_register", Read | Create | Update | Deactivate) => {
+            matches!(
+                role,
+                PurchaserAdmin | LeadingSocialWorker | ProviderSignatory | ServiceManager
+            )
+        }
+        ("named_register", Read) => true,
         _ => false,
     }
 }
@@ -474,6 +485,28 @@ fn every_role_record_and_action() {
                 Resource::Recharge {
                     host_id: other_org,
                     recipient_id: Uuid::from_u128(99),
+                },
+            ),
+            ("registers", Resource::Registers),
+            (
+                "own_register",
+                Resource::Register {
+                    controller_id: a.org_id,
+                    named: false,
+                },
+            ),
+            (
+                "named_register",
+                Resource::Register {
+                    controller_id: other_org,
+                    named: true,
+                },
+            ),
+            (
+                "other_register",
+                Resource::Register {
+                    controller_id: other_org,
+                    named: false,
                 },
             ),
         ]);

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod ocds;
+mod registers;
 mod route_walk;
 
 use std::process::Command;

@@ -23,6 +23,7 @@ pub mod delivery;
 pub mod invoice;
 pub mod meeting;
 pub mod notice;
+pub mod people_register;
 pub mod processing;
 pub mod procurement;
 pub mod provider;
