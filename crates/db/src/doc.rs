@@ -58,6 +58,8 @@ pub enum Table {
     PeopleRegisters,
     /// owner: the controller; parent: the register; status: active, ended.
     RegisterEntries,
+    /// owner: the purchaser; parent: the agreement; status: paid.
+    AgreementPayments,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -107,6 +109,7 @@ impl Table {
             Table::Recharges => "recharges",
             Table::PeopleRegisters => "people_registers",
             Table::RegisterEntries => "register_entries",
+            Table::AgreementPayments => "agreement_payments",
         }
     }
 }

@@ -89,6 +89,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0013_registers.sql"),
         postgres: include_str!("../../../migrations/postgres/0013_registers.sql"),
     },
+    Migration {
+        version: 14,
+        name: "agreement_payments",
+        sqlite: include_str!("../../../migrations/sqlite/0014_agreement_payments.sql"),
+        postgres: include_str!("../../../migrations/postgres/0014_agreement_payments.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -210,6 +210,12 @@ pub enum Resource {
     FollowUp {
         org_id: Uuid,
     },
+    /// The payments a purchaser made under an agreement between `purchaser_id` and
+    /// `provider_id` (list, create).
+    AgreementPayments {
+        purchaser_id: Uuid,
+        provider_id: Uuid,
+    },
     /// The agreements a purchaser made (list, create) or a provider is party to (list).
     Agreements {
         org_id: Uuid,
@@ -786,6 +792,26 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             role(crate::register::keeper_role(actor))
         }
         (Resource::Register { .. }, _) => Err(Denial::NotApplicable),
+
+        // Payments under an agreement: both sides' followers see them; the purchaser's
+        // controller and procurement staff record them.
+        (
+            Resource::AgreementPayments {
+                purchaser_id,
+                provider_id,
+            },
+            action,
+        ) => {
+            let purchaser = actor.org_kind.is_purchaser();
+            own(if purchaser { purchaser_id } else { provider_id })?;
+            match action {
+                List => role(agreement_reader(actor)),
+                Create => {
+                    role(purchaser && (actor.has(Role::Controller) || procurement_staff(actor)))
+                }
+                _ => Err(Denial::NotApplicable),
+            }
+        }
 
         // The provider's staff plan, log visits, mark paper confirmations and write reports
         // for their own commitments during the follow period; the purchaser's social workers

@@ -70,14 +70,19 @@ pub enum AgreementKind {
     DpsCallOff,
     Internal,
     FixedPurchase,
+    /// A cooperation agreement that is not a procurement: the purchaser supports an NGO's
+    /// activity (seed 004: Vantaa and the mental health society's volunteer support persons),
+    /// its fees and volumes agreed at joint meetings and paid by the agreement.
+    Cooperation,
 }
 
 impl AgreementKind {
-    pub const ALL: [AgreementKind; 4] = [
+    pub const ALL: [AgreementKind; 5] = [
         AgreementKind::Framework,
         AgreementKind::DpsCallOff,
         AgreementKind::Internal,
         AgreementKind::FixedPurchase,
+        AgreementKind::Cooperation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -86,6 +91,7 @@ impl AgreementKind {
             AgreementKind::DpsCallOff => "dps_call_off",
             AgreementKind::Internal => "internal",
             AgreementKind::FixedPurchase => "fixed_purchase",
+            AgreementKind::Cooperation => "cooperation",
         }
     }
 
@@ -605,4 +611,108 @@ pub fn default_meeting_day(quarter: Period) -> Option<NaiveDate> {
         d = d.pred_opt()?;
     }
     Some(d)
+}
+
+/// A payment the purchaser made under an agreement: a cooperation agreement's grant, or a
+/// purchase paid outside the invoice flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub paid_on: NaiveDate,
+    pub amount: Money,
+    /// What it pays for: "support persons' fees 1–3/2026".
+    pub purpose: String,
+    /// The payment's reference in the purchaser's accounts.
+    pub reference: String,
+    pub entered: Signature,
+}
+
+/// A payment as typed.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentForm {
+    pub paid_on: String,
+    pub amount: String,
+    pub purpose: String,
+    pub reference: String,
+}
+
+impl PaymentForm {
+    /// Reads the form: a day within the agreement's validity and not in the future, a positive
+    /// amount, and what it pays for.
+    pub fn read(
+        &self,
+        agreement: &Agreement,
+        today: NaiveDate,
+        lang: crate::locale::Lang,
+        entered: Signature,
+    ) -> Result<Payment, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let paid_on = crate::staff::parse_date(&self.paid_on);
+        match paid_on {
+            None if self.paid_on.trim().is_empty() => e.add("paid_on", "required"),
+            None => e.add("paid_on", "date-format"),
+            Some(d) if d > today => e.add("paid_on", "date-in-future"),
+            Some(d)
+                if d < agreement.valid_from
+                    || agreement
+                        .valid_to
+                        .and_then(|v| v.checked_add_months(chrono::Months::new(6)))
+                        .is_some_and(|v| d > v) =>
+            {
+                e.add("paid_on", "outside-agreement")
+            }
+            Some(_) => {}
+        }
+        let amount = match Money::parse(&self.amount, lang) {
+            Ok(m) if m.cents() > 0 => Some(m),
+            Ok(_) => {
+                e.add("amount", "amount-positive");
+                None
+            }
+            Err(err) => {
+                e.add("amount", err.code());
+                None
+            }
+        };
+        let purpose = e.required("purpose", &self.purpose, 300);
+        let reference = e.optional("reference", &self.reference, 100);
+        match (paid_on, amount) {
+            (Some(paid_on), Some(amount)) if e.is_empty() => Ok(Payment {
+                paid_on,
+                amount,
+                purpose,
+                reference,
+                entered,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// Paid in each year against the year's contract value of the version in force, oldest year
+/// first: (year, paid, contract value).
+pub fn paid_by_year(
+    agreement: &Agreement,
+    payments: &[Payment],
+) -> Vec<(i32, Money, Option<Money>)> {
+    let mut years: Vec<i32> = agreement.order_years();
+    for p in payments {
+        let y = p.paid_on.year();
+        if !years.contains(&y) {
+            years.push(y);
+        }
+    }
+    years.sort_unstable();
+    years
+        .into_iter()
+        .map(|y| {
+            let paid = Money::checked_sum(
+                payments
+                    .iter()
+                    .filter(|p| p.paid_on.year() == y)
+                    .map(|p| p.amount),
+            )
+            .unwrap_or(Money::ZERO);
+            (y, paid, agreement.contract_value(y))
+        })
+        .collect()
 }

@@ -225,6 +225,17 @@ const ORGS: &[OrgSpec] = &[
         key: "pelastakaa",
         roles: &["provider_signatory"],
     },
+    // The society Vantaa supports by a cooperation agreement (seed 004).
+    OrgSpec {
+        kind: "ngo",
+        name: "Vantaan mielenterveysseura ry",
+        business_id: None,
+        street: "Kielotie 13",
+        postal: "01300",
+        city: "Vantaa",
+        key: "vmts",
+        roles: &["provider_signatory"],
+    },
 ];
 
 /// Made-up first and last names, one per demo user.
@@ -296,6 +307,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                 "tukiverkko" => &[("Tukiverkko tukihenkilötoiminta", "Kouvola")],
                 "hml-tuotanto" => &[("Sosiaalisen tuen palvelut", "Hämeenlinna")],
                 "pelastakaa" => &[("Pelastakaa Lapset, Pohjois-Suomen aluetoimisto", "Tornio")],
+                "vmts" => &[("Tukihenkilö- ja ryhmätoiminta", "Vantaa")],
                 _ => &[("Kasvun Polku Kerava", "Kerava")],
             };
             for (n, (unit_name, municipality)) in units.iter().enumerate() {
@@ -384,6 +396,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
     crate::demo_invoices::populate(svc, &actors, lots.kymenlaakso, &mut creds).await?;
     crate::demo_invoices::work_activity(svc, &actors, lots.vantaa).await?;
     crate::demo_agreements::populate(svc, &orgs_by_name, &actors).await?;
+    crate::demo_agreements::cooperation(svc, &orgs_by_name, &actors).await?;
     crate::demo_cost_sharing::populate(svc, &orgs_by_name, &actors).await?;
     crate::demo_registers::populate(svc, &orgs_by_name, &actors).await?;
     Ok(creds)

@@ -132,3 +132,137 @@ pub(crate) async fn populate(
     }
     Ok(())
 }
+
+/// Vantaa's cooperation agreement with the mental health society (seed 004, "Järjestöyhteistyö":
+/// support-person activity and agreed group activity; the city supports them through the
+/// agreement, and two or three joint meetings a year agree the support persons' fees and the
+/// number of people supported). The fees, volumes, meeting days and payments are the demo's
+/// own; the seed gives none. The second version is the September joint meeting's.
+pub(crate) async fn cooperation(
+    svc: &Service,
+    orgs: &HashMap<String, Uuid>,
+    actors: &HashMap<String, Actor>,
+) -> Result<Uuid> {
+    use domain::agreement::{Indicator, Measure, PaymentForm, Unit, YearPrice};
+    use domain::money::Money;
+    let purchaser = *orgs.get("Vantaan kaupunki").context("Vantaa")?;
+    let provider = *orgs
+        .get("Vantaan mielenterveysseura ry")
+        .context("the mental health society")?;
+    let buyer = user_of(actors, purchaser, "procurement_specialist")?;
+    let controller = user_of(actors, purchaser, "controller")?;
+    let signer = user_of(actors, provider, "provider_signatory")?;
+    let product = |code: &str, fi: &str, sv: &str, en: &str, unit, price| Product {
+        code: code.into(),
+        name_fi: fi.into(),
+        name_sv: sv.into(),
+        name_en: en.into(),
+        unit,
+        prices: vec![YearPrice {
+            year: 2026,
+            price: Money::from_cents(price),
+        }],
+        indicators: vec![Indicator {
+            code: "tapaamiset".into(),
+            name: "Tapaamiset".into(),
+            measure: Measure::Count,
+            definition: "Tukihenkilöiden ja tuettavien tai ryhmän tapaamiset".into(),
+        }],
+        target: None,
+    };
+    let terms = |fee: i64, supported: i64, reason: &str| Agreement {
+        title: "Yhteistyösopimus 2026: tukihenkilötoiminta ja ryhmätoiminta".into(),
+        kind: AgreementKind::Cooperation,
+        provider,
+        procurement: None,
+        purchaser_contact: "Aikuisten ja nuorten palvelut, johtava sosiaalityöntekijä".into(),
+        provider_contact: "Toiminnanjohtaja".into(),
+        valid_from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+        valid_to: NaiveDate::from_ymd_opt(2026, 12, 31),
+        inspection_right: false,
+        products: vec![
+            product(
+                "tukihenkilotoiminta",
+                "Tukihenkilötoiminta (vapaaehtoiset)",
+                "Stödpersonsverksamhet (frivilliga)",
+                "Support persons (volunteers)",
+                Unit::Client,
+                fee,
+            ),
+            product(
+                "ryhmatoiminta",
+                "Sovittu ryhmätoiminta",
+                "Överenskommen gruppverksamhet",
+                "Agreed group activity",
+                Unit::Month,
+                65_000,
+            ),
+        ],
+        orders: vec![
+            Order {
+                year: 2026,
+                product: "tukihenkilotoiminta".into(),
+                volume: supported,
+            },
+            Order {
+                year: 2026,
+                product: "ryhmatoiminta".into(),
+                volume: 12,
+            },
+        ],
+        version: 0,
+        change_reason: reason.into(),
+        proposed: Signature {
+            name: String::new(),
+            at: chrono::Utc::now(),
+        },
+        agreed: None,
+    };
+    // The February joint meeting: a fee of 40 € a month for each of 30 people supported.
+    let id = svc
+        .create_agreement(buyer, &terms(48_000, 30, ""))
+        .await
+        .map_err(err)?;
+    svc.agree_to_agreement(signer, id, 1).await.map_err(err)?;
+    svc.change_agreement(
+        buyer,
+        id,
+        &terms(54_000, 34, ""),
+        "Yhteinen kokous 16.9.2026: tukihenkilöpalkkio 45 €/kk, tuettavia 34.",
+    )
+    .await
+    .map_err(err)?;
+    svc.agree_to_agreement(signer, id, 2).await.map_err(err)?;
+    for (day, amount, purpose) in [
+        (
+            "2026-03-31",
+            "5 550,00",
+            "Tukihenkilöpalkkiot ja ryhmätoiminta 1–3/2026",
+        ),
+        (
+            "2026-06-30",
+            "5 550,00",
+            "Tukihenkilöpalkkiot ja ryhmätoiminta 4–6/2026",
+        ),
+        (
+            "2026-09-30",
+            "6 540,00",
+            "Tukihenkilöpalkkiot ja ryhmätoiminta 7–9/2026",
+        ),
+    ] {
+        svc.record_agreement_payment(
+            controller,
+            id,
+            &PaymentForm {
+                paid_on: day.into(),
+                amount: amount.into(),
+                purpose: purpose.into(),
+                reference: format!("VNT-AVUSTUS-{}", &day[..7]),
+            },
+            Lang::Fi,
+        )
+        .await
+        .map_err(err)?;
+    }
+    Ok(id)
+}

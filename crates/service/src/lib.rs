@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod agreement;
+pub mod agreement_payment;
 pub mod api_key;
 pub mod application;
 pub mod audit;

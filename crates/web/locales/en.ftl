@@ -1567,3 +1567,18 @@ error-capacity-range = Give the number of children, 1–10.
 error-consent-required = The register rests on consent: record when consent was given and where it is kept.
 error-entry-ended = The entry has ended and can no longer be changed.
 error-register-code-invalid = The code is not valid. Check the code; a new code from the controller replaces the earlier one.
+
+## Cooperation agreements and their payments (seed 004)
+agreement-kind-cooperation = Cooperation agreement (grant, not a procurement)
+agreement-payments-link = Payments
+payments-page-title = Payments: { $title }
+payments-by-year = Paid by year
+payments-year = Year
+payments-paid = Paid
+payments-left = Left
+payments-none = The agreement has no payments.
+payments-title = Payments
+payments-record = Record a payment
+payments-save = Save the payment
+field-paid-on = Paid on
+field-purpose = What it pays for

@@ -1567,3 +1567,18 @@ error-capacity-range = Anna lasten määrä, 1–10.
 error-consent-required = Rekisteri perustuu suostumukseen: merkitse, milloin suostumus annettiin ja missä se säilytetään.
 error-entry-ended = Merkintä on päättynyt, eikä sitä voi enää muuttaa.
 error-register-code-invalid = Koodi ei kelpaa. Tarkista koodi; rekisterinpitäjän antama uusi koodi korvaa aiemman.
+
+## Cooperation agreements and their payments (seed 004)
+agreement-kind-cooperation = Yhteistyösopimus (avustus, ei hankinta)
+agreement-payments-link = Maksut
+payments-page-title = Maksut: { $title }
+payments-by-year = Maksettu vuosittain
+payments-year = Vuosi
+payments-paid = Maksettu
+payments-left = Jäljellä
+payments-none = Sopimuksella ei ole maksuja.
+payments-title = Maksut
+payments-record = Kirjaa maksu
+payments-save = Tallenna maksu
+field-paid-on = Maksupäivä
+field-purpose = Mistä maksetaan

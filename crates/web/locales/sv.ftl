@@ -1567,3 +1567,18 @@ error-capacity-range = Ange antalet barn, 1–10.
 error-consent-required = Registret grundar sig på samtycke: ange när samtycket gavs och var det förvaras.
 error-entry-ended = Uppgiften har upphört och kan inte längre ändras.
 error-register-code-invalid = Koden duger inte. Kontrollera koden; en ny kod från den personuppgiftsansvarige ersätter den tidigare.
+
+## Cooperation agreements and their payments (seed 004)
+agreement-kind-cooperation = Samarbetsavtal (understöd, ingen upphandling)
+agreement-payments-link = Betalningar
+payments-page-title = Betalningar: { $title }
+payments-by-year = Betalt per år
+payments-year = År
+payments-paid = Betalt
+payments-left = Kvar
+payments-none = Avtalet har inga betalningar.
+payments-title = Betalningar
+payments-record = Bokför en betalning
+payments-save = Spara betalningen
+field-paid-on = Betalningsdag
+field-purpose = Vad som betalas

@@ -214,6 +214,14 @@ fn pages(table: routes::Table) -> routes::Table {
         .post("/agreements/{id}/upload", pages::agreement::upload)
         .get("/agreements/{id}/follow-up", pages::agreement::follow_up)
         .get(
+            "/agreements/{id}/payments",
+            pages::agreement_payment::payments,
+        )
+        .post(
+            "/agreements/{id}/payments",
+            pages::agreement_payment::record,
+        )
+        .get(
             "/agreements/{id}/follow-up.csv",
             pages::agreement::follow_up_csv,
         )

@@ -159,6 +159,13 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
         // worker in a municipality, signatory or service manager in a provider) read and keep
         // them; a role a grant names reads; nobody else.
         ("registers", List) => true,
+        // Payments under an agreement: both sides' followers list them; the purchaser's
+        // controller and procurement staff record them.
+        ("payments_as_purchaser", List) => {
+            procurement_staff || matches!(role, Controller | LeadingSocialWorker)
+        }
+        ("payments_as_purchaser", Create) => procurement_staff || role == Controller,
+        ("payments_as_provider", List) => provider_unit_manager,
         ("own_register", Read | Create | Update | Deactivate) => {
             matches!(
                 role,
@@ -488,6 +495,32 @@ fn every_role_record_and_action() {
                 },
             ),
             ("registers", Resource::Registers),
+            (
+                if a.org_kind.is_purchaser() {
+                    "payments_as_purchaser"
+                } else {
+                    "payments_as_provider"
+                },
+                Resource::AgreementPayments {
+                    purchaser_id: if a.org_kind.is_purchaser() {
+                        a.org_id
+                    } else {
+                        OTHER_PURCHASER
+                    },
+                    provider_id: if a.org_kind.is_purchaser() {
+                        OTHER_PROVIDER
+                    } else {
+                        a.org_id
+                    },
+                },
+            ),
+            (
+                "other_payments",
+                Resource::AgreementPayments {
+                    purchaser_id: OTHER_PURCHASER,
+                    provider_id: OTHER_PROVIDER,
+                },
+            ),
             (
                 "own_register",
                 Resource::Register {

@@ -520,3 +520,89 @@ async fn the_quarters_meeting_records_minutes_on_its_agenda() {
     );
     assert_eq!(errs, vec![("period".into(), "period-format".into())]);
 }
+
+#[tokio::test]
+async fn a_cooperation_agreement_is_paid_by_the_agreement_and_both_sides_see_it() {
+    let w = World::new().await;
+    let svc = &w.service;
+    for (org, name, role) in [
+        (w.county, "county.buyer", "procurement_specialist"),
+        (w.county, "county.controller", "controller"),
+    ] {
+        svc.setup()
+            .bootstrap_user(org, &user_form(name, role))
+            .await
+            .unwrap();
+    }
+    let buyer = w.actor("county.buyer").await;
+    let controller = w.actor("county.controller").await;
+    let signer = w.actor("provider.admin").await;
+    let social = w.actor("county.worker").await;
+    let mut a = terms(w.provider);
+    a.kind = AgreementKind::Cooperation;
+    a.valid_from = d(2026, 1, 1);
+    a.valid_to = Some(d(2026, 12, 31));
+    for p in &mut a.products {
+        p.prices[0].year = 2026;
+    }
+    for o in &mut a.orders {
+        o.year = 2026;
+    }
+    let value = a.contract_value(2026).unwrap();
+    let id = svc.create_agreement(&buyer, &a).await.unwrap();
+    svc.agree_to_agreement(&signer, id, 1).await.unwrap();
+    let pay = |day: &str, amount: &str| domain::agreement::PaymentForm {
+        paid_on: day.into(),
+        amount: amount.into(),
+        purpose: "Tukihenkilöpalkkiot".into(),
+        reference: "VNT-1".into(),
+    };
+    // A day in the future (the clock is at 24.11.2026), a zero amount, a day before the
+    // agreement: refused next to their fields.
+    assert_eq!(
+        invalid(
+            svc.record_agreement_payment(&controller, id, &pay("2026-12-01", "0"), Lang::Fi)
+                .await
+        ),
+        [
+            ("paid_on".to_owned(), "date-in-future".to_owned()),
+            ("amount".to_owned(), "amount-positive".to_owned())
+        ]
+    );
+    assert_eq!(
+        invalid(
+            svc.record_agreement_payment(&controller, id, &pay("2025-12-31", "10"), Lang::Fi)
+                .await
+        ),
+        [("paid_on".to_owned(), "outside-agreement".to_owned())]
+    );
+    svc.record_agreement_payment(&controller, id, &pay("2026-03-31", "5 550,00"), Lang::Fi)
+        .await
+        .unwrap();
+    svc.record_agreement_payment(&controller, id, &pay("2026-06-30", "5 550,00"), Lang::Fi)
+        .await
+        .unwrap();
+    // The provider's signatory sees the payments but records none; a social worker neither.
+    let seen = svc.agreement_payments(&signer, id).await.unwrap();
+    assert_eq!(seen.payments.len(), 2);
+    assert!(!seen.may_pay);
+    assert_eq!(
+        seen.years,
+        [(2026, Money::from_cents(1_110_000), Some(value))]
+    );
+    assert!(matches!(
+        svc.record_agreement_payment(&signer, id, &pay("2026-06-30", "1"), Lang::Fi)
+            .await,
+        Err(ServiceError::Denied(_))
+    ));
+    assert!(matches!(
+        svc.agreement_payments(&social, id).await,
+        Err(ServiceError::Denied(_))
+    ));
+    assert!(
+        svc.agreement_payments(&controller, id)
+            .await
+            .unwrap()
+            .may_pay
+    );
+}

@@ -12,6 +12,7 @@ macro_rules! try_page {
 
 pub mod admin;
 pub mod agreement;
+pub mod agreement_payment;
 pub mod api_key;
 pub mod application;
 pub mod audit;
