@@ -141,6 +141,11 @@ test('Tornio recharges the third quarter to the cent and Kemi sees only its own 
     assert.equal(sum + SHARES['Tornion kaupunki'], COST);
     // Nothing more to issue until a correction.
     assert.equal(await page.getByRole('button', { name: /Lähetä/ }).count(), 0);
+    // The steering group's meeting on the quarter, with the minutes form for the host.
+    await page.goto(agreementUrl);
+    await page.getByRole('link', { name: 'Ohjausryhmä 2026-Q3', exact: true }).click();
+    await checkA11y(page, "the steering group's meeting, to record");
+    assert.equal(await page.locator('#f-held_on').count(), 1);
     return { agreementUrl, keminmaaInvoice, kemiNumber };
   });
 
@@ -173,6 +178,16 @@ test('Tornio recharges the third quarter to the cent and Kemi sees only its own 
     const text = Buffer.concat(xml).toString('utf8');
     assert.match(text, new RegExp(`<InvoiceNumber>${kemiNumber}</InvoiceNumber>`));
     assert.match(text, /<BuyerOrganisationName>Kemin kaupunki<\/BuyerOrganisationName>/);
+
+    // The regional steering group's June meeting: the costs by party and quarter, the
+    // agreements' figures, the registers' sizes, and the minutes, read only for Kemi.
+    await page.goto(agreementUrl);
+    await page.getByRole('link', { name: 'Ohjausryhmä 2026-Q2', exact: true }).click();
+    await checkA11y(page, "the steering group's meeting, read only");
+    const costs = page.locator('section.agenda-item').first().locator('table');
+    assert.equal(await costs.locator('tbody tr').count(), 7);
+    assert.match(await page.locator('main').innerText(), /jakoperuste käsitellään syksyn kokouksessa/);
+    assert.equal(await page.locator('#f-held_on').count(), 0);
 
     // Keminmaa's invoice is not Kemi's to open.
     const refused = await page.goto(new URL(keminmaaInvoice, page.url()).toString());

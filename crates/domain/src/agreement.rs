@@ -572,6 +572,60 @@ pub struct Meeting {
     pub recorded: Signature,
 }
 
+/// A quarter's minutes as typed: the day held (required), the members present one per line
+/// (at least one), and each agenda item of `agenda` with what was said and decided. Minutes
+/// are filed and sent on, so an identity code typed into them is overwritten; texts are
+/// clipped to their lengths.
+pub fn minutes(
+    quarter: Period,
+    held_on: &str,
+    members: &str,
+    agenda: &[String],
+    items: &[MeetingItem],
+    recorded: Signature,
+) -> Result<Meeting, FieldErrors> {
+    let mut e = FieldErrors::default();
+    if !quarter.is_quarter() {
+        e.add("period", "period-format");
+    }
+    let held = crate::staff::parse_date(held_on);
+    if held.is_none() {
+        e.add("held_on", "date-format");
+    }
+    let clean = crate::ident::redact_identity_codes_in;
+    let members: Vec<String> = members
+        .lines()
+        .map(|l| clean(l.trim()).chars().take(200).collect::<String>())
+        .filter(|l| !l.is_empty())
+        .take(50)
+        .collect();
+    if members.is_empty() {
+        e.add("members", "required");
+    }
+    let Some(held_on) = held.filter(|_| e.is_empty()) else {
+        return Err(e);
+    };
+    let items = agenda
+        .iter()
+        .map(|k| {
+            let given = items.iter().find(|i| &i.key == k);
+            let clip = |s: &str| clean(s.trim()).chars().take(4000).collect::<String>();
+            MeetingItem {
+                key: k.clone(),
+                comment: given.map(|i| clip(&i.comment)).unwrap_or_default(),
+                decision: given.map(|i| clip(&i.decision)).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(Meeting {
+        period: quarter,
+        held_on,
+        members,
+        items,
+        recorded,
+    })
+}
+
 /// One agenda item's minutes. `key` names the item: `product:<code>` for a product's
 /// ordered and delivered volumes, `processing:<code>` for its processing times, `other` for
 /// anything else.

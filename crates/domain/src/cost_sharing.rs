@@ -265,6 +265,11 @@ pub fn effective_weights(basis: &Basis, remainder: Remainder) -> Vec<u64> {
 
 pub use agreement_model::*;
 
+/// The regional steering group's agenda for a quarter (seed 002: "alueellinen ohjausryhmä"
+/// organises the follow-up): the shared costs by party and quarter, the agreements' figures
+/// by kind of cost, and the sizes of the region's registers.
+pub const STEERING_AGENDA: [&str; 3] = ["costs", "agreements", "registers"];
+
 /// The cost-sharing agreement as Kumppani keeps it: parties, the bases in force over time, the
 /// cost lines expected each quarter, and what the host's recharge invoices carry.
 mod agreement_model {

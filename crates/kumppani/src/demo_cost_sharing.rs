@@ -165,5 +165,33 @@ pub(crate) async fn populate(
             .await
             .map_err(err)?;
     }
+    // The regional steering group's June meeting on the second quarter of 2026 (seed 002:
+    // "alueellinen ohjausryhmä" follows the shared services).
+    let item = |key: &str, comment: &str, decision: &str| domain::agreement::MeetingItem {
+        key: key.into(),
+        comment: comment.into(),
+        decision: decision.into(),
+    };
+    svc.record_steering_meeting(
+        controller,
+        id,
+        Period::parse("2026-Q2").context("demo quarter")?,
+        "2026-06-16",
+        "Perusturvajohtaja, Tornio (pj.)\nSosiaalijohtaja, Kemi\nSosiaalijohtaja, Keminmaa\nPerusturvajohtaja, Simo\nPerusturvajohtaja, Tervola\nPerusturvajohtaja, Ylitornio\nAluejohtaja, Pelastakaa Lapset ry",
+        &[
+            item(
+                "costs",
+                "Kustannukset vastaavat talousarviota; valtionavustus päättyi kesäkuussa 2025.",
+                "Kustannusten jakoperuste käsitellään syksyn kokouksessa kahden toimintavuoden kokemusten perusteella.",
+            ),
+            item(
+                "registers",
+                "Työnohjaajarekisterissä on vain kaksi ruotsinkielistä työnohjaajaa.",
+                "Kunnat ehdottavat uusia työnohjaajia elokuun loppuun mennessä.",
+            ),
+        ],
+    )
+    .await
+    .map_err(err)?;
     Ok(id)
 }

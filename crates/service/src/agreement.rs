@@ -11,8 +11,8 @@ use db::doc::{self, Doc, Table};
 use db::Tx;
 use domain::access::{Action, Resource};
 use domain::agreement::{
-    agenda, follow_up, in_force, latest, quarter_of, Agreement, Meeting, MeetingItem, Period,
-    ProductFollowUp, Realised, ReportedCase, Signature,
+    agenda, follow_up, in_force, latest, minutes, quarter_of, Agreement, Meeting, MeetingItem,
+    Period, ProductFollowUp, Realised, ReportedCase, Signature,
 };
 use domain::audit::{AuditAction, Purpose, RecordKind};
 use domain::locale::Lang;
@@ -713,7 +713,9 @@ impl Service {
         self.finish(tx, r).await
     }
 
-    async fn meeting_doc(
+    /// A quarter's minutes of the group following `id` (an agreement, or a cost-sharing
+    /// agreement's regional steering group).
+    pub(crate) async fn meeting_doc(
         &self,
         tx: &mut Tx,
         id: Uuid,
@@ -721,6 +723,37 @@ impl Service {
     ) -> ServiceResult<Option<Doc<Meeting>>> {
         let all: Vec<Doc<Meeting>> = doc::children(tx, Table::FollowUpMeetings, id).await?;
         Ok(all.into_iter().rev().find(|d| d.data.period == quarter))
+    }
+
+    /// Files a quarter's minutes of the group following `id`, owned by `owner`; recording again
+    /// replaces them.
+    pub(crate) async fn save_minutes(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        owner: Uuid,
+        m: &Meeting,
+    ) -> ServiceResult<()> {
+        let now = self.now();
+        match self.meeting_doc(tx, id, m.period).await? {
+            Some(d) => {
+                doc::update(tx, Table::FollowUpMeetings, d.id, "recorded", m, now).await?;
+            }
+            None => {
+                doc::insert(
+                    tx,
+                    Table::FollowUpMeetings,
+                    Uuid::now_v7(),
+                    owner,
+                    Some(id),
+                    "recorded",
+                    m,
+                    now,
+                )
+                .await?;
+            }
+        }
+        Ok(())
     }
 
     /// Records a quarter's minutes: when it was held, who were there, and what was said and
@@ -745,68 +778,16 @@ impl Service {
             let a = in_force(&data)
                 .or(data.last())
                 .ok_or(ServiceError::NotFound)?;
-            let mut e = FieldErrors::default();
-            if !quarter.is_quarter() {
-                e.add("period", "period-format");
-            }
-            let held = domain::staff::parse_date(held_on);
-            if held.is_none() {
-                e.add("held_on", "date-format");
-            }
-            // Minutes are filed and sent on: an identity code typed into them is overwritten.
-            let clean = domain::ident::redact_identity_codes_in;
-            let members: Vec<String> = members
-                .lines()
-                .map(|l| clean(l.trim()).chars().take(200).collect::<String>())
-                .filter(|l| !l.is_empty())
-                .take(50)
-                .collect();
-            if members.is_empty() {
-                e.add("members", "required");
-            }
-            let Some(held_on) = held.filter(|_| e.is_empty()) else {
-                return Err(invalid(e));
-            };
-            let keys = agenda(a);
-            let items: Vec<MeetingItem> = keys
-                .iter()
-                .map(|k| {
-                    let given = items.iter().find(|i| &i.key == k);
-                    let clip = |s: &str| clean(s.trim()).chars().take(4000).collect::<String>();
-                    MeetingItem {
-                        key: k.clone(),
-                        comment: given.map(|i| clip(&i.comment)).unwrap_or_default(),
-                        decision: given.map(|i| clip(&i.decision)).unwrap_or_default(),
-                    }
-                })
-                .collect();
-            let m = Meeting {
-                period: quarter,
+            let m = minutes(
+                quarter,
                 held_on,
                 members,
+                &agenda(a),
                 items,
-                recorded: self.signature(actor),
-            };
-            let now = self.now();
-            match self.meeting_doc(&mut tx, id, quarter).await? {
-                Some(d) => {
-                    doc::update(&mut tx, Table::FollowUpMeetings, d.id, "recorded", &m, now)
-                        .await?;
-                }
-                None => {
-                    doc::insert(
-                        &mut tx,
-                        Table::FollowUpMeetings,
-                        Uuid::now_v7(),
-                        owner,
-                        Some(id),
-                        "recorded",
-                        &m,
-                        now,
-                    )
-                    .await?;
-                }
-            }
+                self.signature(actor),
+            )
+            .map_err(invalid)?;
+            self.save_minutes(&mut tx, id, owner, &m).await?;
             let t = self.agreement_target(Some(id), Some(owner));
             let ev = self.agreement_event(
                 actor,

@@ -90,6 +90,22 @@ pub struct QuarterView {
     pub may_issue: bool,
 }
 
+/// The regional steering group's quarter: the year's computations up to it, the region's
+/// registers by size, and the minutes so far.
+#[derive(Debug, Clone)]
+pub struct SteeringView {
+    pub id: Uuid,
+    pub sharing: Sharing,
+    pub period: Period,
+    /// Each quarter of the year up to `period` within the agreement, with its computation
+    /// where its days have a basis.
+    pub quarters: Vec<(Period, Option<Computation>)>,
+    /// The registers the host or a party keeps or is named by: name, controller, active entries.
+    pub registers: Vec<(String, String, usize)>,
+    pub meeting: Option<domain::agreement::Meeting>,
+    pub may_record: bool,
+}
+
 fn invalid(field: &str, code: &str) -> ServiceError {
     ServiceError::Invalid(FieldErrors::single(field, code))
 }
@@ -850,6 +866,146 @@ impl Service {
 
 /// A recharge's number: the agreement's short mark, the quarter, the round and the party's
 /// place, so that numbers are unique for the host without a counter to race for.
+impl Service {
+    async fn steering_view(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        d: &Doc<Sharing>,
+        period: Period,
+    ) -> ServiceResult<SteeringView> {
+        let Period::Quarter { year, quarter } = period else {
+            return Err(ServiceError::NotFound);
+        };
+        let items = self.costs_of(tx, d.id, None).await?;
+        let mut quarters = Vec::new();
+        for q in 1..=quarter {
+            let p = quarter_period(year, q);
+            let outside = p.last_day().is_some_and(|l| l < d.data.valid_from)
+                || d.data
+                    .valid_to
+                    .is_some_and(|v| p.first_day().is_some_and(|f| f > v));
+            if outside {
+                continue;
+            }
+            let of: Vec<CostItem> = items
+                .iter()
+                .filter(|i| i.data.year == year && i.data.quarter == q)
+                .map(|i| i.data.clone())
+                .collect();
+            quarters.push((p, settle(&d.data, year, q, &of).ok()));
+        }
+        let parties: Vec<Uuid> = d.data.parties.iter().map(|p| p.org).collect();
+        let regs: Vec<Doc<domain::register::Register>> =
+            doc::list(tx, Table::PeopleRegisters, doc::Filter::default()).await?;
+        let mut registers = Vec::new();
+        for r in regs {
+            let related = parties.contains(&r.owner_id)
+                || r.data.grants.iter().any(|g| parties.contains(&g.org));
+            if !related {
+                continue;
+            }
+            let active = doc::list::<domain::register::Entry>(
+                tx,
+                Table::RegisterEntries,
+                doc::Filter {
+                    parent: Some(r.id),
+                    status: Some("active"),
+                    ..doc::Filter::default()
+                },
+            )
+            .await?
+            .len();
+            registers.push((r.data.name, r.data.controller_name, active));
+        }
+        Ok(SteeringView {
+            id: d.id,
+            sharing: d.data.clone(),
+            period,
+            quarters,
+            registers,
+            meeting: self.meeting_doc(tx, d.id, period).await?.map(|m| m.data),
+            may_record: self.may(actor, Action::Update, Self::sharing_resource(actor, d)),
+        })
+    }
+
+    /// The regional steering group's meeting on a quarter, for every party's followers.
+    pub async fn steering_meeting(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        period: Period,
+    ) -> ServiceResult<SteeringView> {
+        let mut tx = self.db.begin_read().await?;
+        let r = async {
+            let d = self
+                .sharing_doc(&mut tx, actor, id, Action::Read, AuditAction::Read)
+                .await?;
+            let v = self.steering_view(&mut tx, actor, &d, period).await?;
+            let t = self.sharing_target(Some(id), Some(d.owner_id));
+            let ev = self.sharing_event(
+                actor,
+                AuditAction::Read,
+                &t,
+                format!("steering group {}", period.code()),
+            );
+            self.record(&mut tx, ev).await?;
+            Ok(v)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
+    /// Records the steering group's minutes of a quarter, as the host's keeper; recording
+    /// again replaces them.
+    pub async fn record_steering_meeting(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        period: Period,
+        held_on: &str,
+        members: &str,
+        items: &[domain::agreement::MeetingItem],
+    ) -> ServiceResult<()> {
+        let t = self.sharing_target(Some(id), None);
+        let mut tx = self.db.begin().await?;
+        let r = async {
+            let d = self
+                .sharing_doc(&mut tx, actor, id, Action::Update, AuditAction::Update)
+                .await?;
+            let agenda: Vec<String> = domain::cost_sharing::STEERING_AGENDA
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect();
+            let m = domain::agreement::minutes(
+                period,
+                held_on,
+                members,
+                &agenda,
+                items,
+                Signature {
+                    name: actor.display_name.clone(),
+                    at: self.now(),
+                },
+            )
+            .map_err(ServiceError::Invalid)?;
+            self.save_minutes(&mut tx, id, d.owner_id, &m).await?;
+            let t = self.sharing_target(Some(id), Some(d.owner_id));
+            let ev = self.sharing_event(
+                actor,
+                AuditAction::Update,
+                &t,
+                format!("steering group {} minutes", period.code()),
+            );
+            self.record(&mut tx, ev).await?;
+            Ok(())
+        }
+        .await;
+        self.finish_logged(tx, r, actor, AuditAction::Update, Some(&t))
+            .await
+    }
+}
+
 /// At most 18 characters, so that a credit note's (with `-H`) fits Finvoice's 20.
 fn number(id: Uuid, period: Period, round: u32, party: usize) -> String {
     let hex = id.simple().to_string();

@@ -255,6 +255,14 @@ fn pages(table: routes::Table) -> routes::Table {
             "/cost-sharing/{id}/quarters/{period}/recharges",
             pages::cost_sharing::issue,
         )
+        .get(
+            "/cost-sharing/{id}/steering/{period}",
+            pages::cost_sharing::steering,
+        )
+        .post(
+            "/cost-sharing/{id}/steering/{period}",
+            pages::cost_sharing::record_steering,
+        )
         .get("/recharges/{id}", pages::cost_sharing::recharge)
         .get("/recharges/{id}/{file}", pages::cost_sharing::recharge_file)
         .get("/registers", pages::people_register::list)

@@ -527,3 +527,87 @@ async fn recharge_invoices_and_credit_notes_validate_against_finvoice_and_ubl() 
     // Five invoices, five credit notes, five new invoices, each in both syntaxes.
     assert_eq!(checked, 30);
 }
+
+#[tokio::test]
+async fn the_regional_steering_group_follows_the_costs_by_party_and_quarter() {
+    let r = region().await;
+    enter_q3(&r).await;
+    r.w.service
+        .add_shared_cost(
+            &r.tornio,
+            r.id,
+            q("2026-Q1"),
+            &cost("salary", "2026-03-31", "10 000,00"),
+            Lang::Fi,
+        )
+        .await
+        .unwrap();
+    // Every party's followers read the quarter's follow-up; only the host's keeper records.
+    let v =
+        r.w.service
+            .steering_meeting(&r.kemi, r.id, q("2026-Q3"))
+            .await
+            .unwrap();
+    assert!(!v.may_record);
+    let quarters: Vec<String> = v.quarters.iter().map(|(p, _)| p.code()).collect();
+    assert_eq!(quarters, ["2026-Q1", "2026-Q2", "2026-Q3"]);
+    let q1 = v.quarters[0].1.as_ref().unwrap();
+    assert_eq!(q1.shares.iter().sum::<i64>(), 1_000_000);
+    assert_eq!(
+        v.quarters[2].1.as_ref().unwrap().shares.iter().sum::<i64>(),
+        3_297_055
+    );
+    let item = |key: &str| domain::agreement::MeetingItem {
+        key: key.into(),
+        comment: format!("{key}: käsitelty"),
+        decision: String::new(),
+    };
+    assert!(matches!(
+        r.w.service
+            .record_steering_meeting(
+                &r.kemi,
+                r.id,
+                q("2026-Q3"),
+                "2026-10-06",
+                "Sosiaalijohtaja, Kemi",
+                &[item("costs")]
+            )
+            .await,
+        Err(ServiceError::Denied(Denial::MissingRole))
+    ));
+    // Without a day and members: refused next to those fields.
+    match r
+        .w
+        .service
+        .record_steering_meeting(&r.tornio, r.id, q("2026-Q3"), "", "  ", &[])
+        .await
+    {
+        Err(ServiceError::Invalid(e)) => {
+            assert_eq!(e.get("held_on"), Some("date-format"));
+            assert_eq!(e.get("members"), Some("required"));
+        }
+        other => panic!("{other:?}"),
+    }
+    r.w.service
+        .record_steering_meeting(
+            &r.tornio,
+            r.id,
+            q("2026-Q3"),
+            "2026-10-06",
+            "Perusturvajohtaja, Tornio\nSosiaalijohtaja, Kemi",
+            &[item("costs"), item("registers"), item("unknown")],
+        )
+        .await
+        .unwrap();
+    let m =
+        r.w.service
+            .steering_meeting(&r.keminmaa, r.id, q("2026-Q3"))
+            .await
+            .unwrap()
+            .meeting
+            .unwrap();
+    let keys: Vec<&str> = m.items.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, domain::cost_sharing::STEERING_AGENDA);
+    assert_eq!(m.items[0].comment, "costs: käsitelty");
+    assert_eq!(m.members.len(), 2);
+}

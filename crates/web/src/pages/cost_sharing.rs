@@ -1071,3 +1071,234 @@ pub async fn recharge_file(
         _ => Err(ServiceError::NotFound.into()),
     }
 }
+
+// ---- the regional steering group's meeting ---------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "steering_meeting.html")]
+struct SteeringPage {
+    p: Page,
+    id: Uuid,
+    period: String,
+    title: String,
+    head: Vec<Field>,
+    /// The agenda's items in order: costs, agreements, registers.
+    items: Vec<super::meeting::ItemView>,
+    /// Costs by party (rows) and quarter (columns), with the total row.
+    cost_head: Vec<String>,
+    cost_rows: Vec<Vec<String>>,
+    /// The agreements' figures: each quarter's costs by kind.
+    kind_head: Vec<String>,
+    kind_rows: Vec<Vec<String>>,
+    /// Register, controller, people.
+    registers: Vec<(String, String, usize)>,
+    may_record: bool,
+    recorded: Option<String>,
+    summary: Vec<SummaryItem>,
+}
+
+async fn steering_page(
+    app: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: Uuid,
+    period: Period,
+    typed: Option<(&FormData, &FieldErrors)>,
+) -> PageResult {
+    let t = ctx.tr();
+    let v = app.service.steering_meeting(actor, id, period).await?;
+    let m = v.meeting.as_ref();
+    let get = |name: &str, stored: String| match typed {
+        Some((d, _)) => d.get(name),
+        None => stored,
+    };
+    let held = get(
+        "held_on",
+        m.map(|m| m.held_on)
+            .or_else(|| domain::agreement::default_meeting_day(period))
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    let members = get(
+        "members",
+        m.map(|m| m.members.join("\n")).unwrap_or_default(),
+    );
+    let mut head = vec![
+        Field::named("held_on".into(), t.t("meeting-held-on"), "date", &held).required(),
+        Field::named(
+            "members".into(),
+            t.t("meeting-members"),
+            "textarea",
+            &members,
+        )
+        .required()
+        .hint(&t, "hint-steering-members"),
+    ];
+    let items = domain::cost_sharing::STEERING_AGENDA
+        .iter()
+        .map(|key| {
+            let stored = m.and_then(|m| m.items.iter().find(|i| i.key == *key));
+            let comment = get(
+                &format!("comment:{key}"),
+                stored.map(|i| i.comment.clone()).unwrap_or_default(),
+            );
+            let decision = get(
+                &format!("decision:{key}"),
+                stored.map(|i| i.decision.clone()).unwrap_or_default(),
+            );
+            super::meeting::ItemView {
+                title: t.t(&format!("steering-item-{key}")),
+                figures: Vec::new(),
+                comment: Field::named(
+                    format!("comment:{key}"),
+                    t.t("meeting-comment"),
+                    "textarea",
+                    &comment,
+                ),
+                decision: Field::named(
+                    format!("decision:{key}"),
+                    t.t("meeting-decision"),
+                    "textarea",
+                    &decision,
+                ),
+            }
+        })
+        .collect();
+    // Costs by party and quarter: each quarter's shares as its computation has them now.
+    let mut cost_head = vec![t.t("sharing-party")];
+    cost_head.extend(v.quarters.iter().map(|(p, _)| p.code()));
+    cost_head.push(t.t("sharing-total"));
+    let mut cost_rows = Vec::new();
+    for (i, party) in v.sharing.parties.iter().enumerate() {
+        let mut row = vec![party.name.clone()];
+        let mut sum = 0;
+        for (_, c) in &v.quarters {
+            let share = c.as_ref().and_then(|c| c.shares.get(i).copied());
+            sum += share.unwrap_or(0);
+            row.push(share.map(|s| money(&t, s)).unwrap_or_else(|| "–".into()));
+        }
+        row.push(money(&t, sum));
+        cost_rows.push(row);
+    }
+    let mut total = vec![t.t("sharing-total")];
+    let mut all = 0;
+    for (_, c) in &v.quarters {
+        let net = c.as_ref().map(|c| c.cost - c.funding);
+        all += net.unwrap_or(0);
+        total.push(net.map(|n| money(&t, n)).unwrap_or_else(|| "–".into()));
+    }
+    total.push(money(&t, all));
+    cost_rows.push(total);
+    // The agreements' figures: each quarter's costs by kind.
+    let mut kind_head = vec![t.t("sharing-quarter")];
+    kind_head.extend(CostKind::ALL.iter().map(|k| kind_label(&t, *k)));
+    let kind_rows = v
+        .quarters
+        .iter()
+        .map(|(p, c)| {
+            let mut row = vec![p.code()];
+            for k in CostKind::ALL {
+                let sum: i64 = c
+                    .as_ref()
+                    .map(|c| {
+                        c.items
+                            .iter()
+                            .filter(|i| i.kind == k)
+                            .map(|i| i.amount)
+                            .sum()
+                    })
+                    .unwrap_or(0);
+                row.push(money(&t, sum));
+            }
+            row
+        })
+        .collect();
+    let summary = match typed {
+        Some((_, e)) => attach_errors(&t, &mut head, e),
+        None => Vec::new(),
+    };
+    let mut p = Page::new(
+        ctx,
+        t.ta(
+            "steering-title",
+            &[
+                ("period", Arg::S(period.code())),
+                ("title", Arg::S(v.sharing.title.clone())),
+            ],
+        ),
+    );
+    if !summary.is_empty() {
+        p.title = t.t1("title-with-errors", "title", &p.title);
+    }
+    Ok(render_status(
+        if typed.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &SteeringPage {
+            p,
+            id,
+            period: period.code(),
+            title: v.sharing.title.clone(),
+            head,
+            items,
+            cost_head,
+            cost_rows,
+            kind_head,
+            kind_rows,
+            registers: v.registers.clone(),
+            may_record: v.may_record,
+            recorded: m.map(|m| format!("{}, {}", m.recorded.name, t.datetime(m.recorded.at))),
+            summary,
+        },
+    ))
+}
+
+pub async fn steering(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Path((id, period)): Path<(Uuid, String)>,
+) -> PageResult {
+    let period = parse_period(&period)?;
+    steering_page(&app, &ctx, &actor, id, period, None).await
+}
+
+pub async fn record_steering(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Path((id, period)): Path<(Uuid, String)>,
+    body: Bytes,
+) -> PageResult {
+    let period = parse_period(&period)?;
+    let d = FormData::parse(&body);
+    let items: Vec<domain::agreement::MeetingItem> = domain::cost_sharing::STEERING_AGENDA
+        .iter()
+        .map(|k| domain::agreement::MeetingItem {
+            key: (*k).to_owned(),
+            comment: d.get(&format!("comment:{k}")),
+            decision: d.get(&format!("decision:{k}")),
+        })
+        .collect();
+    match app
+        .service
+        .record_steering_meeting(
+            &actor,
+            id,
+            period,
+            &d.get("held_on"),
+            &d.get("members"),
+            &items,
+        )
+        .await
+    {
+        Ok(()) => Ok(done(format!(
+            "/cost-sharing/{id}/steering/{}",
+            period.code()
+        ))),
+        Err(ServiceError::Invalid(e)) => {
+            steering_page(&app, &ctx, &actor, id, period, Some((&d, &e))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
