@@ -278,6 +278,20 @@ pub async fn insert<T: Serialize>(
     insert_in(tx, t, id, owner_id, parent_id, status, data, now).await
 }
 
+/// Takes the row's write lock for the rest of the transaction (PostgreSQL; SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers), so that two changes of one record read and
+/// write it one after the other. Read the record after this, not before.
+pub async fn lock(tx: &mut Tx, table: Table, id: Uuid) -> Result<()> {
+    let sql = format!(
+        "UPDATE {} SET updated_at = updated_at WHERE id = $1",
+        table.name()
+    );
+    on_tx!(tx, c => {
+        sqlx::query(&sql).bind(id).execute(c).await?;
+    });
+    Ok(())
+}
+
 /// Replaces the document and its status; false when there is no such row.
 pub async fn update<T: Serialize>(
     tx: &mut Tx,

@@ -460,6 +460,15 @@ mod agreement_model {
             }
         }
 
+        /// Whether some day of `period` is within the agreement's validity.
+        pub fn covers(&self, period: crate::agreement::Period) -> bool {
+            let ends_before = period.last_day().is_some_and(|l| l < self.valid_from);
+            let starts_after = self
+                .valid_to
+                .is_some_and(|v| period.first_day().is_some_and(|f| f > v));
+            !ends_before && !starts_after
+        }
+
         pub fn party_index(&self, org: Uuid) -> Option<usize> {
             self.parties.iter().position(|p| p.org == org)
         }
@@ -810,6 +819,13 @@ mod agreement_model {
             {
                 e.add("figures", "population-zero");
             }
+            // Nothing to share by: every share would be zero and the host carry all.
+            if kind == Some(BasisKind::Percent)
+                && figures.len() == sharing.parties.len()
+                && figures.iter().all(|&f| f == 0)
+            {
+                e.add("figures", "shares-zero");
+            }
             let population_date = if self.population_date.trim().is_empty() {
                 if kind == Some(BasisKind::Population) {
                     e.add("population_date", "required");
@@ -861,6 +877,9 @@ mod agreement_model {
         pub entered: Signature,
     }
 
+    /// The largest cost one item may have: 100 000 000,00 €.
+    pub const MAX_COST_CENTS: i64 = 10_000_000_000;
+
     /// A cost as typed.
     #[derive(Debug, Clone, Default)]
     pub struct CostForm {
@@ -910,6 +929,12 @@ mod agreement_model {
                 }
             }
             let amount = match crate::money::Money::parse(&self.amount, lang) {
+                // A cost above a hundred million euros is a typing mistake, and keeps the
+                // quarter's sums far from overflowing.
+                Ok(m) if m.cents() > MAX_COST_CENTS => {
+                    e.add("amount", "money-overflow");
+                    None
+                }
                 Ok(m) if m.cents() > 0 => Some(m.cents()),
                 Ok(_) => {
                     e.add("amount", "amount-positive");
@@ -1036,6 +1061,8 @@ mod settlement_model {
         Uncovered(Vec<(NaiveDate, NaiveDate)>),
         /// Funding exceeds the costs.
         FundingExceedsCost,
+        /// The bases give every party a zero weight.
+        NoBasis,
     }
 
     /// The quarter's computation from its costs under the bases in force: the cost and the
@@ -1076,6 +1103,10 @@ mod settlement_model {
         let rule = sharing.rule();
         let cut = spans(cost, funding, from, to, &refs, rule);
         let shares = total(&cut, sharing.parties.len());
+        if shares.iter().sum::<i64>() != cost - funding {
+            // A basis of all zeros leaves nothing to cut by; never invoice short.
+            return Err(Unsettled::NoBasis);
+        }
         let spans = cut
             .iter()
             .filter_map(|s| {

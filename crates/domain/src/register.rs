@@ -339,7 +339,7 @@ impl EntryForm {
         let areas: Vec<String> = self
             .areas
             .split([',', '\n', ';'])
-            .map(|a| a.trim().to_owned())
+            .map(|a| a.trim().chars().take(100).collect::<String>())
             .filter(|a| !a.is_empty())
             .take(40)
             .collect();

@@ -166,6 +166,8 @@ pub const ALL_CODES: &[&str] = &[
     "consent-required",
     "entry-ended",
     "register-code-invalid",
+    "consent-none",
+    "shares-zero",
 ];
 
 impl FieldErrors {

@@ -72,10 +72,17 @@ impl Service {
                 .map(|d| d.data),
         );
         all.sort_by_key(|a| a.version);
-        let chosen = in_force(&all)
-            .cloned()
-            .or_else(|| all.last().cloned())
-            .ok_or(ServiceError::NotFound)?;
+        // Payments follow the version in force; before one is agreed, the newest is shown and
+        // nothing can be paid.
+        let chosen = match in_force(&all) {
+            Some(a) => a.clone(),
+            None if action == Action::Create => {
+                return Err(ServiceError::Invalid(
+                    domain::validate::FieldErrors::single("paid_on", "agreement-not-agreed"),
+                ))
+            }
+            None => all.last().cloned().ok_or(ServiceError::NotFound)?,
+        };
         Ok((root.owner_id, chosen))
     }
 

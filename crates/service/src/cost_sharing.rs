@@ -242,6 +242,12 @@ impl Service {
         action: Action,
         audit_action: AuditAction,
     ) -> ServiceResult<Doc<Sharing>> {
+        // A change (a basis, a cost, a round of recharges) holds the agreement's row for its
+        // transaction, so that two at once cannot both read it stale: a cost entered while
+        // recharges are issued lands either before them or as a correction after them.
+        if action != Action::Read {
+            doc::lock(tx, Table::CostSharings, id).await?;
+        }
         let d: Option<Doc<Sharing>> = doc::get(tx, Table::CostSharings, id).await?;
         let d = self
             .found(tx, actor, audit_action, RecordKind::CostSharing, id, d)
@@ -554,12 +560,7 @@ impl Service {
             let mut item = form
                 .read(year, quarter, lang, entered)
                 .map_err(ServiceError::Invalid)?;
-            let q = quarter_period(year, quarter);
-            let outside = q.last_day().is_some_and(|l| l < d.data.valid_from)
-                || d.data
-                    .valid_to
-                    .is_some_and(|v| q.first_day().is_some_and(|f| f > v));
-            if outside {
+            if !d.data.covers(quarter_period(year, quarter)) {
                 return Err(invalid("date", "outside-agreement"));
             }
             let done = self
@@ -637,6 +638,7 @@ impl Service {
                 Err(Unsettled::FundingExceedsCost) => {
                     return Err(invalid("quarter", "funding-exceeds-cost"))
                 }
+                Err(Unsettled::NoBasis) => return Err(invalid("quarter", "shares-zero")),
                 Err(Unsettled::OutsideAgreement) => {
                     return Err(invalid("quarter", "outside-agreement"))
                 }
@@ -715,6 +717,8 @@ impl Service {
                     credit.amount = old.data.amount;
                     credit.number = format!("{}-H", number(id, period, round, i));
                     credit.credits = Some(old.data.number.clone());
+                    // The credit note takes back the old invoice as it was computed.
+                    credit.computation = old.data.computation.clone();
                     credit.credits_date = Some(old.data.issue_date);
                     credited.push((old.clone(), credit));
                 }
@@ -881,11 +885,7 @@ impl Service {
         let mut quarters = Vec::new();
         for q in 1..=quarter {
             let p = quarter_period(year, q);
-            let outside = p.last_day().is_some_and(|l| l < d.data.valid_from)
-                || d.data
-                    .valid_to
-                    .is_some_and(|v| p.first_day().is_some_and(|f| f > v));
-            if outside {
+            if !d.data.covers(p) {
                 continue;
             }
             let of: Vec<CostItem> = items
@@ -905,17 +905,7 @@ impl Service {
             if !related {
                 continue;
             }
-            let active = doc::list::<domain::register::Entry>(
-                tx,
-                Table::RegisterEntries,
-                doc::Filter {
-                    parent: Some(r.id),
-                    status: Some("active"),
-                    ..doc::Filter::default()
-                },
-            )
-            .await?
-            .len();
+            let active = self.active_entries(tx, r.id).await?;
             registers.push((r.data.name, r.data.controller_name, active));
         }
         Ok(SteeringView {

@@ -141,6 +141,21 @@ impl Service {
         Ok(d)
     }
 
+    /// How many people a register has now: its size, which names no one.
+    pub(crate) async fn active_entries(&self, tx: &mut Tx, register: Uuid) -> ServiceResult<usize> {
+        Ok(doc::list::<Entry>(
+            tx,
+            Table::RegisterEntries,
+            doc::Filter {
+                parent: Some(register),
+                status: Some(ACTIVE),
+                ..doc::Filter::default()
+            },
+        )
+        .await?
+        .len())
+    }
+
     /// Sets up a register kept by the actor's organisation.
     pub async fn create_register(&self, actor: &Actor, r: &Register) -> ServiceResult<Uuid> {
         let id = Uuid::now_v7();
@@ -215,17 +230,7 @@ impl Service {
                 if !self.may(actor, Action::Read, res) {
                     continue;
                 }
-                let active = doc::list::<Entry>(
-                    &mut tx,
-                    Table::RegisterEntries,
-                    doc::Filter {
-                        parent: Some(d.id),
-                        status: Some(ACTIVE),
-                        ..doc::Filter::default()
-                    },
-                )
-                .await?
-                .len();
+                let active = self.active_entries(&mut tx, d.id).await?;
                 out.push(RegisterSummary {
                     id: d.id,
                     may_keep: self.may(actor, Action::Update, res),
@@ -404,7 +409,9 @@ impl Service {
                 .await?;
             let may_keep = self.may(actor, Action::Update, Self::register_resource(actor, &reg));
             if !e.data.active() && !may_keep {
-                return Err(ServiceError::NotFound);
+                // An ended entry is its keepers' only: refused and logged as any other.
+                let t = self.register_target(RecordKind::RegisterEntry, Some(entry_id), None);
+                return Err(self.missing(&mut tx, actor, AuditAction::Read, &t).await);
             }
             let mut t = self.register_target(
                 RecordKind::RegisterEntry,
@@ -546,7 +553,9 @@ impl Service {
             Ok(code)
         }
         .await;
-        self.finish(tx, r).await
+        let t = self.register_target(RecordKind::RegisterEntry, Some(entry_id), None);
+        self.finish_logged(tx, r, actor, AuditAction::Update, Some(&t))
+            .await
     }
 
     // ---- the person's own entry ------------------------------------------------------------
@@ -608,8 +617,18 @@ impl Service {
         if self.throttle.blocked(s, Kind::CodeFromAddress, from, now)
             || self.throttle.blocked(s, Kind::CodeFromAll, "", now)
         {
-            let e: ServiceResult<()> = Err(invalid("code", "too-many-tries"));
-            let _ = self.own_entry_refused(e, "", action).await;
+            // Logged, not counted again: a blocked address must not use up everyone's tries.
+            let mut tx = self.db.begin_read().await?;
+            let t = self.register_target(RecordKind::RegisterEntry, None, None);
+            let mut ev = self.register_event(
+                None,
+                action,
+                &t,
+                "own register entry: code: too-many-tries".into(),
+            );
+            ev.outcome = Outcome::Failed;
+            self.record(&mut tx, ev).await?;
+            tx.commit().await?;
             return Err(ServiceError::Throttled);
         }
         Ok(())
@@ -673,6 +692,15 @@ impl Service {
         let r = async {
             let mut tx = self.db.begin().await?;
             let (e, reg) = self.own_entry_of(&mut tx, code).await?;
+            // Only a consent on record can be withdrawn; an entry kept for a public task is
+            // corrected, or ended by its keeper.
+            if e.data
+                .consent
+                .as_ref()
+                .is_none_or(|c| c.withdrawn_on.is_some())
+            {
+                return Err(invalid("withdraw", "consent-none"));
+            }
             let new = e.data.withdrawn(self.today());
             db::register::remove_code(&mut tx, e.id).await?;
             self.save_entry(

@@ -1590,3 +1590,5 @@ hint-steering-members = One participant a line: name, municipality and role.
 steering-item-costs = Shared costs by party and quarter
 steering-item-agreements = The service agreements' figures by kind of cost
 steering-item-registers = The size of the expert and family registers
+error-consent-none = The entry does not rest on your consent, so there is none to withdraw. Ask the controller to correct or remove your data.
+error-shares-zero = Every share is zero: the amount cannot be shared.

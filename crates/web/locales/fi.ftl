@@ -1590,3 +1590,5 @@ hint-steering-members = Yksi osallistuja riville: nimi, kunta ja tehtävä.
 steering-item-costs = Jaetut kustannukset osapuolittain ja neljänneksittäin
 steering-item-agreements = Palvelusopimusten luvut kululajeittain
 steering-item-registers = Asiantuntija- ja perherekisterien koko
+error-consent-none = Merkintä ei perustu suostumukseesi, joten perua ei voi. Pyydä rekisterinpitäjää korjaamaan tai poistamaan tietosi.
+error-shares-zero = Kaikkien osuus on nolla: jaettavaa ei voi jakaa.

@@ -1590,3 +1590,5 @@ hint-steering-members = En deltagare per rad: namn, kommun och uppgift.
 steering-item-costs = Delade kostnader per part och kvartal
 steering-item-agreements = Serviceavtalens siffror per kostnadstyp
 steering-item-registers = Expert- och familjeregistrens storlek
+error-consent-none = Uppgiften grundar sig inte på ditt samtycke, så den kan inte återkallas. Be den personuppgiftsansvarige rätta eller radera dina uppgifter.
+error-shares-zero = Alla andelar är noll: beloppet kan inte fördelas.

@@ -143,6 +143,18 @@ impl Page {
     }
 }
 
+impl Page {
+    /// A page of a form; its title says the form came back with errors when `summary` lists
+    /// any, so that a screen reader hears it first.
+    pub fn with_errors(ctx: &Ctx, title: String, summary: &[crate::forms::SummaryItem]) -> Page {
+        let mut p = Page::new(ctx, title);
+        if !summary.is_empty() {
+            p.title = p.t.t1("title-with-errors", "title", &p.title);
+        }
+        p
+    }
+}
+
 pub fn render<T: Template>(t: &T) -> Response {
     render_status(StatusCode::OK, t)
 }

@@ -373,6 +373,16 @@ async fn bad_input_is_refused_next_to_its_field_and_nothing_is_saved() {
         "figure-0",
         "share-over-100",
     );
+    refused(
+        s.add_sharing_basis(
+            &r.tornio,
+            r.id,
+            &percent_basis("2027-01-01", &["0", "0", "0", "0", "0", "0"]),
+        )
+        .await,
+        "figures",
+        "shares-zero",
+    );
     let mut pop = percent_basis(
         "2027-01-01",
         &["21000", "8300", "", "3100", "21800", "4000"],

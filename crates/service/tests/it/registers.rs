@@ -112,6 +112,37 @@ async fn a_register_on_consent_its_search_and_the_persons_own_entry() {
         .await
         .unwrap();
 
+    // An entry of a register that does not rest on consent has no consent to withdraw.
+    let mut experts = supervisors(w.county, w.city);
+    experts.kind = RegisterKind::Experts;
+    experts.consent_required = false;
+    let experts = w.service.create_register(&keeper, &experts).await.unwrap();
+    let (_, expert_code) = w
+        .service
+        .add_register_entry(
+            &keeper,
+            experts,
+            &person("Oskari Vaaranen", &["fi"], "Tornio", false),
+        )
+        .await
+        .unwrap();
+    match w
+        .service
+        .withdraw_own_consent(&expert_code, "10.0.0.2")
+        .await
+    {
+        Err(ServiceError::Invalid(e)) => assert_eq!(e.get("withdraw"), Some("consent-none")),
+        other => panic!("{other:?}"),
+    }
+    assert!(w
+        .service
+        .own_register_entry(&expert_code, "10.0.0.2")
+        .await
+        .unwrap()
+        .entry
+        .data
+        .active());
+
     // A work supervisor who speaks Swedish near Kemi, in Finnish words as people type them.
     let found = w
         .service

@@ -58,13 +58,11 @@ async fn page(
     let summary = e
         .map(|e| attach_errors(&t, &mut fields, e))
         .unwrap_or_default();
-    let mut p = Page::new(
+    let p = Page::with_errors(
         ctx,
         t.t1("payments-page-title", "title", &v.agreement.title),
+        &summary,
     );
-    if !summary.is_empty() {
-        p.title = t.t1("title-with-errors", "title", &p.title);
-    }
     Ok(render_status(
         if e.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY

@@ -229,10 +229,7 @@ fn form_page(
     let summary = e
         .map(|e| attach_errors(&t, &mut fields, e))
         .unwrap_or_default();
-    let mut p = Page::new(ctx, t.t("sharing-new-title"));
-    if !summary.is_empty() {
-        p.title = t.t1("title-with-errors", "title", &p.title);
-    }
+    let p = Page::with_errors(ctx, t.t("sharing-new-title"), &summary);
     render_status(
         if e.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -502,10 +499,7 @@ async fn show_page(
     let summary = e
         .map(|e| attach_errors(&t, &mut basis_fields, e))
         .unwrap_or_default();
-    let mut p = Page::new(ctx, s.title.clone());
-    if !summary.is_empty() {
-        p.title = t.t1("title-with-errors", "title", &p.title);
-    }
+    let p = Page::with_errors(ctx, s.title.clone(), &summary);
     Ok(render_status(
         if e.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -785,6 +779,7 @@ async fn quarter_page(
         ),
         Err(Unsettled::FundingExceedsCost) => (None, Some(t.error("funding-exceeds-cost"))),
         Err(Unsettled::OutsideAgreement) => (None, Some(t.error("outside-agreement"))),
+        Err(Unsettled::NoBasis) => (None, Some(t.error("shares-zero"))),
     };
     let empty = CostForm::default();
     let (cf, ce, ie) = match typed {
@@ -803,7 +798,7 @@ async fn quarter_page(
             text: msg.clone(),
         });
     }
-    let mut p = Page::new(
+    let p = Page::with_errors(
         ctx,
         t.ta(
             "sharing-quarter-title",
@@ -812,10 +807,8 @@ async fn quarter_page(
                 ("title", Arg::S(v.sharing.title.clone())),
             ],
         ),
+        &summary,
     );
-    if !summary.is_empty() {
-        p.title = t.t1("title-with-errors", "title", &p.title);
-    }
     Ok(render_status(
         if matches!(typed, QuarterTyped::None) {
             StatusCode::OK
@@ -1108,62 +1101,23 @@ async fn steering_page(
     let t = ctx.tr();
     let v = app.service.steering_meeting(actor, id, period).await?;
     let m = v.meeting.as_ref();
-    let get = |name: &str, stored: String| match typed {
-        Some((d, _)) => d.get(name),
-        None => stored,
-    };
-    let held = get(
-        "held_on",
-        m.map(|m| m.held_on)
-            .or_else(|| domain::agreement::default_meeting_day(period))
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+    let (mut head, items) = super::meeting::minutes_form(
+        &t,
+        m,
+        period,
+        typed.map(|(d, _)| d),
+        domain::cost_sharing::STEERING_AGENDA
+            .iter()
+            .map(|key| {
+                (
+                    (*key).to_owned(),
+                    t.t(&format!("steering-item-{key}")),
+                    Vec::new(),
+                )
+            })
+            .collect(),
+        "hint-steering-members",
     );
-    let members = get(
-        "members",
-        m.map(|m| m.members.join("\n")).unwrap_or_default(),
-    );
-    let mut head = vec![
-        Field::named("held_on".into(), t.t("meeting-held-on"), "date", &held).required(),
-        Field::named(
-            "members".into(),
-            t.t("meeting-members"),
-            "textarea",
-            &members,
-        )
-        .required()
-        .hint(&t, "hint-steering-members"),
-    ];
-    let items = domain::cost_sharing::STEERING_AGENDA
-        .iter()
-        .map(|key| {
-            let stored = m.and_then(|m| m.items.iter().find(|i| i.key == *key));
-            let comment = get(
-                &format!("comment:{key}"),
-                stored.map(|i| i.comment.clone()).unwrap_or_default(),
-            );
-            let decision = get(
-                &format!("decision:{key}"),
-                stored.map(|i| i.decision.clone()).unwrap_or_default(),
-            );
-            super::meeting::ItemView {
-                title: t.t(&format!("steering-item-{key}")),
-                figures: Vec::new(),
-                comment: Field::named(
-                    format!("comment:{key}"),
-                    t.t("meeting-comment"),
-                    "textarea",
-                    &comment,
-                ),
-                decision: Field::named(
-                    format!("decision:{key}"),
-                    t.t("meeting-decision"),
-                    "textarea",
-                    &decision,
-                ),
-            }
-        })
-        .collect();
     // Costs by party and quarter: each quarter's shares as its computation has them now.
     let mut cost_head = vec![t.t("sharing-party")];
     cost_head.extend(v.quarters.iter().map(|(p, _)| p.code()));
@@ -1217,7 +1171,7 @@ async fn steering_page(
         Some((_, e)) => attach_errors(&t, &mut head, e),
         None => Vec::new(),
     };
-    let mut p = Page::new(
+    let p = Page::with_errors(
         ctx,
         t.ta(
             "steering-title",
@@ -1226,10 +1180,8 @@ async fn steering_page(
                 ("title", Arg::S(v.sharing.title.clone())),
             ],
         ),
+        &summary,
     );
-    if !summary.is_empty() {
-        p.title = t.t1("title-with-errors", "title", &p.title);
-    }
     Ok(render_status(
         if typed.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -1272,14 +1224,11 @@ pub async fn record_steering(
 ) -> PageResult {
     let period = parse_period(&period)?;
     let d = FormData::parse(&body);
-    let items: Vec<domain::agreement::MeetingItem> = domain::cost_sharing::STEERING_AGENDA
+    let keys: Vec<String> = domain::cost_sharing::STEERING_AGENDA
         .iter()
-        .map(|k| domain::agreement::MeetingItem {
-            key: (*k).to_owned(),
-            comment: d.get(&format!("comment:{k}")),
-            decision: d.get(&format!("decision:{k}")),
-        })
+        .map(|k| (*k).to_owned())
         .collect();
+    let items = super::meeting::typed_items(&d, &keys);
     match app
         .service
         .record_steering_meeting(

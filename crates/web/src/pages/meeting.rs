@@ -13,7 +13,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use domain::agreement::{default_meeting_day, MeetingItem, Period};
+use domain::agreement::{default_meeting_day, Meeting, MeetingItem, Period};
 use domain::locale::Lang;
 use domain::validate::FieldErrors;
 use serde::Deserialize;
@@ -112,6 +112,88 @@ fn items(t: &Tr, v: &MeetingView) -> Vec<(String, String, Vec<String>)> {
         .collect()
 }
 
+/// A quarter's minutes form: the day (the quarter's usual meeting day until recorded) and the
+/// members, and each agenda item `(key, title, figures)` with its comment and decision, filled
+/// from what was typed (`typed`, when the form came back refused) or else from the minutes on
+/// record. The agreements' follow-up group and the regional steering group share it.
+pub fn minutes_form(
+    t: &Tr,
+    m: Option<&Meeting>,
+    quarter: Period,
+    typed: Option<&FormData>,
+    agenda: Vec<(String, String, Vec<String>)>,
+    members_hint: &str,
+) -> (Vec<Field>, Vec<ItemView>) {
+    let get = |name: &str, stored: String| match typed {
+        Some(d) => d.get(name),
+        None => stored,
+    };
+    let held = get(
+        "held_on",
+        m.map(|m| m.held_on)
+            .or_else(|| default_meeting_day(quarter))
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    let members = get(
+        "members",
+        m.map(|m| m.members.join("\n")).unwrap_or_default(),
+    );
+    let head = vec![
+        Field::named("held_on".into(), t.t("meeting-held-on"), "date", &held).required(),
+        Field::named(
+            "members".into(),
+            t.t("meeting-members"),
+            "textarea",
+            &members,
+        )
+        .required()
+        .hint(t, members_hint),
+    ];
+    let items = agenda
+        .into_iter()
+        .map(|(key, title, figures)| {
+            let stored = m.and_then(|m| m.items.iter().find(|i| i.key == key));
+            let comment = get(
+                &format!("comment:{key}"),
+                stored.map(|i| i.comment.clone()).unwrap_or_default(),
+            );
+            let decision = get(
+                &format!("decision:{key}"),
+                stored.map(|i| i.decision.clone()).unwrap_or_default(),
+            );
+            ItemView {
+                comment: Field::named(
+                    format!("comment:{key}"),
+                    t.t("meeting-comment"),
+                    "textarea",
+                    &comment,
+                ),
+                decision: Field::named(
+                    format!("decision:{key}"),
+                    t.t("meeting-decision"),
+                    "textarea",
+                    &decision,
+                ),
+                title,
+                figures,
+            }
+        })
+        .collect();
+    (head, items)
+}
+
+/// The agenda's items as typed back: each key's comment and decision.
+pub fn typed_items(d: &FormData, keys: &[String]) -> Vec<MeetingItem> {
+    keys.iter()
+        .map(|k| MeetingItem {
+            key: k.clone(),
+            comment: d.get(&format!("comment:{k}")),
+            decision: d.get(&format!("decision:{k}")),
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "follow_up_meeting.html")]
 struct MeetingPage {
@@ -144,67 +226,19 @@ async fn page(
     let t = ctx.tr();
     let v = app.service.follow_up_meeting(actor, id, quarter).await?;
     let m = v.meeting.as_ref();
-    let get = |name: &str, stored: String| match typed {
-        Some((d, _)) => d.get(name),
-        None => stored,
-    };
-    let held = get(
-        "held_on",
-        m.map(|m| m.held_on)
-            .or_else(|| default_meeting_day(quarter))
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+    let (mut head, items) = minutes_form(
+        &t,
+        m,
+        quarter,
+        typed.map(|(d, _)| d),
+        items(&t, &v),
+        "hint-meeting-members",
     );
-    let members = get(
-        "members",
-        m.map(|m| m.members.join("\n")).unwrap_or_default(),
-    );
-    let mut head = vec![
-        Field::named("held_on".into(), t.t("meeting-held-on"), "date", &held).required(),
-        Field::named(
-            "members".into(),
-            t.t("meeting-members"),
-            "textarea",
-            &members,
-        )
-        .required()
-        .hint(&t, "hint-meeting-members"),
-    ];
-    let items: Vec<ItemView> = items(&t, &v)
-        .into_iter()
-        .map(|(key, title, figures)| {
-            let stored = m.and_then(|m| m.items.iter().find(|i| i.key == key));
-            let comment = get(
-                &format!("comment:{key}"),
-                stored.map(|i| i.comment.clone()).unwrap_or_default(),
-            );
-            let decision = get(
-                &format!("decision:{key}"),
-                stored.map(|i| i.decision.clone()).unwrap_or_default(),
-            );
-            ItemView {
-                comment: Field::named(
-                    format!("comment:{key}"),
-                    t.t("meeting-comment"),
-                    "textarea",
-                    &comment,
-                ),
-                decision: Field::named(
-                    format!("decision:{key}"),
-                    t.t("meeting-decision"),
-                    "textarea",
-                    &decision,
-                ),
-                title,
-                figures,
-            }
-        })
-        .collect();
     let summary = match typed {
         Some((_, e)) => attach_errors(&t, &mut head, e),
         None => Vec::new(),
     };
-    let mut p = Page::new(
+    let p = Page::with_errors(
         ctx,
         t.ta(
             "follow-up-meeting-title",
@@ -213,10 +247,8 @@ async fn page(
                 ("title", Arg::S(v.follow_up.agreement.title.clone())),
             ],
         ),
+        &summary,
     );
-    if !summary.is_empty() {
-        p.title = t.t1("title-with-errors", "title", &p.title);
-    }
     Ok(render_status(
         if typed.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -255,15 +287,7 @@ pub async fn record(
     let quarter = parse_period(&period)?;
     let d = FormData::parse(&body);
     let v = app.service.follow_up_meeting(&actor, id, quarter).await?;
-    let items: Vec<MeetingItem> = v
-        .agenda
-        .iter()
-        .map(|k| MeetingItem {
-            key: k.clone(),
-            comment: d.get(&format!("comment:{k}")),
-            decision: d.get(&format!("decision:{k}")),
-        })
-        .collect();
+    let items = typed_items(&d, &v.agenda);
     match app
         .service
         .record_meeting(

@@ -257,15 +257,6 @@ fn read_entry_form(d: &FormData) -> EntryForm {
     }
 }
 
-fn with_errors(ctx: &Ctx, title: String, summary: &[SummaryItem]) -> Page {
-    let t = ctx.tr();
-    let mut p = Page::new(ctx, title);
-    if !summary.is_empty() {
-        p.title = t.t1("title-with-errors", "title", &p.title);
-    }
-    p
-}
-
 // ---- the list --------------------------------------------------------------------------------
 
 pub struct RegisterRow {
@@ -359,7 +350,7 @@ async fn register_page(
             StatusCode::OK
         },
         &RegisterPage {
-            p: with_errors(ctx, v.register.name.clone(), &summary),
+            p: Page::with_errors(ctx, v.register.name.clone(), &summary),
             id,
             facts: facts(&t, &v.register),
             q: q.to_owned(),
@@ -474,7 +465,7 @@ async fn entry_page(
             StatusCode::OK
         },
         &EntryPage {
-            p: with_errors(ctx, v.entry.data.name.clone(), &summary),
+            p: Page::with_errors(ctx, v.entry.data.name.clone(), &summary),
             id,
             register_id: v.register_id,
             register_name: v.register.name.clone(),
@@ -584,7 +575,7 @@ fn own_page(
             StatusCode::OK
         },
         &OwnPage {
-            p: with_errors(ctx, t.t("register-own-title"), &summary),
+            p: Page::with_errors(ctx, t.t("register-own-title"), &summary),
             code: if v.is_some() {
                 code.to_owned()
             } else {
