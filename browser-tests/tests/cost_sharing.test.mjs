@@ -79,6 +79,23 @@ test('Tornio recharges the third quarter to the cent and Kemi sees only its own 
     assert.match(await bases.innerText(), /1\.9\.2026/);
     assert.match(await bases.innerText(), /31\.8\.2026/);
 
+    // Populations for a later basis, read from a table that lacks Ylitornio: the form comes
+    // back filled for checking, the missing one refused next to its field, nothing saved.
+    await page.locator('details', { has: page.locator('#f-import-file') }).locator('summary').click();
+    await page.locator('#f-import-file').setInputFiles({
+      name: 'vakiluku.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Alue;Väkiluku 31.12.2026\nKemi;19 936\nKeminmaa;7958\nSimo;2 901\nTervola;2 899\nTornio;21 107\n'),
+    });
+    await page.locator('#f-import-date').fill('2026-12-31');
+    await page.getByRole('button', { name: 'Lue asukasluvut' }).click();
+    assert.equal(await page.locator('#f-figure-0').inputValue(), '19936');
+    assert.equal(await page.locator('#f-figure-4').inputValue(), '21107');
+    assert.equal(await page.locator('#e-figure-5').textContent(), 'Anna osapuolen asukasluku.');
+    assert.equal(await page.locator('#f-kind').inputValue(), 'population');
+    await checkA11y(page, 'populations read from a file');
+    assert.equal(await bases.locator('thead th').count(), 3);
+
     await page.getByRole('link', { name: '2026-Q3', exact: true }).click();
     await checkA11y(page, 'the third quarter, empty');
     // Nothing entered yet: the recharges are refused, and say why.

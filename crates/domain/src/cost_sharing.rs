@@ -665,6 +665,56 @@ mod agreement_model {
         }
     }
 
+    /// The parties' populations from a table's rows (municipality, inhabitants), as figures
+    /// for the basis form: a row names a party by its name ("Kemin kaupunki") or by the
+    /// municipality's own name as Statistics Finland lists it ("Kemi"); the inhabitants may
+    /// have spaces between thousands. A party no row names is refused next to its figure, as
+    /// is a figure that is not a whole number; rows naming no party (a header, a total, other
+    /// municipalities) are passed over.
+    pub fn populations_from_rows(
+        parties: &[Party],
+        rows: &[Vec<String>],
+    ) -> (Vec<String>, FieldErrors) {
+        let mut e = FieldErrors::default();
+        let names = |p: &Party| -> (String, String) {
+            let full = p.name.trim().to_lowercase();
+            let first = full.split_whitespace().next().unwrap_or("").to_owned();
+            (full, first)
+        };
+        let figures = parties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (full, first) = names(p);
+                let row = rows.iter().find(|r| {
+                    let n = r
+                        .first()
+                        .map(|c| c.trim().to_lowercase())
+                        .unwrap_or_default();
+                    !n.is_empty()
+                        && (n == full
+                            || (first.starts_with(&n)
+                                && first.chars().count() <= n.chars().count() + 2))
+                });
+                match row.and_then(|r| r.get(1)) {
+                    None => {
+                        e.add(&figure_field(i), "population-missing");
+                        String::new()
+                    }
+                    Some(v) => {
+                        let digits: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+                        let digits = digits.strip_suffix(".0").unwrap_or(&digits).to_owned();
+                        if digits.parse::<u64>().is_err() {
+                            e.add(&figure_field(i), "population-format");
+                        }
+                        digits
+                    }
+                }
+            })
+            .collect();
+        (figures, e)
+    }
+
     /// A basis version as typed on the form, before it is read.
     #[derive(Debug, Clone, Default)]
     pub struct BasisForm {

@@ -243,6 +243,10 @@ fn pages(table: routes::Table) -> routes::Table {
         .get("/cost-sharing/new", pages::cost_sharing::new_form)
         .get("/cost-sharing/{id}", pages::cost_sharing::show)
         .post("/cost-sharing/{id}/bases", pages::cost_sharing::add_basis)
+        .upload(
+            "/cost-sharing/{id}/bases/import",
+            pages::cost_sharing::import_populations,
+        )
         .get(
             "/cost-sharing/{id}/quarters/{period}",
             pages::cost_sharing::quarter,

@@ -133,3 +133,33 @@ fn a_quarter_without_a_basis_for_every_day_is_not_settled() {
         [(d(7, 1), d(9, 30))]
     );
 }
+
+#[test]
+fn populations_are_read_from_a_table_by_the_municipalities_names() {
+    use domain::cost_sharing::{populations_from_rows, Party};
+    let party = |n: &str| Party {
+        org: uuid::Uuid::nil(),
+        name: n.into(),
+    };
+    let parties = [
+        party("Kemin kaupunki"),
+        party("Keminmaan kunta"),
+        party("Simon kunta"),
+        party("Tornion kaupunki"),
+    ];
+    let rows: Vec<Vec<String>> = [
+        ["Alue", "Väkiluku 31.12.2025"],
+        ["Keminmaa", "7 958"],
+        ["Kemi", "19936"],
+        ["Tornion kaupunki", "21 107.0"],
+        ["Rovaniemi", "65 000"],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+    .collect();
+    let (figures, e) = populations_from_rows(&parties, &rows);
+    assert_eq!(figures, ["19936", "7958", "", "21107"]);
+    // Simo is in no row: refused next to its figure, the others kept.
+    assert_eq!(e.get("figure-2"), Some("population-missing"));
+    assert_eq!(e.0.len(), 1);
+}

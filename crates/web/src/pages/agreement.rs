@@ -1431,7 +1431,7 @@ fn upload_messages(t: &Tr, e: &FieldErrors) -> Vec<String> {
 }
 
 /// Largest upload read: far above any agreement's year of volumes or cases.
-const MAX_UPLOAD: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_UPLOAD: usize = 8 * 1024 * 1024;
 
 pub async fn upload(
     State(app): State<AppState>,

@@ -14,7 +14,7 @@ use crate::render::{render_status, Page};
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use domain::agreement::Period;
 use domain::cost_sharing::{
@@ -311,6 +311,8 @@ struct ShowPage {
     basis: BasisFormView,
     may_update: bool,
     summary: Vec<SummaryItem>,
+    /// After populations were read from a file: check and save.
+    notice: Option<String>,
 }
 
 fn recharge_rows(t: &Tr, list: &[service::Doc<Recharge>]) -> Vec<RechargeRow> {
@@ -495,6 +497,10 @@ async fn show_page(
         Some((f, e)) => (f.clone(), Some(e)),
         None => (empty, None),
     };
+    // Figures read from a file come back without errors, to be checked and saved.
+    let notice = (typed.is_some() && e.is_some_and(FieldErrors::is_empty))
+        .then(|| t.t("sharing-import-read"));
+    let e = e.filter(|e| !e.is_empty());
     let mut basis_fields = basis_fields(&t, s, &f);
     let summary = e
         .map(|e| attach_errors(&t, &mut basis_fields, e))
@@ -517,6 +523,7 @@ async fn show_page(
             basis: split_basis_fields(basis_fields),
             may_update: v.may_update,
             summary,
+            notice,
         },
     ))
 }
@@ -550,6 +557,75 @@ pub async fn add_basis(
         Err(ServiceError::Invalid(e)) => show_page(&app, &ctx, &actor, id, Some((&f, &e))).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// The parties' populations read from a CSV or XLSX table (municipality, inhabitants) into
+/// the basis form, which comes back filled for the keeper to check and save: nothing is saved
+/// from the file itself.
+pub async fn import_populations(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+    mut form: Multipart,
+) -> PageResult {
+    // The gate first: a file is read only for whom may change the agreement.
+    let v = app.service.cost_sharing(&actor, id).await?;
+    app.service
+        .permit(
+            &actor,
+            domain::access::Action::Update,
+            domain::access::Resource::CostSharing {
+                host_id: v.sharing.host,
+                is_party: v.sharing.party_index(actor.org_id).is_some(),
+            },
+            domain::audit::RecordKind::CostSharing,
+            Some(id),
+        )
+        .await?;
+    let mut f = BasisForm {
+        kind: BasisKind::Population.code().into(),
+        ..BasisForm::default()
+    };
+    let mut bytes = Vec::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            match field.bytes().await {
+                Ok(b) => bytes = b.to_vec(),
+                Err(_) => break,
+            }
+        } else if let Ok(text) = field.text().await {
+            match name.as_str() {
+                "from" => f.from = text,
+                "population_date" => f.population_date = text,
+                _ => {}
+            }
+        }
+    }
+    let mut e = FieldErrors::default();
+    if bytes.is_empty() {
+        e.add("figures", "file-required");
+    } else if bytes.len() > super::agreement::MAX_UPLOAD {
+        e.add("figures", "file-too-long");
+    } else {
+        let read = tokio::task::spawn_blocking(move || sheet::read(&bytes))
+            .await
+            .map_err(|x| ServiceError::Internal(x.to_string()))?;
+        match read {
+            Ok(rows) => {
+                let rows: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.as_str().to_owned()).collect())
+                    .collect();
+                let (figures, errs) =
+                    domain::cost_sharing::populations_from_rows(&v.sharing.parties, &rows);
+                f.figures = figures;
+                e = errs;
+            }
+            Err(x) => e.add("figures", x.code()),
+        }
+    }
+    show_page(&app, &ctx, &actor, id, Some((&f, &e))).await
 }
 
 // ---- a quarter -------------------------------------------------------------------------------
