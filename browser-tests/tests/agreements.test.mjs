@@ -276,3 +276,28 @@ test('the provider scorecard shows each provider in each lot, with the disputed 
     assert.equal(table.length, (await rows.count()) + 1);
   });
 });
+
+test("a cooperation agreement's payments are recorded against the year's contract value", async () => {
+  const controller = userFor('controller', 'Vantaa');
+  await as(controller, async (page) => {
+    await page.getByRole('link', { name: 'Sopimukset', exact: true }).click();
+    await page.getByRole('link', { name: /Yhteistyösopimus 2026/ }).click();
+    await page.getByRole('link', { name: 'Maksut', exact: true }).click();
+    await checkA11y(page, "a cooperation agreement's payments");
+    const paidBefore = await page.locator('table').first().locator('tbody td').first().innerText();
+    // A day in the future and no purpose: refused next to the fields, nothing saved.
+    await page.locator('#f-paid_on').fill('2099-01-01');
+    await page.locator('#f-amount').fill('6 540,00');
+    await page.getByRole('button', { name: 'Tallenna maksu' }).click();
+    assert.match(await page.locator('#e-paid_on').textContent(), /tulevaisuudessa/);
+    assert.equal(await page.locator('#e-purpose').textContent(), 'Täytä tämä kenttä.');
+    assert.equal(await page.locator('#f-amount').inputValue(), '6 540,00');
+    await checkA11y(page, 'a refused payment');
+    await page.locator('#f-paid_on').fill('2026-10-30');
+    await page.locator('#f-purpose').fill('Tukihenkilöpalkkiot ja ryhmätoiminta 10/2026');
+    await page.getByRole('button', { name: 'Tallenna maksu' }).click();
+    const paidAfter = await page.locator('table').first().locator('tbody td').first().innerText();
+    const cents = (s) => Number(s.replace(/[^0-9]/g, ''));
+    assert.equal(cents(paidAfter) - cents(paidBefore), 654_000);
+  });
+});

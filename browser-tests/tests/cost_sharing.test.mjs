@@ -52,6 +52,18 @@ test('Tornio recharges the third quarter to the cent and Kemi sees only its own 
   const { agreementUrl, keminmaaInvoice, kemiNumber } = await as(tornio, async (page) => {
     await page.getByRole('link', { name: 'Kustannusten jako', exact: true }).click();
     await checkA11y(page, 'the cost-sharing agreements');
+    // A new agreement without a title and with a mistyped IBAN: refused next to the fields.
+    await page.getByRole('link', { name: 'Uusi kustannustenjakosopimus' }).click();
+    await checkA11y(page, 'a new cost-sharing agreement');
+    await page.locator('#f-account').fill('FI49 5000 9420 0287 31');
+    await page.locator('#f-bic').fill('OKOYFIHH');
+    await page.locator('#f-valid_from').fill('2027-01-01');
+    await page.getByRole('button', { name: 'Tallenna' }).click();
+    assert.equal(await page.locator('#e-title').textContent(), 'Täytä tämä kenttä.');
+    assert.match(await page.locator('#e-account').textContent(), /IBAN/);
+    assert.equal(await page.locator('#f-valid_from').inputValue(), '2027-01-01');
+    await checkA11y(page, 'a refused cost-sharing agreement');
+    await page.getByRole('link', { name: 'Kustannusten jako', exact: true }).click();
     await page.getByRole('link', { name: /Länsi-Pohjan lastensuojelun erityisosaaminen/ }).click();
     await checkA11y(page, 'the Länsi-Pohja agreement');
     const agreementUrl = page.url();

@@ -60,6 +60,11 @@ test('a register is searched, an entry added with consent, and the person correc
     await checkA11y(page, 'the personal code');
     const code = (await page.locator('.code strong').innerText()).trim();
     assert.match(code, /^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
+    // The entry as its keeper sees it, with the forms to change or end it.
+    await page.getByRole('link', { name: 'Takaisin merkintään' }).click();
+    assert.equal(await page.locator('h1').innerText(), CONVENER);
+    assert.match(await page.locator('dl.facts').innerText(), /TOR\/990\/2026/);
+    await checkA11y(page, 'a register entry for its keeper');
     return code;
   });
 

@@ -521,19 +521,6 @@ mod agreement_model {
             self.bases.push(v);
             self.bases.sort_by_key(|b| b.from);
         }
-
-        /// The bases in force on some day from `from` to `to`, with their validity.
-        pub fn bases_between(
-            &self,
-            from: NaiveDate,
-            to: NaiveDate,
-        ) -> Vec<(NaiveDate, Option<NaiveDate>, Basis)> {
-            self.bases
-                .iter()
-                .filter(|b| b.overlaps(from, Some(to)))
-                .map(|b| (b.from, b.to, b.basis()))
-                .collect()
-        }
     }
 
     /// A cost-sharing agreement as typed on the form, before it is read.
@@ -1115,6 +1102,18 @@ mod settlement_model {
         NoBasis,
     }
 
+    impl Unsettled {
+        /// The message code of the reason, for the quarter's page and a refused recharge.
+        pub fn code(&self) -> &'static str {
+            match self {
+                Unsettled::OutsideAgreement => "outside-agreement",
+                Unsettled::Uncovered(_) => "basis-missing",
+                Unsettled::FundingExceedsCost => "funding-exceeds-cost",
+                Unsettled::NoBasis => "shares-zero",
+            }
+        }
+    }
+
     /// The quarter's computation from its costs under the bases in force: the cost and the
     /// funding divided by days among the bases, then each part by its basis and the remainder
     /// rule, each to the cent by the largest remainder.
@@ -1234,16 +1233,5 @@ mod settlement_model {
         pub account: String,
         pub bic: String,
         pub computation: Computation,
-    }
-
-    impl Recharge {
-        /// The recipient's position among the parties of the computation.
-        pub fn party_share(&self) -> Option<i64> {
-            self.computation
-                .parties
-                .iter()
-                .position(|p| *p == self.recipient.name)
-                .and_then(|i| self.computation.shares.get(i).copied())
-        }
     }
 }

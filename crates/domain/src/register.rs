@@ -150,13 +150,6 @@ pub struct Register {
 }
 
 impl Register {
-    /// Whether the actor is one of the controller's keepers of the register: its
-    /// administrator or leading social workers in a municipality, its signatory or service
-    /// managers in a provider.
-    pub fn keeper(&self, actor: &Actor) -> bool {
-        actor.org_id == self.controller && keeper_role(actor)
-    }
-
     /// Whether a grant names the actor's organisation and one of its roles.
     pub fn named(&self, actor: &Actor) -> bool {
         self.grants

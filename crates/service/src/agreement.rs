@@ -411,7 +411,8 @@ impl Service {
         self.finish(tx, r).await
     }
 
-    async fn org_name(
+    /// An organisation's name, looked up once per use case (`cache`).
+    pub(crate) async fn org_name(
         &self,
         tx: &mut Tx,
         cache: &mut BTreeMap<Uuid, String>,

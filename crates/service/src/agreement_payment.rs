@@ -97,10 +97,9 @@ impl Service {
                 doc::children(&mut tx, Table::AgreementPayments, id).await?;
             payments.sort_by(|x, y| y.data.paid_on.cmp(&x.data.paid_on).then(y.id.cmp(&x.id)));
             let data: Vec<Payment> = payments.iter().map(|p| p.data.clone()).collect();
-            let provider_name = db::organisation::get(&mut tx, a.provider)
-                .await?
-                .map(|o| o.name)
-                .unwrap_or_default();
+            let provider_name = self
+                .org_name(&mut tx, &mut Default::default(), a.provider)
+                .await?;
             let t = Target {
                 kind: RecordKind::Agreement,
                 id: Some(id),

@@ -265,6 +265,24 @@ impl Service {
         Ok(d)
     }
 
+    /// The agreement for a read of one of its pages, through the gate, with the access-log
+    /// row saying what was read (`what`); the row is kept only if the page is built.
+    async fn sharing_read(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: Uuid,
+        what: String,
+    ) -> ServiceResult<Doc<Sharing>> {
+        let d = self
+            .sharing_doc(tx, actor, id, Action::Read, AuditAction::Read)
+            .await?;
+        let t = self.sharing_target(Some(id), Some(d.owner_id));
+        let ev = self.sharing_event(actor, AuditAction::Read, &t, what);
+        self.record(tx, ev).await?;
+        Ok(d)
+    }
+
     /// Adds a basis version: percentages or populations from a day, which must not overlap
     /// another version.
     pub async fn add_sharing_basis(
@@ -477,18 +495,9 @@ impl Service {
         let mut tx = self.db.begin_read().await?;
         let r = async {
             let d = self
-                .sharing_doc(&mut tx, actor, id, Action::Read, AuditAction::Read)
+                .sharing_read(&mut tx, actor, id, format!("quarter {}", period.code()))
                 .await?;
-            let v = self.quarter_view(&mut tx, actor, &d, period).await?;
-            let t = self.sharing_target(Some(id), Some(d.owner_id));
-            let ev = self.sharing_event(
-                actor,
-                AuditAction::Read,
-                &t,
-                format!("quarter {}", period.code()),
-            );
-            self.record(&mut tx, ev).await?;
-            Ok(v)
+            self.quarter_view(&mut tx, actor, &d, period).await
         }
         .await;
         self.finish(tx, r).await
@@ -632,17 +641,10 @@ impl Service {
             if !host_actor_view.missing.is_empty() {
                 return Err(invalid("quarter", "costs-incomplete"));
             }
-            let c = match &host_actor_view.computation {
-                Ok(c) => c.clone(),
-                Err(Unsettled::Uncovered(_)) => return Err(invalid("quarter", "basis-missing")),
-                Err(Unsettled::FundingExceedsCost) => {
-                    return Err(invalid("quarter", "funding-exceeds-cost"))
-                }
-                Err(Unsettled::NoBasis) => return Err(invalid("quarter", "shares-zero")),
-                Err(Unsettled::OutsideAgreement) => {
-                    return Err(invalid("quarter", "outside-agreement"))
-                }
-            };
+            let c = host_actor_view
+                .computation
+                .clone()
+                .map_err(|u| invalid("quarter", u.code()))?;
             let round = u32::try_from(host_actor_view.rounds.len()).unwrap_or(u32::MAX) + 1;
             if round > 1 && !host_actor_view.pending {
                 return Err(invalid("quarter", "nothing-to-correct"));
@@ -929,18 +931,14 @@ impl Service {
         let mut tx = self.db.begin_read().await?;
         let r = async {
             let d = self
-                .sharing_doc(&mut tx, actor, id, Action::Read, AuditAction::Read)
+                .sharing_read(
+                    &mut tx,
+                    actor,
+                    id,
+                    format!("steering group {}", period.code()),
+                )
                 .await?;
-            let v = self.steering_view(&mut tx, actor, &d, period).await?;
-            let t = self.sharing_target(Some(id), Some(d.owner_id));
-            let ev = self.sharing_event(
-                actor,
-                AuditAction::Read,
-                &t,
-                format!("steering group {}", period.code()),
-            );
-            self.record(&mut tx, ev).await?;
-            Ok(v)
+            self.steering_view(&mut tx, actor, &d, period).await
         }
         .await;
         self.finish(tx, r).await

@@ -5,6 +5,7 @@
 use super::agreement::download;
 use super::done;
 use super::invoice::euros;
+use super::meeting::parse_period;
 use crate::ctx::Ctx;
 use crate::extract::{Id, PageResult, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
@@ -71,12 +72,6 @@ fn figure_text(t: &Tr, kind: BasisKind, v: u64) -> String {
             out
         }
     }
-}
-
-fn parse_period(s: &str) -> Result<Period, ServiceError> {
-    Period::parse(s)
-        .filter(|p| p.is_quarter())
-        .ok_or(ServiceError::NotFound)
 }
 
 // ---- the list --------------------------------------------------------------------------------
@@ -853,9 +848,7 @@ async fn quarter_page(
                 ),
             ),
         ),
-        Err(Unsettled::FundingExceedsCost) => (None, Some(t.error("funding-exceeds-cost"))),
-        Err(Unsettled::OutsideAgreement) => (None, Some(t.error("outside-agreement"))),
-        Err(Unsettled::NoBasis) => (None, Some(t.error("shares-zero"))),
+        Err(u) => (None, Some(t.error(u.code()))),
     };
     let empty = CostForm::default();
     let (cf, ce, ie) = match typed {

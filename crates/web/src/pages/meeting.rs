@@ -208,7 +208,8 @@ struct MeetingPage {
     summary: Vec<SummaryItem>,
 }
 
-fn parse_period(s: &str) -> Result<Period, ServiceError> {
+/// A quarter from the address (`2026-Q3`); anything else is not a page.
+pub(crate) fn parse_period(s: &str) -> Result<Period, ServiceError> {
     Period::parse(s)
         .filter(|p| p.is_quarter())
         .ok_or(ServiceError::NotFound)
