@@ -225,3 +225,74 @@ test('Tornio recharges the third quarter to the cent and Kemi sees only its own 
     await checkA11y(page, "Keminmaa's invoice refused to Kemi");
   });
 });
+
+test("Kymenlaakso shares an approved purchase invoice on a named commitment with Vantaa", async () => {
+  const kymenlaakso = userFor('controller', 'Kymenlaakso');
+  const vantaa = userFor('controller', 'Vantaa');
+
+  const quarterUrl = await as(kymenlaakso, async (page) => {
+    // The demo's approved invoice: its number, commitment, billing period and amount.
+    await page.getByRole('link', { name: 'Laskut', exact: true }).first().click();
+    const row = page.locator('tbody tr', { hasText: 'Hyväksytty maksettavaksi' }).filter({ hasText: /^\s*Lasku / }).first();
+    const [kindNumber, , commitment, period, amount] = await row.locator('td').allInnerTexts();
+    const number = kindNumber.replace(/^Lasku\s+/, '').trim();
+    const [, month, year] = period.split('–')[1].trim().split('.').map(Number);
+    const quarter = `${year}-Q${Math.floor((month - 1) / 3) + 1}`;
+
+    await page.getByRole('link', { name: 'Kustannusten jako', exact: true }).click();
+    await page.getByRole('link', { name: 'Uusi kustannustenjakosopimus' }).click();
+    await page.locator('#f-title').fill('Perhetyön erityisosaaminen yhdessä Vantaan kanssa');
+    await page.getByLabel('Vantaan kaupunki').check();
+    await page.locator('#f-valid_from').fill(`${year}-01-01`);
+    await page.locator('#f-valid_to').fill(`${year}-12-31`);
+    await page.locator('#f-expected-0').check();
+    await page.locator('#f-account').fill('FI49 5000 9420 0287 30');
+    await page.locator('#f-bic').fill('OKOYFIHH');
+    await page.getByRole('button', { name: 'Tallenna' }).click();
+    await page.locator('#f-from').fill(`${year}-01-01`);
+    await page.locator('#f-kind').selectOption('percent');
+    await page.locator('#f-figure-0').fill('60');
+    await page.locator('#f-figure-1').fill('40');
+    await page.getByRole('button', { name: 'Tallenna jakoperuste' }).click();
+    await checkA11y(page, 'an agreement sharing no invoices yet');
+
+    // A number that is no commitment of Kymenlaakso: refused next to the field.
+    await page.locator('#f-commitment').fill('MS-2026-9999999');
+    await page.getByRole('button', { name: 'Jaa laskut' }).click();
+    assert.equal(await page.locator('#e-commitment').textContent(), 'Organisaatiolla ei ole maksusitoumusta tällä numerolla.');
+    assert.equal(await page.locator('#f-commitment').inputValue(), 'MS-2026-9999999');
+    await checkA11y(page, 'a refused shared commitment');
+    await page.locator('#f-commitment').fill(commitment.trim());
+    await page.getByRole('button', { name: 'Jaa laskut' }).click();
+    assert.match(await page.locator('#sources ~ ul').first().innerText(), new RegExp(`Maksusitoumus ${commitment.trim()}`));
+
+    // Offered on the quarter its period ends in, at what was paid, and taken in once.
+    await page.getByRole('link', { name: quarter, exact: true }).click();
+    await checkA11y(page, 'a quarter offering an approved invoice');
+    const offered = page.locator('table', { has: page.locator('caption', { hasText: 'Jaettavat hyväksytyt laskut' }) });
+    const cells = await offered.locator('tbody tr', { hasText: number }).locator('td').allInnerTexts();
+    assert.equal(cents(cells[3]), cents(amount));
+    assert.equal(cents(cells[4]), cents(amount));
+    await offered.locator('tbody tr', { hasText: number }).getByRole('button', { name: /Lisää kustannuksiin/ }).click();
+    const costs = page.locator('table', { has: page.locator('caption', { hasText: 'Kulut' }) });
+    const cost = await costs.locator('tbody tr', { hasText: number }).locator('td').allInnerTexts();
+    assert.equal(cost[1], 'Palveluntuottajan lasku');
+    assert.equal(cents(cost[4]), cents(amount));
+    assert.equal(await offered.count(), 0);
+    assert.match(await page.locator('main').innerText(), /ei odota jaettavien maksusitoumusten/);
+    await checkA11y(page, 'a quarter with a shared invoice taken in');
+    // Its 60 / 40 split adds up to what was paid.
+    const table = page.locator('table.computation');
+    assert.equal(cents(await table.locator('tfoot td').last().innerText()), cents(amount));
+    return page.url();
+  });
+
+  await as(vantaa, async (page) => {
+    await page.goto(quarterUrl);
+    await checkA11y(page, "the shared quarter as Vantaa's controller");
+    // Vantaa sees the cost and its computation, not Kymenlaakso's invoices to take in.
+    assert.match(await page.locator('main').innerText(), /Palveluntuottajan lasku/);
+    assert.equal(await page.locator('#invoices').count(), 0);
+    assert.equal(await page.locator('#f-commitment').count(), 0);
+  });
+});

@@ -446,6 +446,45 @@ mod agreement_model {
         pub bic: String,
         /// Days from issue to due date.
         pub payment_days: u32,
+        /// The commitments and agreements whose invoices to the host are shared: each approved
+        /// invoice on them can be taken in as a cost of its quarter, once.
+        #[serde(default)]
+        pub sources: Vec<SharedSource>,
+    }
+
+    /// What the host's received invoices are shared by.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    pub enum SharedSource {
+        /// One payment commitment of the host, by its number.
+        Commitment { number: String },
+        /// An agreement of the host with a provider: every commitment of the host with that
+        /// provider in the agreement's procurement.
+        Agreement { id: Uuid, title: String },
+    }
+
+    impl SharedSource {
+        /// What the access log says of it: the commitment's number or the agreement's id.
+        pub fn log_text(&self) -> String {
+            match self {
+                SharedSource::Commitment { number } => format!("commitment {number}"),
+                SharedSource::Agreement { id, .. } => format!("agreement {id}"),
+            }
+        }
+
+        /// Whether it names the same commitment or agreement as `other`.
+        pub fn same_as(&self, other: &SharedSource) -> bool {
+            match (self, other) {
+                (
+                    SharedSource::Commitment { number: a },
+                    SharedSource::Commitment { number: b },
+                ) => a == b,
+                (SharedSource::Agreement { id: a, .. }, SharedSource::Agreement { id: b, .. }) => {
+                    a == b
+                }
+                _ => false,
+            }
+        }
     }
 
     impl Sharing {
@@ -638,6 +677,7 @@ mod agreement_model {
                     .to_ascii_uppercase(),
                 bic: self.bic.trim().to_ascii_uppercase(),
                 payment_days,
+                sources: Vec::new(),
             };
             for x in s.validate().0 {
                 if e.get(&x.field).is_none() {
@@ -912,6 +952,10 @@ mod agreement_model {
         /// above zero, a correction that the next round settles.
         pub after_round: u32,
         pub entered: Signature,
+        /// The received invoice this cost was taken from, which no other cost of the
+        /// agreement may take again.
+        #[serde(default)]
+        pub invoice: Option<Uuid>,
     }
 
     /// The largest cost one item may have: 100 000 000,00 €.
@@ -994,6 +1038,7 @@ mod agreement_model {
                     amount,
                     after_round: 0,
                     entered,
+                    invoice: None,
                 }),
                 _ => Err(e),
             }
@@ -1233,5 +1278,90 @@ mod settlement_model {
         pub account: String,
         pub bic: String,
         pub computation: Computation,
+    }
+}
+
+pub use shared_invoices::*;
+
+/// The host's received invoices as shared costs: which quarter an invoice belongs to, and how
+/// much of it the parties share when it bills shared and unshared commitments alike.
+mod shared_invoices {
+    use super::{CostItem, CostKind};
+    use crate::agreement::Signature;
+    use crate::invoice::ReceivedInvoice;
+    use chrono::NaiveDate;
+    use uuid::Uuid;
+
+    /// The day that puts a received invoice in a quarter: the last day of the period it bills
+    /// (the NGO bills the quarter's work after it), else the period's first day, else its
+    /// issue date.
+    pub fn invoice_cost_date(inv: &ReceivedInvoice) -> Option<NaiveDate> {
+        inv.period_end.or(inv.period_start).or(inv.issue_date)
+    }
+
+    /// What the host paid on the lines of `inv` that bill a shared commitment, in cents,
+    /// negative for a credit note: [`ReceivedInvoice::paid`] in the proportion of those
+    /// lines' net sums to all lines', rounded half away from zero. All of it when every line
+    /// is shared. `None` before approval or when no line bills a shared commitment.
+    pub fn shared_part(inv: &ReceivedInvoice, shared: &dyn Fn(&str) -> bool) -> Option<i64> {
+        let paid = i128::from(inv.paid()?.cents());
+        let net = |only_shared: bool| -> i128 {
+            inv.lines
+                .iter()
+                .filter(|l| !only_shared || l.commitment.as_deref().is_some_and(shared))
+                .map(|l| i128::from(l.net.cents().abs()))
+                .sum()
+        };
+        let (part, all) = (net(true), net(false));
+        if part == 0 || all == 0 {
+            return None;
+        }
+        if part == all {
+            return i64::try_from(paid).ok();
+        }
+        let scaled = paid * part;
+        let half = all / 2;
+        let rounded = if scaled >= 0 {
+            (scaled + half) / all
+        } else {
+            (scaled - half) / all
+        };
+        i64::try_from(rounded).ok()
+    }
+
+    /// The cost a shared invoice becomes in the quarter `year`/`quarter`: its seller and
+    /// number, what its shared lines bill, and its shared part.
+    pub fn invoice_cost(
+        id: Uuid,
+        inv: &ReceivedInvoice,
+        amount: i64,
+        date: NaiveDate,
+        (year, quarter): (i32, u32),
+        entered: Signature,
+    ) -> CostItem {
+        let mut names: Vec<&str> = Vec::new();
+        for l in &inv.lines {
+            let n = l.name.trim();
+            if !n.is_empty() && !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        let mut description: String = names.join("; ").chars().take(500).collect();
+        if description.is_empty() {
+            description.clone_from(&inv.number);
+        }
+        CostItem {
+            year,
+            quarter,
+            kind: CostKind::ProviderInvoice,
+            description,
+            counterparty: inv.seller_name.chars().take(200).collect(),
+            document: inv.number.chars().take(100).collect(),
+            date,
+            amount,
+            after_round: 0,
+            entered,
+            invoice: Some(id),
+        }
     }
 }

@@ -168,6 +168,14 @@ pub const ALL_CODES: &[&str] = &[
     "register-code-invalid",
     "consent-none",
     "shares-zero",
+    // Shared purchase invoices (seed 002).
+    "source-required",
+    "source-one",
+    "unknown-commitment",
+    "unknown-agreement",
+    "source-twice",
+    "invoice-not-shareable",
+    "invoice-already-shared",
 ];
 
 impl FieldErrors {

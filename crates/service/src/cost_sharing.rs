@@ -69,6 +69,9 @@ pub struct SharingView {
     pub recharges: Vec<Doc<Recharge>>,
     pub may_update: bool,
     pub may_issue: bool,
+    /// The host's agreements with providers, for naming one whose invoices are shared; empty
+    /// for one who may not change the agreement.
+    pub agreement_choices: Vec<(Uuid, String)>,
 }
 
 /// A quarter: its costs, the computation (or why there is none yet), its rounds and invoices.
@@ -88,6 +91,9 @@ pub struct QuarterView {
     pub hosted: bool,
     pub may_enter: bool,
     pub may_issue: bool,
+    /// The approved invoices on what is shared that the quarter may take in; only for one who
+    /// may enter costs and read the host's invoices.
+    pub invoices: Vec<crate::shared_invoice::InvoiceCandidate>,
 }
 
 /// The regional steering group's quarter: the year's computations up to it, the region's
@@ -131,7 +137,7 @@ fn pending(items: &[Doc<CostItem>], rounds: &[Round], sharing: &Sharing, period:
 }
 
 impl Service {
-    fn sharing_target(&self, id: Option<Uuid>, owner: Option<Uuid>) -> Target {
+    pub(crate) fn sharing_target(&self, id: Option<Uuid>, owner: Option<Uuid>) -> Target {
         Target {
             kind: RecordKind::CostSharing,
             id,
@@ -140,7 +146,7 @@ impl Service {
         }
     }
 
-    fn sharing_event(
+    pub(crate) fn sharing_event(
         &self,
         actor: &Actor,
         action: AuditAction,
@@ -153,7 +159,7 @@ impl Service {
         ev
     }
 
-    fn sharing_resource(actor: &Actor, d: &Doc<Sharing>) -> Resource {
+    pub(crate) fn sharing_resource(actor: &Actor, d: &Doc<Sharing>) -> Resource {
         Resource::CostSharing {
             host_id: d.owner_id,
             is_party: d.data.party_index(actor.org_id).is_some(),
@@ -234,7 +240,7 @@ impl Service {
 
     /// The agreement after the gate allowed `action` on it; an unknown id is refused as
     /// another organisation's.
-    async fn sharing_doc(
+    pub(crate) async fn sharing_doc(
         &self,
         tx: &mut Tx,
         actor: &Actor,
@@ -267,7 +273,7 @@ impl Service {
 
     /// The agreement for a read of one of its pages, through the gate, with the access-log
     /// row saying what was read (`what`); the row is kept only if the page is built.
-    async fn sharing_read(
+    pub(crate) async fn sharing_read(
         &self,
         tx: &mut Tx,
         actor: &Actor,
@@ -355,7 +361,7 @@ impl Service {
         self.finish(tx, r).await
     }
 
-    async fn costs_of(
+    pub(crate) async fn costs_of(
         &self,
         tx: &mut Tx,
         id: Uuid,
@@ -376,7 +382,11 @@ impl Service {
         Ok(items)
     }
 
-    async fn rounds_of(&self, tx: &mut Tx, id: Uuid) -> ServiceResult<Vec<(Period, Round)>> {
+    pub(crate) async fn rounds_of(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+    ) -> ServiceResult<Vec<(Period, Round)>> {
         let docs: Vec<Doc<Round>> = doc::children(tx, Table::SharedQuarters, id).await?;
         let mut out: Vec<(Period, Round)> = docs
             .into_iter()
@@ -470,10 +480,17 @@ impl Service {
                 format!("cost sharing, {} recharges shown", recharges.len()),
             );
             self.record(&mut tx, ev).await?;
+            let may_update = self.may(actor, Action::Update, res);
+            let agreement_choices = if may_update {
+                self.host_agreements(&mut tx, d.owner_id).await?
+            } else {
+                Vec::new()
+            };
             Ok(SharingView {
                 id,
                 hosted: d.owner_id == actor.org_id,
-                may_update: self.may(actor, Action::Update, res),
+                may_update,
+                agreement_choices,
                 may_issue: self.may(actor, Action::Decide, res),
                 sharing: d.data,
                 quarters,
@@ -525,7 +542,13 @@ impl Service {
         let mut recharges = self.visible_recharges(tx, actor, d.id).await?;
         recharges.retain(|r| r.data.year == year && r.data.quarter == quarter);
         let res = Self::sharing_resource(actor, d);
+        let invoices = if self.may_take_invoices(actor, d) {
+            self.invoice_candidates(tx, d, period).await?
+        } else {
+            Vec::new()
+        };
         Ok(QuarterView {
+            invoices,
             id: d.id,
             computation: settle(&d.data, year, quarter, &data),
             missing: missing_costs(&d.data, &data).into_iter().cloned().collect(),
@@ -566,53 +589,71 @@ impl Service {
                 name: actor.display_name.clone(),
                 at: self.now(),
             };
-            let mut item = form
+            let item = form
                 .read(year, quarter, lang, entered)
                 .map_err(ServiceError::Invalid)?;
             if !d.data.covers(quarter_period(year, quarter)) {
                 return Err(invalid("date", "outside-agreement"));
             }
-            let done = self
-                .rounds_of(&mut tx, id)
-                .await?
-                .iter()
-                .filter(|(p, _)| *p == period)
-                .count();
-            item.after_round = u32::try_from(done).unwrap_or(u32::MAX);
-            doc::insert(
-                &mut tx,
-                Table::SharedCosts,
-                item_id,
-                d.owner_id,
-                Some(id),
-                &period.code(),
-                &item,
-                self.now(),
-            )
-            .await?;
-            let t = self.sharing_target(Some(id), Some(d.owner_id));
-            let ev = self.sharing_event(
-                actor,
-                AuditAction::Update,
-                &t,
-                format!(
-                    "cost {} {} {} cents{}",
-                    period.code(),
-                    item.kind.code(),
-                    item.amount,
-                    if item.is_correction() {
-                        ", correction"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-            self.record(&mut tx, ev).await?;
+            self.enter_cost(&mut tx, actor, &d, item_id, period, item)
+                .await?;
             Ok(item_id)
         }
         .await;
         self.finish_logged(tx, r, actor, AuditAction::Update, Some(&t))
             .await
+    }
+
+    /// Saves a cost of `period` of an agreement whose row the transaction holds, and logs it.
+    /// A cost entered after the quarter's recharges is a correction the next round settles.
+    pub(crate) async fn enter_cost(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        d: &Doc<Sharing>,
+        item_id: Uuid,
+        period: Period,
+        mut item: CostItem,
+    ) -> ServiceResult<()> {
+        let done = self
+            .rounds_of(tx, d.id)
+            .await?
+            .iter()
+            .filter(|(p, _)| *p == period)
+            .count();
+        item.after_round = u32::try_from(done).unwrap_or(u32::MAX);
+        doc::insert(
+            tx,
+            Table::SharedCosts,
+            item_id,
+            d.owner_id,
+            Some(d.id),
+            &period.code(),
+            &item,
+            self.now(),
+        )
+        .await?;
+        let t = self.sharing_target(Some(d.id), Some(d.owner_id));
+        let ev = self.sharing_event(
+            actor,
+            AuditAction::Update,
+            &t,
+            format!(
+                "cost {} {} {} cents{}{}",
+                period.code(),
+                item.kind.code(),
+                item.amount,
+                item.invoice
+                    .map(|i| format!(", invoice {i}"))
+                    .unwrap_or_default(),
+                if item.is_correction() {
+                    ", correction"
+                } else {
+                    ""
+                }
+            ),
+        );
+        self.record(tx, ev).await
     }
 
     /// Issues the quarter's recharges: in the first round an invoice to every other party

@@ -34,6 +34,7 @@ pub mod registration;
 pub mod report;
 pub mod scorecard;
 mod setup;
+pub mod shared_invoice;
 pub mod steering_group;
 pub mod throttle;
 pub mod visit;

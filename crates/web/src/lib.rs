@@ -243,6 +243,14 @@ fn pages(table: routes::Table) -> routes::Table {
         .get("/cost-sharing/new", pages::cost_sharing::new_form)
         .get("/cost-sharing/{id}", pages::cost_sharing::show)
         .post("/cost-sharing/{id}/bases", pages::cost_sharing::add_basis)
+        .post(
+            "/cost-sharing/{id}/sources",
+            pages::cost_sharing::add_source,
+        )
+        .post(
+            "/cost-sharing/{id}/sources/{index}/remove",
+            pages::cost_sharing::remove_source,
+        )
         .upload(
             "/cost-sharing/{id}/bases/import",
             pages::cost_sharing::import_populations,
@@ -254,6 +262,10 @@ fn pages(table: routes::Table) -> routes::Table {
         .post(
             "/cost-sharing/{id}/quarters/{period}/costs",
             pages::cost_sharing::add_cost,
+        )
+        .post(
+            "/cost-sharing/{id}/quarters/{period}/invoices",
+            pages::cost_sharing::take_invoice,
         )
         .post(
             "/cost-sharing/{id}/quarters/{period}/recharges",

@@ -163,3 +163,118 @@ fn populations_are_read_from_a_table_by_the_municipalities_names() {
     assert_eq!(e.get("figure-2"), Some("population-missing"));
     assert_eq!(e.0.len(), 1);
 }
+
+/// An invoice of two lines, 300.00 on commitment A and 100.00 on B, approved for `approved`.
+fn two_line_invoice(
+    kind: domain::invoice::InvoiceKind,
+    approved: Option<i64>,
+) -> domain::invoice::ReceivedInvoice {
+    use domain::invoice::{Channel, InvoiceLine, InvoiceStatus, ReceivedInvoice};
+    use domain::money::Money;
+    let line = |id: &str, commitment: &str, cents: i64| InvoiceLine {
+        id: id.into(),
+        name: format!("Perhetyö {commitment}"),
+        item: String::new(),
+        quantity: String::new(),
+        unit: String::new(),
+        unit_price: String::new(),
+        net: Money::from_cents(cents),
+        vat_category: "E".into(),
+        vat_rate: "0".into(),
+        commitment: Some(commitment.into()),
+        period_start: None,
+        period_end: None,
+    };
+    ReceivedInvoice {
+        kind,
+        number: "PL-2026-3".into(),
+        seller_business_id: "0737546-2".into(),
+        seller_name: "Pelastakaa Lapset ry".into(),
+        provider: None,
+        issue_date: NaiveDate::from_ymd_opt(2026, 10, 5),
+        due_date: None,
+        period_start: NaiveDate::from_ymd_opt(2026, 7, 1),
+        period_end: NaiveDate::from_ymd_opt(2026, 9, 30),
+        currency: "EUR".into(),
+        payable: Money::from_cents(40_000),
+        vat_total: Money::ZERO,
+        reference: String::new(),
+        account: String::new(),
+        commitment_numbers: vec!["A".into(), "B".into()],
+        commitments: Vec::new(),
+        credits: Vec::new(),
+        credited: Vec::new(),
+        lines: vec![line("1", "A", 30_000), line("2", "B", 10_000)],
+        findings: Vec::new(),
+        held_for: Vec::new(),
+        discrepancies: Vec::new(),
+        decisions: Vec::new(),
+        approved_amount: approved.map(Money::from_cents),
+        settled: Vec::new(),
+        export: None,
+        status: if approved.is_some() {
+            InvoiceStatus::Approved
+        } else {
+            InvoiceStatus::ToCheck
+        },
+        quarantine: None,
+        quarantine_detail: String::new(),
+        channel: Channel::Upload,
+        file: uuid::Uuid::nil(),
+        sha256: String::new(),
+        syntax: String::new(),
+        received_at: chrono::Utc::now(),
+        received_by: None,
+    }
+}
+
+#[test]
+fn a_shared_invoice_counts_what_was_paid_on_its_shared_lines() {
+    use domain::cost_sharing::{invoice_cost_date, shared_part};
+    use domain::invoice::InvoiceKind::{CreditNote, Invoice};
+    let a = |n: &str| n == "A";
+    let both = |n: &str| n == "A" || n == "B";
+    let none = |n: &str| n == "C";
+    // Not approved: nothing paid, nothing to share.
+    assert_eq!(shared_part(&two_line_invoice(Invoice, None), &a), None);
+    // Approved in full: all of it when every line is shared, three quarters for A's line.
+    assert_eq!(
+        shared_part(&two_line_invoice(Invoice, Some(40_000)), &both),
+        Some(40_000)
+    );
+    assert_eq!(
+        shared_part(&two_line_invoice(Invoice, Some(40_000)), &a),
+        Some(30_000)
+    );
+    assert_eq!(
+        shared_part(&two_line_invoice(Invoice, Some(40_000)), &none),
+        None
+    );
+    // Approved in part (380.00): A's line carries its proportion of what was paid.
+    assert_eq!(
+        shared_part(&two_line_invoice(Invoice, Some(38_000)), &a),
+        Some(28_500)
+    );
+    // Half a cent rounds away from zero, for a credit note too.
+    assert_eq!(
+        shared_part(&two_line_invoice(Invoice, Some(2)), &a),
+        Some(2)
+    );
+    assert_eq!(
+        shared_part(&two_line_invoice(Invoice, Some(6)), &a),
+        Some(5)
+    );
+    assert_eq!(
+        shared_part(&two_line_invoice(CreditNote, Some(6)), &a),
+        Some(-5)
+    );
+    assert_eq!(
+        shared_part(&two_line_invoice(CreditNote, Some(40_000)), &both),
+        Some(-40_000)
+    );
+    // It belongs to the quarter its billing period ends in (Q3), not the one it was issued in.
+    assert_eq!(
+        invoice_cost_date(&two_line_invoice(Invoice, None)),
+        NaiveDate::from_ymd_opt(2026, 9, 30)
+    );
+}

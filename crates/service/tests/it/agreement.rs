@@ -19,7 +19,7 @@ fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
 
 /// Service guidance (392.86 € a client) and income-support processing (57.10 € an
 /// application), with the seed's target for non-urgent applications: six working days.
-fn terms(provider: uuid::Uuid) -> Agreement {
+pub(crate) fn terms(provider: uuid::Uuid) -> Agreement {
     Agreement {
         title: "Sosiaalisen tuen palvelut 2013".into(),
         kind: AgreementKind::Internal,

@@ -1061,7 +1061,7 @@ async fn every_discrepancy_code_comes_out_of_the_match_on_the_line_it_belongs_to
 /// October of the setup's commitment: a one-hour visit on each of `days`, all confirmed by the
 /// family, the report written and approved. Returns the controllers `county.checker` and
 /// `county.approver`.
-async fn approved_october(
+pub(crate) async fn approved_october(
     w: &World,
     s: &crate::delivery::Setup,
     days: &[u32],
@@ -1102,6 +1102,37 @@ async fn approved_october(
         w.actor("county.checker").await,
         w.actor("county.approver").await,
     )
+}
+
+/// October's invoice `number` for `hours` at 78.00, sent by the provider's signatory, checked
+/// by one controller and approved by the other.
+async fn paid_october(
+    w: &World,
+    s: &crate::delivery::Setup,
+    number: &str,
+    hours: &str,
+    (checker, approver): (&domain::org::Actor, &domain::org::Actor),
+) -> uuid::Uuid {
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct.xml",
+            &month_invoice(number, &s.number, 10, hours, "78"),
+        )
+        .await
+        .unwrap();
+    let id = r.invoice.unwrap();
+    let fi = domain::locale::Lang::Fi;
+    svc.decide_invoice(checker, id, &step("check"), fi)
+        .await
+        .unwrap();
+    svc.decide_invoice(approver, id, &step("approve"), fi)
+        .await
+        .unwrap();
+    id
 }
 
 fn step(step: &str) -> DecisionForm {
@@ -1149,23 +1180,8 @@ async fn a_month_changed_after_payment_is_corrected_by_a_credit_request_and_its_
     let signer = w.actor("p.signer").await;
     let (checker, approver) = approved_october(&w, &s, &[6, 8, 13, 15, 20, 22, 27, 29]).await;
     // 8 h at 78.00 = 624.00, checked and approved by two people: October is paid.
-    let r = svc
-        .send_invoice(
-            &signer,
-            Channel::Upload,
-            "oct.xml",
-            &month_invoice("2026-5001", &s.number, 10, "8", "78"),
-        )
-        .await
-        .unwrap();
-    let id = r.invoice.unwrap();
+    let id = paid_october(&w, &s, "2026-5001", "8", (&checker, &approver)).await;
     let fi = domain::locale::Lang::Fi;
-    svc.decide_invoice(&checker, id, &step("check"), fi)
-        .await
-        .unwrap();
-    svc.decide_invoice(&approver, id, &step("approve"), fi)
-        .await
-        .unwrap();
     let paid = svc.invoice(&approver, id).await.unwrap().data;
     assert_eq!(paid.settled.len(), 1);
     assert_eq!(
@@ -1770,4 +1786,278 @@ async fn the_scorecard_counts_a_providers_visits_reports_invoices_and_changes_of
         svc.scorecard(&s.social, 2026).await,
         Err(ServiceError::Denied(_))
     ));
+}
+
+/// A cost-sharing agreement hosted by the county with the city, 60 / 40 from 2026, expecting
+/// only the provider's invoices.
+async fn county_shares_with_city(w: &World, host: &domain::org::Actor) -> uuid::Uuid {
+    use domain::cost_sharing::{BasisForm, SharingForm};
+    let svc = &w.service;
+    let form = SharingForm {
+        title: "Yhteinen perhetyö".into(),
+        description: String::new(),
+        parties: vec![w.county.to_string(), w.city.to_string()],
+        valid_from: "2026-01-01".into(),
+        valid_to: "2026-12-31".into(),
+        remainder: "normalise".into(),
+        expected: vec![("provider_invoice".into(), String::new())],
+        account: "FI49 5000 9420 0287 30".into(),
+        bic: "OKOYFIHH".into(),
+        payment_days: "21".into(),
+    };
+    let id = svc.create_cost_sharing(host, &form).await.unwrap();
+    let basis = BasisForm {
+        from: "2026-01-01".into(),
+        to: String::new(),
+        kind: "percent".into(),
+        figures: vec!["60".into(), "40".into()],
+        population_date: String::new(),
+        reason: "Sopimus".into(),
+    };
+    svc.add_sharing_basis(host, id, &basis).await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn an_approved_invoice_on_a_shared_commitment_is_taken_in_once_at_what_was_paid() {
+    use domain::agreement::Period;
+    use service::shared_invoice::SourceForm;
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let signer = w.actor("p.signer").await;
+    let (checker, approver) = approved_october(&w, &s, &[6, 8, 13, 15, 20, 22, 27, 29]).await;
+    let q4 = Period::parse("2026-Q4").unwrap();
+    let id = county_shares_with_city(&w, &approver).await;
+    let source = |commitment: &str, agreement: &str| SourceForm {
+        commitment: commitment.into(),
+        agreement: agreement.into(),
+    };
+    let field = |r: Result<(), ServiceError>, f: &str| match r {
+        Err(ServiceError::Invalid(e)) => e.get(f).map(str::to_owned),
+        other => panic!("{other:?}"),
+    };
+    // Neither, both, a number that is no commitment of the county: refused, nothing named.
+    assert_eq!(
+        field(
+            svc.add_shared_source(&approver, id, &source("", "")).await,
+            "commitment"
+        ),
+        Some("source-required".into())
+    );
+    assert_eq!(
+        field(
+            svc.add_shared_source(
+                &approver,
+                id,
+                &source(&s.number, &uuid::Uuid::now_v7().to_string())
+            )
+            .await,
+            "commitment"
+        ),
+        Some("source-one".into())
+    );
+    assert_eq!(
+        field(
+            svc.add_shared_source(&approver, id, &source("2026-99999", ""))
+                .await,
+            "commitment"
+        ),
+        Some("unknown-commitment".into())
+    );
+    assert!(svc
+        .cost_sharing(&approver, id)
+        .await
+        .unwrap()
+        .sharing
+        .sources
+        .is_empty());
+
+    // October's invoice, 8 h at 78.00, sent but not yet approved: nothing is offered.
+    let r = svc
+        .send_invoice(
+            &signer,
+            Channel::Upload,
+            "oct.xml",
+            &month_invoice("2026-5001", &s.number, 10, "8", "78"),
+        )
+        .await
+        .unwrap();
+    let inv = r.invoice.unwrap();
+    svc.add_shared_source(&approver, id, &source(&s.number, ""))
+        .await
+        .unwrap();
+    assert_eq!(
+        field(
+            svc.add_shared_source(&approver, id, &source(&s.number, ""))
+                .await,
+            "commitment"
+        ),
+        Some("source-twice".into())
+    );
+    assert!(svc
+        .shared_quarter(&approver, id, q4)
+        .await
+        .unwrap()
+        .invoices
+        .is_empty());
+    let e = svc
+        .add_shared_invoice(&approver, id, q4, inv)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("invoice") == Some("invoice-not-shareable")),
+        "{e:?}"
+    );
+
+    // Approved in part, 600.00 of 624.00: offered on Q4 (its period ends in October) at what
+    // was paid, and on no other quarter.
+    let fi = domain::locale::Lang::Fi;
+    svc.decide_invoice(&checker, inv, &step("check"), fi)
+        .await
+        .unwrap();
+    let mut part = step("approve");
+    part.amount = "600,00".into();
+    part.reason = "Yksi käynti laskutettu kahdesti".into();
+    svc.decide_invoice(&approver, inv, &part, fi).await.unwrap();
+    let v = svc.shared_quarter(&approver, id, q4).await.unwrap();
+    assert_eq!(v.invoices.len(), 1);
+    let c = &v.invoices[0];
+    assert_eq!(
+        (c.id, c.number.as_str(), c.paid, c.shared),
+        (inv, "2026-5001", 60_000, 60_000)
+    );
+    assert_eq!(c.date, NaiveDate::from_ymd_opt(2026, 10, 31).unwrap());
+    let q3 = Period::parse("2026-Q3").unwrap();
+    assert!(svc
+        .shared_quarter(&approver, id, q3)
+        .await
+        .unwrap()
+        .invoices
+        .is_empty());
+    // Not on another quarter's page, and the city (a party) neither sees nor takes it.
+    let e = svc
+        .add_shared_invoice(&approver, id, q3, inv)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("invoice") == Some("invoice-not-shareable"))
+    );
+    svc.setup()
+        .bootstrap_user(w.city, &user_form("city.controller", "controller"))
+        .await
+        .unwrap();
+    let city = w.actor("city.controller").await;
+    assert!(svc
+        .shared_quarter(&city, id, q4)
+        .await
+        .unwrap()
+        .invoices
+        .is_empty());
+    assert!(matches!(
+        svc.add_shared_invoice(&city, id, q4, inv).await,
+        Err(ServiceError::Denied(_))
+    ));
+
+    // Taken in: a provider invoice of 600.00 with the seller and number, split 60 / 40.
+    svc.add_shared_invoice(&approver, id, q4, inv)
+        .await
+        .unwrap();
+    let v = svc.shared_quarter(&approver, id, q4).await.unwrap();
+    assert!(v.invoices.is_empty(), "taken, no longer offered");
+    assert_eq!(v.items.len(), 1);
+    let item = &v.items[0].data;
+    assert_eq!(
+        (
+            item.kind.code(),
+            item.document.as_str(),
+            item.amount,
+            item.invoice
+        ),
+        ("provider_invoice", "2026-5001", 60_000, Some(inv))
+    );
+    assert!(!item.counterparty.is_empty());
+    assert_eq!(v.computation.unwrap().shares, [36_000, 24_000]);
+    // Once only.
+    let e = svc
+        .add_shared_invoice(&approver, id, q4, inv)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("invoice") == Some("invoice-already-shared"))
+    );
+    let log = crate::log(&w).await;
+    assert!(log
+        .iter()
+        .any(|e| e.details == format!("cost 2026-Q4 provider_invoice 60000 cents, invoice {inv}")));
+    assert!(log
+        .iter()
+        .any(|e| e.details == format!("invoices shared from commitment {}", s.number)));
+}
+
+#[tokio::test]
+async fn an_agreement_shares_the_invoices_on_the_providers_commitments_in_its_procurement() {
+    use domain::agreement::Period;
+    use service::shared_invoice::SourceForm;
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let (checker, approver) = approved_october(&w, &s, &[6, 8, 13, 15]).await;
+    let q4 = Period::parse("2026-Q4").unwrap();
+    let id = county_shares_with_city(&w, &approver).await;
+    let pid = svc.procurements(&s.buyer).await.unwrap()[0].id;
+    let mut a = crate::agreement::terms(w.provider);
+    a.procurement = Some(pid);
+    a.valid_from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    a.valid_to = Some(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+    for p in &mut a.products {
+        p.prices[0].year = 2026;
+    }
+    for o in &mut a.orders {
+        o.year = 2026;
+    }
+    let agreement = svc.create_agreement(&s.buyer, &a).await.unwrap();
+    // Another organisation's agreement id is unknown here.
+    let e = svc
+        .add_shared_source(
+            &approver,
+            id,
+            &SourceForm {
+                commitment: String::new(),
+                agreement: uuid::Uuid::now_v7().to_string(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("agreement") == Some("unknown-agreement"))
+    );
+    let choices = svc
+        .cost_sharing(&approver, id)
+        .await
+        .unwrap()
+        .agreement_choices;
+    assert_eq!(choices, [(agreement, a.title.clone())]);
+    svc.add_shared_source(
+        &approver,
+        id,
+        &SourceForm {
+            commitment: String::new(),
+            agreement: agreement.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    let inv = paid_october(&w, &s, "2026-5002", "4", (&checker, &approver)).await;
+    let v = svc.shared_quarter(&approver, id, q4).await.unwrap();
+    assert_eq!(v.invoices.len(), 1);
+    assert_eq!((v.invoices[0].id, v.invoices[0].shared), (inv, 31_200));
+    // Named no longer, it is offered no longer.
+    svc.remove_shared_source(&approver, id, 0).await.unwrap();
+    assert!(svc
+        .shared_quarter(&approver, id, q4)
+        .await
+        .unwrap()
+        .invoices
+        .is_empty());
 }

@@ -20,11 +20,12 @@ use axum::http::StatusCode;
 use domain::agreement::Period;
 use domain::cost_sharing::{
     figure_field, percent_text, BasisForm, BasisKind, Computation, CostForm, CostKind, Recharge,
-    RemainderRule, Sharing, SharingForm, Unsettled,
+    RemainderRule, SharedSource, Sharing, SharingForm, Unsettled,
 };
 use domain::money::Money;
 use domain::org::Actor;
 use domain::validate::FieldErrors;
+use service::shared_invoice::SourceForm;
 use service::ServiceError;
 use uuid::Uuid;
 
@@ -304,10 +305,66 @@ struct ShowPage {
     quarters: Vec<QuarterRow>,
     recharges: Vec<RechargeRow>,
     basis: BasisFormView,
+    sources: Vec<SourceRow>,
+    source_fields: Vec<Field>,
     may_update: bool,
     summary: Vec<SummaryItem>,
     /// After populations were read from a file: check and save.
     notice: Option<String>,
+}
+
+/// A commitment or agreement whose invoices are shared, as the agreement's page lists it.
+pub struct SourceRow {
+    pub index: usize,
+    pub text: String,
+    pub href: Option<String>,
+}
+
+fn source_rows(t: &Tr, s: &Sharing) -> Vec<SourceRow> {
+    s.sources
+        .iter()
+        .enumerate()
+        .map(|(index, src)| match src {
+            SharedSource::Commitment { number } => SourceRow {
+                index,
+                text: t.t1("sharing-source-commitment", "number", number.clone()),
+                href: None,
+            },
+            SharedSource::Agreement { id, title } => SourceRow {
+                index,
+                text: t.t1("sharing-source-agreement", "title", title.clone()),
+                href: Some(format!("/agreements/{id}")),
+            },
+        })
+        .collect()
+}
+
+fn source_fields(t: &Tr, f: &SourceForm, choices: &[(Uuid, String)]) -> Vec<Field> {
+    let commitment = Field::named(
+        "commitment".into(),
+        t.t("sharing-source-commitment-field"),
+        "text",
+        &f.commitment,
+    )
+    .hint(t, "hint-shared-source");
+    let mut agreement = Field::named(
+        "agreement".into(),
+        t.t("sharing-source-agreement-field"),
+        "select",
+        &f.agreement,
+    );
+    agreement.options = std::iter::once(Opt {
+        value: String::new(),
+        label: t.t("sharing-source-no-agreement"),
+        selected: f.agreement.is_empty(),
+    })
+    .chain(choices.iter().map(|(id, title)| Opt {
+        value: id.to_string(),
+        label: title.clone(),
+        selected: f.agreement == id.to_string(),
+    }))
+    .collect();
+    vec![commitment, agreement]
 }
 
 fn recharge_rows(t: &Tr, list: &[service::Doc<Recharge>]) -> Vec<RechargeRow> {
@@ -403,6 +460,7 @@ async fn show_page(
     actor: &Actor,
     id: Uuid,
     typed: Option<(&BasisForm, &FieldErrors)>,
+    source: Option<(&SourceForm, &FieldErrors)>,
 ) -> PageResult {
     let t = ctx.tr();
     let v = app.service.cost_sharing(actor, id).await?;
@@ -497,12 +555,21 @@ async fn show_page(
         .then(|| t.t("sharing-import-read"));
     let e = e.filter(|e| !e.is_empty());
     let mut basis_fields = basis_fields(&t, s, &f);
-    let summary = e
+    let mut summary = e
         .map(|e| attach_errors(&t, &mut basis_fields, e))
         .unwrap_or_default();
+    let empty_source = SourceForm::default();
+    let mut source_fields = source_fields(
+        &t,
+        source.map_or(&empty_source, |(f, _)| f),
+        &v.agreement_choices,
+    );
+    if let Some((_, se)) = source {
+        summary.extend(attach_errors(&t, &mut source_fields, se));
+    }
     let p = Page::with_errors(ctx, s.title.clone(), &summary);
     Ok(render_status(
-        if e.is_some() {
+        if e.is_some() || source.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
             StatusCode::OK
@@ -516,6 +583,8 @@ async fn show_page(
             quarters,
             recharges: recharge_rows(&t, &v.recharges),
             basis: split_basis_fields(basis_fields),
+            sources: source_rows(&t, s),
+            source_fields,
             may_update: v.may_update,
             summary,
             notice,
@@ -528,7 +597,7 @@ pub async fn show(
     SignedIn { ctx, actor }: SignedIn,
     Id(id): Id,
 ) -> PageResult {
-    show_page(&app, &ctx, &actor, id, None).await
+    show_page(&app, &ctx, &actor, id, None, None).await
 }
 
 pub async fn add_basis(
@@ -549,9 +618,40 @@ pub async fn add_basis(
     };
     match app.service.add_sharing_basis(&actor, id, &f).await {
         Ok(()) => Ok(done(format!("/cost-sharing/{id}"))),
-        Err(ServiceError::Invalid(e)) => show_page(&app, &ctx, &actor, id, Some((&f, &e))).await,
+        Err(ServiceError::Invalid(e)) => {
+            show_page(&app, &ctx, &actor, id, Some((&f, &e)), None).await
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+pub async fn add_source(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+    body: Bytes,
+) -> PageResult {
+    let d = FormData::parse(&body);
+    let f = SourceForm {
+        commitment: d.get("commitment"),
+        agreement: d.get("agreement"),
+    };
+    match app.service.add_shared_source(&actor, id, &f).await {
+        Ok(()) => Ok(done(format!("/cost-sharing/{id}#sources"))),
+        Err(ServiceError::Invalid(e)) => {
+            show_page(&app, &ctx, &actor, id, None, Some((&f, &e))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn remove_source(
+    State(app): State<AppState>,
+    SignedIn { actor, .. }: SignedIn,
+    Path((id, index)): Path<(Uuid, usize)>,
+) -> PageResult {
+    app.service.remove_shared_source(&actor, id, index).await?;
+    Ok(done(format!("/cost-sharing/{id}#sources")))
 }
 
 /// The parties' populations read from a CSV or XLSX table (municipality, inhabitants) into
@@ -620,7 +720,7 @@ pub async fn import_populations(
             Err(x) => e.add("figures", x.code()),
         }
     }
-    show_page(&app, &ctx, &actor, id, Some((&f, &e))).await
+    show_page(&app, &ctx, &actor, id, Some((&f, &e)), None).await
 }
 
 // ---- a quarter -------------------------------------------------------------------------------
@@ -763,6 +863,10 @@ struct QuarterPage {
     cost_fields: Vec<Field>,
     /// The cost form came back refused: it is shown open.
     cost_refused: bool,
+    /// Approved invoices on what is shared, to take in; and whether anything is shared.
+    invoices: Vec<InvoiceRow>,
+    has_sources: bool,
+    invoice_error: Option<String>,
     may_enter: bool,
     may_issue: bool,
     issue_label: String,
@@ -770,11 +874,22 @@ struct QuarterPage {
     summary: Vec<SummaryItem>,
 }
 
+/// An approved invoice the quarter may take in as a cost.
+pub struct InvoiceRow {
+    pub id: Uuid,
+    pub date: String,
+    pub seller: String,
+    pub number: String,
+    pub paid: String,
+    pub shared: String,
+}
+
 /// What was typed when a form on the quarter's page came back refused.
 enum QuarterTyped<'a> {
     None,
     Cost(&'a CostForm, &'a FieldErrors),
     Issue(&'a FieldErrors),
+    Invoice(&'a FieldErrors),
 }
 
 fn cost_fields(t: &Tr, f: &CostForm) -> Vec<Field> {
@@ -851,10 +966,11 @@ async fn quarter_page(
         Err(u) => (None, Some(t.error(u.code()))),
     };
     let empty = CostForm::default();
-    let (cf, ce, ie) = match typed {
-        QuarterTyped::None => (&empty, None, None),
-        QuarterTyped::Cost(f, e) => (f, Some(e), None),
-        QuarterTyped::Issue(e) => (&empty, None, Some(e)),
+    let (cf, ce, ie, ve) = match typed {
+        QuarterTyped::None => (&empty, None, None, None),
+        QuarterTyped::Cost(f, e) => (f, Some(e), None, None),
+        QuarterTyped::Issue(e) => (&empty, None, Some(e), None),
+        QuarterTyped::Invoice(e) => (&empty, None, None, Some(e)),
     };
     let mut cost_fields = cost_fields(&t, cf);
     let mut summary = ce
@@ -867,6 +983,29 @@ async fn quarter_page(
             text: msg.clone(),
         });
     }
+    let invoice_error = ve.and_then(|e| e.0.first()).map(|e| t.error(&e.code));
+    if let Some(msg) = &invoice_error {
+        summary.push(SummaryItem {
+            href: "#invoices".into(),
+            text: msg.clone(),
+        });
+    }
+    let invoices = v
+        .invoices
+        .iter()
+        .map(|c| InvoiceRow {
+            id: c.id,
+            date: t.date(c.date),
+            seller: c.seller.clone(),
+            number: if c.credit {
+                format!("{} ({})", c.number, t.t("sharing-credit-note"))
+            } else {
+                c.number.clone()
+            },
+            paid: money(&t, c.paid),
+            shared: money(&t, c.shared),
+        })
+        .collect();
     let p = Page::with_errors(
         ctx,
         t.ta(
@@ -911,6 +1050,9 @@ async fn quarter_page(
                 .collect(),
             cost_fields,
             cost_refused: ce.is_some(),
+            invoices,
+            has_sources: !v.sharing.sources.is_empty(),
+            invoice_error,
             may_enter: v.may_enter,
             // Offered when there is something to issue: the first round, or a correction.
             may_issue: v.may_issue && v.hosted && (v.rounds.is_empty() || v.pending),
@@ -961,6 +1103,38 @@ pub async fn add_cost(
         ))),
         Err(ServiceError::Invalid(e)) => {
             quarter_page(&app, &ctx, &actor, id, period, QuarterTyped::Cost(&f, &e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Takes an approved invoice on what is shared in as a cost of the quarter.
+pub async fn take_invoice(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Path((id, period)): Path<(Uuid, String)>,
+    body: Bytes,
+) -> PageResult {
+    let period = parse_period(&period)?;
+    let d = FormData::parse(&body);
+    let result = match Uuid::parse_str(d.get("invoice").trim()) {
+        Ok(invoice) => {
+            app.service
+                .add_shared_invoice(&actor, id, period, invoice)
+                .await
+        }
+        Err(_) => Err(ServiceError::Invalid(FieldErrors::single(
+            "invoice",
+            "invoice-not-shareable",
+        ))),
+    };
+    match result {
+        Ok(_) => Ok(done(format!(
+            "/cost-sharing/{id}/quarters/{}",
+            period.code()
+        ))),
+        Err(ServiceError::Invalid(e)) => {
+            quarter_page(&app, &ctx, &actor, id, period, QuarterTyped::Invoice(&e)).await
         }
         Err(e) => Err(e.into()),
     }
