@@ -307,6 +307,16 @@ pub async fn head(db: &Db) -> Result<(i64, String)> {
     })
 }
 
+/// The sequence numbers and outcomes of the entries after `seq`, oldest first: what a run of
+/// requests wrote, read without the entries themselves.
+pub async fn outcomes_after(db: &Db, seq: i64) -> Result<Vec<(i64, String)>> {
+    let sql = "SELECT seq, outcome FROM audit_log WHERE seq > $1 ORDER BY seq";
+    Ok(match db.pool() {
+        Pool::Sqlite(p) => sqlx::query_as(sql).bind(seq).fetch_all(p).await?,
+        Pool::Postgres(p) => sqlx::query_as(sql).bind(seq).fetch_all(p).await?,
+    })
+}
+
 /// The newest sequence number actually in the log, and the stored hashes of the entries `seqs`.
 pub async fn hashes(
     db: &Db,
