@@ -60,6 +60,8 @@ pub enum Table {
     RegisterEntries,
     /// owner: the purchaser; parent: the agreement; status: paid.
     AgreementPayments,
+    /// owner: the purchaser; parent: the client; status: pending, delivered, refused.
+    LogRequests,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -110,6 +112,7 @@ impl Table {
             Table::PeopleRegisters => "people_registers",
             Table::RegisterEntries => "register_entries",
             Table::AgreementPayments => "agreement_payments",
+            Table::LogRequests => "log_requests",
         }
     }
 }

@@ -95,6 +95,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0014_agreement_payments.sql"),
         postgres: include_str!("../../../migrations/postgres/0014_agreement_payments.sql"),
     },
+    Migration {
+        version: 15,
+        name: "log_requests",
+        sqlite: include_str!("../../../migrations/sqlite/0015_log_requests.sql"),
+        postgres: include_str!("../../../migrations/postgres/0015_log_requests.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -285,6 +285,16 @@ pub enum Resource {
         controller_id: Uuid,
         named: bool,
     },
+    /// The requests for clients' own log data in a purchaser's register (703/2023 11 §):
+    /// a family account makes its own and lists them; the county's handlers list them all.
+    LogRequests {
+        org_id: Uuid,
+    },
+    /// One request in `owner_id`'s register; `own` says whether the actor's person made it.
+    LogRequest {
+        owner_id: Uuid,
+        own: bool,
+    },
 }
 
 /// Why access was refused, for the log and the message.
@@ -402,8 +412,10 @@ impl Grant {
             Resource::Client { purchaser_id, .. }
             | Resource::Commitment { purchaser_id, .. }
             | Resource::Delivery { purchaser_id, .. } => Some(purchaser_id),
-            // A family account is kept in its purchaser's register.
+            // A family account is kept in its purchaser's register; so are the people it
+            // may ask the log data of.
             Resource::FamilyVisits => Some(self.actor_org),
+            Resource::LogRequests { org_id } => Some(org_id),
             _ => None,
         }
     }
@@ -426,6 +438,12 @@ pub fn grant(actor: &Actor, action: Action, resource: Resource) -> Result<Grant,
         resource,
         actor_org: actor.org_id,
     })
+}
+
+/// Who answers a client's request for their own log data.
+fn log_request_handler(actor: &Actor) -> bool {
+    actor.org_kind.is_purchaser()
+        && (actor.has(Role::Auditor) || actor.has(Role::LeadingSocialWorker))
 }
 
 /// Decides whether `actor` may do `action` on `resource`.
@@ -494,6 +512,15 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
                 }
             }
             (Resource::FamilyVisits, List) => Ok(()),
+            // The client's own log data, asked for and read by the client or a guardian.
+            (Resource::LogRequests { org_id }, List | Create) => own(org_id),
+            (
+                Resource::LogRequest {
+                    own: true,
+                    owner_id,
+                },
+                Read,
+            ) => own(owner_id),
             (Resource::User { user_id, .. }, Read) if user_id == actor.user_id => Ok(()),
             (Resource::Procurements | Resource::ProviderRegister, List) => Ok(()),
             (Resource::Procurement { .. } | Resource::Organisation { .. }, Read) => Ok(()),
@@ -792,6 +819,23 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             role(crate::register::keeper_role(actor))
         }
         (Resource::Register { .. }, _) => Err(Denial::NotApplicable),
+
+        // Clients' requests for their own log data: the county's auditor, who reads the log,
+        // and its leading social workers, who know whether giving it would endanger the
+        // child, answer them (703/2023 11 §).
+        (Resource::LogRequests { org_id }, List)
+        | (
+            Resource::LogRequest {
+                owner_id: org_id, ..
+            },
+            Read | Decide,
+        ) => {
+            own(org_id)?;
+            role(log_request_handler(actor))
+        }
+        (Resource::LogRequests { .. } | Resource::LogRequest { .. }, _) => {
+            Err(Denial::NotApplicable)
+        }
 
         // Payments under an agreement: both sides' followers see them; the purchaser's
         // controller and procurement staff record them.

@@ -125,13 +125,15 @@ pub enum RecordKind {
     Register,
     /// A person or family in such a register.
     RegisterEntry,
+    /// A client's request for their own log data (703/2023 11 §).
+    LogRequest,
     /// A page or API address that was refused without a record found to name: the gate's
     /// backstop row (see `service::gate`).
     Address,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 27] = [
+    pub const ALL: [RecordKind; 28] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -158,6 +160,7 @@ impl RecordKind {
         RecordKind::Recharge,
         RecordKind::Register,
         RecordKind::RegisterEntry,
+        RecordKind::LogRequest,
         RecordKind::Address,
     ];
 
@@ -189,6 +192,7 @@ impl RecordKind {
             RecordKind::Recharge => "recharge",
             RecordKind::Register => "register",
             RecordKind::RegisterEntry => "register_entry",
+            RecordKind::LogRequest => "log_request",
             RecordKind::Address => "address",
         }
     }

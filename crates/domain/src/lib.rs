@@ -19,6 +19,7 @@ pub mod forecast;
 pub mod ident;
 pub mod invoice;
 pub mod locale;
+pub mod log_request;
 pub mod money;
 pub mod org;
 pub mod processing;

@@ -176,6 +176,9 @@ pub const ALL_CODES: &[&str] = &[
     "source-twice",
     "invoice-not-shareable",
     "invoice-already-shared",
+    // A client's own log data (703/2023 11 §).
+    "log-reason-required",
+    "log-request-answered",
 ];
 
 impl FieldErrors {

@@ -119,6 +119,7 @@ pub(crate) fn report(summary: &str) -> ReportForm {
 
 pub(crate) struct Family {
     pub(crate) number: String,
+    pub(crate) client: Uuid,
     pub(crate) guardian: Actor,
     pub(crate) username: String,
     pub(crate) password: String,
@@ -241,6 +242,7 @@ pub(crate) async fn family(
         .actor;
     Ok(Family {
         number,
+        client,
         guardian,
         username: username.into(),
         password,
@@ -454,5 +456,25 @@ pub async fn populate(
             organisation: purchaser.into(),
         });
     }
+    // The Näytös child's other guardian has an account too: each guardian asks for the
+    // child's log data on their own, and is answered on their own.
+    let other = *svc
+        .client(social, shown.client)
+        .await
+        .map_err(err)?
+        .client
+        .guardians
+        .get(1)
+        .context("second guardian")?;
+    let password = service::password::random_token().map_err(err)?[..16].to_owned();
+    svc.create_person_account(social, other, "naytos.huoltaja2", &password)
+        .await
+        .map_err(err)?;
+    creds.push(Credential {
+        username: "naytos.huoltaja2".into(),
+        password,
+        role: "client_or_guardian".into(),
+        organisation: purchaser.into(),
+    });
     Ok(())
 }

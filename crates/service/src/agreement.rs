@@ -120,10 +120,7 @@ impl Service {
         t: &Target,
         details: String,
     ) -> domain::audit::AuditEvent {
-        let mut ev = self.ev(actor, action, t);
-        ev.purpose = Purpose::Procurement;
-        ev.details = details;
-        ev
+        self.ev_for(actor, action, t, Purpose::Procurement, details)
     }
 
     /// Checks what a version says beyond its own rules: the provider is an active provider

@@ -153,10 +153,7 @@ impl Service {
         t: &Target,
         details: String,
     ) -> domain::audit::AuditEvent {
-        let mut ev = self.ev(actor, action, t);
-        ev.purpose = Purpose::Settlement;
-        ev.details = details;
-        ev
+        self.ev_for(actor, action, t, Purpose::Settlement, details)
     }
 
     pub(crate) fn sharing_resource(actor: &Actor, d: &Doc<Sharing>) -> Resource {
@@ -248,26 +245,19 @@ impl Service {
         action: Action,
         audit_action: AuditAction,
     ) -> ServiceResult<Doc<Sharing>> {
-        // A change (a basis, a cost, a round of recharges) holds the agreement's row for its
-        // transaction, so that two at once cannot both read it stale: a cost entered while
-        // recharges are issued lands either before them or as a correction after them.
-        if action != Action::Read {
-            doc::lock(tx, Table::CostSharings, id).await?;
-        }
-        let d: Option<Doc<Sharing>> = doc::get(tx, Table::CostSharings, id).await?;
+        // A change (a basis, a cost, a round of recharges) holds the agreement's row: a cost
+        // entered while recharges are issued lands either before them or as a correction.
         let d = self
-            .found(tx, actor, audit_action, RecordKind::CostSharing, id, d)
+            .gated_doc(
+                tx,
+                actor,
+                (Table::CostSharings, RecordKind::CostSharing, id),
+                action,
+                audit_action,
+                |d: &Doc<Sharing>| Self::sharing_resource(actor, d),
+                |d| self.sharing_target(Some(id), Some(d.owner_id)),
+            )
             .await?;
-        let t = self.sharing_target(Some(id), Some(d.owner_id));
-        self.authorize(
-            tx,
-            actor,
-            action,
-            Self::sharing_resource(actor, &d),
-            audit_action,
-            &t,
-        )
-        .await?;
         Ok(d)
     }
 

@@ -204,6 +204,46 @@ impl Service {
         Ok(db::audit::append_many(tx, events, at).await?)
     }
 
+    /// A log row for `t` with its purpose and what was done or shown.
+    pub(crate) fn ev_for(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        t: &Target,
+        purpose: domain::audit::Purpose,
+        details: String,
+    ) -> AuditEvent {
+        let mut ev = self.ev(actor, action, t);
+        ev.purpose = purpose;
+        ev.details = details;
+        ev
+    }
+
+    /// A document through the gate: held for the rest of the transaction when `action`
+    /// writes it (so that two changes at once cannot both read it stale), refused as another
+    /// organisation's when it does not exist, and `action` asked of the policy on the
+    /// resource `resource` makes of it, logged against the target `target` makes of it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn gated_doc<T: serde::de::DeserializeOwned>(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        (table, kind, id): (db::doc::Table, RecordKind, Uuid),
+        action: Action,
+        audit_action: AuditAction,
+        resource: impl Fn(&db::doc::Doc<T>) -> Resource,
+        target: impl Fn(&db::doc::Doc<T>) -> Target,
+    ) -> ServiceResult<db::doc::Doc<T>> {
+        if action != Action::Read {
+            db::doc::lock(tx, table, id).await?;
+        }
+        let d: Option<db::doc::Doc<T>> = db::doc::get(tx, table, id).await?;
+        let d = self.found(tx, actor, audit_action, kind, id, d).await?;
+        self.authorize(tx, actor, action, resource(&d), audit_action, &target(&d))
+            .await?;
+        Ok(d)
+    }
+
     pub(crate) fn ev(&self, actor: &Actor, action: AuditAction, t: &Target) -> AuditEvent {
         let mut ev = event(Some(actor), action, t.kind);
         ev.record_id = t.id;
@@ -328,6 +368,8 @@ pub struct Capabilities {
     /// The registers of people: staff of an organisation that keeps one or is named by one.
     /// Whether any register names the actor is data, so the page lists what it may read.
     pub registers: bool,
+    /// The clients' requests for their own log data, for those who answer them.
+    pub log_requests: bool,
 }
 
 impl Service {
@@ -376,6 +418,8 @@ impl Service {
             cost_sharing: may(Action::List, Resource::CostSharings { org_id: own }),
             create_cost_sharing: may(Action::Create, Resource::CostSharings { org_id: own }),
             registers: may(Action::List, Resource::Registers),
+            log_requests: !actor.has(domain::org::Role::ClientOrGuardian)
+                && may(Action::List, Resource::LogRequests { org_id: own }),
         }
     }
 

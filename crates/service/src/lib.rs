@@ -22,6 +22,7 @@ mod error;
 mod gate;
 pub mod import;
 pub mod invoice;
+pub mod log_request;
 pub mod need;
 pub mod ocds;
 pub mod password;

@@ -56,6 +56,7 @@ impl Page {
                 let c = ctx.caps;
                 if c.family {
                     add("/my/visits".into(), "nav-family-visits");
+                    add("/my/log-requests".into(), "nav-own-log");
                     add(format!("/users/{}", a.user_id), "nav-my-account");
                     break 'nav;
                 }
@@ -112,6 +113,9 @@ impl Page {
                 }
                 if c.audit {
                     add("/audit".into(), "nav-audit");
+                }
+                if c.log_requests {
+                    add("/log-requests".into(), "nav-log-requests");
                 }
                 if c.api_keys {
                     add("/api-keys".into(), "nav-api-keys");

@@ -58,6 +58,8 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
                 )
                 | ("self", Read)
                 | ("family_visits", List)
+                | ("own_log_requests", List | Create)
+                | ("my_log_request", Read)
         );
     }
     match (resource, action) {
@@ -173,6 +175,11 @@ fn expected(role: Role, action: Action, resource: &str) -> bool {
             )
         }
         ("named_register", Read) => true,
+        // A client's request for their own log data: the purchaser's auditor and leading
+        // social workers list, read and answer them.
+        ("own_log_requests", List) | ("own_log_request" | "my_log_request", Read | Decide) => {
+            matches!(role, Auditor | LeadingSocialWorker)
+        }
         _ => false,
     }
 }
@@ -495,6 +502,35 @@ fn every_role_record_and_action() {
                 },
             ),
             ("registers", Resource::Registers),
+            (
+                "own_log_requests",
+                Resource::LogRequests { org_id: a.org_id },
+            ),
+            (
+                "other_log_requests",
+                Resource::LogRequests { org_id: other_org },
+            ),
+            (
+                "own_log_request",
+                Resource::LogRequest {
+                    owner_id: a.org_id,
+                    own: false,
+                },
+            ),
+            (
+                "my_log_request",
+                Resource::LogRequest {
+                    owner_id: a.org_id,
+                    own: true,
+                },
+            ),
+            (
+                "other_log_request",
+                Resource::LogRequest {
+                    owner_id: other_org,
+                    own: true,
+                },
+            ),
             (
                 if a.org_kind.is_purchaser() {
                     "payments_as_purchaser"

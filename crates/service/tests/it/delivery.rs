@@ -45,7 +45,7 @@ pub(crate) struct Setup {
     pub(crate) social: Actor,
     /// Guardian of the served child, and a guardian of another family.
     pub(crate) guardian: Actor,
-    stranger: Actor,
+    pub(crate) stranger: Actor,
     /// Admitted roster (two) and a staff member not on it.
     pub(crate) roster: Vec<Uuid>,
     outsider: Uuid,

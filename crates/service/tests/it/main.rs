@@ -10,6 +10,7 @@ mod clients;
 mod cost_sharing;
 mod delivery;
 mod invoice;
+mod log_requests;
 mod registers;
 mod sign_in;
 

@@ -22,6 +22,7 @@ pub mod correction;
 pub mod cost_sharing;
 pub mod delivery;
 pub mod invoice;
+pub mod log_request;
 pub mod meeting;
 pub mod notice;
 pub mod people_register;

@@ -1,0 +1,179 @@
+//! A guardian's request for a child's own log data (Client Data Act 703/2023, 11 §): the
+//! report names every use of the child's data in the period, the provider's and the list
+//! views' among them; a refusal is a decision with its reasons; nobody else reads either.
+
+use crate::delivery::setup;
+use chrono::NaiveDate;
+use domain::log_request::{LogRequestForm, LogRequestStatus};
+use service::ServiceError;
+use testkit::World;
+
+fn form(client: uuid::Uuid, from: &str, to: &str, reason: &str) -> LogRequestForm {
+    LogRequestForm {
+        client: client.to_string(),
+        from: from.into(),
+        to: to.into(),
+        reason: reason.into(),
+    }
+}
+
+fn field(e: ServiceError, f: &str) -> Option<String> {
+    match e {
+        ServiceError::Invalid(errs) => errs.get(f).map(str::to_owned),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_guardian_gets_every_use_of_the_childs_data_and_a_refusal_is_a_decision() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let auditor = w.actor("county.auditor").await;
+    let lead = w.actor("county.lead").await;
+
+    // The provider's worker opens the child's delivery page, and the social worker the list of
+    // clients: both are uses of the child's data.
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    svc.delivery(&s.worker, &s.number, oct).await.unwrap();
+    svc.clients(&s.social).await.unwrap();
+
+    // The guardian may ask for itself and the child, nobody else.
+    let own = svc.own_log_requests(&s.guardian).await.unwrap();
+    assert_eq!(own.people.len(), 2, "{:?}", own.people);
+    let (child, _) = own
+        .people
+        .iter()
+        .find(|(_, n)| n.starts_with("Veeti"))
+        .cloned()
+        .unwrap();
+    // More than two years back without a reason, a period ending tomorrow: refused.
+    let e = svc
+        .request_log(&s.guardian, &form(child, "2024-01-01", "", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(field(e, "reason"), Some("log-reason-required".into()));
+    let e = svc
+        .request_log(&s.guardian, &form(child, "", "2026-11-25", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(field(e, "to"), Some("date-in-future".into()));
+    // Another family's guardian cannot ask for this child.
+    let e = svc
+        .request_log(&s.stranger, &form(child, "", "", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(field(e, "client"), Some("required".into()));
+
+    let id = svc
+        .request_log(&s.guardian, &form(child, "", "", ""))
+        .await
+        .unwrap();
+    let v = svc.log_request(&s.guardian, id).await.unwrap();
+    assert_eq!(v.request.data.status, LogRequestStatus::Pending);
+    // Due two months from the request (the clock is at 24.11.2026).
+    assert_eq!(
+        v.request.data.due,
+        NaiveDate::from_ymd_opt(2027, 1, 24).unwrap()
+    );
+    assert!(!v.may_answer && !v.overdue);
+
+    // The social worker neither lists nor answers; the stranger does not read it.
+    assert!(matches!(
+        svc.log_requests(&s.social).await,
+        Err(ServiceError::Denied(_))
+    ));
+    assert!(matches!(
+        svc.deliver_log_report(&s.social, id).await,
+        Err(ServiceError::Denied(_))
+    ));
+    assert!(matches!(
+        svc.log_request(&s.stranger, id).await,
+        Err(ServiceError::Denied(_))
+    ));
+    let listed = svc.log_requests(&auditor).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(svc.log_request(&auditor, id).await.unwrap().may_answer);
+
+    svc.deliver_log_report(&auditor, id).await.unwrap();
+    let v = svc.log_request(&s.guardian, id).await.unwrap();
+    assert_eq!(v.request.data.status, LogRequestStatus::Delivered);
+    let lines = &v.request.data.answer.as_ref().unwrap().lines;
+    // Oldest first, and every kind of use is there: the provider's read of the delivery
+    // page, the social worker's list of clients, the child's registration.
+    assert!(lines.windows(2).all(|p| p[0].at <= p[1].at));
+    let provider_name = svc
+        .organisation_names()
+        .await
+        .unwrap()
+        .get(&w.provider)
+        .cloned()
+        .unwrap();
+    assert!(
+        lines.iter().any(|l| l.organisation == provider_name
+            && l.action == "read"
+            && l.who == s.worker.display_name),
+        "{lines:?}"
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.action == "list" && l.who == s.social.display_name));
+    assert!(lines
+        .iter()
+        .any(|l| l.action == "create" && l.record_kind == "client"));
+    // Names, not user names.
+    assert!(
+        lines.iter().all(|l| l.who != s.worker.username),
+        "{lines:?}"
+    );
+    // Answered once.
+    let e = svc.deliver_log_report(&lead, id).await.unwrap_err();
+    assert_eq!(field(e, "status"), Some("log-request-answered".into()));
+
+    // The other guardian asks too, and is refused by a decision, with its reasons required.
+    let tero = svc.client(&s.social, child).await.unwrap().client.guardians[1];
+    svc.create_person_account(&s.social, tero, "tero.k", testkit::PASSWORD)
+        .await
+        .unwrap();
+    let tero = w.actor("tero.k").await;
+    let second = svc
+        .request_log(&tero, &form(child, "", "", ""))
+        .await
+        .unwrap();
+    // Each guardian sees only their own request.
+    assert_eq!(svc.own_log_requests(&tero).await.unwrap().requests.len(), 1);
+    assert!(matches!(
+        svc.log_request(&tero, id).await,
+        Err(ServiceError::Denied(_))
+    ));
+    let e = svc
+        .refuse_log_request(&lead, second, "  ")
+        .await
+        .unwrap_err();
+    assert_eq!(field(e, "reasons"), Some("required".into()));
+    svc.refuse_log_request(&lead, second, "Tietojen antaminen vaarantaisi lapsen edun.")
+        .await
+        .unwrap();
+    let v = svc.log_request(&tero, second).await.unwrap();
+    assert_eq!(v.request.data.status, LogRequestStatus::Refused);
+    let answer = v.request.data.answer.unwrap();
+    assert_eq!(
+        answer.reasons,
+        "Tietojen antaminen vaarantaisi lapsen edun."
+    );
+    assert!(answer.lines.is_empty());
+
+    // Every step is in the log with the child as its subject.
+    let log = crate::log(&w).await;
+    for details in [
+        "log data 2024-11-24 – 2026-11-24".to_owned(),
+        format!("log report of {} entries", lines.len()),
+        "log request refused".to_owned(),
+    ] {
+        assert!(
+            log.iter()
+                .any(|e| e.details == details && e.subject_id == Some(child)),
+            "{details}"
+        );
+    }
+}
