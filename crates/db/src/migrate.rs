@@ -101,6 +101,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0015_log_requests.sql"),
         postgres: include_str!("../../../migrations/postgres/0015_log_requests.sql"),
     },
+    Migration {
+        version: 16,
+        name: "soteri_registration",
+        sqlite: include_str!("../../../migrations/sqlite/0016_soteri_registration.sql"),
+        postgres: include_str!("../../../migrations/postgres/0016_soteri_registration.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

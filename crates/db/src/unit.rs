@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 const COLUMNS: &str =
     "id, organisation_id, name, street_address, postal_code, city, municipality, \
-                       soteri_number, oid, languages, served_municipalities, capacity, free_capacity, \
-                       active, created_at, updated_at";
+                       soteri_number, soteri_registered, oid, languages, served_municipalities, capacity, \
+                       free_capacity, active, created_at, updated_at";
 
 fn langs_to_db(l: &[Lang]) -> String {
     l.iter().map(|l| l.code()).collect::<Vec<_>>().join(",")
@@ -36,6 +36,7 @@ macro_rules! map_row {
             city: r.try_get("city")?,
             municipality: r.try_get("municipality")?,
             soteri_number: r.try_get("soteri_number")?,
+            soteri_registered: r.try_get("soteri_registered")?,
             oid: r.try_get("oid")?,
             languages: langs_from_db(&langs)?,
             served_municipalities: {
@@ -65,8 +66,8 @@ pub async fn insert(
         sqlx::query(
             "INSERT INTO service_units (id, organisation_id, name, street_address, postal_code, city, \
              municipality, soteri_number, oid, languages, served_municipalities, capacity, \
-             free_capacity, active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14, TRUE, $11, $11)",
+             free_capacity, active, created_at, updated_at, soteri_registered) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14, TRUE, $11, $11, $15)",
         )
         .bind(id)
         .bind(org_id)
@@ -82,6 +83,7 @@ pub async fn insert(
         .bind(d.served_municipalities.join("\n"))
         .bind(d.capacity)
         .bind(d.free_capacity)
+        .bind(d.soteri_registered)
         .execute(c)
         .await?;
     });
@@ -98,7 +100,8 @@ pub async fn update(
         sqlx::query(
             "UPDATE service_units SET name = $2, street_address = $3, postal_code = $4, city = $5, \
              municipality = $6, soteri_number = $7, oid = $8, languages = $9, updated_at = $10, \
-             served_municipalities = $11, capacity = $12, free_capacity = $13 WHERE id = $1",
+             served_municipalities = $11, capacity = $12, free_capacity = $13, \
+             soteri_registered = $14 WHERE id = $1",
         )
         .bind(id)
         .bind(&d.name)
@@ -113,6 +116,7 @@ pub async fn update(
         .bind(d.served_municipalities.join("\n"))
         .bind(d.capacity)
         .bind(d.free_capacity)
+        .bind(d.soteri_registered)
         .execute(c)
         .await?
         .rows_affected()

@@ -165,7 +165,7 @@ impl Actor {
 use crate::ident::BusinessId;
 use crate::locale::Lang;
 use crate::validate::FieldErrors;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// A purchaser or provider organisation as stored.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -285,6 +285,8 @@ pub struct ServiceUnit {
     pub municipality: String,
     /// The unit's number in Soteri, Valvira's register of social and health services.
     pub soteri_number: String,
+    /// The day Soteri registered the unit.
+    pub soteri_registered: Option<NaiveDate>,
     /// The service-unit OID of the national SOTE organisation register (1.2.246.10.…).
     pub oid: String,
     pub languages: Vec<Lang>,
@@ -313,6 +315,9 @@ pub struct ServiceUnitForm {
     pub municipality: String,
     #[serde(default)]
     pub soteri_number: String,
+    /// The day of registration, `YYYY-MM-DD` or `d.m.yyyy`.
+    #[serde(default)]
+    pub soteri_registered: String,
     #[serde(default)]
     pub oid: String,
     /// Municipality names, separated by commas or new lines.
@@ -335,6 +340,7 @@ pub struct ServiceUnitData {
     pub city: String,
     pub municipality: String,
     pub soteri_number: String,
+    pub soteri_registered: Option<NaiveDate>,
     pub oid: String,
     pub languages: Vec<Lang>,
     pub served_municipalities: Vec<String>,
@@ -356,6 +362,26 @@ impl ServiceUnitForm {
             .all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
             errs.add("soteri_number", "soteri-format");
+        }
+        // The number and the day go together: one without the other is no registration.
+        let soteri_registered = match self.soteri_registered.trim() {
+            "" => None,
+            s => {
+                let d = crate::staff::parse_date(s);
+                if d.is_none() {
+                    errs.add("soteri_registered", "date-format");
+                }
+                d
+            }
+        };
+        if soteri_registered.is_some() && soteri_number.is_empty() {
+            errs.add("soteri_number", "soteri-incomplete");
+        }
+        if !soteri_number.is_empty()
+            && soteri_registered.is_none()
+            && errs.get("soteri_registered").is_none()
+        {
+            errs.add("soteri_registered", "soteri-incomplete");
         }
         let oid = errs.optional("oid", &self.oid, 100);
         if !oid.is_empty() && !is_oid(&oid) {
@@ -404,6 +430,7 @@ impl ServiceUnitForm {
                 city,
                 municipality,
                 soteri_number,
+                soteri_registered,
                 oid,
                 languages,
                 served_municipalities,
@@ -416,6 +443,16 @@ impl ServiceUnitForm {
     }
 }
 
+impl ServiceUnit {
+    /// Whether the unit is in Soteri on `day`: its number, and a registration day no later
+    /// (Act on the Supervision of Social and Health Care 741/2023, 5 §: a private provider's
+    /// unit may not produce the service before it is registered). Admission and a payment
+    /// commitment ask this.
+    pub fn registered_in_soteri(&self, day: NaiveDate) -> bool {
+        !self.soteri_number.trim().is_empty() && self.soteri_registered.is_some_and(|d| d <= day)
+    }
+}
+
 impl From<&ServiceUnit> for ServiceUnitForm {
     fn from(u: &ServiceUnit) -> Self {
         ServiceUnitForm {
@@ -425,6 +462,10 @@ impl From<&ServiceUnit> for ServiceUnitForm {
             city: u.city.clone(),
             municipality: u.municipality.clone(),
             soteri_number: u.soteri_number.clone(),
+            soteri_registered: u
+                .soteri_registered
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             oid: u.oid.clone(),
             languages: u.languages.iter().map(|l| l.code().to_owned()).collect(),
             served_municipalities: u.served_municipalities.join(", "),

@@ -179,6 +179,9 @@ pub const ALL_CODES: &[&str] = &[
     // A client's own log data (703/2023 11 §).
     "log-reason-required",
     "log-request-answered",
+    // Soteri registration of a provider's unit (741/2023 5 §).
+    "soteri-incomplete",
+    "unit-not-in-soteri",
 ];
 
 impl FieldErrors {

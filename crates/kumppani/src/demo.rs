@@ -321,6 +321,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                             city: o.city.into(),
                             municipality: (*municipality).into(),
                             soteri_number: format!("DEMO-{:03}-{n}", i),
+                            soteri_registered: "2019-03-01".into(),
                             oid: format!("1.2.246.10.{}.10.{n}", 99_000_000 + i),
                             languages: if o.key == "tukiverkko" {
                                 vec!["fi".into(), "sv".into()]

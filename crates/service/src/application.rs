@@ -597,6 +597,14 @@ impl Service {
                     {
                         e.add("step", "admit-unmet-requirements");
                     }
+                    // A provider's unit is admitted only once it is in Soteri (741/2023 5 §).
+                    let unit = match a.unit_id {
+                        Some(u) => db::unit::get(&mut tx, u).await?,
+                        None => None,
+                    };
+                    if !unit.is_some_and(|u| u.registered_in_soteri(self.today())) {
+                        e.add("step", "unit-not-in-soteri");
+                    }
                     if l.procurement.data.kind.is_ranked() {
                         match form.quality_points.trim().parse::<u32>() {
                             Ok(q) if q <= 100 => a.quality_points = Some(q),

@@ -162,6 +162,14 @@ impl Service {
         if lot.data.price_cap.is_some_and(|cap| unit_price > cap) {
             e.add("unit_price", "price-over-cap");
         }
+        // The service is bought only from a unit in Soteri on the day it is sent (741/2023 5 §).
+        let unit = match app.data.unit_id {
+            Some(u) => db::unit::get(tx, u).await?,
+            None => None,
+        };
+        if !unit.is_some_and(|u| u.registered_in_soteri(self.today())) {
+            e.add("application", "unit-not-in-soteri");
+        }
         if let (Some(s), Some(end)) = (starts_on, ends_on) {
             if end < s {
                 e.add("ends_on", "date-range");

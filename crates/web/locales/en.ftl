@@ -1677,3 +1677,9 @@ log-refusal-appeal-title = How to seek a change
 log-refusal-appeal = You may bring the matter to the Data Protection Ombudsman (tietosuoja.fi, PO Box 800, 00531 Helsinki), who can order the data to be given. The decision is free of charge.
 error-log-reason-required = Give the reason for asking for data older than two years.
 error-log-request-answered = The request has already been answered.
+
+# Soteri registration of a provider's unit (741/2023, 5 §).
+field-soteri-registered = Date of Soteri registration
+hint-soteri-registered = The day Valvira entered the unit in Soteri. A unit is admitted, and sent payment commitments, only once it is registered.
+error-soteri-incomplete = Give both the Soteri number and the date of registration.
+error-unit-not-in-soteri = The provider's service unit is not registered in Soteri (number and date of registration, no later than today).

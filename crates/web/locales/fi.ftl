@@ -1677,3 +1677,9 @@ log-refusal-appeal-title = Miten voit hakea muutosta
 log-refusal-appeal = Voit saattaa asian tietosuojavaltuutetun käsiteltäväksi (tietosuoja.fi, PL 800, 00531 Helsinki), joka voi määrätä tiedot annettaviksi. Päätös on maksuton.
 error-log-reason-required = Kerro syy yli kaksi vuotta vanhojen tietojen pyytämiseen.
 error-log-request-answered = Pyyntöön on jo vastattu.
+
+# Palveluyksikön rekisteröinti Soteriin (741/2023, 5 §).
+field-soteri-registered = Soteri-rekisteröinnin päivä
+hint-soteri-registered = Päivä, jona Valvira merkitsi yksikön Soteriin. Yksikkö hyväksytään ja sille lähetetään maksusitoumuksia vasta, kun se on rekisteröity.
+error-soteri-incomplete = Anna sekä Soteri-numero että rekisteröinnin päivä.
+error-unit-not-in-soteri = Palveluntuottajan palveluyksikköä ei ole rekisteröity Soteriin (numero ja rekisteröinnin päivä viimeistään tänään).

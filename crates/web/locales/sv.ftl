@@ -1677,3 +1677,9 @@ log-refusal-appeal-title = Hur du kan söka ändring
 log-refusal-appeal = Du kan föra ärendet till dataombudsmannen (tietosuoja.fi, PB 800, 00531 Helsingfors), som kan förordna att uppgifterna ska lämnas ut. Beslutet är avgiftsfritt.
 error-log-reason-required = Ange skälet till att begära uppgifter äldre än två år.
 error-log-request-answered = Begäran har redan besvarats.
+
+# Registrering av en serviceenhet i Soteri (741/2023, 5 §).
+field-soteri-registered = Datum för registrering i Soteri
+hint-soteri-registered = Den dag Valvira förde in enheten i Soteri. En enhet godkänns, och får betalningsförbindelser, först när den är registrerad.
+error-soteri-incomplete = Ange både numret i Soteri och registreringsdatumet.
+error-unit-not-in-soteri = Tjänsteproducentens serviceenhet är inte registrerad i Soteri (nummer och registreringsdatum senast i dag).

@@ -68,6 +68,8 @@ pub struct UnitView {
     pub city: String,
     pub municipality: String,
     pub soteri_number: String,
+    /// The day Soteri registered the unit.
+    pub soteri_registered: Option<chrono::NaiveDate>,
     pub oid: String,
     #[schemars(with = "Vec<String>")]
     pub languages: Vec<Lang>,
@@ -88,6 +90,7 @@ impl From<&ServiceUnit> for UnitView {
             city: u.city.clone(),
             municipality: u.municipality.clone(),
             soteri_number: u.soteri_number.clone(),
+            soteri_registered: u.soteri_registered,
             oid: u.oid.clone(),
             languages: u.languages.clone(),
             served_municipalities: u.served_municipalities.clone(),

@@ -209,6 +209,8 @@ pub fn unit_fields(t: &Tr, f: &ServiceUnitForm) -> Vec<Field> {
         Field::new(t, "city", "text", &f.city).required(),
         Field::new(t, "municipality", "text", &f.municipality).required(),
         Field::new(t, "soteri_number", "text", &f.soteri_number).hint(t, "hint-soteri"),
+        Field::new(t, "soteri_registered", "date", &f.soteri_registered)
+            .hint(t, "hint-soteri-registered"),
         Field::new(t, "oid", "text", &f.oid).hint(t, "hint-oid"),
         Field::new(t, "languages", "checkboxes", "")
             .required()

@@ -378,6 +378,7 @@ fn schemas() -> Value {
         "oid",
     ];
     let mut unit_input = strings(&unit_fields);
+    unit_input["soteri_registered"] = json!({ "type": "string", "format": "date" });
     unit_input["languages"] = json!({ "type": "array", "items": langs });
     let mut user_input = strings(&["username", "display_name", "email", "password"]);
     user_input["language"] = langs;

@@ -123,6 +123,8 @@ pub(crate) async fn provider(
                 served_municipalities: "Kotka, Hamina".into(),
                 free_capacity: "2".into(),
                 capacity: "10".into(),
+                soteri_number: format!("S-{}", username.replace('.', "-")),
+                soteri_registered: "2020-01-02".into(),
                 ..ServiceUnitForm::default()
             },
         )
@@ -369,6 +371,37 @@ async fn a_provider_applies_is_told_why_fixes_it_and_is_admitted_and_no_one_else
     let v = w.service.application(&buyer, app).await.unwrap();
     assert_eq!(v.evaluation.overall(), Status::Met, "{:?}", v.evaluation);
     assert!(v.may_decide);
+    // A unit not (yet) in Soteri is not admitted: the number without the day is refused on the
+    // unit's form, and a registration dated after today does not count (741/2023 5 §).
+    let mut form = ServiceUnitForm::from(&w.service.service_unit(&p, unit).await.unwrap().0);
+    form.soteri_registered = String::new();
+    let e = w
+        .service
+        .update_service_unit(&p, unit, &form)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("soteri_registered") == Some("soteri-incomplete"))
+    );
+    form.soteri_registered = "2026-12-24".into();
+    w.service
+        .update_service_unit(&p, unit, &form)
+        .await
+        .unwrap();
+    let e = w
+        .service
+        .application_step(&buyer, app, &step("admit", "Täyttää vaatimukset."))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("step") == Some("unit-not-in-soteri")),
+        "{e:?}"
+    );
+    form.soteri_registered = "2026-11-02".into();
+    w.service
+        .update_service_unit(&p, unit, &form)
+        .await
+        .unwrap();
     assert_eq!(
         w.service
             .application_step(&buyer, app, &step("admit", "Täyttää vaatimukset."))

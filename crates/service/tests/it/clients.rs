@@ -107,10 +107,10 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
             .await
             .unwrap();
         let worker = w.actor(&format!("{user}.worker")).await;
-        providers.push((p, worker, app));
+        providers.push((p, worker, app, unit));
     }
-    let (a_signer, a_worker, a_app) = &providers[0];
-    let (b_signer, b_worker, b_app) = &providers[1];
+    let (a_signer, a_worker, a_app, _) = &providers[0];
+    let (b_signer, b_worker, b_app, b_unit) = &providers[1];
 
     // The social worker registers a child with two guardians; the family is a unit.
     let child_code = hetu(2014, 5, 3, 915);
@@ -282,6 +282,23 @@ async fn a_need_becomes_an_accepted_commitment_and_access_follows_it() {
         .await
         .unwrap()
         .is_none());
+    // The unit's Soteri registration lapsed (a day ahead): nothing can be sent to it.
+    let mut unit_form =
+        domain::org::ServiceUnitForm::from(&s.service_unit(b_signer, *b_unit).await.unwrap().0);
+    let registered = unit_form.soteri_registered.clone();
+    unit_form.soteri_registered = "2026-11-25".into();
+    s.update_service_unit(b_signer, *b_unit, &unit_form)
+        .await
+        .unwrap();
+    let e = s.send_commitment(&worker, need, &cf).await.unwrap_err();
+    assert!(
+        matches!(&e, ServiceError::Invalid(f) if f.get("application") == Some("unit-not-in-soteri")),
+        "{e:?}"
+    );
+    unit_form.soteri_registered = registered;
+    s.update_service_unit(b_signer, *b_unit, &unit_form)
+        .await
+        .unwrap();
     let cid = s.send_commitment(&worker, need, &cf).await.unwrap();
     let sent = s.commitments(&worker).await.unwrap();
     let c = &sent.iter().find(|c| c.id == cid).unwrap().data;

@@ -187,7 +187,12 @@ impl UnitRow {
             name: u.name.clone(),
             address: format!("{}, {} {}", u.street_address, u.postal_code, u.city),
             municipality: u.municipality.clone(),
-            soteri_number: u.soteri_number.clone(),
+            soteri_number: match u.soteri_registered {
+                Some(d) if !u.soteri_number.is_empty() => {
+                    format!("{} ({})", u.soteri_number, t.date(d))
+                }
+                _ => u.soteri_number.clone(),
+            },
             oid: u.oid.clone(),
             languages: u
                 .languages
