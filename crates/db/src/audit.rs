@@ -136,6 +136,8 @@ pub struct Filter {
     pub record: Option<Uuid>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Only entries of this action (its code): `disclose` gives the disclosure log.
+    pub action: Option<&'static str>,
     pub limit: i64,
 }
 
@@ -167,6 +169,10 @@ pub async fn search(tx: &mut Tx, f: &Filter) -> Result<Vec<AuditEntry>> {
         sql.push_str(&format!(
             " AND (record_id = ${n} OR subject_id = ${n} OR subjects LIKE ${m})"
         ));
+    }
+    if let Some(a) = f.action {
+        let n = next(Param::Text(a.to_owned()), &mut params);
+        sql.push_str(&format!(" AND action = ${n}"));
     }
     if let Some(t) = f.from {
         let n = next(Param::At(t), &mut params);

@@ -25,10 +25,13 @@ pub enum AuditAction {
     Deactivate,
     SignIn,
     SignOut,
+    /// Client data given outside the register's organisation (703/2023 10 § 3 mom): the
+    /// details name the recipient, the legal basis and what was given ([`Disclosure`]).
+    Disclose,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 8] = [
+    pub const ALL: [AuditAction; 9] = [
         AuditAction::Read,
         AuditAction::List,
         AuditAction::Search,
@@ -37,6 +40,7 @@ impl AuditAction {
         AuditAction::Deactivate,
         AuditAction::SignIn,
         AuditAction::SignOut,
+        AuditAction::Disclose,
     ];
 
     pub fn code(self) -> &'static str {
@@ -49,6 +53,7 @@ impl AuditAction {
             AuditAction::Deactivate => "deactivate",
             AuditAction::SignIn => "sign_in",
             AuditAction::SignOut => "sign_out",
+            AuditAction::Disclose => "disclose",
         }
     }
 
@@ -251,6 +256,27 @@ impl Purpose {
     }
 }
 
+/// The legal basis on which a provider receives client data: it produces the service on the
+/// county's behalf under the payment commitment, and the county stays the controller
+/// (703/2023 14 §).
+pub const BASIS_PURCHASED_SERVICE: &str = "703/2023 14 § (purchased service)";
+
+/// A disclosure of client data, as its log row says it: to whom (the organisation, by name and
+/// business ID), on what legal basis, and what was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disclosure<'a> {
+    pub recipient: &'a str,
+    pub basis: &'a str,
+    pub what: &'a str,
+}
+
+impl Disclosure<'_> {
+    /// The row's details: `to RECIPIENT; basis BASIS; WHAT`.
+    pub fn details(&self) -> String {
+        format!("to {}; basis {}; {}", self.recipient, self.basis, self.what)
+    }
+}
+
 /// One entry as a use case describes it, before it is numbered and chained.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEvent {
@@ -274,6 +300,9 @@ pub struct AuditEvent {
     pub purpose: Purpose,
     /// Free detail such as the filter of a list view or the fields changed. Never identity codes.
     pub details: String,
+    /// Whether the actor was a provider's system calling with an API key. Not stored: a read
+    /// of client data that way is also a disclosure, which the writer logs beside it.
+    pub via_api_key: bool,
 }
 
 /// A stored, chained entry.

@@ -20,6 +20,8 @@ pub struct AuditQuery {
     pub record: Option<Uuid>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Only this action; [`AuditAction::Disclose`] gives the disclosure log (703/2023 10 §).
+    pub action: Option<AuditAction>,
     pub limit: i64,
 }
 
@@ -35,11 +37,12 @@ impl Service {
         ev.purpose = Purpose::Supervision;
         ev.register_owner = Some(actor.org_id);
         ev.details = format!(
-            "user={} record={} from={} until={}",
+            "user={} record={} from={} until={} action={}",
             q.actor.map(|u| u.to_string()).unwrap_or_default(),
             q.record.map(|u| u.to_string()).unwrap_or_default(),
             q.from.map(|t| t.to_rfc3339()).unwrap_or_default(),
             q.until.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            q.action.map(AuditAction::code).unwrap_or_default(),
         );
         if let Err(d) = self.policy(actor, Action::List, Resource::AuditLog) {
             ev.outcome = Outcome::Denied;
@@ -57,6 +60,7 @@ impl Service {
                 record: q.record,
                 from: q.from,
                 until: q.until,
+                action: q.action.map(AuditAction::code),
                 limit: if q.limit <= 0 { 200 } else { q.limit },
             },
         )

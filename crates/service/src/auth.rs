@@ -37,6 +37,7 @@ pub(crate) fn event(actor: Option<&Actor>, action: AuditAction, kind: RecordKind
         subjects: Vec::new(),
         purpose: Purpose::Administration,
         details: String::new(),
+        via_api_key: actor.is_some_and(|a| a.key.is_some()),
     }
 }
 

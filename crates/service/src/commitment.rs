@@ -10,7 +10,7 @@ use chrono::Datelike;
 use db::doc::{self, Doc, Filter, Table};
 use domain::access::{Action, Resource};
 use domain::application::Application;
-use domain::audit::{AuditAction, RecordKind};
+use domain::audit::{AuditAction, Purpose, RecordKind};
 use domain::calendar::{deadline, DayCount};
 use domain::client::Client;
 use domain::commitment::{
@@ -433,6 +433,32 @@ impl Service {
                 format!("commitment {} {}", c.data.number, c.data.status.code()),
             )
             .await?;
+            if accept {
+                // The provider now reads the client's minimal data for the commitment's
+                // period: a disclosure outside the county, in the same chain.
+                let recipient = db::organisation::get(&mut tx, c.data.provider)
+                    .await?
+                    .map(|o| format!("{} ({})", o.name, o.business_id))
+                    .unwrap_or_default();
+                let what = format!(
+                    "commitment {} version {}: the client's name, age, home municipality, \
+                     language and guardians, {} – {}",
+                    c.data.number, c.data.version, c.data.starts_on, c.data.ends_on
+                );
+                let ev = self.ev_for(
+                    actor,
+                    AuditAction::Disclose,
+                    &t,
+                    Purpose::ClientWork,
+                    domain::audit::Disclosure {
+                        recipient: &recipient,
+                        basis: domain::audit::BASIS_PURCHASED_SERVICE,
+                        what: &what,
+                    }
+                    .details(),
+                );
+                self.record(&mut tx, ev).await?;
+            }
             Ok(())
         }
         .await;

@@ -179,7 +179,47 @@ impl Service {
     /// use case returns.
     #[allow(clippy::disallowed_methods)] // the one writer of the log
     pub(crate) async fn record(&self, tx: &mut Tx, ev: AuditEvent) -> ServiceResult<()> {
-        Ok(db::audit::append(tx, ev, self.now()).await?)
+        let disclosure = self.api_disclosure(tx, &ev).await?;
+        db::audit::append(tx, ev, self.now()).await?;
+        if let Some(d) = disclosure {
+            db::audit::append(tx, d, self.now()).await?;
+        }
+        Ok(())
+    }
+
+    /// For a read of client data by a provider's system with an API key, the disclosure row
+    /// that goes beside the read (703/2023 10 § 3 mom): the data left Kumppani for the
+    /// provider's own system. Refusals and writes disclose nothing.
+    async fn api_disclosure(
+        &self,
+        tx: &mut Tx,
+        ev: &AuditEvent,
+    ) -> ServiceResult<Option<AuditEvent>> {
+        let about_clients = ev.subject_id.is_some() || !ev.subjects.is_empty();
+        let read = matches!(
+            ev.action,
+            AuditAction::Read | AuditAction::List | AuditAction::Search
+        );
+        if !ev.via_api_key || !about_clients || !read || ev.outcome != Outcome::Ok {
+            return Ok(None);
+        }
+        let recipient = match ev.actor_org {
+            Some(o) => db::organisation::get(tx, o)
+                .await?
+                .map(|o| format!("{} ({}), its system by API key", o.name, o.business_id))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let mut d = ev.clone();
+        d.action = AuditAction::Disclose;
+        d.via_api_key = false;
+        d.details = domain::audit::Disclosure {
+            recipient: &recipient,
+            basis: domain::audit::BASIS_PURCHASED_SERVICE,
+            what: &format!("{} {}", ev.record_kind.code(), ev.details),
+        }
+        .details();
+        Ok(Some(d))
     }
 
     /// As [`Service::record`], at a given time (one instant for a whole use case).
@@ -190,7 +230,12 @@ impl Service {
         ev: AuditEvent,
         at: chrono::DateTime<chrono::Utc>,
     ) -> ServiceResult<()> {
-        Ok(db::audit::append(tx, ev, at).await?)
+        let disclosure = self.api_disclosure(tx, &ev).await?;
+        db::audit::append(tx, ev, at).await?;
+        if let Some(d) = disclosure {
+            db::audit::append(tx, d, at).await?;
+        }
+        Ok(())
     }
 
     /// Many rows at once, chained in order (a bulk write logs each of its rows).

@@ -1683,3 +1683,5 @@ field-soteri-registered = Date of Soteri registration
 hint-soteri-registered = The day Valvira entered the unit in Soteri. A unit is admitted, and sent payment commitments, only once it is registered.
 error-soteri-incomplete = Give both the Soteri number and the date of registration.
 error-unit-not-in-soteri = The provider's service unit is not registered in Soteri (number and date of registration, no later than today).
+audit-action-disclose = Disclosure
+audit-action-any = Any

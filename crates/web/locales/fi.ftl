@@ -1683,3 +1683,5 @@ field-soteri-registered = Soteri-rekisteröinnin päivä
 hint-soteri-registered = Päivä, jona Valvira merkitsi yksikön Soteriin. Yksikkö hyväksytään ja sille lähetetään maksusitoumuksia vasta, kun se on rekisteröity.
 error-soteri-incomplete = Anna sekä Soteri-numero että rekisteröinnin päivä.
 error-unit-not-in-soteri = Palveluntuottajan palveluyksikköä ei ole rekisteröity Soteriin (numero ja rekisteröinnin päivä viimeistään tänään).
+audit-action-disclose = Luovutus
+audit-action-any = Mikä tahansa

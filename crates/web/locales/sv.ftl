@@ -1683,3 +1683,5 @@ field-soteri-registered = Datum för registrering i Soteri
 hint-soteri-registered = Den dag Valvira förde in enheten i Soteri. En enhet godkänns, och får betalningsförbindelser, först när den är registrerad.
 error-soteri-incomplete = Ange både numret i Soteri och registreringsdatumet.
 error-unit-not-in-soteri = Tjänsteproducentens serviceenhet är inte registrerad i Soteri (nummer och registreringsdatum senast i dag).
+audit-action-disclose = Utlämnande
+audit-action-any = Vilken som helst

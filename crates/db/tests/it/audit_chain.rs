@@ -21,6 +21,7 @@ fn event(i: usize) -> AuditEvent {
         subjects: Vec::new(),
         purpose: Purpose::Administration,
         details: format!("entry {i}"),
+        via_api_key: false,
     }
 }
 

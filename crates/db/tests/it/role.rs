@@ -20,6 +20,7 @@ fn event() -> AuditEvent {
         subjects: Vec::new(),
         purpose: Purpose::Administration,
         details: "read as the application's role".into(),
+        via_api_key: false,
     }
 }
 

@@ -177,3 +177,83 @@ async fn a_guardian_gets_every_use_of_the_childs_data_and_a_refusal_is_a_decisio
         );
     }
 }
+
+#[tokio::test]
+async fn an_accepted_commitment_and_a_provider_systems_read_are_logged_as_disclosures() {
+    let w = World::new().await;
+    let s = setup(&w).await;
+    let svc = &w.service;
+    let provider = svc
+        .organisation_names()
+        .await
+        .unwrap()
+        .get(&w.provider)
+        .cloned()
+        .unwrap();
+    let log = crate::log(&w).await;
+    // The provider's acceptance opened the child's minimal data to it: one disclosure row
+    // naming the provider, the legal basis and what, with the child as its subject.
+    let accepted: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "disclose" && e.details.contains(&s.number))
+        .collect();
+    assert_eq!(accepted.len(), 1, "{accepted:?}");
+    let d = accepted[0];
+    assert!(d.subject_id.is_some());
+    assert!(
+        d.details
+            .starts_with(&format!("to {provider} (0737546-2); basis 703/2023 14 §")),
+        "{}",
+        d.details
+    );
+    assert!(d.details.contains("version 1"), "{}", d.details);
+
+    // The provider's own system reads the commitments with an API key: the read is logged,
+    // and beside it a disclosure to that system. The same read on a page discloses nothing.
+    let before = crate::log(&w).await.len();
+    svc.commitments(&s.worker).await.unwrap();
+    let page_rows = crate::log(&w).await.split_off(before);
+    assert!(
+        page_rows.iter().all(|e| e.action != "disclose"),
+        "{page_rows:?}"
+    );
+    let mut system = s.worker.clone();
+    system.key = Some(vec![domain::api_key::Operation::CommitmentsRead]);
+    let before = crate::log(&w).await.len();
+    svc.commitments(&system).await.unwrap();
+    let rows = crate::log(&w).await.split_off(before);
+    let actions: Vec<&str> = rows.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["list", "disclose"], "{rows:?}");
+    assert_eq!(rows[1].subjects, rows[0].subjects);
+    assert!(!rows[1].subjects.is_empty());
+    assert!(
+        rows[1]
+            .details
+            .contains("its system by API key; basis 703/2023 14 §"),
+        "{}",
+        rows[1].details
+    );
+    // The county's auditor reads the disclosure log: the disclosures only. (The system's read
+    // of a list is filed under the provider, whose list it was, so it is not among them.)
+    let auditor = w.actor("county.auditor").await;
+    let found = svc
+        .audit_search(
+            &auditor,
+            &service::audit::AuditQuery {
+                action: Some(domain::audit::AuditAction::Disclose),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(found.iter().all(|e| e.action == "disclose"));
+    assert!(found.iter().any(|e| e.details.contains(&s.number)));
+    // A refused read discloses nothing.
+    let mut outside = s.worker.clone();
+    outside.key = Some(vec![domain::api_key::Operation::VisitsWrite]);
+    let before = crate::log(&w).await.len();
+    assert!(svc.commitments(&outside).await.is_err());
+    let rows = crate::log(&w).await.split_off(before);
+    assert!(rows.iter().all(|e| e.action != "disclose"), "{rows:?}");
+}

@@ -1,7 +1,7 @@
 //! The auditor's screen: the access log filtered by user, record and period.
 
 use crate::ctx::Ctx;
-use crate::forms::{attach_errors, Field, SummaryItem};
+use crate::forms::{attach_errors, Field, Opt, SummaryItem};
 use crate::i18n::Tr;
 use crate::render::{self, render_status, Page};
 use crate::AppState;
@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::audit::AuditEntry;
+use domain::audit::{AuditAction, AuditEntry};
 use domain::validate::FieldErrors;
 use serde::Deserialize;
 use service::audit::AuditQuery;
@@ -86,6 +86,26 @@ pub struct AuditParams {
     from: String,
     #[serde(default)]
     until: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// The action to filter by: any, or one of the log's actions ("disclosure" is the disclosure
+/// log of 703/2023 10 § 3 mom).
+fn action_field(t: &Tr, value: &str) -> Field {
+    let mut f = Field::named("action".into(), t.t("audit-col-action"), "select", value);
+    f.options = std::iter::once(Opt {
+        value: String::new(),
+        label: t.t("audit-action-any"),
+        selected: value.is_empty(),
+    })
+    .chain(AuditAction::ALL.into_iter().map(|a| Opt {
+        value: a.code().into(),
+        label: t.t(&format!("audit-action-{}", a.code())),
+        selected: value == a.code(),
+    }))
+    .collect();
+    f
 }
 
 /// Parses the filter; a user may be given by user name or id, dates as `YYYY-MM-DD` (the date
@@ -140,6 +160,13 @@ pub async fn parse_query(app: &AppState, q: &AuditParams) -> Result<AuditQuery, 
             errs.add("until", "date-range");
         }
     }
+    match q.action.trim() {
+        "" => {}
+        a => match AuditAction::parse(a) {
+            Some(a) => out.action = Some(a),
+            None => errs.add("action", "invalid-choice"),
+        },
+    }
     if errs.is_empty() {
         Ok(out)
     } else {
@@ -161,6 +188,7 @@ pub async fn audit_log(
         Field::new(&t, "record", "text", &q.record).hint(&t, "hint-audit-record"),
         Field::new(&t, "from", "date", &q.from),
         Field::new(&t, "until", "date", &q.until),
+        action_field(&t, &q.action),
     ];
     let (query, summary, status) = match parse_query(&app, &q).await {
         Ok(query) => (query, Vec::new(), StatusCode::OK),
