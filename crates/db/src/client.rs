@@ -84,6 +84,25 @@ pub async fn owner_of(tx: &mut Tx, id: Uuid) -> Result<Option<Uuid>> {
     }))
 }
 
+/// The registers these people are kept in, by person, in one query per 500: for the rows that
+/// must name whose register a list's people belong to. People not in any register are left out.
+pub async fn owners_of(tx: &mut Tx, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Uuid>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(Uuid, Uuid)> = on_tx!(tx, c => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT id, owner_id FROM clients WHERE id IN (");
+            let mut sep = qb.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            qb.build_query_as().persistent(false).fetch_all(c).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// What decisions about a client need, and nothing that names them: the register, the
 /// guardians (who may confirm for them), the birth date (from which age a client confirms their
 /// own visits; the age group of an anonymous competition) and the home municipality.

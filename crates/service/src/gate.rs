@@ -179,29 +179,31 @@ impl Service {
     /// use case returns.
     #[allow(clippy::disallowed_methods)] // the one writer of the log
     pub(crate) async fn record(&self, tx: &mut Tx, ev: AuditEvent) -> ServiceResult<()> {
-        let disclosure = self.api_disclosure(tx, &ev).await?;
+        let disclosures = self.api_disclosures(tx, &ev).await?;
         db::audit::append(tx, ev, self.now()).await?;
-        if let Some(d) = disclosure {
+        for d in disclosures {
             db::audit::append(tx, d, self.now()).await?;
         }
         Ok(())
     }
 
-    /// For a read of client data by a provider's system with an API key, the disclosure row
-    /// that goes beside the read (703/2023 10 § 3 mom): the data left Kumppani for the
-    /// provider's own system. Refusals and writes disclose nothing.
-    async fn api_disclosure(
+    /// For a read of client data by a provider's system with an API key, the disclosure rows
+    /// that go beside the read (703/2023 10 § 3 mom): the data left Kumppani for the provider's
+    /// own system. One row per register the people shown are kept in, filed under that
+    /// register, so that each county's disclosure log has its own. Refusals and writes
+    /// disclose nothing.
+    async fn api_disclosures(
         &self,
         tx: &mut Tx,
         ev: &AuditEvent,
-    ) -> ServiceResult<Option<AuditEvent>> {
+    ) -> ServiceResult<Vec<AuditEvent>> {
         let about_clients = ev.subject_id.is_some() || !ev.subjects.is_empty();
         let read = matches!(
             ev.action,
             AuditAction::Read | AuditAction::List | AuditAction::Search
         );
         if !ev.via_api_key || !about_clients || !read || ev.outcome != Outcome::Ok {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let recipient = match ev.actor_org {
             Some(o) => db::organisation::get(tx, o)
@@ -210,16 +212,39 @@ impl Service {
                 .unwrap_or_default(),
             None => String::new(),
         };
-        let mut d = ev.clone();
-        d.action = AuditAction::Disclose;
-        d.via_api_key = false;
-        d.details = domain::audit::Disclosure {
+        let details = domain::audit::Disclosure {
             recipient: &recipient,
             basis: domain::audit::BASIS_PURCHASED_SERVICE,
             what: &format!("{} {}", ev.record_kind.code(), ev.details),
         }
         .details();
-        Ok(Some(d))
+        let people: Vec<Uuid> = ev.subject_id.iter().chain(&ev.subjects).copied().collect();
+        let owners = db::client::owners_of(tx, &people).await?;
+        let mut registers: Vec<Uuid> = owners.values().copied().collect();
+        registers.sort_unstable();
+        registers.dedup();
+        let row = |register: Option<Uuid>| {
+            let mut d = ev.clone();
+            d.action = AuditAction::Disclose;
+            d.via_api_key = false;
+            d.details.clone_from(&details);
+            if let Some(r) = register {
+                d.register_owner = Some(r);
+                d.subject_id = ev.subject_id.filter(|p| owners.get(p) == Some(&r));
+                d.subjects = ev
+                    .subjects
+                    .iter()
+                    .filter(|p| owners.get(p) == Some(&r))
+                    .copied()
+                    .collect();
+            }
+            d
+        };
+        Ok(if registers.is_empty() {
+            vec![row(None)]
+        } else {
+            registers.into_iter().map(|r| row(Some(r))).collect()
+        })
     }
 
     /// As [`Service::record`], at a given time (one instant for a whole use case).
@@ -230,9 +255,9 @@ impl Service {
         ev: AuditEvent,
         at: chrono::DateTime<chrono::Utc>,
     ) -> ServiceResult<()> {
-        let disclosure = self.api_disclosure(tx, &ev).await?;
+        let disclosures = self.api_disclosures(tx, &ev).await?;
         db::audit::append(tx, ev, at).await?;
-        if let Some(d) = disclosure {
+        for d in disclosures {
             db::audit::append(tx, d, at).await?;
         }
         Ok(())

@@ -226,6 +226,9 @@ async fn an_accepted_commitment_and_a_provider_systems_read_are_logged_as_disclo
     assert_eq!(actions, ["list", "disclose"], "{rows:?}");
     assert_eq!(rows[1].subjects, rows[0].subjects);
     assert!(!rows[1].subjects.is_empty());
+    // Filed under the county whose clients they are, not the provider whose list it was.
+    assert_eq!(rows[0].register_owner, Some(w.provider));
+    assert_eq!(rows[1].register_owner, Some(w.county));
     assert!(
         rows[1]
             .details
@@ -233,8 +236,8 @@ async fn an_accepted_commitment_and_a_provider_systems_read_are_logged_as_disclo
         "{}",
         rows[1].details
     );
-    // The county's auditor reads the disclosure log: the disclosures only. (The system's read
-    // of a list is filed under the provider, whose list it was, so it is not among them.)
+    // The county's auditor reads the disclosure log: the disclosures only, the acceptance's
+    // and the system's read of the county's client.
     let auditor = w.actor("county.auditor").await;
     let found = svc
         .audit_search(
@@ -249,6 +252,7 @@ async fn an_accepted_commitment_and_a_provider_systems_read_are_logged_as_disclo
         .unwrap();
     assert!(found.iter().all(|e| e.action == "disclose"));
     assert!(found.iter().any(|e| e.details.contains(&s.number)));
+    assert!(found.iter().any(|e| e.details.contains("by API key")));
     // A refused read discloses nothing.
     let mut outside = s.worker.clone();
     outside.key = Some(vec![domain::api_key::Operation::VisitsWrite]);
