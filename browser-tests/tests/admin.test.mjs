@@ -176,6 +176,20 @@ test('the language switch works before and after sign-in and is remembered', asy
     await page.waitForLoadState('load');
     assert.match(await page.locator('main').innerText(), /Service units/);
     await checkA11y(page, 'provider organisation with units in English');
+    // A new unit with a Soteri number but no date of registration: refused next to the date
+    // (741/2023 5 §: the number and the day go together). Nothing is saved.
+    await page.getByRole('link', { name: 'New service unit' }).click();
+    await checkA11y(page, 'a new service unit in English');
+    await page.locator('#f-name').fill('Aallokko perhetyö Hamina');
+    await page.locator('#f-street_address').fill('Satamakatu 2');
+    await page.locator('#f-postal_code').fill('49400');
+    await page.locator('#f-city').fill('Hamina');
+    await page.locator('#f-municipality').fill('Hamina');
+    await page.locator('#f-soteri_number').fill('S-2026-0042');
+    await page.getByRole('button', { name: 'Create' }).click();
+    assert.equal(await page.locator('#e-soteri_registered').textContent(), 'Give both the Soteri number and the date of registration.');
+    assert.equal(await page.locator('#f-soteri_number').inputValue(), 'S-2026-0042');
+    await checkA11y(page, 'a unit refused without its Soteri date');
     await page.goto(url('/'));
     assert.equal(await page.locator('html').getAttribute('lang'), 'en', 'the choice is remembered');
   });

@@ -103,6 +103,19 @@ fn invalid(e: FieldErrors) -> ServiceError {
     ServiceError::Invalid(e)
 }
 
+/// Versions of agreements grouped by agreement (the first version's id), each oldest first:
+/// the newest is the last.
+pub(crate) fn by_agreement(all: Vec<Doc<Agreement>>) -> BTreeMap<Uuid, Vec<Doc<Agreement>>> {
+    let mut by: BTreeMap<Uuid, Vec<Doc<Agreement>>> = BTreeMap::new();
+    for d in all {
+        by.entry(d.parent_id.unwrap_or(d.id)).or_default().push(d);
+    }
+    for versions in by.values_mut() {
+        versions.sort_by_key(|d| d.data.version);
+    }
+    by
+}
+
 impl Service {
     fn agreement_target(&self, id: Option<Uuid>, owner: Option<Uuid>) -> Target {
         Target {
@@ -365,14 +378,9 @@ impl Service {
             } else {
                 db::agreement::of_provider(&mut tx, actor.org_id).await?
             };
-            let mut by: BTreeMap<Uuid, Vec<Doc<Agreement>>> = BTreeMap::new();
-            for d in all {
-                by.entry(d.parent_id.unwrap_or(d.id)).or_default().push(d);
-            }
             let mut names = BTreeMap::new();
             let mut out = Vec::new();
-            for (id, mut versions) in by {
-                versions.sort_by_key(|d| d.data.version);
+            for (id, versions) in by_agreement(all) {
                 let Some(newest) = versions.last() else {
                     continue;
                 };

@@ -471,7 +471,12 @@ impl Service {
             );
             self.record(&mut tx, ev).await?;
             let may_update = self.may(actor, Action::Update, res);
-            let agreement_choices = if may_update {
+            let agreement_choices = if may_update
+                && self.may(
+                    actor,
+                    Action::List,
+                    Resource::Agreements { org_id: d.owner_id },
+                ) {
                 self.host_agreements(&mut tx, d.owner_id).await?
             } else {
                 Vec::new()

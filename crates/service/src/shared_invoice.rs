@@ -54,8 +54,8 @@ fn invalid(field: &str, code: &str) -> ServiceError {
 }
 
 impl Service {
-    /// The host's agreements with providers, newest version's title, for naming one whose
-    /// invoices are shared.
+    /// The host's agreements with providers, by their newest version's title, for naming one
+    /// whose invoices are shared. Only for one who may list the organisation's agreements.
     pub(crate) async fn host_agreements(
         &self,
         tx: &mut Tx,
@@ -70,19 +70,10 @@ impl Service {
             },
         )
         .await?;
-        let mut roots: Vec<(Uuid, u32, String)> = Vec::new();
-        for d in &all {
-            let root = d.parent_id.unwrap_or(d.id);
-            match roots.iter_mut().find(|r| r.0 == root) {
-                Some(r) if r.1 < d.data.version => {
-                    r.1 = d.data.version;
-                    r.2.clone_from(&d.data.title);
-                }
-                Some(_) => {}
-                None => roots.push((root, d.data.version, d.data.title.clone())),
-            }
-        }
-        let mut out: Vec<(Uuid, String)> = roots.into_iter().map(|(i, _, t)| (i, t)).collect();
+        let mut out: Vec<(Uuid, String)> = crate::agreement::by_agreement(all)
+            .into_iter()
+            .filter_map(|(id, versions)| Some((id, versions.last()?.data.title.clone())))
+            .collect();
         out.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(out)
     }
@@ -118,6 +109,22 @@ impl Service {
                     }
                 }
                 (true, false) => {
+                    // Naming one reads the organisation's agreements: the gate's to allow.
+                    let t = crate::gate::Target {
+                        kind: domain::audit::RecordKind::Agreement,
+                        id: None,
+                        owner: Some(d.owner_id),
+                        subject: None,
+                    };
+                    self.authorize(
+                        &mut tx,
+                        actor,
+                        Action::List,
+                        Resource::Agreements { org_id: d.owner_id },
+                        AuditAction::Update,
+                        &t,
+                    )
+                    .await?;
                     let choices = self.host_agreements(&mut tx, d.owner_id).await?;
                     let Some((aid, title)) = Uuid::parse_str(agreement)
                         .ok()
@@ -327,17 +334,21 @@ impl Service {
             // Reading the host's invoices is the gate's to allow as well.
             self.authorize_own_invoices(&mut tx, actor, Action::List, AuditAction::Update)
                 .await?;
-            let taken = self
-                .costs_of(&mut tx, id, None)
-                .await?
-                .iter()
-                .any(|c| c.data.invoice == Some(invoice));
-            if taken {
-                return Err(invalid("invoice", "invoice-already-shared"));
-            }
             let offered = self.invoice_candidates(&mut tx, &d, period).await?;
             let Some(c) = offered.into_iter().find(|c| c.id == invoice) else {
-                return Err(invalid("invoice", "invoice-not-shareable"));
+                let taken = self
+                    .costs_of(&mut tx, id, None)
+                    .await?
+                    .iter()
+                    .any(|c| c.data.invoice == Some(invoice));
+                return Err(invalid(
+                    "invoice",
+                    if taken {
+                        "invoice-already-shared"
+                    } else {
+                        "invoice-not-shareable"
+                    },
+                ));
             };
             let inv: Option<Doc<ReceivedInvoice>> =
                 doc::get(&mut tx, Table::Invoices, invoice).await?;
