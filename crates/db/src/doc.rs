@@ -62,6 +62,9 @@ pub enum Table {
     AgreementPayments,
     /// owner: the purchaser; parent: the client; status: pending, delivered, refused.
     LogRequests,
+    /// owner: the purchaser; parent: the provider; status: notified, open, answered, closed,
+    /// terminated. Deviations in purchased services and serious incidents (741/2023).
+    Deviations,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -113,6 +116,7 @@ impl Table {
             Table::RegisterEntries => "register_entries",
             Table::AgreementPayments => "agreement_payments",
             Table::LogRequests => "log_requests",
+            Table::Deviations => "deviations",
         }
     }
 }

@@ -107,6 +107,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0016_soteri_registration.sql"),
         postgres: include_str!("../../../migrations/postgres/0016_soteri_registration.sql"),
     },
+    Migration {
+        version: 17,
+        name: "deviations",
+        sqlite: include_str!("../../../migrations/sqlite/0017_deviations.sql"),
+        postgres: include_str!("../../../migrations/postgres/0017_deviations.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -295,6 +295,17 @@ pub enum Resource {
         owner_id: Uuid,
         own: bool,
     },
+    /// The deviations a purchaser recorded and the incidents providers notified to it (list,
+    /// record), or those of a provider (list, notify an incident).
+    Deviations {
+        org_id: Uuid,
+    },
+    /// A deviation in the service `provider_id` delivers to `purchaser_id`, or an incident it
+    /// notified: no client data, only the service's.
+    Deviation {
+        purchaser_id: Uuid,
+        provider_id: Uuid,
+    },
 }
 
 /// Why access was refused, for the log and the message.
@@ -358,6 +369,24 @@ fn client_staff(actor: &Actor) -> bool {
 /// A provider's staff who deliver: the signatory, service managers and workers.
 fn provider_reader(actor: &Actor) -> bool {
     actor.has(Role::ProviderSignatory) || actor.has(Role::ServiceManager) || actor.has(Role::Worker)
+}
+
+/// Who follows the supervision of purchased services in a purchaser: those who buy and follow
+/// the service and the social workers who find deviations in reports and disputes; in a
+/// provider, its managers.
+fn supervision_reader(actor: &Actor) -> bool {
+    if actor.org_kind.is_purchaser() {
+        agreement_reader(actor) || actor.has(Role::SocialWorker)
+    } else {
+        provider_staff_manager(actor)
+    }
+}
+
+/// Who decides measures on a deviation (accepting a correction, a fee reduction, a
+/// termination): the purchaser's procurement staff and leading social workers.
+fn supervision_decider(actor: &Actor) -> bool {
+    procurement_staff(actor)
+        || (actor.org_kind.is_purchaser() && actor.has(Role::LeadingSocialWorker))
 }
 
 fn provider_staff_manager(actor: &Actor) -> bool {
@@ -835,6 +864,39 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
         }
         (Resource::LogRequests { .. } | Resource::LogRequest { .. }, _) => {
             Err(Denial::NotApplicable)
+        }
+
+        // Supervision of purchased services (741/2023 23–25 §, 29 §): the purchaser's
+        // followers record deviations and its deciders take measures; the provider's managers
+        // answer them and notify serious incidents.
+        (Resource::Deviations { org_id }, List) => {
+            own(org_id)?;
+            role(supervision_reader(actor))
+        }
+        (Resource::Deviations { org_id }, Create) => {
+            own(org_id)?;
+            role(if actor.org_kind.is_purchaser() {
+                supervision_decider(actor) || actor.has(Role::SocialWorker)
+            } else {
+                provider_staff_manager(actor)
+            })
+        }
+        (Resource::Deviations { .. }, _) => Err(Denial::NotApplicable),
+        (
+            Resource::Deviation {
+                purchaser_id,
+                provider_id,
+            },
+            action,
+        ) => {
+            let purchaser = actor.org_kind.is_purchaser();
+            own(if purchaser { purchaser_id } else { provider_id })?;
+            match action {
+                Read => role(supervision_reader(actor)),
+                Update => role(!purchaser && provider_staff_manager(actor)),
+                Decide => role(supervision_decider(actor)),
+                _ => Err(Denial::NotApplicable),
+            }
         }
 
         // Payments under an agreement: both sides' followers see them; the purchaser's

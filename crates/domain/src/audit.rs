@@ -132,13 +132,15 @@ pub enum RecordKind {
     RegisterEntry,
     /// A client's request for their own log data (703/2023 11 §).
     LogRequest,
+    /// A deviation in a purchased service or a serious-incident notification.
+    Deviation,
     /// A page or API address that was refused without a record found to name: the gate's
     /// backstop row (see `service::gate`).
     Address,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 28] = [
+    pub const ALL: [RecordKind; 29] = [
         RecordKind::Organisation,
         RecordKind::ServiceUnit,
         RecordKind::User,
@@ -166,6 +168,7 @@ impl RecordKind {
         RecordKind::Register,
         RecordKind::RegisterEntry,
         RecordKind::LogRequest,
+        RecordKind::Deviation,
         RecordKind::Address,
     ];
 
@@ -198,6 +201,7 @@ impl RecordKind {
             RecordKind::Register => "register",
             RecordKind::RegisterEntry => "register_entry",
             RecordKind::LogRequest => "log_request",
+            RecordKind::Deviation => "deviation",
             RecordKind::Address => "address",
         }
     }

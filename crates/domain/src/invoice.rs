@@ -181,6 +181,15 @@ impl ReceivedInvoice {
         }))
     }
 
+    /// What the match finds due: the payable less every discrepancy's amount at stake (the
+    /// fee reduction of an uncorrected deviation among them), never below zero. The figure the
+    /// checker is offered; the approval still states its own amount and reason.
+    pub fn due_after_match(&self) -> Money {
+        let at_stake: i64 = self.discrepancies.iter().map(|d| d.at_stake.cents()).sum();
+        let payable = self.payable.cents().abs();
+        Money::from_cents((payable - at_stake).clamp(0, payable))
+    }
+
     /// Who checked it, if anyone has.
     pub fn checker(&self) -> Option<Uuid> {
         self.decisions

@@ -30,6 +30,7 @@ pub mod scorecard;
 pub mod search;
 pub mod settlement;
 pub mod staff;
+pub mod supervision;
 pub mod time;
 pub mod validate;
 pub mod visit;

@@ -43,10 +43,14 @@ pub enum DiscrepancyCode {
     /// More work participation money billed than the attended hours earn at the lot's rate,
     /// or some billed where the lot carries none.
     WorkMoneyDiffers,
+    /// The fee reduction the county decided on a deviation its provider did not correct by
+    /// the deadline (741/2023 23–25 §; [`crate::supervision`]): a share of what is otherwise
+    /// due for the month.
+    FeeReduction,
 }
 
 impl DiscrepancyCode {
-    pub const ALL: [DiscrepancyCode; 12] = [
+    pub const ALL: [DiscrepancyCode; 13] = [
         DiscrepancyCode::UnconfirmedBilled,
         DiscrepancyCode::DisputedBilled,
         DiscrepancyCode::MoreThanDelivered,
@@ -59,6 +63,7 @@ impl DiscrepancyCode {
         DiscrepancyCode::UnitNotInCommitment,
         DiscrepancyCode::NoPeriod,
         DiscrepancyCode::WorkMoneyDiffers,
+        DiscrepancyCode::FeeReduction,
     ];
 
     pub fn code(self) -> &'static str {
@@ -75,6 +80,7 @@ impl DiscrepancyCode {
             DiscrepancyCode::UnitNotInCommitment => "unit-not-in-commitment",
             DiscrepancyCode::NoPeriod => "no-period",
             DiscrepancyCode::WorkMoneyDiffers => "work-money-differs",
+            DiscrepancyCode::FeeReduction => "fee-reduction",
         }
     }
 }
@@ -127,6 +133,10 @@ pub enum Figure {
     Unit {
         unit: String,
     },
+    /// A rate in hundredths of a percent (a fee reduction of 10 % is 1000).
+    Percent {
+        rate_bp: i64,
+    },
 }
 
 impl Figure {
@@ -150,6 +160,7 @@ impl Figure {
             Figure::Period { from, to } => format!("{from} – {to}"),
             Figure::Month { month } => month.format("%Y-%m").to_string(),
             Figure::Unit { unit } => unit.clone(),
+            Figure::Percent { rate_bp } => format!("{} %", percent_text(*rate_bp, '.')),
         }
     }
 }
@@ -193,6 +204,9 @@ pub struct MonthFacts {
     pub work_money: Option<crate::work_money::WorkMoney>,
     /// Work participation money of this commitment and month billed on other invoices.
     pub work_money_billed_before: Money,
+    /// The fee reduction in force for the month, in hundredths of a percent
+    /// ([`crate::supervision::reduction_for`]); 0 for none.
+    pub reduction_bp: i64,
 }
 
 impl MonthFacts {
@@ -520,6 +534,20 @@ pub fn match_lines(
                 price_of(over, f.unit_price),
                 Figure::Hours { minutes: allowed },
                 found,
+            );
+        }
+        // A fee reduction is taken off what is due once the discrepancies above are left
+        // unpaid, so that no euro is taken twice.
+        if f.reduction_bp > 0 {
+            let due = crate::correction::settle(f, billed).amount;
+            push(
+                DiscrepancyCode::FeeReduction,
+                last,
+                crate::supervision::reduction_of(due, f.reduction_bp),
+                Figure::Percent {
+                    rate_bp: f.reduction_bp,
+                },
+                Figure::Money { cents: due.cents() },
             );
         }
     }

@@ -182,6 +182,12 @@ pub const ALL_CODES: &[&str] = &[
     // Soteri registration of a provider's unit (741/2023 5 §).
     "soteri-incomplete",
     "unit-not-in-soteri",
+    // Supervision of purchased services (741/2023 23–25 §, 29 §).
+    "deviation-deadline-past",
+    "deviation-rate-invalid",
+    "deviation-step-not-possible",
+    "deviation-month-format",
+    "purchaser-unknown",
 ];
 
 impl FieldErrors {

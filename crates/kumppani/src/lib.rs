@@ -9,4 +9,5 @@ pub mod demo_delivery;
 mod demo_invoices;
 mod demo_procurement;
 mod demo_registers;
+mod demo_supervision;
 pub mod invoice_file;

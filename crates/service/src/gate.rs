@@ -440,6 +440,8 @@ pub struct Capabilities {
     pub registers: bool,
     /// The clients' requests for their own log data, for those who answer them.
     pub log_requests: bool,
+    /// Deviations in purchased services and incident notifications (741/2023).
+    pub supervision: bool,
 }
 
 impl Service {
@@ -490,6 +492,7 @@ impl Service {
             registers: may(Action::List, Resource::Registers),
             log_requests: !actor.has(domain::org::Role::ClientOrGuardian)
                 && may(Action::List, Resource::LogRequests { org_id: own }),
+            supervision: may(Action::List, Resource::Deviations { org_id: own }),
         }
     }
 

@@ -797,6 +797,9 @@ pub(crate) struct Ledger {
     reports: HashMap<(String, NaiveDate), Vec<(Uuid, domain::delivery::ReportStatus)>>,
     /// Work participation money rates by lot.
     lots: HashMap<Uuid, Vec<domain::work_money::WorkMoneyRate>>,
+    /// The fee reductions the purchasers of these commitments decided on deviations, by
+    /// purchaser ([`domain::supervision`]).
+    reductions: HashMap<Uuid, Vec<domain::supervision::Reduction>>,
     /// Every invoice that bills any of the numbers, oldest first, and where each number's are.
     invoices: Vec<Doc<ReceivedInvoice>>,
     billing: HashMap<String, Vec<usize>>,
@@ -902,6 +905,16 @@ where
             report: None,
             work_money: None,
             work_money_billed_before: Money::ZERO,
+            reduction_bp: domain::supervision::reduction_for(
+                ledger
+                    .reductions
+                    .get(&purchaser)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+                c.provider,
+                &number,
+                month,
+            ),
         };
         let month_visits: Vec<&domain::visit::VisitRecord> = ledger
             .visits
@@ -1090,6 +1103,23 @@ impl Service {
                 e.insert(lot.map(|l| l.data.work_money).unwrap_or_default());
             }
         }
+        let mut reductions = HashMap::new();
+        for owner in commitments.values().flatten().map(|d| d.owner_id) {
+            if let std::collections::hash_map::Entry::Vacant(e) = reductions.entry(owner) {
+                let deviations: Vec<Doc<domain::supervision::Deviation>> = db::doc::list(
+                    tx,
+                    Table::Deviations,
+                    db::doc::Filter {
+                        owner: Some(owner),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                e.insert(domain::supervision::reductions(
+                    deviations.iter().map(|d| &d.data),
+                ));
+            }
+        }
         let mut ledger = Ledger {
             numbers: numbers.iter().map(|n| n.to_string()).collect(),
             commitments,
@@ -1097,6 +1127,7 @@ impl Service {
             span,
             reports,
             lots,
+            reductions,
             invoices: Vec::new(),
             billing: HashMap::new(),
             orgs: HashMap::new(),

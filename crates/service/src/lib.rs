@@ -37,6 +37,7 @@ pub mod scorecard;
 mod setup;
 pub mod shared_invoice;
 pub mod steering_group;
+pub mod supervision;
 pub mod throttle;
 pub mod visit;
 

@@ -26,7 +26,70 @@ pub struct ScoreRow {
     pub score: Score,
 }
 
+/// One provider's supervision history in a year ([`domain::supervision::history`]).
+#[derive(Debug, Clone)]
+pub struct SupervisionRow {
+    pub provider: Uuid,
+    pub provider_name: String,
+    pub history: domain::supervision::History,
+}
+
 impl Service {
+    /// The supervision history of the providers for `year`, by provider name: the deviations
+    /// found and incidents notified in the year, with their measures. Part of the scorecard.
+    pub async fn supervision_history(
+        &self,
+        actor: &Actor,
+        year: i32,
+    ) -> ServiceResult<Vec<SupervisionRow>> {
+        let org = actor.org_id;
+        let t = Target {
+            kind: RecordKind::FollowUp,
+            id: None,
+            owner: Some(org),
+            subject: None,
+        };
+        let mut tx = self.db.begin_read().await?;
+        let r = async {
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::List,
+                Resource::FollowUp { org_id: org },
+                AuditAction::List,
+                &t,
+            )
+            .await?;
+            let deviations: Vec<_> = self
+                .deviations_of(&mut tx, org)
+                .await?
+                .into_iter()
+                .filter(|d| d.found_on.year() == year)
+                .collect();
+            let mut names: HashMap<Uuid, String> = HashMap::new();
+            for d in &deviations {
+                names.insert(d.provider, d.provider_name.clone());
+            }
+            let mut out: Vec<SupervisionRow> =
+                domain::supervision::history(&deviations, self.today())
+                    .into_iter()
+                    .map(|(provider, history)| SupervisionRow {
+                        provider,
+                        provider_name: names.get(&provider).cloned().unwrap_or_default(),
+                        history,
+                    })
+                    .collect();
+            out.sort_by(|a, b| a.provider_name.cmp(&b.provider_name));
+            let mut ev = self.ev(actor, AuditAction::List, &t);
+            ev.purpose = Purpose::Procurement;
+            ev.details = format!("supervision {year}: {} providers", out.len());
+            self.record(&mut tx, ev).await?;
+            Ok(out)
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
     /// The scorecard of the actor's organisation for `year`, by provider name and lot number.
     pub async fn scorecard(&self, actor: &Actor, year: i32) -> ServiceResult<Vec<ScoreRow>> {
         let org = actor.org_id;

@@ -142,6 +142,7 @@ async fn list_invoices(State(app): State<AppState>, Caller(a): Caller) -> ApiRes
     Ok(ok(list
         .into_iter()
         .map(|d| view::InvoiceView {
+            due_after_match_cents: d.data.due_after_match().cents(),
             id: d.id,
             kind: match d.data.kind {
                 domain::invoice::InvoiceKind::Invoice => "invoice",

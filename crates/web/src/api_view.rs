@@ -642,6 +642,8 @@ pub struct InvoiceView {
     pub quarantine: Option<String>,
     /// The three-way match's discrepancies by code, once matched.
     pub discrepancies: Vec<DiscrepancyView>,
+    /// What the match finds due in cents: the payable less the amounts at stake.
+    pub due_after_match_cents: i64,
     pub received_at: DateTime<Utc>,
     /// SHA-256 of the file as received.
     pub sha256: String,

@@ -99,6 +99,9 @@ impl Page {
                 if c.registers {
                     add("/registers".into(), "nav-registers");
                 }
+                if c.supervision {
+                    add("/deviations".into(), "nav-deviations");
+                }
                 if c.follow_up {
                     add("/processing-times".into(), "nav-processing-times");
                     add("/scorecard".into(), "nav-scorecard");

@@ -19,4 +19,5 @@ mod requirement;
 mod search;
 mod settlement;
 mod staff;
+mod supervision;
 mod visit;

@@ -32,6 +32,7 @@ fn facts() -> MonthFacts {
         billed_before: 0,
         report: Some(ReportStatus::Approved),
         work_money: None,
+        reduction_bp: 0,
         work_money_billed_before: Money::from_cents(0),
     }
 }
@@ -341,6 +342,7 @@ mod work_money {
                 minutes: 330,
                 amount: Money::from_cents(1225),
             }),
+            reduction_bp: 0,
             work_money_billed_before: Money::from_cents(before),
             ..facts()
         }

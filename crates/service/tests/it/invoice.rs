@@ -444,7 +444,7 @@ async fn what_is_refused_becomes_no_invoice_and_its_file_is_kept_with_the_reason
     );
 }
 
-fn plan() -> PlanForm {
+pub(crate) fn plan() -> PlanForm {
     PlanForm {
         meeting_date: "2026-10-01".into(),
         participants: "Veeti\nSaara Kuvitelma".into(),
@@ -455,7 +455,7 @@ fn plan() -> PlanForm {
     }
 }
 
-fn report() -> ReportForm {
+pub(crate) fn report() -> ReportForm {
     ReportForm {
         ratings: vec!["4".into()],
         texts: vec!["Aamut sujuvat.".into()],
@@ -497,7 +497,13 @@ fn retotal(inv: &mut Invoice) {
     inv.vat_breakdown[0].taxable = Some(net);
 }
 
-fn month_invoice(number: &str, commitment: &str, month: u32, hours: &str, price: &str) -> Vec<u8> {
+pub(crate) fn month_invoice(
+    number: &str,
+    commitment: &str,
+    month: u32,
+    hours: &str,
+    price: &str,
+) -> Vec<u8> {
     finvoice(&month_inv(number, commitment, month, hours, price))
 }
 

@@ -13,6 +13,7 @@ mod invoice;
 mod log_requests;
 mod registers;
 mod sign_in;
+mod supervision;
 
 use domain::audit::AuditEntry;
 

@@ -249,6 +249,8 @@ struct InvoicePage {
     /// Matched (not held, not kept aside): the lines' discrepancies are shown.
     matched: bool,
     discrepancy_title: String,
+    /// What the match finds due, when it found something to take off.
+    due_after_match: String,
     /// The controller's steps so far, worded.
     decisions: Vec<String>,
     approved: String,
@@ -296,6 +298,7 @@ fn figure(t: &Tr, f: &domain::settlement::Figure) -> String {
         Figure::Period { from, to } => format!("{} – {}", t.date(*from), t.date(*to)),
         Figure::Month { month } => super::delivery::month_label(t, *month),
         Figure::Unit { unit } => unit.clone(),
+        Figure::Percent { rate_bp } => format!("{} %", percent_text(*rate_bp, sep)),
     }
 }
 
@@ -401,6 +404,11 @@ async fn invoice_page(
             .map(|h| format!("{} {}", h.commitment, h.month.format("%m/%Y")))
             .collect(),
         matched: inv.status == InvoiceStatus::ToCheck,
+        due_after_match: if inv.discrepancies.is_empty() {
+            String::new()
+        } else {
+            euros(&t, inv.due_after_match())
+        },
         discrepancy_title: t.tn(
             "invoice-discrepancies",
             "count",

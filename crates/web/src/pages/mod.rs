@@ -31,6 +31,7 @@ pub mod procurement;
 pub mod provider;
 pub mod registration;
 pub mod scorecard;
+pub mod supervision;
 
 use crate::ctx::Ctx;
 use crate::forms::{attach_errors, Field, SummaryItem};

@@ -38,6 +38,9 @@ struct ScorecardPage {
     year: i32,
     years: Vec<i32>,
     rows: Vec<Row>,
+    /// The supervision history by provider: (provider, deviations, open, overdue, fee
+    /// reductions, terminations, incidents).
+    supervision: Vec<(String, [usize; 6])>,
 }
 
 #[derive(Deserialize, Default)]
@@ -65,6 +68,26 @@ pub async fn scorecard(
     let t = ctx.tr();
     let year = year_or_this(q.year);
     let rows = app.service.scorecard(&actor, year).await?;
+    let supervision = app
+        .service
+        .supervision_history(&actor, year)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let h = r.history;
+            (
+                r.provider_name,
+                [
+                    h.deviations,
+                    h.open,
+                    h.overdue,
+                    h.fee_reductions,
+                    h.terminations,
+                    h.incidents,
+                ],
+            )
+        })
+        .collect();
     let this = domain::time::helsinki_today(chrono::Utc::now()).year();
     Ok(render_status(
         StatusCode::OK,
@@ -72,6 +95,7 @@ pub async fn scorecard(
             p: Page::new(&ctx, t.t1("scorecard-title", "year", year)),
             year,
             years: ((this - 4)..=this).rev().collect(),
+            supervision,
             rows: rows
                 .iter()
                 .map(|r| {
