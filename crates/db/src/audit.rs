@@ -8,7 +8,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 const COLUMNS: &str = "seq, id, at, actor_id, actor_name, actor_org, actor_unit, action, outcome, \
-                       record_kind, record_id, register_owner, subject_id, subjects, purpose, details, prev_hash, hash";
+                       record_kind, record_id, register_owner, subject_id, subjects, purpose, details, exception, prev_hash, hash";
 
 macro_rules! map_row {
     ($r:expr) => {{
@@ -30,6 +30,7 @@ macro_rules! map_row {
             subjects: domain::audit::parse_subjects(&r.try_get::<String, _>("subjects")?),
             purpose: r.try_get("purpose")?,
             details: r.try_get("details")?,
+            exception: r.try_get("exception")?,
             prev_hash: r.try_get("prev_hash")?,
             hash: r.try_get("hash")?,
         })
@@ -93,12 +94,12 @@ pub(crate) async fn append_rows(tx: &mut Tx, rows: Vec<(AuditEvent, DateTime<Utc
             .bind(&prev)
             .execute(&mut *c)
             .await?;
-        // 18 parameters a row: 500 rows stay below SQLite's limit of 32 766.
+        // 19 parameters a row: 500 rows stay below SQLite's limit of 32 766.
         for chunk in entries.chunks(500) {
             let mut qb = sqlx::QueryBuilder::new(
                 "INSERT INTO audit_log (seq, id, at, actor_id, actor_name, actor_org, actor_unit, action, \
                  outcome, record_kind, record_id, register_owner, subject_id, purpose, details, prev_hash, hash, \
-                 subjects) ",
+                 subjects, exception) ",
             );
             qb.push_values(chunk.iter(), |mut b, e| {
                 b.push_bind(e.seq)
@@ -118,7 +119,8 @@ pub(crate) async fn append_rows(tx: &mut Tx, rows: Vec<(AuditEvent, DateTime<Utc
                     .push_bind(e.details.clone())
                     .push_bind(e.prev_hash.clone())
                     .push_bind(e.hash.clone())
-                    .push_bind(domain::audit::subjects_text(&e.subjects));
+                    .push_bind(domain::audit::subjects_text(&e.subjects))
+                    .push_bind(e.exception.clone());
             });
             qb.build().execute(&mut *c).await?;
         }
@@ -138,6 +140,8 @@ pub struct Filter {
     pub until: Option<DateTime<Utc>>,
     /// Only entries of this action (its code): `disclose` gives the disclosure log.
     pub action: Option<&'static str>,
+    /// Only the exceptional accesses: those with a reason code (703/2023 9 §).
+    pub exceptional: bool,
     pub limit: i64,
 }
 
@@ -173,6 +177,9 @@ pub async fn search(tx: &mut Tx, f: &Filter) -> Result<Vec<AuditEntry>> {
     if let Some(a) = f.action {
         let n = next(Param::Text(a.to_owned()), &mut params);
         sql.push_str(&format!(" AND action = ${n}"));
+    }
+    if f.exceptional {
+        sql.push_str(" AND exception <> ''");
     }
     if let Some(t) = f.from {
         let n = next(Param::At(t), &mut params);

@@ -65,6 +65,9 @@ pub enum Table {
     /// owner: the purchaser; parent: the provider; status: notified, open, answered, closed,
     /// terminated. Deviations in purchased services and serious incidents (741/2023).
     Deviations,
+    /// owner: the purchaser; parent: the client; status: the reason code. A county worker's
+    /// exceptional access to a client outside their team (703/2023 9 §).
+    ExceptionalAccesses,
 }
 
 /// Every document table, the client register's included. The register's tables (`clients`,
@@ -117,6 +120,7 @@ impl Table {
             Table::AgreementPayments => "agreement_payments",
             Table::LogRequests => "log_requests",
             Table::Deviations => "deviations",
+            Table::ExceptionalAccesses => "exceptional_accesses",
         }
     }
 }

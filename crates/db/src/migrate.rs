@@ -113,6 +113,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0017_deviations.sql"),
         postgres: include_str!("../../../migrations/postgres/0017_deviations.sql"),
     },
+    Migration {
+        version: 18,
+        name: "task_access",
+        sqlite: include_str!("../../../migrations/sqlite/0018_task_access.sql"),
+        postgres: include_str!("../../../migrations/postgres/0018_task_access.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -8,7 +8,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 const COLUMNS: &str =
-    "id, organisation_id, username, display_name, email, language, active, person_id, created_at, updated_at";
+    "id, organisation_id, username, display_name, email, language, active, person_id, team, created_at, updated_at";
 
 /// What signing in needs to know about an account.
 #[derive(Debug, Clone)]
@@ -35,6 +35,7 @@ macro_rules! map_row {
             active: r.try_get("active")?,
             roles: Vec::new(),
             person_id: r.try_get("person_id")?,
+            team: r.try_get("team")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
         })
@@ -109,6 +110,18 @@ pub async fn update_profile(
         .rows_affected()
     });
     Ok(n == 1)
+}
+
+/// Sets the user's team (703/2023 9 §: a county worker's access to clients follows it).
+pub async fn set_team(tx: &mut Tx, id: Uuid, team: &str) -> Result<()> {
+    on_tx!(tx, c => {
+        sqlx::query("UPDATE users SET team = $2 WHERE id = $1")
+            .bind(id)
+            .bind(team)
+            .execute(c)
+            .await?;
+    });
+    Ok(())
 }
 
 pub async fn set_language(tx: &mut Tx, id: Uuid, language: Lang) -> Result<()> {

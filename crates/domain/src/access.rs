@@ -14,6 +14,7 @@
 
 use crate::org::{Actor, OrgKind, Role};
 use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Days before a commitment's start from which its provider, once it has accepted, may see the
@@ -187,6 +188,9 @@ pub enum Resource {
     Client {
         purchaser_id: Uuid,
         follow: Follow,
+        /// The county worker's tie to the client ([`tie`]); a provider's users pass
+        /// [`Tie::None`], their access follows the commitment.
+        tie: Tie,
     },
     /// Service needs, steering groups and their meetings of a purchaser.
     ServiceNeeds {
@@ -308,6 +312,78 @@ pub enum Resource {
     },
 }
 
+/// Why a county worker opens a client outside their team and responsibility: the reason codes
+/// of an exceptional access (703/2023 9 §). The access is flagged in the log with its code and
+/// listed for the county's follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessReason {
+    /// Standing in for the responsible worker (sijaisuus).
+    Substitution,
+    /// An urgent matter that cannot wait for the team (kiireellinen).
+    Urgent,
+    /// The client or a guardian contacted the worker (asiakkaan yhteydenotto).
+    ClientContact,
+    /// Another reason, written out.
+    Other,
+}
+
+impl AccessReason {
+    pub const ALL: [AccessReason; 4] = [
+        AccessReason::Substitution,
+        AccessReason::Urgent,
+        AccessReason::ClientContact,
+        AccessReason::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AccessReason::Substitution => "substitution",
+            AccessReason::Urgent => "urgent",
+            AccessReason::ClientContact => "client_contact",
+            AccessReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AccessReason> {
+        Self::ALL.into_iter().find(|r| r.code() == s.trim())
+    }
+}
+
+/// A county worker's tie to a client (703/2023 9 §: access by task, not by organisation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tie {
+    /// The client's responsible worker, a worker of the client's team, a leading social worker
+    /// (who brings every team's needs to the steering group), or a client no team holds yet.
+    Task,
+    /// An exceptional access the worker opened with this reason, still in force.
+    Reason(AccessReason),
+    /// None: a worker of another team with no reason given.
+    None,
+}
+
+/// The one rule for a county worker's tie to a client: the client's team and responsible
+/// worker against the actor's team and id, and an exceptional access in force.
+pub fn tie(
+    actor: &Actor,
+    client_team: &str,
+    responsible: Option<Uuid>,
+    exception: Option<AccessReason>,
+) -> Tie {
+    let team = client_team.trim();
+    if responsible == Some(actor.user_id)
+        || team.is_empty()
+        || (!actor.team.trim().is_empty() && actor.team.trim() == team)
+        || actor.has(Role::LeadingSocialWorker)
+    {
+        Tie::Task
+    } else if let Some(r) = exception {
+        Tie::Reason(r)
+    } else {
+        Tie::None
+    }
+}
+
 /// Why access was refused, for the log and the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Denial {
@@ -325,6 +401,9 @@ pub enum Denial {
     NotInForce,
     /// The commitment's follow period does not cover this today (see [`follow`]).
     OutsidePeriod,
+    /// The client is not in the worker's team or responsibility, and no reason for an
+    /// exceptional access was given (703/2023 9 §).
+    NoTask,
 }
 
 impl Denial {
@@ -337,6 +416,7 @@ impl Denial {
             Denial::KeyScope => "access-key-scope",
             Denial::NotInForce => "access-not-in-force",
             Denial::OutsidePeriod => "access-outside-period",
+            Denial::NoTask => "access-no-task",
         }
     }
 }
@@ -684,9 +764,19 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             role(client_staff(actor))
         }
         (Resource::Clients { .. }, _) => Err(Denial::NotApplicable),
-        (Resource::Client { purchaser_id, .. }, Read | Update) if actor.org_kind.is_purchaser() => {
+        (
+            Resource::Client {
+                purchaser_id, tie, ..
+            },
+            Read | Update,
+        ) if actor.org_kind.is_purchaser() => {
             own(purchaser_id)?;
-            role(client_staff(actor))
+            role(client_staff(actor))?;
+            if tie == Tie::None {
+                Err(Denial::NoTask)
+            } else {
+                Ok(())
+            }
         }
         (Resource::Client { follow, .. }, Read) => {
             match follow {

@@ -307,6 +307,10 @@ pub struct AuditEvent {
     /// Whether the actor was a provider's system calling with an API key. Not stored: a read
     /// of client data that way is also a disclosure, which the writer logs beside it.
     pub via_api_key: bool,
+    /// The reason code of an exceptional access outside the worker's team and responsibility
+    /// ([`crate::access::AccessReason`]); empty for an access by task. Flagged for the
+    /// county's follow-up (703/2023 9 §).
+    pub exception: String,
 }
 
 /// A stored, chained entry.
@@ -329,6 +333,8 @@ pub struct AuditEntry {
     pub subjects: Vec<Uuid>,
     pub purpose: String,
     pub details: String,
+    /// The reason code of an exceptional access; empty for none.
+    pub exception: String,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -355,6 +361,7 @@ impl AuditEntry {
             subjects: e.subjects,
             purpose: e.purpose.code().to_owned(),
             details: e.details,
+            exception: e.exception,
             prev_hash: prev_hash.to_owned(),
             hash: String::new(),
         };
@@ -394,6 +401,12 @@ impl AuditEntry {
             let f = subjects_text(&self.subjects);
             h.update((f.len() as u64).to_be_bytes());
             h.update(f.as_bytes());
+        }
+        // Likewise the flag of an exceptional access, kept since access by task.
+        if !self.exception.is_empty() {
+            h.update(b"exception");
+            h.update((self.exception.len() as u64).to_be_bytes());
+            h.update(self.exception.as_bytes());
         }
         hex::encode(h.finalize())
     }

@@ -34,6 +34,10 @@ pub struct Client {
     pub family: Option<Uuid>,
     /// The responsible social worker (a user of the purchaser).
     pub responsible_worker: Option<Uuid>,
+    /// The team responsible for the client: the registering worker's. A county worker of
+    /// another team opens the client only with a reason ([`crate::access::tie`]).
+    #[serde(default)]
+    pub team: String,
     /// Palvelutehtävä of the client relationship, e.g. "lastensuojelun avohuolto".
     #[serde(default)]
     pub service_task: String,
@@ -241,6 +245,7 @@ impl ClientForm {
                     guardians: Vec::new(),
                     family: None,
                     responsible_worker: None,
+                    team: String::new(),
                     service_task: self.service_task.trim().to_owned(),
                     legal_basis: self.legal_basis.trim().to_owned(),
                 };

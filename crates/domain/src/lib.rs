@@ -15,6 +15,7 @@ pub mod correction;
 pub mod cost_sharing;
 pub mod delivery;
 pub mod evidence;
+pub mod exceptional_access;
 pub mod forecast;
 pub mod ident;
 pub mod invoice;

@@ -144,6 +144,9 @@ pub struct Actor {
     /// For a provider system calling with an API key: the operations the key allows. The key
     /// acts as the provider's worker would, within these only.
     pub key: Option<Vec<crate::api_key::Operation>>,
+    /// The team the user works in (a purchaser's social work team); empty for none. A county
+    /// worker's access to clients follows the team (703/2023 9 §: access by task).
+    pub team: String,
 }
 
 impl Actor {
@@ -498,6 +501,8 @@ pub struct User {
     pub roles: Vec<Role>,
     /// For a client's or guardian's account: the person in the client register.
     pub person_id: Option<Uuid>,
+    /// The user's team; empty for none.
+    pub team: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -518,6 +523,9 @@ pub struct UserForm {
     /// Required when creating; when editing, empty keeps the old password.
     #[serde(default)]
     pub password: String,
+    /// The social work team, as the organisation names its teams.
+    #[serde(default)]
+    pub team: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -528,6 +536,7 @@ pub struct UserData {
     pub language: Lang,
     pub roles: Vec<Role>,
     pub password: Option<String>,
+    pub team: String,
 }
 
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -556,6 +565,7 @@ impl UserForm {
         let username = check_username(&mut errs, &self.username);
         let display_name = errs.required("display_name", &self.display_name, 200);
         let email = errs.email("email", &self.email, false);
+        let team = errs.optional("team", &self.team, 80);
         let language = if self.language.trim().is_empty() {
             Lang::Fi
         } else {
@@ -599,6 +609,7 @@ impl UserForm {
                 language,
                 roles,
                 password,
+                team,
             })
         } else {
             Err(errs)
@@ -615,6 +626,7 @@ impl From<&User> for UserForm {
             language: u.language.code().into(),
             roles: u.roles.iter().map(|r| r.code().to_owned()).collect(),
             password: String::new(),
+            team: u.team.clone(),
         }
     }
 }

@@ -188,6 +188,8 @@ pub const ALL_CODES: &[&str] = &[
     "deviation-step-not-possible",
     "deviation-month-format",
     "purchaser-unknown",
+    // Access by task (703/2023 9 §).
+    "exception-note-required",
 ];
 
 impl FieldErrors {

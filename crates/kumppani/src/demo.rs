@@ -61,6 +61,9 @@ const ORGS: &[OrgSpec] = &[
             // and approved by another.
             "controller/approver",
             "auditor",
+            // A social worker of another team, who opens the first team's clients only with a
+            // reason (703/2023 9 §).
+            "social_worker/kouvola",
         ],
     },
     OrgSpec {
@@ -364,6 +367,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                         },
                         roles: vec![(*role).into()],
                         password: password.clone(),
+                        team: demo_team(o.key, name_part).into(),
                     },
                 )
                 .await
@@ -382,6 +386,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                     roles: vec![role],
                     person: None,
                     key: None,
+                    team: demo_team(o.key, name_part).into(),
                 },
             );
             creds.push(Credential {
@@ -402,6 +407,16 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
     crate::demo_registers::populate(svc, &orgs_by_name, &actors).await?;
     crate::demo_supervision::populate(svc, &actors).await?;
     Ok(creds)
+}
+
+/// The demo's social work teams: Kymenlaakso's social worker registers the demo's clients in
+/// the Kotka child welfare team; the second social worker is in Kouvola's family social work.
+fn demo_team(org: &str, user: &str) -> &'static str {
+    match (org, user) {
+        ("kymenlaakso", "social_worker") => "Lastensuojelu Kotka",
+        ("kymenlaakso", "kouvola") => "Perhesosiaalityö Kouvola",
+        _ => "",
+    }
 }
 
 fn business_id_of(o: &OrgSpec, i: usize) -> Result<String> {

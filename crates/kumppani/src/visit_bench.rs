@@ -80,6 +80,7 @@ pub(crate) async fn commitments(svc: &Service, families: usize, month: NaiveDate
         roles: vec![Role::SocialWorker],
         person: None,
         key: None,
+        team: String::new(),
     };
     let resource = domain::access::Resource::Clients {
         org_id: model.owner_id,

@@ -604,6 +604,9 @@ impl Service {
         )
         .await?;
         user::set_roles(tx, id, &data.roles, by, self.now()).await?;
+        if !data.team.is_empty() {
+            user::set_team(tx, id, &data.team).await?;
+        }
         Ok(())
     }
 
@@ -678,6 +681,12 @@ impl Service {
                 .collect();
             if data.password.is_some() {
                 details.push("password set".into());
+            }
+            // The team decides which clients the user reaches by task (703/2023 9 §), so its
+            // change is in the log with the rights.
+            if data.team != u.team {
+                user::set_team(&mut tx, id, &data.team).await?;
+                details.push(format!("team: {} -> {}", u.team, data.team));
             }
             ev.details = details.join(", ");
             self.record(&mut tx, ev).await?;

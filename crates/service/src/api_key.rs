@@ -168,6 +168,7 @@ impl Service {
             roles: vec![Role::Worker],
             person: None,
             key: Some(k.operations),
+            team: String::new(),
         }))
     }
 }

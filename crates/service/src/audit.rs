@@ -22,6 +22,9 @@ pub struct AuditQuery {
     pub until: Option<DateTime<Utc>>,
     /// Only this action; [`AuditAction::Disclose`] gives the disclosure log (703/2023 10 §).
     pub action: Option<AuditAction>,
+    /// Only the exceptional accesses outside a worker's team, each with its reason code
+    /// (703/2023 9 §): the county's follow-up list.
+    pub exceptional: bool,
     pub limit: i64,
 }
 
@@ -37,12 +40,13 @@ impl Service {
         ev.purpose = Purpose::Supervision;
         ev.register_owner = Some(actor.org_id);
         ev.details = format!(
-            "user={} record={} from={} until={} action={}",
+            "user={} record={} from={} until={} action={} exceptional={}",
             q.actor.map(|u| u.to_string()).unwrap_or_default(),
             q.record.map(|u| u.to_string()).unwrap_or_default(),
             q.from.map(|t| t.to_rfc3339()).unwrap_or_default(),
             q.until.map(|t| t.to_rfc3339()).unwrap_or_default(),
             q.action.map(AuditAction::code).unwrap_or_default(),
+            q.exceptional,
         );
         if let Err(d) = self.policy(actor, Action::List, Resource::AuditLog) {
             ev.outcome = Outcome::Denied;
@@ -61,6 +65,7 @@ impl Service {
                 from: q.from,
                 until: q.until,
                 action: q.action.map(AuditAction::code),
+                exceptional: q.exceptional,
                 limit: if q.limit <= 0 { 200 } else { q.limit },
             },
         )

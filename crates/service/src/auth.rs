@@ -38,6 +38,7 @@ pub(crate) fn event(actor: Option<&Actor>, action: AuditAction, kind: RecordKind
         purpose: Purpose::Administration,
         details: String::new(),
         via_api_key: actor.is_some_and(|a| a.key.is_some()),
+        exception: String::new(),
     }
 }
 
@@ -274,6 +275,7 @@ fn session_of(u: domain::org::User, org_kind: domain::org::OrgKind, csrf_token: 
             roles: u.roles,
             person: u.person_id,
             key: None,
+            team: u.team,
         },
         language: u.language,
         csrf_token,

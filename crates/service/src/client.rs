@@ -9,10 +9,11 @@ use crate::{Service, ServiceError, ServiceResult};
 use chrono::NaiveDate;
 use db::doc::{self, Doc, Filter, Table};
 use db::Tx;
-use domain::access::{follow, Action, Follow, Resource};
+use domain::access::{follow, tie, Action, Follow, Resource, Tie};
 use domain::audit::{AuditAction, Purpose, RecordKind};
 use domain::client::{Client, ClientForm, Family, MinimalClient};
 use domain::commitment::{period_in_force, Commitment};
+use domain::exceptional_access::{ExceptionForm, ExceptionalAccess};
 use domain::ident::PersonalIdentityCode;
 use domain::org::Actor;
 use domain::validate::FieldErrors;
@@ -76,9 +77,28 @@ impl Service {
         action: AuditAction,
         t: &Target,
         details: String,
+        subjects: Vec<Uuid>,
+    ) -> ServiceResult<()> {
+        self.log_shown_by(tx, actor, action, t, details, subjects, Tie::Task)
+            .await
+    }
+
+    /// As `log_shown`, flagging an exceptional access with its reason code (703/2023 9 §).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn log_shown_by(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: AuditAction,
+        t: &Target,
+        details: String,
         mut subjects: Vec<Uuid>,
+        tie: Tie,
     ) -> ServiceResult<()> {
         let mut ev = self.ev(actor, action, t);
+        if let Tie::Reason(r) = tie {
+            ev.exception = r.code().to_owned();
+        }
         ev.purpose = Purpose::ClientWork;
         ev.details = details;
         subjects.retain(|s| Some(*s) != ev.subject_id);
@@ -162,7 +182,11 @@ impl Service {
                         Some(d) => d.id,
                         None => {
                             let gid = Uuid::now_v7();
-                            db::client::insert(&mut tx, &grant, gid, gcode.as_str(), g, now)
+                            // A guardian is held by the task of the child they came with.
+                            let mut g = g.clone();
+                            g.responsible_worker = Some(actor.user_id);
+                            g.team = actor.team.trim().to_owned();
+                            db::client::insert(&mut tx, &grant, gid, gcode.as_str(), &g, now)
                                 .await?;
                             let gt = self.client_target(actor.org_id, Some(gid));
                             self.log_client(
@@ -180,6 +204,7 @@ impl Service {
             }
             client.guardians = guardian_ids.clone();
             client.responsible_worker = Some(actor.user_id);
+            client.team = actor.team.trim().to_owned();
             if !guardian_ids.is_empty() {
                 let fid = Uuid::now_v7();
                 let mut members = vec![id];
@@ -270,7 +295,15 @@ impl Service {
                     &t,
                 )
                 .await?;
-            let list: Vec<Doc<Client>> = db::client::list(&mut tx, &grant, None).await?;
+            // A county worker's list is the clients of their own team and responsibility; others
+            // are found by identity code and opened with a reason (703/2023 9 §).
+            let list: Vec<Doc<Client>> = db::client::list(&mut tx, &grant, None)
+                .await?
+                .into_iter()
+                .filter(|c: &Doc<Client>| {
+                    tie(actor, &c.data.team, c.data.responsible_worker, None) == Tie::Task
+                })
+                .collect();
             self.log_shown(
                 &mut tx,
                 actor,
@@ -356,7 +389,7 @@ impl Service {
     pub async fn client_record(&self, actor: &Actor, id: Uuid) -> ServiceResult<ClientRecord> {
         let mut tx = self.db.begin_read().await?;
         let r = async {
-            let (t, grant, c, guardians) = self.read_client(&mut tx, actor, id).await?;
+            let (t, grant, c, guardians, tie) = self.read_client(&mut tx, actor, id).await?;
             let shown = guardians.iter().map(|d| d.id).collect();
             if grant.minimal() {
                 let guardians: Vec<Client> = guardians.into_iter().map(|d| d.data).collect();
@@ -392,8 +425,16 @@ impl Service {
                 },
             )
             .await?;
-            self.log_shown(&mut tx, actor, AuditAction::Read, &t, "full".into(), shown)
-                .await?;
+            self.log_shown_by(
+                &mut tx,
+                actor,
+                AuditAction::Read,
+                &t,
+                "full".into(),
+                shown,
+                tie,
+            )
+            .await?;
             Ok(ClientRecord::Register(Box::new(ClientView {
                 id,
                 client: c.data,
@@ -411,16 +452,24 @@ impl Service {
         tx: &mut Tx,
         actor: &Actor,
         id: Uuid,
-    ) -> ServiceResult<(Target, domain::access::Grant, Doc<Client>, Vec<Doc<Client>>)> {
+    ) -> ServiceResult<(
+        Target,
+        domain::access::Grant,
+        Doc<Client>,
+        Vec<Doc<Client>>,
+        Tie,
+    )> {
         let Some(owner) = db::client::owner_of(tx, id).await? else {
             let t = self.client_target(Uuid::nil(), Some(id));
             return Err(self.missing(tx, actor, AuditAction::Read, &t).await);
         };
         let t = self.client_target(owner, Some(id));
         let follow = self.client_follow(tx, actor, id).await?;
+        let tie = self.client_tie(tx, actor, id).await?;
         let resource = Resource::Client {
             purchaser_id: owner,
             follow,
+            tie,
         };
         let grant = self
             .authorize(tx, actor, Action::Read, resource, AuditAction::Read, &t)
@@ -434,7 +483,109 @@ impl Service {
                 guardians.push(d);
             }
         }
-        Ok((t, grant, c, guardians))
+        Ok((t, grant, c, guardians, tie))
+    }
+
+    /// A county worker's tie to a client ([`domain::access::tie`]): the client's team and
+    /// responsible worker, and an exceptional access the worker opened that is still in force.
+    /// A provider's users have none; their access follows the commitment.
+    pub(crate) async fn client_tie(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        client: Uuid,
+    ) -> ServiceResult<Tie> {
+        if !actor.org_kind.is_purchaser() {
+            return Ok(Tie::None);
+        }
+        let Some((team, responsible)) = db::client::task_of(tx, client).await? else {
+            return Ok(Tie::None);
+        };
+        let now = self.now();
+        let open: Vec<Doc<ExceptionalAccess>> =
+            doc::children(tx, Table::ExceptionalAccesses, client).await?;
+        let exception = open
+            .iter()
+            .filter(|d| d.owner_id == actor.org_id && d.data.in_force(actor.user_id, now))
+            .map(|d| d.data.reason)
+            .next();
+        Ok(tie(actor, &team, responsible, exception))
+    }
+
+    /// A county worker opens a client outside their team and responsibility with a reason
+    /// (703/2023 9 §). The reason is kept, flagged in the log, and opens the client to the
+    /// worker for [`domain::exceptional_access::VALID_HOURS`]; every read in that time is
+    /// flagged too.
+    pub async fn open_client_exceptionally(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        form: &ExceptionForm,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let mut target = None;
+        let r = async {
+            let Some(owner) = db::client::owner_of(&mut tx, id).await? else {
+                let t = self.client_target(Uuid::nil(), Some(id));
+                return Err(self.missing(&mut tx, actor, AuditAction::Create, &t).await);
+            };
+            let t = self.client_target(owner, Some(id));
+            target = Some(t.clone());
+            // The gate is asked as the access will be, with a reason, before the form is read:
+            // what is wrong with the form must not tell a stranger that the client exists.
+            let asked = domain::access::AccessReason::parse(&form.reason)
+                .unwrap_or(domain::access::AccessReason::Other);
+            self.authorize(
+                &mut tx,
+                actor,
+                Action::Read,
+                Resource::Client {
+                    purchaser_id: owner,
+                    follow: Follow::NotInForce,
+                    tie: Tie::Reason(asked),
+                },
+                AuditAction::Create,
+                &t,
+            )
+            .await?;
+            let (reason, note) = form.read().map_err(ServiceError::Invalid)?;
+            if !actor.org_kind.is_purchaser() {
+                return Err(ServiceError::Denied(
+                    domain::access::Denial::OtherOrganisation,
+                ));
+            }
+            let now = self.now();
+            let access = domain::exceptional_access::open(
+                actor.user_id,
+                &actor.display_name,
+                reason,
+                note,
+                now,
+            );
+            doc::insert(
+                &mut tx,
+                Table::ExceptionalAccesses,
+                Uuid::now_v7(),
+                owner,
+                Some(id),
+                reason.code(),
+                &access,
+                now,
+            )
+            .await?;
+            let mut ev = self.ev(actor, AuditAction::Create, &t);
+            ev.purpose = Purpose::ClientWork;
+            ev.exception = reason.code().to_owned();
+            ev.details = format!(
+                "exceptional access until {}",
+                access.until.format("%Y-%m-%d %H:%M UTC")
+            );
+            self.record(&mut tx, ev).await?;
+            Ok(())
+        }
+        .await;
+        self.finish_logged(tx, r, actor, AuditAction::Create, target.as_ref())
+            .await
     }
 
     /// What a provider's users see of a client: only while an accepted commitment links their

@@ -559,6 +559,7 @@ impl Service {
                     Resource::Client {
                         purchaser_id: c.owner_id,
                         follow,
+                        tie: domain::access::Tie::None,
                     },
                 )
             };

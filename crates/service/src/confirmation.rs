@@ -621,6 +621,7 @@ impl Service {
                 owner: Some(owner),
                 subject: Some(person),
             };
+            let tie = self.client_tie(&mut tx, actor, person).await?;
             let grant = self
                 .authorize(
                     &mut tx,
@@ -629,6 +630,7 @@ impl Service {
                     Resource::Client {
                         purchaser_id: owner,
                         follow: Follow::NotInForce,
+                        tie,
                     },
                     AuditAction::Create,
                     &t,

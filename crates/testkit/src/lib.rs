@@ -165,6 +165,7 @@ pub fn user_form(username: &str, role: &str) -> UserForm {
         language: "fi".into(),
         roles: vec![role.into()],
         password: PASSWORD.into(),
+        team: String::new(),
     }
 }
 

@@ -1768,3 +1768,21 @@ scorecard-col-terminations = Terminations
 scorecard-col-incidents = Incidents
 invoice-due-after-match = Due after the check
 deviation-answer-text = Answer
+
+## Access by task (703/2023 9 §)
+field-team = Team
+hint-team = The social work team whose clients the user reaches by task, e.g. "Child welfare Kotka". Empty: no team.
+access-reason-substitution = Standing in for a colleague
+access-reason-urgent = Urgent matter
+access-reason-client_contact = The client or a guardian made contact
+access-reason-other = Other reason
+hint-access-note = The reason in your own words; required for "Other reason".
+exceptional-title = The client is not in your team
+exceptional-lead = The client is not in your team or your responsibility. You may open the client's data only for a reason (Client Data Act 703/2023, 9 §). The reason is kept in the log, the access is flagged as exceptional, and the client stays open to you for ten hours. The county follows exceptional accesses up.
+exceptional-open = Open the client
+exceptional-back = Back to clients
+error-access-no-task = The client is not in your team; open the client with a reason.
+error-exception-note-required = Give the reason in your own words.
+audit-exceptional = Exceptional access: { $reason }
+audit-exceptional-filter = Exceptional accesses
+audit-exceptional-only = Show only exceptional accesses (outside the team, with a reason)

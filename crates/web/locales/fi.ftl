@@ -1768,3 +1768,21 @@ scorecard-col-terminations = Purut
 scorecard-col-incidents = Vaaratilanteet
 invoice-due-after-match = Maksettava tarkastuksen mukaan
 deviation-answer-text = Vastaus
+
+## Access by task (703/2023 9 §)
+field-team = Tiimi
+hint-team = Sosiaalityön tiimi, jonka asiakkaisiin käyttäjällä on pääsy tehtävänsä perusteella, esim. "Lastensuojelu Kotka". Tyhjä: ei tiimiä.
+access-reason-substitution = Sijaisuus
+access-reason-urgent = Kiireellinen asia
+access-reason-client_contact = Asiakkaan tai huoltajan yhteydenotto
+access-reason-other = Muu syy
+hint-access-note = Kerro syy omin sanoin; pakollinen, jos syy on "Muu syy".
+exceptional-title = Asiakas ei kuulu tiimillesi
+exceptional-lead = Asiakas ei kuulu tiimisi eikä sinun vastuullesi. Voit avata hänen tietonsa vain perustellusta syystä (asiakastietolaki 703/2023 9 §). Syy tallentuu lokiin, pääsy merkitään poikkeukselliseksi ja se on auki sinulle kymmenen tuntia. Hyvinvointialue seuraa poikkeuksellisia pääsyjä.
+exceptional-open = Avaa asiakas
+exceptional-back = Takaisin asiakkaisiin
+error-access-no-task = Asiakas ei kuulu tiimillesi; avaa hänet perustellusta syystä.
+error-exception-note-required = Kerro syy omin sanoin.
+audit-exceptional = Poikkeuksellinen pääsy: { $reason }
+audit-exceptional-filter = Poikkeukselliset pääsyt
+audit-exceptional-only = Näytä vain poikkeukselliset pääsyt (tiimin ulkopuolelta, syyn kanssa)

@@ -1768,3 +1768,21 @@ scorecard-col-terminations = Hävningar
 scorecard-col-incidents = Risksituationer
 invoice-due-after-match = Att betala enligt granskningen
 deviation-answer-text = Svar
+
+## Access by task (703/2023 9 §)
+field-team = Team
+hint-team = Det team inom socialt arbete vars klienter användaren når genom sin uppgift, t.ex. "Barnskydd Kotka". Tomt: inget team.
+access-reason-substitution = Vikariat
+access-reason-urgent = Brådskande ärende
+access-reason-client_contact = Klienten eller vårdnadshavaren tog kontakt
+access-reason-other = Annan orsak
+hint-access-note = Ange orsaken med egna ord; obligatoriskt om orsaken är "Annan orsak".
+exceptional-title = Klienten hör inte till ditt team
+exceptional-lead = Klienten hör inte till ditt team eller ditt ansvar. Du kan öppna klientens uppgifter endast av motiverad orsak (lagen om klientuppgifter 703/2023 9 §). Orsaken sparas i loggen, åtkomsten märks som exceptionell och är öppen för dig i tio timmar. Välfärdsområdet följer upp exceptionella åtkomster.
+exceptional-open = Öppna klienten
+exceptional-back = Tillbaka till klienterna
+error-access-no-task = Klienten hör inte till ditt team; öppna klienten av motiverad orsak.
+error-exception-note-required = Ange orsaken med egna ord.
+audit-exceptional = Exceptionell åtkomst: { $reason }
+audit-exceptional-filter = Exceptionella åtkomster
+audit-exceptional-only = Visa endast exceptionella åtkomster (utanför teamet, med orsak)

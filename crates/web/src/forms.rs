@@ -236,7 +236,7 @@ pub fn user_fields(t: &Tr, f: &UserForm, kind: OrgKind, creating: bool) -> Vec<F
     if creating {
         password = password.required();
     }
-    vec![
+    let mut fields = vec![
         Field::new(t, "username", "text", &f.username)
             .required()
             .hint(t, "hint-username"),
@@ -257,5 +257,13 @@ pub fn user_fields(t: &Tr, f: &UserForm, kind: OrgKind, creating: bool) -> Vec<F
                 .collect(),
         ),
         password,
-    ]
+    ];
+    // A purchaser's social workers reach the clients of their team (703/2023 9 §).
+    if kind.is_purchaser() {
+        fields.insert(
+            4,
+            Field::new(t, "team", "text", &f.team).hint(t, "hint-team"),
+        );
+    }
+    fields
 }

@@ -154,6 +154,7 @@ fn pages(table: routes::Table) -> routes::Table {
         .get("/clients/new", pages::clients::new_client)
         .post("/clients/search", pages::clients::search)
         .get("/clients/{id}", pages::clients::client)
+        .post("/clients/{id}/exceptional", pages::exceptional::open)
         .post("/clients/{id}/needs", pages::clients::create_need)
         .get("/clients/{id}/accounts", pages::delivery::new_account)
         .post("/clients/{id}/accounts", pages::delivery::create_account)

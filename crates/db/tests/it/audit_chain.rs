@@ -22,6 +22,7 @@ fn event(i: usize) -> AuditEvent {
         purpose: Purpose::Administration,
         details: format!("entry {i}"),
         via_api_key: false,
+        exception: String::new(),
     }
 }
 

@@ -21,6 +21,7 @@ fn event() -> AuditEvent {
         purpose: Purpose::Administration,
         details: "read as the application's role".into(),
         via_api_key: false,
+        exception: String::new(),
     }
 }
 

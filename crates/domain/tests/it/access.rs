@@ -5,7 +5,9 @@
 #![allow(clippy::disallowed_methods, clippy::unwrap_used)]
 
 use chrono::NaiveDate;
-use domain::access::{decide, follow, Action, Denial, Follow, Part, Resource};
+use domain::access::{
+    decide, follow, tie, AccessReason, Action, Denial, Follow, Part, Resource, Tie,
+};
 use domain::org::{Actor, OrgKind, Role};
 use uuid::Uuid;
 
@@ -32,6 +34,7 @@ fn actor(role: Role) -> Actor {
         roles: vec![role],
         person: (role == Role::ClientOrGuardian).then_some(OTHER_USER),
         key: None,
+        team: String::new(),
     }
 }
 
@@ -341,6 +344,7 @@ fn every_role_record_and_action() {
                 Resource::Client {
                     purchaser_id: a.org_id,
                     follow: Follow::NotInForce,
+                    tie: Tie::Task,
                 },
             ),
             (
@@ -348,6 +352,7 @@ fn every_role_record_and_action() {
                 Resource::Client {
                     purchaser_id: OTHER_PURCHASER,
                     follow: Follow::NotInForce,
+                    tie: Tie::Task,
                 },
             ),
             ("own_reports", Resource::Reports { org_id: a.org_id }),
@@ -767,6 +772,7 @@ fn a_provider_sees_a_client_only_in_the_follow_period_and_only_reads() {
             let res = Resource::Client {
                 purchaser_id: OTHER_PURCHASER,
                 follow: f,
+                tie: Tie::None,
             };
             for action in Action::ALL {
                 let want = !role.is_purchaser_role()
@@ -789,6 +795,7 @@ fn a_provider_sees_a_client_only_in_the_follow_period_and_only_reads() {
     let client = |f| Resource::Client {
         purchaser_id: OTHER_PURCHASER,
         follow: f,
+        tie: Tie::None,
     };
     assert_eq!(
         decide(&w, Action::Read, client(Follow::Over)),
@@ -866,6 +873,7 @@ fn an_api_key_does_only_its_operations_and_what_a_worker_may() {
             Resource::Client {
                 purchaser_id: OTHER_PURCHASER,
                 follow: Follow::Delivering,
+                tie: Tie::None,
             },
         ),
         (Action::List, Resource::Commitments { org_id: k.org_id }),
@@ -928,4 +936,80 @@ fn an_api_key_does_only_its_operations_and_what_a_worker_may() {
         decide(&k, Action::List, Resource::Commitments { org_id: k.org_id }),
         Err(Denial::KeyScope)
     );
+}
+
+/// 703/2023 9 §: a county worker reaches the clients of their own team and responsibility; a
+/// client of another team only with a reason, which the tie carries to the log.
+#[test]
+fn a_county_worker_reaches_their_teams_clients_and_others_only_with_a_reason() {
+    let mut w = actor(Role::SocialWorker);
+    w.team = "Lastensuojelu Kotka".into();
+    let other = Some(OTHER_USER);
+    assert_eq!(tie(&w, "Lastensuojelu Kotka", other, None), Tie::Task);
+    // Spaces around a team name do not part a worker from the team.
+    assert_eq!(tie(&w, " Lastensuojelu Kotka ", other, None), Tie::Task);
+    assert_eq!(
+        tie(&w, "Perhesosiaalityö Kouvola", Some(SELF_USER), None),
+        Tie::Task
+    );
+    assert_eq!(tie(&w, "Perhesosiaalityö Kouvola", other, None), Tie::None);
+    assert_eq!(
+        tie(
+            &w,
+            "Perhesosiaalityö Kouvola",
+            other,
+            Some(AccessReason::Substitution)
+        ),
+        Tie::Reason(AccessReason::Substitution)
+    );
+    // A client no team holds yet is the organisation's; a worker with no team reaches no team's.
+    assert_eq!(tie(&w, "", other, None), Tie::Task);
+    let mut none = actor(Role::SocialWorker);
+    none.team.clear();
+    assert_eq!(tie(&none, "Lastensuojelu Kotka", other, None), Tie::None);
+    // The leading social worker brings every team's needs to the steering group.
+    assert_eq!(
+        tie(
+            &actor(Role::LeadingSocialWorker),
+            "Lastensuojelu Kotka",
+            other,
+            None
+        ),
+        Tie::Task
+    );
+
+    let client = |tie| Resource::Client {
+        purchaser_id: OWN_PURCHASER,
+        follow: Follow::NotInForce,
+        tie,
+    };
+    for action in [Action::Read, Action::Update] {
+        assert_eq!(decide(&w, action, client(Tie::None)), Err(Denial::NoTask));
+        assert!(decide(&w, action, client(Tie::Task)).is_ok());
+        assert!(decide(&w, action, client(Tie::Reason(AccessReason::Urgent))).is_ok());
+    }
+    // A reason opens nothing the role or the organisation does not: the controller still
+    // reads no client, another county's worker none of ours.
+    assert_eq!(
+        decide(
+            &actor(Role::Controller),
+            Action::Read,
+            client(Tie::Reason(AccessReason::Urgent))
+        ),
+        Err(Denial::MissingRole)
+    );
+    let mut stranger = w.clone();
+    stranger.org_id = OTHER_PURCHASER;
+    assert_eq!(
+        decide(
+            &stranger,
+            Action::Read,
+            client(Tie::Reason(AccessReason::Other))
+        ),
+        Err(Denial::OtherOrganisation)
+    );
+    for r in AccessReason::ALL {
+        assert_eq!(AccessReason::parse(r.code()), Some(r));
+    }
+    assert_eq!(AccessReason::parse("curiosity"), None);
 }

@@ -68,6 +68,7 @@ fn client(first: &str, last: &str, turvakielto: bool) -> Client {
         guardians: Vec::new(),
         family: None,
         responsible_worker: None,
+        team: String::new(),
         service_task: String::new(),
         legal_basis: String::new(),
     }

@@ -83,6 +83,7 @@ async fn read_records(db: &db::Db) -> Records {
             roles: vec![Role::SocialWorker],
             person: None,
             key: None,
+            team: String::new(),
         };
         let resource = Resource::Clients { org_id: o.id };
         #[allow(clippy::disallowed_methods)] // reading behind the application's back

@@ -105,6 +105,7 @@ async fn bad_input_names_each_field_and_saves_nothing() {
         language: "de".into(),
         roles: vec!["worker".into(), "wizard".into()],
         password: "short".into(),
+        team: "x".repeat(81),
     };
     let Err(ServiceError::Invalid(errs)) = w.service.create_user(&admin, w.county, &form).await
     else {
@@ -117,6 +118,7 @@ async fn bad_input_names_each_field_and_saves_nothing() {
         ("language", "language-unknown"),
         ("roles", "role-wrong-organisation-kind"),
         ("password", "password-too-short"),
+        ("team", "too-long"),
     ] {
         assert_eq!(errs.get(field), Some(code), "{field}: {errs:?}");
     }

@@ -14,6 +14,7 @@ mod log_requests;
 mod registers;
 mod sign_in;
 mod supervision;
+mod task_access;
 
 use domain::audit::AuditEntry;
 

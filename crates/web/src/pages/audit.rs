@@ -29,6 +29,9 @@ pub struct AuditRow {
     pub register: String,
     pub purpose: String,
     pub details: String,
+    /// An exceptional access outside the worker's team, worded with its reason (703/2023 9 §);
+    /// empty for an access by task.
+    pub exception: String,
 }
 
 /// Entries as rows, with organisation names in place of their ids.
@@ -62,6 +65,15 @@ pub async fn rows(app: &AppState, t: &Tr, entries: &[AuditEntry]) -> Vec<AuditRo
             register: org(e.register_owner),
             purpose: t.t(&format!("audit-purpose-{}", e.purpose)),
             details: e.details.clone(),
+            exception: if e.exception.is_empty() {
+                String::new()
+            } else {
+                t.t1(
+                    "audit-exceptional",
+                    "reason",
+                    t.t(&format!("access-reason-{}", e.exception)),
+                )
+            },
         })
         .collect()
 }
@@ -88,6 +100,9 @@ pub struct AuditParams {
     until: String,
     #[serde(default)]
     action: String,
+    /// `1`: only the exceptional accesses.
+    #[serde(default)]
+    exceptional: String,
 }
 
 /// The action to filter by: any, or one of the log's actions ("disclosure" is the disclosure
@@ -160,6 +175,7 @@ pub async fn parse_query(app: &AppState, q: &AuditParams) -> Result<AuditQuery, 
             errs.add("until", "date-range");
         }
     }
+    out.exceptional = q.exceptional.trim() == "1";
     match q.action.trim() {
         "" => {}
         a => match AuditAction::parse(a) {
@@ -189,6 +205,17 @@ pub async fn audit_log(
         Field::new(&t, "from", "date", &q.from),
         Field::new(&t, "until", "date", &q.until),
         action_field(&t, &q.action),
+        Field::named(
+            "exceptional".into(),
+            t.t("audit-exceptional-filter"),
+            "checkboxes",
+            "",
+        )
+        .options(vec![Opt {
+            value: "1".into(),
+            label: t.t("audit-exceptional-only"),
+            selected: q.exceptional.trim() == "1",
+        }]),
     ];
     let (query, summary, status) = match parse_query(&app, &q).await {
         Ok(query) => (query, Vec::new(), StatusCode::OK),

@@ -362,6 +362,10 @@ async fn client_page(
     let t = ctx.tr();
     let record = match app.service.client_record(&actor, id).await {
         Ok(r) => r,
+        // Outside the worker's team and responsibility: the reason form (703/2023 9 §).
+        Err(ServiceError::Denied(domain::access::Denial::NoTask)) => {
+            return super::exceptional::reason_page(ctx, id, None, None);
+        }
         Err(e) => return render::service_error(ctx, e),
     };
     let v = match record {

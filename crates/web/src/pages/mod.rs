@@ -21,6 +21,7 @@ pub mod clients;
 pub mod correction;
 pub mod cost_sharing;
 pub mod delivery;
+pub mod exceptional;
 pub mod invoice;
 pub mod log_request;
 pub mod meeting;

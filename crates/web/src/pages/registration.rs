@@ -61,6 +61,7 @@ fn parse(body: &[u8]) -> (OrganisationForm, UserForm) {
         language: d.get("user_language"),
         roles: vec!["provider_signatory".into()],
         password: d.get("user_password"),
+        team: String::new(),
     };
     (o, u)
 }

@@ -49,18 +49,15 @@ fn status_code(errs: Option<&FieldErrors>) -> StatusCode {
     }
 }
 
-fn choose(t: &Tr, list: &[(Uuid, String)], selected: &str) -> Vec<Opt> {
-    std::iter::once(Opt {
-        value: String::new(),
-        label: t.t("action-choose"),
-        selected: selected.is_empty(),
-    })
-    .chain(list.iter().map(|(id, name)| Opt {
-        value: id.to_string(),
-        label: name.clone(),
-        selected: selected == id.to_string(),
-    }))
-    .collect()
+/// The organisations to choose from; the select's own empty option comes first.
+fn choose(list: &[(Uuid, String)], selected: &str) -> Vec<Opt> {
+    list.iter()
+        .map(|(id, name)| Opt {
+            value: id.to_string(),
+            label: name.clone(),
+            selected: selected == id.to_string(),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -114,22 +111,19 @@ async fn list_page(app: &AppState, ctx: &Ctx, actor: &Actor, typed: Typed<'_>) -
             Typed::Deviation(f, e) => (f, Some(e)),
             _ => (&empty, None),
         };
-        let sources = std::iter::once(Opt {
-            value: String::new(),
-            label: t.t("action-choose"),
-            selected: f.source.is_empty(),
-        })
-        .chain(Source::RECORDED.iter().map(|s| Opt {
-            value: s.code().into(),
-            label: source_text(&t, *s),
-            selected: f.source == s.code(),
-        }))
-        .collect();
+        let sources = Source::RECORDED
+            .iter()
+            .map(|s| Opt {
+                value: s.code().into(),
+                label: source_text(&t, *s),
+                selected: f.source == s.code(),
+            })
+            .collect();
         (
             vec![
                 Field::new(&t, "provider", "select", &f.provider)
                     .required()
-                    .options(choose(&t, &v.counterparts, &f.provider)),
+                    .options(choose(&v.counterparts, &f.provider)),
                 Field::new(&t, "commitment", "text", &f.commitment)
                     .hint(&t, "hint-deviation-commitment"),
                 Field::new(&t, "source", "select", &f.source)
@@ -155,7 +149,7 @@ async fn list_page(app: &AppState, ctx: &Ctx, actor: &Actor, typed: Typed<'_>) -
             vec![
                 Field::new(&t, "purchaser", "select", &f.purchaser)
                     .required()
-                    .options(choose(&t, &v.counterparts, &f.purchaser)),
+                    .options(choose(&v.counterparts, &f.purchaser)),
                 Field::new(&t, "commitment", "text", &f.commitment)
                     .hint(&t, "hint-deviation-commitment"),
                 Field::new(&t, "occurred_on", "date", &f.occurred_on).required(),
