@@ -1786,3 +1786,5 @@ error-exception-note-required = Give the reason in your own words.
 audit-exceptional = Exceptional access: { $reason }
 audit-exceptional-filter = Exceptional accesses
 audit-exceptional-only = Show only exceptional accesses (outside the team, with a reason)
+exceptional-reason = Reason
+exceptional-note = The reason in your own words

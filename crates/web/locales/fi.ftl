@@ -1786,3 +1786,5 @@ error-exception-note-required = Kerro syy omin sanoin.
 audit-exceptional = Poikkeuksellinen pääsy: { $reason }
 audit-exceptional-filter = Poikkeukselliset pääsyt
 audit-exceptional-only = Näytä vain poikkeukselliset pääsyt (tiimin ulkopuolelta, syyn kanssa)
+exceptional-reason = Syy
+exceptional-note = Syy omin sanoin

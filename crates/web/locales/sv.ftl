@@ -1786,3 +1786,5 @@ error-exception-note-required = Ange orsaken med egna ord.
 audit-exceptional = Exceptionell åtkomst: { $reason }
 audit-exceptional-filter = Exceptionella åtkomster
 audit-exceptional-only = Visa endast exceptionella åtkomster (utanför teamet, med orsak)
+exceptional-reason = Orsak
+exceptional-note = Orsaken med egna ord

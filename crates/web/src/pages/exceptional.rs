@@ -39,19 +39,25 @@ pub fn reason_page(
     let empty = ExceptionForm::default();
     let f = form.unwrap_or(&empty);
     let mut fields = vec![
-        Field::new(&t, "reason", "select", &f.reason)
-            .required()
-            .options(
-                AccessReason::ALL
-                    .iter()
-                    .map(|r| Opt {
-                        value: r.code().into(),
-                        label: t.t(&format!("access-reason-{}", r.code())),
-                        selected: f.reason == r.code(),
-                    })
-                    .collect(),
-            ),
-        Field::new(&t, "note", "textarea", &f.note).hint(&t, "hint-access-note"),
+        Field::named(
+            "reason".into(),
+            t.t("exceptional-reason"),
+            "select",
+            &f.reason,
+        )
+        .required()
+        .options(
+            AccessReason::ALL
+                .iter()
+                .map(|r| Opt {
+                    value: r.code().into(),
+                    label: t.t(&format!("access-reason-{}", r.code())),
+                    selected: f.reason == r.code(),
+                })
+                .collect(),
+        ),
+        Field::named("note".into(), t.t("exceptional-note"), "textarea", &f.note)
+            .hint(&t, "hint-access-note"),
     ];
     let summary = errs
         .map(|e| attach_errors(&t, &mut fields, e))
