@@ -84,6 +84,23 @@ pub async fn owner_of(tx: &mut Tx, id: Uuid) -> Result<Option<Uuid>> {
     }))
 }
 
+/// Updates a client of the grant's register; false when the register holds no such client.
+/// `status` is `active` or `closed`.
+pub async fn update<T: Serialize>(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: Uuid,
+    status: &str,
+    data: &T,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let owner = register(grant)?;
+    if owner_of(tx, id).await? != Some(owner) {
+        return Ok(false);
+    }
+    doc::update_in(tx, Store::Clients, id, status, data, now).await
+}
+
 /// Who holds a client by task: the client's team and responsible worker, and nothing else of
 /// the record. Read before the gate is asked, since a county worker's access follows them
 /// (703/2023 9 §); no personal data leaves this function.

@@ -16,6 +16,7 @@ mod journal;
 mod migrate;
 pub mod organisation;
 pub mod register;
+pub mod retention;
 pub mod role;
 pub mod schema;
 pub mod session;

@@ -119,6 +119,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0018_task_access.sql"),
         postgres: include_str!("../../../migrations/postgres/0018_task_access.sql"),
     },
+    Migration {
+        version: 19,
+        name: "retention",
+        sqlite: include_str!("../../../migrations/sqlite/0019_retention.sql"),
+        postgres: include_str!("../../../migrations/postgres/0019_retention.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

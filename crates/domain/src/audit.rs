@@ -28,10 +28,13 @@ pub enum AuditAction {
     /// Client data given outside the register's organisation (703/2023 10 § 3 mom): the
     /// details name the recipient, the legal basis and what was given ([`Disclosure`]).
     Disclose,
+    /// A record destroyed when its retention period ran out (703/2023 24 §); the destruction
+    /// log names the rule.
+    Destroy,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 9] = [
+    pub const ALL: [AuditAction; 10] = [
         AuditAction::Read,
         AuditAction::List,
         AuditAction::Search,
@@ -41,6 +44,7 @@ impl AuditAction {
         AuditAction::SignIn,
         AuditAction::SignOut,
         AuditAction::Disclose,
+        AuditAction::Destroy,
     ];
 
     pub fn code(self) -> &'static str {
@@ -54,6 +58,7 @@ impl AuditAction {
             AuditAction::SignIn => "sign_in",
             AuditAction::SignOut => "sign_out",
             AuditAction::Disclose => "disclose",
+            AuditAction::Destroy => "destroy",
         }
     }
 

@@ -43,6 +43,14 @@ pub struct Client {
     pub service_task: String,
     #[serde(default)]
     pub legal_basis: String,
+    /// When the client's matter was closed: the trigger of most retention periods
+    /// ([`crate::retention`]).
+    #[serde(default)]
+    pub closed_on: Option<NaiveDate>,
+    /// The date of death, once known (later from the population register): the trigger of the
+    /// child welfare period.
+    #[serde(default)]
+    pub died_on: Option<NaiveDate>,
 }
 
 impl Client {
@@ -248,10 +256,60 @@ impl ClientForm {
                     team: String::new(),
                     service_task: self.service_task.trim().to_owned(),
                     legal_basis: self.legal_basis.trim().to_owned(),
+                    closed_on: None,
+                    died_on: None,
                 };
                 Ok((code, client))
             }
             _ => Err(e),
+        }
+    }
+}
+
+/// The social worker records that the client's matter was closed, or the date of death.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EndForm {
+    #[serde(default)]
+    pub closed_on: String,
+    #[serde(default)]
+    pub died_on: String,
+}
+
+impl EndForm {
+    /// The two dates (either may be empty, which clears it), neither in the future nor before
+    /// the client's birth.
+    pub fn read(
+        &self,
+        birth: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<(Option<NaiveDate>, Option<NaiveDate>), FieldErrors> {
+        let mut e = FieldErrors::default();
+        let mut date = |field: &str, s: &str| {
+            if s.trim().is_empty() {
+                return None;
+            }
+            match crate::staff::parse_date(s) {
+                None => {
+                    e.add(field, "date-format");
+                    None
+                }
+                Some(d) if d > today => {
+                    e.add(field, "date-in-future");
+                    None
+                }
+                Some(d) if d < birth => {
+                    e.add(field, "date-before-birth");
+                    None
+                }
+                d => d,
+            }
+        };
+        let closed = date("closed_on", &self.closed_on);
+        let died = date("died_on", &self.died_on);
+        if e.is_empty() {
+            Ok((closed, died))
+        } else {
+            Err(e)
         }
     }
 }

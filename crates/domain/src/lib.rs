@@ -27,6 +27,7 @@ pub mod processing;
 pub mod procurement;
 pub mod register;
 pub mod requirement;
+pub mod retention;
 pub mod scorecard;
 pub mod search;
 pub mod settlement;

@@ -190,6 +190,9 @@ pub const ALL_CODES: &[&str] = &[
     "purchaser-unknown",
     // Access by task (703/2023 9 §).
     "exception-note-required",
+    // Retention (703/2023 23–24 §).
+    "date-before-birth",
+    "retention-run-approved",
 ];
 
 impl FieldErrors {

@@ -406,6 +406,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
     crate::demo_cost_sharing::populate(svc, &orgs_by_name, &actors).await?;
     crate::demo_registers::populate(svc, &orgs_by_name, &actors).await?;
     crate::demo_supervision::populate(svc, &actors).await?;
+    crate::demo_clients::closed_long_ago(svc, &actors).await?;
     Ok(creds)
 }
 

@@ -263,3 +263,28 @@ pub async fn populate(
     }
     Ok(())
 }
+
+/// A client of Kymenlaakso's social rehabilitation (a working-age service task) whose matter
+/// was closed in May 2014: ten years after the closing, the retention period of the annex of
+/// 703/2023 has run out, so `kumppani retention run` lists the record as due.
+pub async fn closed_long_ago(svc: &Service, actors: &HashMap<String, Actor>) -> Result<()> {
+    let worker = actors
+        .get("kymenlaakso.social-worker")
+        .context("kymenlaakso.social-worker")?;
+    let birth = NaiveDate::from_ymd_opt(1979, 2, 14).context("demo birth date")?;
+    let mut f = form(code(birth, 951)?, "Aaro", "Menneisyys", "Kouvola", false);
+    f.service_task = "Sosiaalinen kuntoutus".into();
+    f.legal_basis = "Sosiaalihuoltolaki 17 §".into();
+    let id = svc.register_client(worker, &f, &[]).await.map_err(err)?;
+    svc.record_client_end(
+        worker,
+        id,
+        &domain::client::EndForm {
+            closed_on: "2014-05-31".into(),
+            died_on: String::new(),
+        },
+    )
+    .await
+    .map_err(err)?;
+    Ok(())
+}

@@ -5,6 +5,7 @@ mod invoice_bench;
 mod invoice_cli;
 mod notice_cli;
 mod page_bench;
+mod retention_cli;
 mod visit_bench;
 
 use anyhow::{Context, Result};
@@ -90,6 +91,28 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// Retention of client documents (703/2023 23–24 §): what is due, its destruction after
+    /// approval, and the destruction log.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// List the clients whose documents are due for destruction today and keep the list as a
+    /// run. Nothing is destroyed until the run is approved with --approve and --approver.
+    Run {
+        /// Destroy what this run listed and is still due, then check the access log.
+        #[arg(long, value_name = "RUN")]
+        approve: Option<uuid::Uuid>,
+        /// Who approved the list (the county's records officer), for the destruction log.
+        #[arg(long, requires = "approve")]
+        approver: Option<String>,
+    },
+    /// Print the destruction log.
+    Log,
 }
 
 #[derive(Subcommand)]
@@ -420,6 +443,17 @@ async fn run(command: Command, mut cfg: Config, started: Instant) -> Result<()> 
             page_bench::run(svc, o, backend).await
         }
         Command::Audit { command } => audit_command(command, &cfg).await,
+        Command::Retention { command } => {
+            let db = connect(&cfg).await?;
+            db.migrate().await.context("applying migrations")?;
+            let svc = make_service(db, &cfg);
+            match command {
+                RetentionCommand::Run { approve, approver } => {
+                    retention_cli::run(&svc, approve, approver).await
+                }
+                RetentionCommand::Log => retention_cli::log(&svc).await,
+            }
+        }
     }
 }
 

@@ -486,6 +486,78 @@ impl Service {
         Ok((t, grant, c, guardians, tie))
     }
 
+    /// Records that the client's matter was closed, or the client's date of death: the
+    /// triggers of the retention periods ([`domain::retention`]). Either date may be cleared
+    /// (a matter reopened). The change is logged with both dates before and after.
+    pub async fn record_client_end(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        form: &domain::client::EndForm,
+    ) -> ServiceResult<()> {
+        let mut tx = self.db.begin().await?;
+        let mut target = None;
+        let r = async {
+            let Some(owner) = db::client::owner_of(&mut tx, id).await? else {
+                let t = self.client_target(Uuid::nil(), Some(id));
+                return Err(self.missing(&mut tx, actor, AuditAction::Update, &t).await);
+            };
+            let t = self.client_target(owner, Some(id));
+            target = Some(t.clone());
+            let tie = self.client_tie(&mut tx, actor, id).await?;
+            let grant = self
+                .authorize(
+                    &mut tx,
+                    actor,
+                    Action::Update,
+                    Resource::Client {
+                        purchaser_id: owner,
+                        follow: Follow::NotInForce,
+                        tie,
+                    },
+                    AuditAction::Update,
+                    &t,
+                )
+                .await?;
+            let mut c: Doc<Client> = db::client::get(&mut tx, &grant, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let (closed_on, died_on) = form
+                .read(c.data.birth_date, self.today())
+                .map_err(ServiceError::Invalid)?;
+            let text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let details = format!(
+                "closed {} -> {}; died {} -> {}",
+                text(c.data.closed_on),
+                text(closed_on),
+                text(c.data.died_on),
+                text(died_on)
+            );
+            c.data.closed_on = closed_on;
+            c.data.died_on = died_on;
+            let status = if closed_on.is_some() || died_on.is_some() {
+                "closed"
+            } else {
+                "active"
+            };
+            db::client::update(&mut tx, &grant, id, status, &c.data, self.now()).await?;
+            self.log_shown_by(
+                &mut tx,
+                actor,
+                AuditAction::Update,
+                &t,
+                details,
+                Vec::new(),
+                tie,
+            )
+            .await?;
+            Ok(())
+        }
+        .await;
+        self.finish_logged(tx, r, actor, AuditAction::Update, target.as_ref())
+            .await
+    }
+
     /// A county worker's tie to a client ([`domain::access::tie`]): the client's team and
     /// responsible worker, and an exceptional access the worker opened that is still in force.
     /// A provider's users have none; their access follows the commitment.

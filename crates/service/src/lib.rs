@@ -33,6 +33,7 @@ pub mod provider;
 pub mod register;
 pub mod registration;
 pub mod report;
+pub mod retention;
 pub mod scorecard;
 mod setup;
 pub mod shared_invoice;

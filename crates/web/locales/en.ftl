@@ -1788,3 +1788,15 @@ audit-exceptional-filter = Exceptional accesses
 audit-exceptional-only = Show only exceptional accesses (outside the team, with a reason)
 exceptional-reason = Reason
 exceptional-note = The reason in your own words
+audit-action-destroy = Destruction
+error-date-before-birth = The date cannot be before the client's birth.
+error-retention-run-approved = This retention run has already been approved and carried out.
+
+## Retention (703/2023 23–24 §)
+field-closed-on = Matter closed
+field-died-on = Date of death
+hint-closed-on = The day the client's matter was closed. The retention period runs from it by the service task. Empty: the matter continues.
+hint-died-on = Once the date of death is known. The retention period of child welfare documents runs from it.
+client-end-title = End of the client relationship
+client-end-lead = How long the documents are kept follows from the service task and these dates (Client Data Act 703/2023, annex). When the time has run out, the documents are destroyed in an approved retention run.
+client-end-save = Save the dates

@@ -1788,3 +1788,15 @@ audit-exceptional-filter = Poikkeukselliset pääsyt
 audit-exceptional-only = Näytä vain poikkeukselliset pääsyt (tiimin ulkopuolelta, syyn kanssa)
 exceptional-reason = Syy
 exceptional-note = Syy omin sanoin
+audit-action-destroy = Hävitys
+error-date-before-birth = Päivämäärä ei voi olla ennen asiakkaan syntymää.
+error-retention-run-approved = Tämä hävitysajo on jo hyväksytty ja tehty.
+
+## Retention (703/2023 23–24 §)
+field-closed-on = Asiakkuus päättynyt
+field-died-on = Kuolinpäivä
+hint-closed-on = Päivä, jona asiakkaan asia päätettiin. Säilytysaika lasketaan siitä palvelutehtävän mukaan. Tyhjä: asiakkuus jatkuu.
+hint-died-on = Kun kuolinpäivä on tiedossa. Lastensuojelun asiakirjojen säilytysaika lasketaan siitä.
+client-end-title = Asiakkuuden päättyminen
+client-end-lead = Asiakirjojen säilytysaika lasketaan palvelutehtävästä ja näistä päivistä (asiakastietolaki 703/2023, liite). Kun aika on kulunut, asiakirjat hävitetään hyväksytyssä hävitysajossa.
+client-end-save = Tallenna päivät

@@ -1788,3 +1788,15 @@ audit-exceptional-filter = Exceptionella åtkomster
 audit-exceptional-only = Visa endast exceptionella åtkomster (utanför teamet, med orsak)
 exceptional-reason = Orsak
 exceptional-note = Orsaken med egna ord
+audit-action-destroy = Förstöring
+error-date-before-birth = Datumet kan inte vara före klientens födelse.
+error-retention-run-approved = Denna förstöringskörning är redan godkänd och utförd.
+
+## Retention (703/2023 23–24 §)
+field-closed-on = Klientskapet avslutat
+field-died-on = Dödsdag
+hint-closed-on = Den dag då klientens ärende avslutades. Förvaringstiden räknas från den enligt serviceuppgiften. Tomt: klientskapet fortsätter.
+hint-died-on = När dödsdagen är känd. Förvaringstiden för barnskyddets handlingar räknas från den.
+client-end-title = Klientskapets slut
+client-end-lead = Handlingarnas förvaringstid räknas från serviceuppgiften och dessa datum (lagen om klientuppgifter 703/2023, bilaga). När tiden har gått ut förstörs handlingarna i en godkänd förstöringskörning.
+client-end-save = Spara datumen

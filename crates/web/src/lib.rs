@@ -155,6 +155,7 @@ fn pages(table: routes::Table) -> routes::Table {
         .post("/clients/search", pages::clients::search)
         .get("/clients/{id}", pages::clients::client)
         .post("/clients/{id}/exceptional", pages::exceptional::open)
+        .post("/clients/{id}/end", pages::clients::record_end)
         .post("/clients/{id}/needs", pages::clients::create_need)
         .get("/clients/{id}/accounts", pages::delivery::new_account)
         .post("/clients/{id}/accounts", pages::delivery::create_account)

@@ -69,6 +69,8 @@ fn client(first: &str, last: &str, turvakielto: bool) -> Client {
         family: None,
         responsible_worker: None,
         team: String::new(),
+        closed_on: None,
+        died_on: None,
         service_task: String::new(),
         legal_basis: String::new(),
     }

@@ -16,6 +16,7 @@ mod locale;
 mod money;
 mod processing;
 mod requirement;
+mod retention;
 mod search;
 mod settlement;
 mod staff;

@@ -5,6 +5,7 @@
 
 mod ocds;
 mod registers;
+mod retention;
 mod route_walk;
 
 use std::process::Command;

@@ -12,6 +12,7 @@ mod delivery;
 mod invoice;
 mod log_requests;
 mod registers;
+mod retention;
 mod sign_in;
 mod supervision;
 mod task_access;

@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::client::{Client, ClientForm};
+use domain::client::{Client, ClientForm, EndForm};
 use domain::commitment::{BudgetLine, CommitmentStatus, Recommendation};
 use domain::locale::Lang;
 use domain::money::Money;
@@ -272,6 +272,9 @@ struct ClientPage {
     need_fields: Vec<Field>,
     summary: Vec<SummaryItem>,
     minimal: bool,
+    /// The closing of the matter and the date of death: the retention triggers.
+    end_fields: Vec<Field>,
+    end_summary: Vec<SummaryItem>,
 }
 
 fn need_fields(t: &Tr, lots: &[(String, String)], f: &NeedForm) -> Vec<Field> {
@@ -357,6 +360,7 @@ async fn client_page(
     id: uuid::Uuid,
     form: Option<&NeedForm>,
     errs: Option<&FieldErrors>,
+    end: Option<(&EndForm, &FieldErrors)>,
 ) -> Response {
     let actor = try_page!(actor(ctx));
     let t = ctx.tr();
@@ -397,6 +401,8 @@ async fn client_page(
                 need_fields: Vec::new(),
                 summary: Vec::new(),
                 minimal: true,
+                end_fields: Vec::new(),
+                end_summary: Vec::new(),
             });
         }
         ClientRecord::Register(v) => v,
@@ -422,6 +428,28 @@ async fn client_page(
     if !c.service_task.is_empty() {
         facts.push((t.t("field-service-task"), c.service_task.clone()));
     }
+    if let Some(d) = v.client.closed_on {
+        facts.push((t.t("field-closed-on"), t.date(d)));
+    }
+    if let Some(d) = v.client.died_on {
+        facts.push((t.t("field-died-on"), t.date(d)));
+    }
+    let date_text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let shown = EndForm {
+        closed_on: date_text(v.client.closed_on),
+        died_on: date_text(v.client.died_on),
+    };
+    let (end_form, end_errs) = match end {
+        Some((f, e)) => (f, Some(e)),
+        None => (&shown, None),
+    };
+    let mut end_fields = vec![
+        Field::new(&t, "closed_on", "date", &end_form.closed_on).hint(&t, "hint-closed-on"),
+        Field::new(&t, "died_on", "date", &end_form.died_on).hint(&t, "hint-died-on"),
+    ];
+    let end_summary = end_errs
+        .map(|e| attach_errors(&t, &mut end_fields, e))
+        .unwrap_or_default();
     let lots = own_lots(app, &actor, t.lang).await;
     let lot_names: HashMap<String, String> = lots.iter().cloned().collect();
     let names = app.service.organisation_names().await.unwrap_or_default();
@@ -452,9 +480,11 @@ async fn client_page(
         need_fields: fields,
         summary,
         minimal: false,
+        end_fields,
+        end_summary,
     };
     render_status(
-        if errs.is_some() {
+        if errs.is_some() || end_errs.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
             StatusCode::OK
@@ -474,7 +504,28 @@ fn need_status(t: &Tr, s: NeedStatus) -> String {
 
 pub async fn client(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let id = try_page!(parse_id(&ctx, &id));
-    client_page(&app, &ctx, id, None, None).await
+    client_page(&app, &ctx, id, None, None, None).await
+}
+
+/// The social worker records the closing of the client's matter or the date of death.
+pub async fn record_end(
+    State(app): State<AppState>,
+    SignedIn { ctx, actor }: SignedIn,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let d = FormData::parse(&body);
+    let form = EndForm {
+        closed_on: d.get("closed_on"),
+        died_on: d.get("died_on"),
+    };
+    match app.service.record_client_end(&actor, id, &form).await {
+        Ok(()) => done(format!("/clients/{id}#end")),
+        Err(ServiceError::Invalid(errs)) => {
+            client_page(&app, &ctx, id, None, None, Some((&form, &errs))).await
+        }
+        Err(e) => render::service_error(&ctx, e),
+    }
 }
 
 pub async fn create_need(
@@ -488,7 +539,7 @@ pub async fn create_need(
     match app.service.create_need(&actor, id, &form).await {
         Ok(_) => done(format!("/clients/{id}#needs")),
         Err(ServiceError::Invalid(errs)) => {
-            client_page(&app, &ctx, id, Some(&form), Some(&errs)).await
+            client_page(&app, &ctx, id, Some(&form), Some(&errs), None).await
         }
         Err(e) => render::service_error(&ctx, e),
     }
