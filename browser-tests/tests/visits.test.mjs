@@ -3,7 +3,8 @@
 // the field); the guardian signs in, confirms seven and disputes one with a reason; the worker
 // writes and submits the monthly report; the social worker sees seven confirmed and one
 // disputed and approves it; a guardian of another family sees none of it and is refused; the
-// auditor finds every step in the access log.
+// auditor finds every step in the access log. Each answer and the approval keep the earlier
+// record as a version that the report page shows.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -168,9 +169,20 @@ test('a month of visits is confirmed by the family, reported and approved', asyn
     assert.equal(await fact(page, 'Vahvistettuja'), '7');
     assert.equal(await fact(page, 'Kiistettyjä'), '1');
     assert.match(await page.locator('table.visits').innerText(), /Työntekijä ei tullut sovittuna aikana/);
+    // Every answer replaced an unconfirmed record, which is kept as a version (703/2023 22 §).
+    const kept = page.locator('details.versions');
+    assert.equal(await kept.count(), 8);
+    await kept.first().locator('summary').click();
+    assert.match(await kept.first().innerText(), /Versio 1: Toteutunut[\s\S]*käyntiin vastattiin[\s\S]*Vahvistamatta/);
+    await checkA11y(page, 'visit versions open');
     await page.locator('button[value=approve]').click();
     await page.waitForLoadState('load');
     assert.match(await fact(page, 'Tila'), /Hyväksytty/);
+    // The submitted report is kept as it was when the approval replaced it.
+    const earlier = page.locator('#versions + p + details.versions');
+    await earlier.locator('summary').click();
+    assert.match(await earlier.innerText(), /Versio 1: Lähetetty sosiaalityöntekijälle[\s\S]*raportti hyväksyttiin/);
+    await checkA11y(page, 'report versions open');
   });
 
   // A guardian of another family sees none of it and cannot answer for it.

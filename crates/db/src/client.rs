@@ -32,6 +32,8 @@ use crate::doc::{self, Doc, Filter, Store, Table};
 use crate::{on_tx, DbError, Result, Tx};
 use chrono::{DateTime, Utc};
 use domain::access::Grant;
+use domain::version::{Change, Version};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -86,6 +88,7 @@ pub async fn owner_of(tx: &mut Tx, id: Uuid) -> Result<Option<Uuid>> {
 
 /// Updates a client of the grant's register; false when the register holds no such client.
 /// `status` is `active` or `closed`.
+#[allow(clippy::too_many_arguments)]
 pub async fn update<T: Serialize>(
     tx: &mut Tx,
     grant: &Grant,
@@ -93,12 +96,26 @@ pub async fn update<T: Serialize>(
     status: &str,
     data: &T,
     now: DateTime<Utc>,
+    change: &Change,
 ) -> Result<bool> {
     let owner = register(grant)?;
     if owner_of(tx, id).await? != Some(owner) {
         return Ok(false);
     }
-    doc::update_in(tx, Store::Clients, id, status, data, now).await
+    doc::revise_in(tx, Store::Clients, id, status, data, now, change).await
+}
+
+/// The earlier versions of a client's record in the grant's register, oldest first.
+pub async fn versions<T: DeserializeOwned>(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: Uuid,
+) -> Result<Vec<Version<T>>> {
+    let owner = register(grant)?;
+    if owner_of(tx, id).await? != Some(owner) {
+        return Ok(Vec::new());
+    }
+    crate::versions::of(tx, crate::versions::Versioned::Clients, id).await
 }
 
 /// Who holds a client by task: the client's team and responsible worker, and nothing else of

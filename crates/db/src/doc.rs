@@ -2,8 +2,10 @@
 //! with the columns that queries filter on beside it: the owning organisation, the containing
 //! record and a status. Their shape belongs to `domain`; this module only stores it.
 
+use crate::versions::{self, Versioned};
 use crate::{on_tx, DbError, Result, Tx};
 use chrono::{DateTime, Utc};
+use domain::version::{Change, Version};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::Row;
@@ -83,6 +85,17 @@ pub(crate) enum Store {
 }
 
 impl Store {
+    /// The tables of client documents whose changes keep the earlier content.
+    pub(crate) fn versioned(self) -> Option<Versioned> {
+        match self {
+            Store::Clients => Some(Versioned::Clients),
+            Store::Doc(Table::ServiceNeeds) => Some(Versioned::ServiceNeeds),
+            Store::Doc(Table::Commitments) => Some(Versioned::Commitments),
+            Store::Doc(Table::MonthlyReports) => Some(Versioned::MonthlyReports),
+            _ => None,
+        }
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Store::Doc(t) => t.name(),
@@ -312,7 +325,54 @@ pub async fn update<T: Serialize>(
     data: &T,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    update_in(tx, Store::Doc(table), id, status, data, now).await
+    let store = Store::Doc(table);
+    if store.versioned().is_some() {
+        return Err(DbError::Unversioned(store.name()));
+    }
+    update_in(tx, store, id, status, data, now).await
+}
+
+/// Replaces a client document, keeping what it said before as a version with `change` (who,
+/// why) and `now` (when). Works on any table; only the versioned ones keep a version.
+#[allow(clippy::too_many_arguments)]
+pub async fn revise<T: Serialize>(
+    tx: &mut Tx,
+    table: Table,
+    id: Uuid,
+    status: &str,
+    data: &T,
+    now: DateTime<Utc>,
+    change: &Change,
+) -> Result<bool> {
+    revise_in(tx, Store::Doc(table), id, status, data, now, change).await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn revise_in<T: Serialize>(
+    tx: &mut Tx,
+    store: Store,
+    id: Uuid,
+    status: &str,
+    data: &T,
+    now: DateTime<Utc>,
+    change: &Change,
+) -> Result<bool> {
+    if let Some(v) = store.versioned() {
+        versions::keep(tx, v, id, change, now).await?;
+    }
+    update_in(tx, store, id, status, data, now).await
+}
+
+/// The earlier versions of a document, oldest first; none for a table that keeps none.
+pub async fn versions<T: DeserializeOwned>(
+    tx: &mut Tx,
+    table: Table,
+    id: Uuid,
+) -> Result<Vec<Version<T>>> {
+    match Store::Doc(table).versioned() {
+        Some(v) => versions::of(tx, v, id).await,
+        None => Ok(Vec::new()),
+    }
 }
 
 pub async fn get<T: DeserializeOwned>(

@@ -22,6 +22,7 @@ pub mod schema;
 pub mod session;
 pub mod unit;
 pub mod user;
+pub mod versions;
 pub mod visit;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -50,6 +51,10 @@ pub enum DbError {
     Corrupt { what: &'static str, value: String },
     #[error("not a role name this can grant to (lowercase letters, digits, _): {0}")]
     InvalidRole(String),
+    #[error(
+        "{0} keeps versions (703/2023 22 §): change it through a function that names the change"
+    )]
+    Unversioned(&'static str),
     #[error("access log: the group commit failed: {0}")]
     Journal(String),
     #[error("migration {version} ({name}): {source}")]

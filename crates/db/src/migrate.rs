@@ -125,6 +125,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0019_retention.sql"),
         postgres: include_str!("../../../migrations/postgres/0019_retention.sql"),
     },
+    Migration {
+        version: 20,
+        name: "record_versions",
+        sqlite: include_str!("../../../migrations/sqlite/0020_record_versions.sql"),
+        postgres: include_str!("../../../migrations/postgres/0020_record_versions.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -102,6 +102,12 @@ pub async fn destroy_client(
             .await?
             .rows_affected();
         out.push(("visits", visits));
+        let versions = sqlx::query("DELETE FROM record_versions WHERE client_id = $1")
+            .bind(id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected();
+        out.push(("record_versions", versions));
         for table in CLIENT_DOCUMENTS {
             let n = sqlx::query(&format!("DELETE FROM {table} WHERE parent_id = $1"))
                 .bind(id)

@@ -7,7 +7,8 @@
 use crate::{Backend, Db, DbError, Result};
 
 /// What the role may do, as SQL for the owner to run: every table read and written, the
-/// migration record only read, the access log only read and appended to.
+/// migration record only read, the access log only read and appended to, the versions of
+/// client documents never changed.
 fn grants(role: &str) -> Vec<String> {
     let r = format!("\"{role}\"");
     vec![
@@ -16,6 +17,9 @@ fn grants(role: &str) -> Vec<String> {
         format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {r}"),
         format!("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM {r}"),
         format!("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {r}"),
+        // Versions of client documents are added and, by the retention run, deleted; never
+        // changed (703/2023 22 §).
+        format!("REVOKE UPDATE, TRUNCATE ON record_versions FROM {r}"),
     ]
 }
 

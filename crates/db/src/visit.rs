@@ -1,8 +1,10 @@
 //! Visits with their confirmations, one-time confirmation codes and uploaded paper reports.
 //! Visits are written many at a time (the bulk API), so inserts go in multi-row statements.
 
+use crate::versions::{self, Versioned};
 use crate::{on_tx, DbError, Result, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::version::{Change, Version};
 use domain::visit::VisitRecord;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -84,9 +86,16 @@ pub async fn insert_many(
     Ok(())
 }
 
-/// Replaces a visit's record (a correction, a confirmation).
-pub async fn update(tx: &mut Tx, id: Uuid, r: &VisitRecord, now: DateTime<Utc>) -> Result<bool> {
+/// Replaces a visit's record (a correction), keeping what it said as a version.
+pub async fn update(
+    tx: &mut Tx,
+    id: Uuid,
+    r: &VisitRecord,
+    now: DateTime<Utc>,
+    change: &Change,
+) -> Result<bool> {
     let json = to_json(r)?;
+    versions::keep(tx, Versioned::Visits, id, change, now).await?;
     let n = on_tx!(tx, c => {
         sqlx::query(
             "UPDATE visits SET visit_date = $2, minutes = $3, status = $4, confirmation = $5, \
@@ -113,8 +122,12 @@ pub async fn update_unconfirmed(
     id: Uuid,
     r: &VisitRecord,
     now: DateTime<Utc>,
+    change: &Change,
 ) -> Result<bool> {
     let json = to_json(r)?;
+    // A version is kept only if the row is still unconfirmed; otherwise the caller's error
+    // rolls the transaction back, the version with it.
+    versions::keep(tx, Versioned::Visits, id, change, now).await?;
     let n = on_tx!(tx, c => {
         sqlx::query(
             "UPDATE visits SET confirmation = $2, data = $3, updated_at = $4 \
@@ -129,6 +142,11 @@ pub async fn update_unconfirmed(
         .rows_affected()
     });
     Ok(n == 1)
+}
+
+/// The earlier versions of a visit's record, oldest first.
+pub async fn versions(tx: &mut Tx, id: Uuid) -> Result<Vec<Version<VisitRecord>>> {
+    versions::of(tx, Versioned::Visits, id).await
 }
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Stored>> {

@@ -266,6 +266,17 @@ impl ClientForm {
     }
 }
 
+/// What an earlier version of a client's record is shown with: the dates the retention period
+/// follows from. The rest of an earlier version (names, addresses) is not shown again, so that
+/// turvakielto and data minimisation need no second rule for versions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct EndDates {
+    #[serde(default)]
+    pub closed_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub died_on: Option<NaiveDate>,
+}
+
 /// The social worker records that the client's matter was closed, or the date of death.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct EndForm {

@@ -35,6 +35,7 @@ pub mod staff;
 pub mod supervision;
 pub mod time;
 pub mod validate;
+pub mod version;
 pub mod visit;
 pub mod volume_report;
 pub mod work_money;

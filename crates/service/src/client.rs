@@ -11,12 +11,14 @@ use db::doc::{self, Doc, Filter, Table};
 use db::Tx;
 use domain::access::{follow, tie, Action, Follow, Resource, Tie};
 use domain::audit::{AuditAction, Purpose, RecordKind};
+use domain::client::EndDates;
 use domain::client::{Client, ClientForm, Family, MinimalClient};
 use domain::commitment::{period_in_force, Commitment};
 use domain::exceptional_access::{ExceptionForm, ExceptionalAccess};
 use domain::ident::PersonalIdentityCode;
 use domain::org::Actor;
 use domain::validate::FieldErrors;
+use domain::version::{Change, Reason, Version};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -28,6 +30,8 @@ pub struct ClientView {
     pub guardians: Vec<(Uuid, Client)>,
     pub needs: Vec<Doc<Need>>,
     pub commitments: Vec<Doc<Commitment>>,
+    /// The record's earlier versions (703/2023 22 §), oldest first, with the end dates they had.
+    pub versions: Vec<Version<EndDates>>,
 }
 
 /// A client as [`Service::client_record`] shows them to the actor.
@@ -425,6 +429,7 @@ impl Service {
                 },
             )
             .await?;
+            let versions = db::client::versions(&mut tx, &grant, id).await?;
             self.log_shown_by(
                 &mut tx,
                 actor,
@@ -441,6 +446,7 @@ impl Service {
                 guardians,
                 needs,
                 commitments,
+                versions,
             })))
         }
         .await;
@@ -540,7 +546,16 @@ impl Service {
             } else {
                 "active"
             };
-            db::client::update(&mut tx, &grant, id, status, &c.data, self.now()).await?;
+            db::client::update(
+                &mut tx,
+                &grant,
+                id,
+                status,
+                &c.data,
+                self.now(),
+                &Change::new(&actor.display_name, Reason::Ended),
+            )
+            .await?;
             self.log_shown_by(
                 &mut tx,
                 actor,

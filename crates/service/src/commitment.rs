@@ -20,6 +20,7 @@ use domain::money::Money;
 use domain::org::Actor;
 use domain::procurement::{Lot, Procurement};
 use domain::validate::FieldErrors;
+use domain::version::{Change, Reason};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -388,13 +389,22 @@ impl Service {
                 CommitmentStatus::Declined
             };
             c.data.reason = reason.trim().to_owned();
-            doc::update(
+            doc::revise(
                 &mut tx,
                 Table::Commitments,
                 id,
                 c.data.status.code(),
                 &c.data,
                 self.now(),
+                &Change::new(
+                    &actor.display_name,
+                    if accept {
+                        Reason::Accepted
+                    } else {
+                        Reason::Declined
+                    },
+                )
+                .with_note(&c.data.reason),
             )
             .await?;
             // An accepted new version replaces the one in force.
@@ -414,13 +424,14 @@ impl Service {
                     .filter(|o| o.id != id && o.data.number == c.data.number)
                 {
                     old.data.status = CommitmentStatus::Superseded;
-                    doc::update(
+                    doc::revise(
                         &mut tx,
                         Table::Commitments,
                         old.id,
                         old.data.status.code(),
                         &old.data,
                         self.now(),
+                        &Change::new(&actor.display_name, Reason::Superseded),
                     )
                     .await?;
                 }
@@ -680,13 +691,14 @@ impl Service {
                         .min(today.pred_opt().unwrap_or(today))
                         .max(d.starts_on);
                     d.reason = reason;
-                    doc::update(
+                    doc::revise(
                         &mut tx,
                         Table::Commitments,
                         id,
                         d.status.code(),
                         &d,
                         self.now(),
+                        &Change::new(&actor.display_name, Reason::Terminated).with_note(&d.reason),
                     )
                     .await?;
                     self.log_client(

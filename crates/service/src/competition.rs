@@ -12,6 +12,7 @@ use domain::audit::{AuditAction, Purpose, RecordKind};
 use domain::org::Actor;
 use domain::procurement::Lot;
 use domain::validate::FieldErrors;
+use domain::version::{Change, Reason};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -221,13 +222,14 @@ impl Service {
                 can_start: start,
                 note: note.trim().to_owned(),
             });
-            doc::update(
+            doc::revise(
                 &mut tx,
                 Table::ServiceNeeds,
                 need,
                 "recommended",
                 &n.data,
                 self.now(),
+                &Change::new(&actor.display_name, Reason::Offered),
             )
             .await?;
             let mut ev = self.ev(actor, AuditAction::Update, &t);
@@ -265,13 +267,14 @@ impl Service {
                 )));
             }
             comp.winner = Some(application);
-            doc::update(
+            doc::revise(
                 &mut tx,
                 Table::ServiceNeeds,
                 need,
                 "recommended",
                 &n.data,
                 self.now(),
+                &Change::new(&actor.display_name, Reason::Awarded),
             )
             .await?;
             self.log_client(

@@ -14,6 +14,7 @@ use domain::audit::{AuditAction, Outcome, Purpose, RecordKind};
 use domain::client::Client;
 use domain::org::{Actor, Role};
 use domain::validate::FieldErrors;
+use domain::version::{Change, Reason};
 use domain::visit::{
     may_confirm_own, Confirmation, ConfirmationState, ConfirmationWay, VisitRecord,
 };
@@ -317,7 +318,15 @@ impl Service {
             document: None,
         };
         // Only an unconfirmed visit changes: two answers at once cannot both count.
-        if !db::visit::update_unconfirmed(tx, visit, &rec, self.now()).await? {
+        if !db::visit::update_unconfirmed(
+            tx,
+            visit,
+            &rec,
+            self.now(),
+            &Change::new(by, Reason::Answered).with_note(reason),
+        )
+        .await?
+        {
             return Err(invalid("visit", "visit-already-confirmed"));
         }
         let t = self.delivery_target(RecordKind::Visit, Some(visit), e);
@@ -573,7 +582,15 @@ impl Service {
                     reason: String::new(),
                     document: Some(doc_id),
                 };
-                if !db::visit::update_unconfirmed(&mut tx, s.id, &s.record, self.now()).await? {
+                if !db::visit::update_unconfirmed(
+                    &mut tx,
+                    s.id,
+                    &s.record,
+                    self.now(),
+                    &Change::new(&actor.display_name, Reason::Answered),
+                )
+                .await?
+                {
                     return Err(invalid("visits", "visit-already-confirmed"));
                 }
                 let t = self.delivery_target(RecordKind::Visit, Some(s.id), &e);

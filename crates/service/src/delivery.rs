@@ -28,6 +28,7 @@ use domain::org::{Actor, Role};
 use domain::procurement::Lot;
 use domain::requirement::Rule;
 use domain::validate::FieldErrors;
+use domain::version::Version;
 use domain::visit::{
     accepted_by_default, earliest_allowed, may_confirm_own, ConfirmationState, ConfirmationWay,
     Limits, VisitRecord,
@@ -69,6 +70,11 @@ pub struct DeliveryView {
     pub plan: Option<ServicePlan>,
     pub plan_versions: usize,
     pub report: Option<(Uuid, MonthlyReport)>,
+    /// The report's earlier contents (703/2023 22 §), oldest first.
+    pub report_versions: Vec<Version<MonthlyReport>>,
+    /// The earlier records of the month's visits that were corrected or answered, oldest
+    /// first, by visit.
+    pub visit_versions: Vec<(Uuid, Vec<Version<VisitRecord>>)>,
     /// Whether the actor may log visits and write the report (the provider's staff).
     pub provider_side: bool,
     /// Whether the actor may approve or return the report (the purchaser's social workers).
@@ -428,6 +434,17 @@ impl Service {
             let plans = self.plans_of(&mut tx, &e).await?;
             let reports = self.reports_of(&mut tx, e.purchaser, &e.commitment).await?;
             let report = reports.into_iter().find(|(_, r)| r.month == month);
+            let report_versions = match &report {
+                Some((id, _)) => doc::versions(&mut tx, Table::MonthlyReports, *id).await?,
+                None => Vec::new(),
+            };
+            let mut visit_versions = Vec::new();
+            for v in &visits {
+                let kept = db::visit::versions(&mut tx, v.id).await?;
+                if !kept.is_empty() {
+                    visit_versions.push((v.id, kept));
+                }
+            }
             let client: Option<Doc<Client>> = match &e.grant {
                 Some(g) => db::client::get(&mut tx, g, e.commitment.client).await?,
                 None => None,
@@ -475,6 +492,8 @@ impl Service {
                 plan_versions: plans.len(),
                 plan: plans.into_iter().last(),
                 report,
+                report_versions,
+                visit_versions,
                 provider_side,
                 may_decide,
                 earliest: earliest_allowed(self.today(), self.settings.delivery.backdating_days)

@@ -19,6 +19,7 @@ use domain::money::Money;
 use domain::org::Actor;
 use domain::procurement::Lot;
 use domain::validate::FieldErrors;
+use domain::version::{Change, Reason};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -436,13 +437,14 @@ impl Service {
             n.data.status = NeedStatus::Recommended;
             let code = rec.code();
             n.data.recommendation = Some(rec);
-            doc::update(
+            doc::revise(
                 &mut tx,
                 Table::ServiceNeeds,
                 need,
                 "recommended",
                 &n.data,
                 self.now(),
+                &Change::new(&actor.display_name, Reason::Recommended),
             )
             .await?;
             self.log_client(
@@ -487,13 +489,14 @@ impl Service {
             n.data.decided_by = Some(actor.display_name.clone());
             n.data.decided_on = Some(self.today());
             n.data.decision_text = text.trim().to_owned();
-            doc::update(
+            doc::revise(
                 &mut tx,
                 Table::ServiceNeeds,
                 need,
                 if approve { "decided" } else { "closed" },
                 &n.data,
                 self.now(),
+                &Change::new(&actor.display_name, Reason::Decided).with_note(&n.data.decision_text),
             )
             .await?;
             self.log_client(

@@ -15,6 +15,7 @@ use domain::delivery::{
     ReportEvent, ReportForm, ReportStatus,
 };
 use domain::org::Actor;
+use domain::version::{Change, Reason};
 use domain::visit::ConfirmationState;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -145,13 +146,21 @@ impl Service {
             };
             let id = match &existing {
                 Some((id, _)) => {
-                    doc::update(
+                    doc::revise(
                         &mut tx,
                         Table::MonthlyReports,
                         *id,
                         status.code(),
                         &report,
                         self.now(),
+                        &Change::new(
+                            &actor.display_name,
+                            if submit {
+                                Reason::Submitted
+                            } else {
+                                Reason::Saved
+                            },
+                        ),
                     )
                     .await?;
                     *id
@@ -243,13 +252,22 @@ impl Service {
                 by: actor.display_name.clone(),
                 note: report.comments.clone(),
             });
-            doc::update(
+            doc::revise(
                 &mut tx,
                 Table::MonthlyReports,
                 id,
                 report.status.code(),
                 &report,
                 self.now(),
+                &Change::new(
+                    &actor.display_name,
+                    if approve {
+                        Reason::Approved
+                    } else {
+                        Reason::Returned
+                    },
+                )
+                .with_note(&report.comments),
             )
             .await?;
             let t = self.delivery_target(RecordKind::MonthlyReport, Some(id), &e);

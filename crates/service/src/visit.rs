@@ -11,6 +11,7 @@ use domain::audit::{AuditAction, AuditEvent, Outcome, RecordKind};
 use domain::delivery::month_of;
 use domain::org::Actor;
 use domain::validate::FieldErrors;
+use domain::version::{Change, Reason};
 use domain::visit::{
     admissible, check, earliest_allowed, week_of, Confirmation, ConfirmationState, Flag, Visit,
     VisitForm, VisitRecord,
@@ -321,7 +322,14 @@ impl Service {
                     flags.extend(month_check(&visit, &l.days, e));
                     rec.visit = visit;
                     rec.flags = flags.clone();
-                    db::visit::update(&mut tx, old.id, &rec, now).await?;
+                    db::visit::update(
+                        &mut tx,
+                        old.id,
+                        &rec,
+                        now,
+                        &Change::new(&actor.display_name, Reason::Corrected),
+                    )
+                    .await?;
                     let t = self.delivery_target(RecordKind::Visit, Some(old.id), e);
                     events.push(self.delivery_event(
                         Some(actor),

@@ -21,4 +21,5 @@ mod search;
 mod settlement;
 mod staff;
 mod supervision;
+mod version;
 mod visit;

@@ -16,6 +16,7 @@ mod retention;
 mod sign_in;
 mod supervision;
 mod task_access;
+mod versions;
 
 use domain::audit::AuditEntry;
 

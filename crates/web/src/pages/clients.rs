@@ -5,6 +5,7 @@ use crate::ctx::Ctx;
 use crate::extract::{Id, PageResult, SignedIn};
 use crate::forms::{attach_errors, Field, FormData, Opt, SummaryItem};
 use crate::i18n::{Arg, Tr};
+use crate::pages::delivery::replaced_text;
 use crate::render::{self, render, render_status, Page};
 use crate::AppState;
 use askama::Template;
@@ -18,6 +19,7 @@ use domain::commitment::{BudgetLine, CommitmentStatus, Recommendation};
 use domain::locale::Lang;
 use domain::money::Money;
 use domain::validate::FieldErrors;
+use domain::version::newest_first;
 use service::client::ClientRecord;
 use service::commitment::CommitmentForm;
 use service::need::{NeedForm, NeedStatus, RecommendForm};
@@ -275,6 +277,9 @@ struct ClientPage {
     /// The closing of the matter and the date of death: the retention triggers.
     end_fields: Vec<Field>,
     end_summary: Vec<SummaryItem>,
+    /// The record's earlier versions, newest first: who replaced each, when and why, and the
+    /// end dates it had.
+    versions: Vec<String>,
 }
 
 fn need_fields(t: &Tr, lots: &[(String, String)], f: &NeedForm) -> Vec<Field> {
@@ -403,6 +408,7 @@ async fn client_page(
                 minimal: true,
                 end_fields: Vec::new(),
                 end_summary: Vec::new(),
+                versions: Vec::new(),
             });
         }
         ClientRecord::Register(v) => v,
@@ -482,6 +488,21 @@ async fn client_page(
         minimal: false,
         end_fields,
         end_summary,
+        versions: newest_first(v.versions.clone())
+            .into_iter()
+            .map(|x| {
+                let date =
+                    |d: Option<NaiveDate>| d.map(|d| t.date(d)).unwrap_or_else(|| "–".into());
+                format!(
+                    "{}. {}: {}, {}: {}",
+                    replaced_text(&t, &x),
+                    t.t("field-closed-on"),
+                    date(x.content.closed_on),
+                    t.t("field-died-on"),
+                    date(x.content.died_on)
+                )
+            })
+            .collect(),
     };
     render_status(
         if errs.is_some() || end_errs.is_some() {

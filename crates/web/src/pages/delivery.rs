@@ -17,6 +17,7 @@ use axum::response::Response;
 use chrono::{Months, NaiveDate};
 use domain::delivery::{month_of, parse_month, PlanForm, ReportForm, ReportStatus};
 use domain::validate::FieldErrors;
+use domain::version::{newest_first, Version};
 use domain::visit::{ConfirmationState, Flag, VisitForm, VisitKind, VisitRecord, VisitStatus};
 use service::delivery::DeliveryView;
 use service::visit::VisitRow;
@@ -242,6 +243,7 @@ struct DeliveryPage {
     report_status: Option<String>,
     paper_summary: Vec<SummaryItem>,
     has_unconfirmed: bool,
+    visit_versions: Vec<VisitVersions>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -382,6 +384,7 @@ async fn delivery_page(
             .map(|i| visit_line(&t, i.id, &i.record, &v.engagement.roster, &unconfirmed_at))
             .collect(),
         totals: totals_rows(&t, &v.totals),
+        visit_versions: visit_versions(&t, &v),
         provider_side: v.provider_side,
         code_notice,
         saved_notice,
@@ -718,7 +721,111 @@ struct ReportPage {
     unconfirmed_at_submission: Vec<VisitLine>,
     totals: Vec<(String, String)>,
     history: Vec<(String, String, String, String)>,
+    versions: Vec<ReportVersion>,
+    visit_versions: Vec<VisitVersions>,
     errors: Vec<SummaryItem>,
+}
+
+/// An earlier content of a monthly report, as its page shows it (703/2023 22 §).
+pub struct ReportVersion {
+    pub heading: String,
+    pub replaced: String,
+    pub note: String,
+    pub progress: Vec<(String, String)>,
+    pub summary: String,
+}
+
+/// A visit's earlier records: the visit as it stands now, and each earlier record.
+pub struct VisitVersions {
+    pub visit: String,
+    pub versions: Vec<(String, String, String, VisitLine)>,
+}
+
+/// Who replaced a version, when and why, in one sentence.
+pub(crate) fn replaced_text<T>(t: &Tr, v: &Version<T>) -> String {
+    t.ta(
+        "version-replaced",
+        &[
+            ("when", Arg::S(t.datetime(v.replaced_at))),
+            ("by", Arg::S(v.replaced_by.clone())),
+            (
+                "reason",
+                Arg::S(t.t(&format!("version-reason-{}", v.reason.code()))),
+            ),
+        ],
+    )
+}
+
+fn version_heading(t: &Tr, number: u32, status: String) -> String {
+    t.ta(
+        "version-heading",
+        &[
+            ("number", Arg::N(i64::from(number))),
+            ("status", Arg::S(status)),
+        ],
+    )
+}
+
+/// The report's earlier versions, newest first, with the goals of the plan they were written on.
+fn report_versions(t: &Tr, v: &DeliveryView) -> Vec<ReportVersion> {
+    let goals = v.plan.as_ref().map(|p| p.goals.clone()).unwrap_or_default();
+    newest_first(v.report_versions.clone())
+        .into_iter()
+        .map(|x| ReportVersion {
+            heading: version_heading(
+                t,
+                x.number,
+                t.t(&format!("report-status-{}", x.content.status.code())),
+            ),
+            replaced: replaced_text(t, &x),
+            note: x.note.clone(),
+            progress: x
+                .content
+                .progress
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let goal = goals
+                        .get(i)
+                        .map(|g| g.text.clone())
+                        .unwrap_or_else(|| p.goal.clone());
+                    let rating = p
+                        .rating
+                        .map(|r| format!("{}. ", t.t1("rating-option", "rating", r)))
+                        .unwrap_or_default();
+                    (goal, format!("{rating}{}", p.text))
+                })
+                .collect(),
+            summary: x.content.summary.clone(),
+        })
+        .collect()
+}
+
+/// The month's visits that have earlier records, each with its versions newest first.
+fn visit_versions(t: &Tr, v: &DeliveryView) -> Vec<VisitVersions> {
+    v.visit_versions
+        .iter()
+        .filter_map(|(id, kept)| {
+            let now = v.visits.iter().find(|i| i.id == *id)?;
+            let line = |r: &VisitRecord| visit_line(t, *id, r, &v.engagement.roster, &[]);
+            let current = line(&now.record);
+            Some(VisitVersions {
+                visit: format!("{} {} {}", current.date, current.time, current.kind),
+                versions: newest_first(kept.clone())
+                    .into_iter()
+                    .map(|x| {
+                        let l = line(&x.content);
+                        (
+                            version_heading(t, x.number, l.status.clone()),
+                            replaced_text(t, &x),
+                            x.note.clone(),
+                            l,
+                        )
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -854,6 +961,8 @@ async fn report_page(
                     .collect()
             })
             .unwrap_or_default(),
+        versions: report_versions(&t, &v),
+        visit_versions: visit_versions(&t, &v),
         errors,
         p,
     };

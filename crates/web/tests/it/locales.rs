@@ -105,6 +105,9 @@ fn every_key_used_exists() {
     for p in domain::audit::Purpose::ALL {
         used.insert(format!("audit-purpose-{}", p.code()));
     }
+    for r in domain::version::Reason::ALL {
+        used.insert(format!("version-reason-{}", r.code()));
+    }
     // Delivery: visit kinds, statuses, confirmations, flags and report statuses by code.
     for k in domain::visit::VisitKind::ALL {
         used.insert(format!("visit-kind-{}", k.code().replace('_', "-")));
