@@ -175,6 +175,9 @@ test('a month of visits is confirmed by the family, reported and approved', asyn
     await kept.first().locator('summary').click();
     assert.match(await kept.first().innerText(), /Versio 1: Toteutunut[\s\S]*käyntiin vastattiin[\s\S]*Vahvistamatta/);
     await checkA11y(page, 'visit versions open');
+    // The report carries its metadata: service task, legal basis and the retention it sets.
+    assert.notEqual(await fact(page, 'Palvelutehtävä'), '–');
+    assert.match(await fact(page, 'Säilytysaika'), /^\d+ vuotta /);
     await page.locator('button[value=approve]').click();
     await page.waitForLoadState('load');
     assert.match(await fact(page, 'Tila'), /Hyväksytty/);

@@ -21,6 +21,7 @@ pub mod ident;
 pub mod invoice;
 pub mod locale;
 pub mod log_request;
+pub mod metadata;
 pub mod money;
 pub mod org;
 pub mod processing;

@@ -24,6 +24,7 @@ use domain::commitment::Commitment;
 use domain::delivery::{
     month_end, month_of, totals, MonthlyReport, ReportStatus, ServicePlan, Totals,
 };
+use domain::metadata::{Metadata, Sources};
 use domain::org::{Actor, Role};
 use domain::procurement::Lot;
 use domain::requirement::Rule;
@@ -61,6 +62,8 @@ pub struct Engagement {
 #[derive(Debug, Clone)]
 pub struct DeliveryView {
     pub engagement: Engagement,
+    /// What every document of the commitment carries (703/2023, 37 §).
+    pub metadata: Metadata,
     pub client_name: String,
     pub purchaser_name: String,
     pub provider_name: String,
@@ -428,7 +431,7 @@ impl Service {
             );
             let lot: Option<Doc<domain::procurement::Lot>> =
                 doc::get(&mut tx, Table::Lots, e.commitment.lot).await?;
-            if let Some(lot) = lot {
+            if let Some(lot) = &lot {
                 t.work_money = domain::work_money::work_money(&records, &lot.data.work_money);
             }
             let plans = self.plans_of(&mut tx, &e).await?;
@@ -482,7 +485,20 @@ impl Service {
                 ),
             )
             .await?;
+            let unit = db::unit::get(&mut tx, e.commitment.unit).await?;
+            let (organiser, producer) = (name_of(e.purchaser), name_of(e.commitment.provider));
+            let metadata = domain::metadata::of(Sources {
+                lot_task: lot.as_ref().map_or("", |l| l.data.service_task.as_str()),
+                lot_basis: lot.as_ref().map_or("", |l| l.data.legal_basis.as_str()),
+                client_task: client.as_ref().map_or("", |c| c.data.service_task.as_str()),
+                client_basis: client.as_ref().map_or("", |c| c.data.legal_basis.as_str()),
+                organiser: &organiser,
+                producer: &producer,
+                unit: unit.as_ref().map_or("", |u| u.name.as_str()),
+                unit_oid: unit.as_ref().map_or("", |u| u.oid.as_str()),
+            });
             Ok(DeliveryView {
+                metadata,
                 client_name: client.map(|c| c.data.name()).unwrap_or_default(),
                 purchaser_name: name_of(e.purchaser),
                 provider_name: name_of(e.commitment.provider),

@@ -13,6 +13,7 @@ mod demo_data;
 mod forecast;
 mod ident;
 mod locale;
+mod metadata;
 mod money;
 mod processing;
 mod requirement;

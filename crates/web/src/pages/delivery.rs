@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Months, NaiveDate};
 use domain::delivery::{month_of, parse_month, PlanForm, ReportForm, ReportStatus};
+use domain::metadata::Metadata;
 use domain::validate::FieldErrors;
 use domain::version::{newest_first, Version};
 use domain::visit::{ConfirmationState, Flag, VisitForm, VisitKind, VisitRecord, VisitStatus};
@@ -244,6 +245,7 @@ struct DeliveryPage {
     paper_summary: Vec<SummaryItem>,
     has_unconfirmed: bool,
     visit_versions: Vec<VisitVersions>,
+    metadata: Vec<(String, String)>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -292,6 +294,44 @@ fn facts(t: &Tr, v: &DeliveryView) -> Vec<(String, String)> {
                     ("price", Arg::S(c.unit_price.format(t.lang))),
                 ],
             ),
+        ),
+    ]
+}
+
+/// A client document's metadata (703/2023, 37 §) as the rows of its page.
+pub(crate) fn metadata_rows(t: &Tr, m: &Metadata) -> Vec<(String, String)> {
+    let or_none = |s: &str| {
+        if s.is_empty() {
+            "–".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    let unit = match (m.unit.is_empty(), m.unit_oid.is_empty()) {
+        (false, false) => format!("{} ({})", m.unit, m.unit_oid),
+        _ => or_none(&m.unit),
+    };
+    vec![
+        (t.t("field-service-task"), or_none(&m.service_task)),
+        (t.t("field-legal-basis"), or_none(&m.legal_basis)),
+        (t.t("metadata-organiser"), or_none(&m.organiser)),
+        (t.t("metadata-producer"), or_none(&m.producer)),
+        (t.t("field-unit"), unit),
+        (
+            t.t("metadata-retention"),
+            match m.retention {
+                Some((years, trigger)) => t.ta(
+                    "metadata-retention-rule",
+                    &[
+                        ("years", Arg::N(i64::from(years))),
+                        (
+                            "trigger",
+                            Arg::S(t.t(&format!("retention-trigger-{}", trigger.code()))),
+                        ),
+                    ],
+                ),
+                None => t.t("metadata-retention-unknown"),
+            },
         ),
     ]
 }
@@ -385,6 +425,7 @@ async fn delivery_page(
             .collect(),
         totals: totals_rows(&t, &v.totals),
         visit_versions: visit_versions(&t, &v),
+        metadata: metadata_rows(&t, &v.metadata),
         provider_side: v.provider_side,
         code_notice,
         saved_notice,
@@ -723,6 +764,7 @@ struct ReportPage {
     history: Vec<(String, String, String, String)>,
     versions: Vec<ReportVersion>,
     visit_versions: Vec<VisitVersions>,
+    metadata: Vec<(String, String)>,
     errors: Vec<SummaryItem>,
 }
 
@@ -963,6 +1005,7 @@ async fn report_page(
             .unwrap_or_default(),
         versions: report_versions(&t, &v),
         visit_versions: visit_versions(&t, &v),
+        metadata: metadata_rows(&t, &v.metadata),
         errors,
         p,
     };

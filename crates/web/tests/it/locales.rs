@@ -105,6 +105,13 @@ fn every_key_used_exists() {
     for p in domain::audit::Purpose::ALL {
         used.insert(format!("audit-purpose-{}", p.code()));
     }
+    for t in [
+        domain::retention::Trigger::Death,
+        domain::retention::Trigger::Closure,
+        domain::retention::Trigger::Birth,
+    ] {
+        used.insert(format!("retention-trigger-{}", t.code()));
+    }
     for r in domain::version::Reason::ALL {
         used.insert(format!("version-reason-{}", r.code()));
     }
