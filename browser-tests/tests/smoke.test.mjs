@@ -30,3 +30,23 @@ test('login page declares its language and has no serious accessibility violatio
     await context.close();
   }
 });
+
+test('the accessibility statement is reached from the footer before sign-in, in Finnish and Swedish', async () => {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(url('/login'));
+    await page.locator('footer a[href="/accessibility"]').click();
+    await page.waitForLoadState('load');
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Saavutettavuusseloste');
+    // The feedback section promises the two-week answer of the Act on Digital Services.
+    assert.match(await page.locator('main').innerText(), /kahden viikon kuluessa/);
+    await checkA11y(page, 'accessibility statement');
+    await page.locator('button[name=lang][value=sv]').click();
+    await page.waitForLoadState('load');
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Tillgänglighetsutlåtande');
+    await checkA11y(page, 'accessibility statement in Swedish');
+  } finally {
+    await context.close();
+  }
+});

@@ -34,6 +34,7 @@ pub mod search;
 pub mod settlement;
 pub mod staff;
 pub mod supervision;
+pub mod threshold;
 pub mod time;
 pub mod validate;
 pub mod version;

@@ -47,10 +47,14 @@ pub enum DiscrepancyCode {
     /// the deadline (741/2023 23–25 §; [`crate::supervision`]): a share of what is otherwise
     /// due for the month.
     FeeReduction,
+    /// A client fee on the provider's invoice. The county charges the client the fee of its
+    /// own service and the provider never bills the client (Client Fees Act 734/1992, 12 §):
+    /// a line that charges, or deducts, a client fee means the family was billed.
+    ClientFee,
 }
 
 impl DiscrepancyCode {
-    pub const ALL: [DiscrepancyCode; 13] = [
+    pub const ALL: [DiscrepancyCode; 14] = [
         DiscrepancyCode::UnconfirmedBilled,
         DiscrepancyCode::DisputedBilled,
         DiscrepancyCode::MoreThanDelivered,
@@ -64,6 +68,7 @@ impl DiscrepancyCode {
         DiscrepancyCode::NoPeriod,
         DiscrepancyCode::WorkMoneyDiffers,
         DiscrepancyCode::FeeReduction,
+        DiscrepancyCode::ClientFee,
     ];
 
     pub fn code(self) -> &'static str {
@@ -81,6 +86,7 @@ impl DiscrepancyCode {
             DiscrepancyCode::NoPeriod => "no-period",
             DiscrepancyCode::WorkMoneyDiffers => "work-money-differs",
             DiscrepancyCode::FeeReduction => "fee-reduction",
+            DiscrepancyCode::ClientFee => "client-fee",
         }
     }
 }
@@ -182,6 +188,27 @@ pub struct BilledLine {
     /// Work participation money handed on to the client, not hours of service
     /// ([`crate::work_money::is_work_money_line`]).
     pub work_money: bool,
+    /// A client fee charged or deducted ([`is_client_fee_line`]).
+    pub client_fee: bool,
+}
+
+/// Whether an invoice line is a client fee (asiakasmaksu, klientavgift, the client's own
+/// share), by its item identifier or name in Finnish, Swedish or English.
+pub fn is_client_fee_line(item_id: &str, name: &str) -> bool {
+    let id = item_id.trim().to_lowercase();
+    let name = name.to_lowercase();
+    [
+        "asiakasmaksu",
+        "asiakasmaksut",
+        "asiakkaan omavastuu",
+        "omavastuuosuus",
+        "klientavgift",
+        "klientens självrisk",
+        "client fee",
+        "client's fee",
+    ]
+    .iter()
+    .any(|w| id == *w || name.contains(w))
 }
 
 /// What a commitment ordered and what was delivered in one month.
@@ -371,6 +398,16 @@ pub fn match_lines(
                     rate_bp: l.vat_rate_bp,
                 },
             );
+        }
+        if l.client_fee {
+            push(
+                DiscrepancyCode::ClientFee,
+                l,
+                Money::from_cents(l.net.cents().abs()),
+                Figure::None,
+                Figure::None,
+            );
+            continue;
         }
         let Some(number) = &l.commitment else {
             push(

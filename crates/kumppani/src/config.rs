@@ -43,6 +43,9 @@ pub struct Config {
     /// The ocid prefix of the published open contracting data, as registered with the Open
     /// Contracting Partnership. Env: `KUMPPANI_OCID_PREFIX`.
     pub ocid_prefix: String,
+    /// Where accessibility feedback goes, shown in the accessibility statement.
+    /// Env: `KUMPPANI_ACCESSIBILITY_CONTACT`.
+    pub accessibility_contact: String,
 }
 
 impl Default for Config {
@@ -67,6 +70,7 @@ impl Default for Config {
             settlement_two_person_threshold_cents: s.settlement.two_person_threshold.cents(),
             settlement_expense_account: s.settlement.expense_account.clone(),
             ocid_prefix: s.ocid_prefix.clone(),
+            accessibility_contact: s.accessibility_contact.clone(),
         }
     }
 }
@@ -109,6 +113,9 @@ impl Config {
         if let Ok(v) = std::env::var("KUMPPANI_OCID_PREFIX") {
             cfg.ocid_prefix = v;
         }
+        if let Ok(v) = std::env::var("KUMPPANI_ACCESSIBILITY_CONTACT") {
+            cfg.accessibility_contact = v;
+        }
         if let Ok(v) = std::env::var("KUMPPANI_LOG_FORMAT") {
             cfg.log_format = v;
         }
@@ -143,6 +150,7 @@ impl Config {
                 expense_account: self.settlement_expense_account.clone(),
             },
             ocid_prefix: self.ocid_prefix.clone(),
+            accessibility_contact: self.accessibility_contact.clone(),
         }
     }
 

@@ -990,6 +990,7 @@ pub(crate) fn billed_lines(inv: &ReceivedInvoice) -> Vec<BilledLine> {
             vat_category: l.vat_category.clone(),
             vat_rate_bp: scaled(&l.vat_rate, 2).unwrap_or(0),
             work_money: domain::work_money::is_work_money_line(&l.item, &l.name),
+            client_fee: domain::settlement::is_client_fee_line(&l.item, &l.name),
         })
         .collect()
 }

@@ -80,6 +80,10 @@ pub struct Settings {
     /// The ocid prefix of the open contracting data Kumppani publishes (`ocds::OcdsOptions`),
     /// registered with the Open Contracting Partnership; a placeholder until it is.
     pub ocid_prefix: String,
+    /// Where accessibility feedback goes (an e-mail address or a web form of the county running
+    /// the service), shown in the accessibility statement (306/2019 15 §); empty: ask the
+    /// organisation's administrator.
+    pub accessibility_contact: String,
 }
 
 /// The rules of settlement a purchaser may set.
@@ -141,6 +145,7 @@ impl Default for Settings {
             throttle: throttle::ThrottleSettings::default(),
             settlement: SettlementSettings::default(),
             ocid_prefix: ocds::DEFAULT_OCID_PREFIX.to_owned(),
+            accessibility_contact: String::new(),
         }
     }
 }

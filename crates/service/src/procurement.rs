@@ -16,6 +16,7 @@ use domain::org::{Actor, Organisation, ServiceUnit};
 use domain::procurement::{Lot, LotForm, Procurement, ProcurementForm};
 use domain::requirement::RequirementForm;
 use domain::search::{stems, Query};
+use domain::threshold::{Thresholds, Tier};
 use domain::validate::FieldErrors;
 use uuid::Uuid;
 
@@ -33,6 +34,9 @@ pub struct ProcurementView {
     pub data: Procurement,
     pub lots: Vec<Doc<Lot>>,
     pub may_edit: bool,
+    /// The rules its estimated value falls under, at the thresholds of the day it was entered
+    /// (`domain::threshold`); none without an estimate.
+    pub tier: Option<(Tier, Thresholds)>,
 }
 
 /// One admitted provider in a framework lot's order.
@@ -192,7 +196,12 @@ impl Service {
             lots.sort_by_key(|l| l.data.number);
             self.log_proc(&mut tx, actor, AuditAction::Read, &t, String::new())
                 .await?;
+            let tier = p
+                .data
+                .estimated_value
+                .and_then(|v| domain::threshold::tier(v, p.created_at.date_naive()));
             Ok(ProcurementView {
+                tier,
                 id,
                 purchaser,
                 data: p.data,

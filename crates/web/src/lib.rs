@@ -318,6 +318,7 @@ fn pages(table: routes::Table) -> routes::Table {
         .get("/processing-times/export", pages::processing::export)
         .get("/budget", pages::clients::budget)
         .post("/budget", pages::clients::add_budget_line)
+        .get("/accessibility", pages::accessibility::statement)
         .get("/join", pages::registration::join)
         .post("/join", pages::registration::register)
         .get("/static/app.css", render::stylesheet)

@@ -22,5 +22,6 @@ mod search;
 mod settlement;
 mod staff;
 mod supervision;
+mod threshold;
 mod version;
 mod visit;

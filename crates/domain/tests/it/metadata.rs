@@ -1,3 +1,5 @@
+//! The metadata a client document carries (703/2023 37 §).
+
 use domain::metadata::{of, Sources};
 use domain::retention::Trigger;
 

@@ -49,6 +49,7 @@ fn line(id: &str, hours: &str, price_cents: i64) -> BilledLine {
         vat_category: "E".into(),
         vat_rate_bp: 0,
         work_money: false,
+        client_fee: false,
     }
 }
 
@@ -333,6 +334,7 @@ mod work_money {
             vat_category: if vat_bp > 0 { "S".into() } else { "E".into() },
             vat_rate_bp: vat_bp,
             work_money: true,
+            client_fee: false,
         }
     }
 
@@ -484,5 +486,25 @@ fn figures_are_written_without_a_language_or_with_its_separator() {
         }
         .text(),
         "2026-10"
+    );
+}
+
+#[test]
+fn a_client_fee_on_the_invoice_is_named_whether_charged_or_deducted() {
+    use domain::settlement::is_client_fee_line;
+    assert!(is_client_fee_line("", "Asiakasmaksu 10/2026"));
+    assert!(is_client_fee_line("ASIAKASMAKSU", ""));
+    assert!(is_client_fee_line("", "Klientavgift oktober"));
+    assert!(is_client_fee_line("", "Client fee"));
+    assert!(!is_client_fee_line("", "Perhetyö, ohjaus"));
+    let f = [facts()];
+    let mut fee = line("2", "1", 0);
+    fee.minutes = None;
+    fee.net = Money::from_cents(-4_500);
+    fee.client_fee = true;
+    // The hours match; the deducted 45.00 € fee is named, held at its amount.
+    assert_eq!(
+        codes(&[line("1", "7", 7800), fee], &f),
+        vec![(D::ClientFee, "2".to_owned(), 4_500)]
     );
 }

@@ -1,3 +1,7 @@
+//! Versions of client documents: their reasons and the order they are shown in.
+
+#![allow(clippy::unwrap_used)]
+
 use chrono::{TimeZone, Utc};
 use domain::version::{newest_first, Change, Reason, Version};
 use std::collections::HashSet;

@@ -968,12 +968,16 @@ async fn every_discrepancy_code_comes_out_of_the_match_on_the_line_it_belongs_to
     km.vat_amount = Some(d("15.05"));
     let mut loose = line("3", "1", "HUR", "78", Some(10));
     loose.order_reference = None;
+    // 6: the family's client fee passed on to the county: the provider billed the client.
+    let mut fee = line("6", "1", "C62", "45", Some(10));
+    fee.name = Some("Asiakasmaksu lokakuu".into());
     inv.lines = vec![
         line("1", "9", "HUR", "80", Some(10)),
         km,
         loose,
         line("4", "1", "HUR", "78", None),
         line("5", "2", "HUR", "78", Some(9)),
+        fee,
     ];
     let net: Decimal = inv.lines.iter().filter_map(|l| l.net_amount).sum();
     let vat = d("15.05");
@@ -1019,6 +1023,7 @@ async fn every_discrepancy_code_comes_out_of_the_match_on_the_line_it_belongs_to
         ("unconfirmed-billed", "1", 7_800),
         ("unit-not-in-commitment", "2", 5_900),
         ("vat-charged", "2", 1_505),
+        ("client-fee", "6", 4_500),
     ]
     .iter()
     .map(|(c, l, a)| ((*c).to_owned(), (*l).to_owned(), *a))

@@ -10,6 +10,7 @@ macro_rules! try_page {
     };
 }
 
+pub mod accessibility;
 pub mod admin;
 pub mod agreement;
 pub mod agreement_payment;

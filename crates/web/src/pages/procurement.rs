@@ -4,7 +4,7 @@ use super::{done, form_page, parse_id};
 use crate::describe;
 use crate::extract::{Id, SignedIn};
 use crate::forms::{Field, FormData, Opt};
-use crate::i18n::Tr;
+use crate::i18n::{Arg, Tr};
 use crate::render::{self, render, Page};
 use crate::AppState;
 use askama::Template;
@@ -250,6 +250,19 @@ pub async fn procurement(
                 .estimated_value
                 .map(|m| m.format(t.lang))
                 .unwrap_or_else(|| t.t("not-given")),
+        },
+        Fact {
+            label: t.t("field-procurement-rules"),
+            value: match v.tier {
+                Some((tier, th)) => t.ta(
+                    &format!("procurement-tier-{}", tier.code()),
+                    &[
+                        ("national", Arg::S(th.national_social.format(t.lang))),
+                        ("eu", Arg::S(th.eu_social.format(t.lang))),
+                    ],
+                ),
+                None => t.t("procurement-tier-unknown"),
+            },
         },
         Fact {
             label: t.t("field-cpv-main"),

@@ -112,6 +112,9 @@ fn every_key_used_exists() {
     ] {
         used.insert(format!("retention-trigger-{}", t.code()));
     }
+    for t in domain::threshold::Tier::ALL {
+        used.insert(format!("procurement-tier-{}", t.code()));
+    }
     for r in domain::version::Reason::ALL {
         used.insert(format!("version-reason-{}", r.code()));
     }
