@@ -131,6 +131,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0020_record_versions.sql"),
         postgres: include_str!("../../../migrations/postgres/0020_record_versions.sql"),
     },
+    Migration {
+        version: 21,
+        name: "user_unit",
+        sqlite: include_str!("../../../migrations/sqlite/0021_user_unit.sql"),
+        postgres: include_str!("../../../migrations/postgres/0021_user_unit.sql"),
+    },
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -8,7 +8,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 const COLUMNS: &str =
-    "id, organisation_id, username, display_name, email, language, active, person_id, team, created_at, updated_at";
+    "id, organisation_id, username, display_name, email, language, active, person_id, team, unit_id, created_at, updated_at";
 
 /// What signing in needs to know about an account.
 #[derive(Debug, Clone)]
@@ -36,6 +36,7 @@ macro_rules! map_row {
             roles: Vec::new(),
             person_id: r.try_get("person_id")?,
             team: r.try_get("team")?,
+            unit: r.try_get("unit_id")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
         })
@@ -110,6 +111,19 @@ pub async fn update_profile(
         .rows_affected()
     });
     Ok(n == 1)
+}
+
+/// Sets a provider user's service unit (703/2023 9 §: their access follows the commitments
+/// that name it); none for every unit.
+pub async fn set_unit(tx: &mut Tx, id: Uuid, unit: Option<Uuid>) -> Result<()> {
+    on_tx!(tx, c => {
+        sqlx::query("UPDATE users SET unit_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(unit)
+            .execute(c)
+            .await?;
+    });
+    Ok(())
 }
 
 /// Sets the user's team (703/2023 9 §: a county worker's access to clients follows it).

@@ -191,6 +191,9 @@ pub enum Resource {
         /// The county worker's tie to the client ([`tie`]); a provider's users pass
         /// [`Tie::None`], their access follows the commitment.
         tie: Tie,
+        /// For a provider's user: the service unit of the commitment through which the client
+        /// is reached, the user's own where one of theirs does ([`serves_unit`]).
+        unit: Option<Uuid>,
     },
     /// Service needs, steering groups and their meetings of a purchaser.
     ServiceNeeds {
@@ -204,6 +207,8 @@ pub enum Resource {
     Commitment {
         purchaser_id: Uuid,
         provider_id: Uuid,
+        /// The service unit the commitment names; none before one is chosen.
+        unit: Option<Uuid>,
     },
     /// A purchaser's budget lines.
     Budget {
@@ -236,6 +241,9 @@ pub enum Resource {
     Delivery {
         purchaser_id: Uuid,
         provider_id: Uuid,
+        /// The service unit the commitment names (for an attachment, the unit through which
+        /// the client is reached).
+        unit: Option<Uuid>,
         part: Part,
         follow: Follow,
         own_person: bool,
@@ -404,6 +412,9 @@ pub enum Denial {
     /// The client is not in the worker's team or responsibility, and no reason for an
     /// exceptional access was given (703/2023 9 §).
     NoTask,
+    /// The commitment is served by another service unit of the provider than the user's
+    /// (703/2023 9 §: a provider's access follows the unit named on the commitment).
+    OtherUnit,
 }
 
 impl Denial {
@@ -417,7 +428,16 @@ impl Denial {
             Denial::NotInForce => "access-not-in-force",
             Denial::OutsidePeriod => "access-outside-period",
             Denial::NoTask => "access-no-task",
+            Denial::OtherUnit => "access-other-unit",
         }
+    }
+}
+
+/// Refuses a provider's user a commitment of another unit than theirs ([`serves_unit`]).
+fn unit_of(actor: &Actor, unit: Option<Uuid>) -> Result<(), Denial> {
+    match unit {
+        Some(u) if !serves_unit(actor, u) => Err(Denial::OtherUnit),
+        _ => Ok(()),
     }
 }
 
@@ -556,6 +576,12 @@ fn log_request_handler(actor: &Actor) -> bool {
 }
 
 /// Decides whether `actor` may do `action` on `resource`.
+/// The one rule for a provider user's tie to a service unit: a user with a unit serves only
+/// the commitments that name it; one without (and every purchaser's user) serves all.
+pub fn serves_unit(actor: &Actor, unit: Uuid) -> bool {
+    actor.org_kind.is_purchaser() || actor.unit.is_none_or(|u| u == unit)
+}
+
 pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), Denial> {
     use Action::*;
     let own = |org_id: Uuid| {
@@ -778,13 +804,14 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
                 Ok(())
             }
         }
-        (Resource::Client { follow, .. }, Read) => {
+        (Resource::Client { follow, unit, .. }, Read) => {
             match follow {
                 Follow::NotInForce => return Err(Denial::OtherOrganisation),
                 f if !f.reaches_client() => return Err(Denial::OutsidePeriod),
                 _ => {}
             }
-            role(provider_reader(actor))
+            role(provider_reader(actor))?;
+            unit_of(actor, unit)
         }
         (Resource::Client { .. }, Update) => Err(Denial::OtherOrganisation),
         (Resource::Client { .. }, _) => Err(Denial::NotApplicable),
@@ -816,17 +843,29 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             own(purchaser_id)?;
             role(client_staff(actor) || actor.has(Role::Controller))
         }
-        (Resource::Commitment { provider_id, .. }, Read) => {
+        (
+            Resource::Commitment {
+                provider_id, unit, ..
+            },
+            Read,
+        ) => {
             own(provider_id)?;
             role(
                 actor.has(Role::ProviderSignatory)
                     || actor.has(Role::ServiceManager)
                     || actor.has(Role::Worker),
-            )
+            )?;
+            unit_of(actor, unit)
         }
-        (Resource::Commitment { provider_id, .. }, Decide) if !actor.org_kind.is_purchaser() => {
+        (
+            Resource::Commitment {
+                provider_id, unit, ..
+            },
+            Decide,
+        ) if !actor.org_kind.is_purchaser() => {
             own(provider_id)?;
-            role(provider_staff_manager(actor))
+            role(provider_staff_manager(actor))?;
+            unit_of(actor, unit)
         }
         (Resource::Commitment { .. }, Create | Update | Decide) => Err(Denial::MissingRole),
         (Resource::Commitment { .. }, _) => Err(Denial::NotApplicable),
@@ -1017,6 +1056,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             Resource::Delivery {
                 purchaser_id,
                 provider_id,
+                unit,
                 part,
                 follow,
                 ..
@@ -1028,6 +1068,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Result<(), D
             } else {
                 own(provider_id)?;
                 role(provider_reader(actor))?;
+                unit_of(actor, unit)?;
             }
             if follow == Follow::NotInForce {
                 return Err(Denial::NotInForce);

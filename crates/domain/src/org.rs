@@ -147,6 +147,11 @@ pub struct Actor {
     /// The team the user works in (a purchaser's social work team); empty for none. A county
     /// worker's access to clients follows the team (703/2023 9 §: access by task).
     pub team: String,
+    /// For a provider's user: the service unit they work in. A commitment names the unit that
+    /// serves it, and such a user reaches only the commitments of that unit, their delivery
+    /// and their clients (703/2023 9 §). None: every unit of the organisation (the signatory,
+    /// a manager of several units, a provider system's key).
+    pub unit: Option<Uuid>,
 }
 
 impl Actor {
@@ -503,6 +508,8 @@ pub struct User {
     pub person_id: Option<Uuid>,
     /// The user's team; empty for none.
     pub team: String,
+    /// A provider user's service unit; none for every unit of the organisation.
+    pub unit: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -526,6 +533,9 @@ pub struct UserForm {
     /// The social work team, as the organisation names its teams.
     #[serde(default)]
     pub team: String,
+    /// A provider user's service unit (its id); empty for every unit.
+    #[serde(default)]
+    pub unit: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -537,6 +547,8 @@ pub struct UserData {
     pub roles: Vec<Role>,
     pub password: Option<String>,
     pub team: String,
+    /// Checked against the organisation's own units by the use case.
+    pub unit: Option<Uuid>,
 }
 
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -566,6 +578,16 @@ impl UserForm {
         let display_name = errs.required("display_name", &self.display_name, 200);
         let email = errs.email("email", &self.email, false);
         let team = errs.optional("team", &self.team, 80);
+        let unit = match self.unit.trim() {
+            "" => None,
+            u => match Uuid::parse_str(u) {
+                Ok(id) if !kind.is_purchaser() => Some(id),
+                _ => {
+                    errs.add("unit", "invalid-choice");
+                    None
+                }
+            },
+        };
         let language = if self.language.trim().is_empty() {
             Lang::Fi
         } else {
@@ -610,6 +632,7 @@ impl UserForm {
                 roles,
                 password,
                 team,
+                unit,
             })
         } else {
             Err(errs)
@@ -627,6 +650,7 @@ impl From<&User> for UserForm {
             roles: u.roles.iter().map(|r| r.code().to_owned()).collect(),
             password: String::new(),
             team: u.team.clone(),
+            unit: u.unit.map(|u| u.to_string()).unwrap_or_default(),
         }
     }
 }

@@ -368,6 +368,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                         roles: vec![(*role).into()],
                         password: password.clone(),
                         team: demo_team(o.key, name_part).into(),
+                        unit: String::new(),
                     },
                 )
                 .await
@@ -387,6 +388,7 @@ pub async fn populate(svc: &Service) -> Result<Vec<Credential>> {
                     person: None,
                     key: None,
                     team: demo_team(o.key, name_part).into(),
+                    unit: None,
                 },
             );
             creds.push(Credential {

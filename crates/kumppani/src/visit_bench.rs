@@ -81,6 +81,7 @@ pub(crate) async fn commitments(svc: &Service, families: usize, month: NaiveDate
         person: None,
         key: None,
         team: String::new(),
+        unit: None,
     };
     let resource = domain::access::Resource::Clients {
         org_id: model.owner_id,

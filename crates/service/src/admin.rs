@@ -53,6 +53,35 @@ impl Service {
         self.finish(tx, r).await
     }
 
+    /// The service units a provider user may be tied to on the user form: the organisation's
+    /// own, to whoever may list them; none for a purchaser.
+    pub async fn unit_choices(
+        &self,
+        actor: &Actor,
+        org_id: Uuid,
+    ) -> ServiceResult<Vec<(Uuid, String)>> {
+        let mut tx = self.db.begin_read().await?;
+        let r = async {
+            let Some(org) = organisation::get(&mut tx, org_id).await? else {
+                return Ok(Vec::new());
+            };
+            let res = Resource::ServiceUnits {
+                org_id,
+                org_kind: org.kind,
+            };
+            if !org.kind.is_provider() || self.policy(actor, Action::List, res).is_err() {
+                return Ok(Vec::new());
+            }
+            Ok(unit::list_for(&mut tx, org_id)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect())
+        }
+        .await;
+        self.finish(tx, r).await
+    }
+
     async fn organisation_in(
         &self,
         tx: &mut Tx,
@@ -607,7 +636,25 @@ impl Service {
         if !data.team.is_empty() {
             user::set_team(tx, id, &data.team).await?;
         }
+        if data.unit.is_some() {
+            self.own_unit(tx, org_id, data.unit).await?;
+            user::set_unit(tx, id, data.unit).await?;
+        }
         Ok(())
+    }
+
+    /// A user's unit must be one of the organisation's own.
+    async fn own_unit(&self, tx: &mut Tx, org_id: Uuid, unit: Option<Uuid>) -> ServiceResult<()> {
+        let Some(unit) = unit else {
+            return Ok(());
+        };
+        match db::unit::get(tx, unit).await? {
+            Some(u) if u.organisation_id == org_id => Ok(()),
+            _ => Err(ServiceError::Invalid(FieldErrors::single(
+                "unit",
+                "invalid-choice",
+            ))),
+        }
     }
 
     pub async fn update_user(&self, actor: &Actor, id: Uuid, form: &UserForm) -> ServiceResult<()> {
@@ -687,6 +734,13 @@ impl Service {
             if data.team != u.team {
                 user::set_team(&mut tx, id, &data.team).await?;
                 details.push(format!("team: {} -> {}", u.team, data.team));
+            }
+            // Likewise a provider user's unit, which decides the commitments they reach.
+            if data.unit != u.unit {
+                self.own_unit(&mut tx, u.organisation_id, data.unit).await?;
+                user::set_unit(&mut tx, id, data.unit).await?;
+                let text = |x: Option<Uuid>| x.map(|x| x.to_string()).unwrap_or_default();
+                details.push(format!("unit: {} -> {}", text(u.unit), text(data.unit)));
             }
             ev.details = details.join(", ");
             self.record(&mut tx, ev).await?;

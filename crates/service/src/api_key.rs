@@ -169,6 +169,7 @@ impl Service {
             person: None,
             key: Some(k.operations),
             team: String::new(),
+            unit: None,
         }))
     }
 }

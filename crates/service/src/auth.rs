@@ -276,6 +276,7 @@ fn session_of(u: domain::org::User, org_kind: domain::org::OrgKind, csrf_token: 
             person: u.person_id,
             key: None,
             team: u.team,
+            unit: u.unit,
         },
         language: u.language,
         csrf_token,

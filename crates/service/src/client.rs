@@ -9,7 +9,7 @@ use crate::{Service, ServiceError, ServiceResult};
 use chrono::NaiveDate;
 use db::doc::{self, Doc, Filter, Table};
 use db::Tx;
-use domain::access::{follow, tie, Action, Follow, Resource, Tie};
+use domain::access::{follow, serves_unit, tie, Action, Follow, Resource, Tie};
 use domain::audit::{AuditAction, Purpose, RecordKind};
 use domain::client::EndDates;
 use domain::client::{Client, ClientForm, Family, MinimalClient};
@@ -332,14 +332,17 @@ impl Service {
         )
     }
 
-    /// The best follow phase today of the commitments `provider` holds for `client`: what the
-    /// provider's staff may see of the client and its delivery (`domain::access::follow`).
-    pub(crate) async fn follow_of(
+    /// What a provider's user reaches of a client through the commitments `provider` holds
+    /// for it (`domain::access::follow`): the best follow phase today among the commitments
+    /// the user's unit serves, with that unit. When none of those reaches the client, the best
+    /// of all with its unit, so that the policy refuses it as another unit's (703/2023 9 §).
+    pub(crate) async fn reach_of(
         &self,
         tx: &mut Tx,
+        actor: &Actor,
         provider: Uuid,
         client: Uuid,
-    ) -> ServiceResult<Follow> {
+    ) -> ServiceResult<(Follow, Option<Uuid>)> {
         let cs: Vec<Doc<Commitment>> = doc::list(
             tx,
             Table::Commitments,
@@ -353,11 +356,26 @@ impl Service {
         for c in cs.iter().filter(|c| c.data.provider == provider) {
             by_number.entry(&c.data.number).or_default().push(&c.data);
         }
-        Ok(by_number
+        // Each commitment by its newest version's unit (oldest first from the list).
+        let phases: Vec<(Follow, Uuid)> = by_number
             .values()
-            .map(|v| self.follow_period(period_in_force(v.iter().copied())))
-            .max()
-            .unwrap_or(Follow::NotInForce))
+            .filter_map(|v| {
+                let unit = v.last()?.unit;
+                Some((self.follow_period(period_in_force(v.iter().copied())), unit))
+            })
+            .collect();
+        let mine = phases
+            .iter()
+            .filter(|(_, u)| serves_unit(actor, *u))
+            .max_by_key(|(f, _)| *f)
+            .copied();
+        let all = phases.iter().max_by_key(|(f, _)| *f).copied();
+        Ok(match (mine, all) {
+            (Some((f, u)), _) if f.reaches_client() => (f, Some(u)),
+            (_, Some((f, u))) if f.reaches_client() => (f, Some(u)),
+            (Some((f, u)), _) | (None, Some((f, u))) => (f, Some(u)),
+            (None, None) => (Follow::NotInForce, None),
+        })
     }
 
     /// What the actor's organisation reaches of a client: the follow period for a provider;
@@ -367,11 +385,11 @@ impl Service {
         tx: &mut Tx,
         actor: &Actor,
         client: Uuid,
-    ) -> ServiceResult<Follow> {
+    ) -> ServiceResult<(Follow, Option<Uuid>)> {
         if actor.org_kind.is_purchaser() {
-            return Ok(Follow::NotInForce);
+            return Ok((Follow::NotInForce, None));
         }
-        self.follow_of(tx, actor.org_id, client).await
+        self.reach_of(tx, actor, actor.org_id, client).await
     }
 
     /// A client as the purchaser's social workers see it: everything, with guardians, needs and
@@ -470,12 +488,13 @@ impl Service {
             return Err(self.missing(tx, actor, AuditAction::Read, &t).await);
         };
         let t = self.client_target(owner, Some(id));
-        let follow = self.client_follow(tx, actor, id).await?;
+        let (follow, unit) = self.client_follow(tx, actor, id).await?;
         let tie = self.client_tie(tx, actor, id).await?;
         let resource = Resource::Client {
             purchaser_id: owner,
             follow,
             tie,
+            unit,
         };
         let grant = self
             .authorize(tx, actor, Action::Read, resource, AuditAction::Read, &t)
@@ -520,6 +539,7 @@ impl Service {
                         purchaser_id: owner,
                         follow: Follow::NotInForce,
                         tie,
+                        unit: None,
                     },
                     AuditAction::Update,
                     &t,
@@ -630,6 +650,7 @@ impl Service {
                     purchaser_id: owner,
                     follow: Follow::NotInForce,
                     tie: Tie::Reason(asked),
+                    unit: None,
                 },
                 AuditAction::Create,
                 &t,

@@ -8,7 +8,7 @@ use crate::need::{Need, NeedStatus};
 use crate::{Service, ServiceError, ServiceResult};
 use chrono::Datelike;
 use db::doc::{self, Doc, Filter, Table};
-use domain::access::{Action, Resource};
+use domain::access::{serves_unit, Action, Resource};
 use domain::application::Application;
 use domain::audit::{AuditAction, Purpose, RecordKind};
 use domain::calendar::{deadline, DayCount};
@@ -101,6 +101,7 @@ impl Service {
             Resource::Commitment {
                 purchaser_id: n.owner_id,
                 provider_id: Uuid::nil(),
+                unit: None,
             },
             AuditAction::Create,
             &t,
@@ -131,6 +132,7 @@ impl Service {
             Resource::Commitment {
                 purchaser_id: n.owner_id,
                 provider_id: app.owner_id,
+                unit: None,
             },
             AuditAction::Create,
             &t,
@@ -366,6 +368,7 @@ impl Service {
                 Resource::Commitment {
                     purchaser_id: c.owner_id,
                     provider_id: c.data.provider,
+                    unit: Some(c.data.unit),
                 },
                 AuditAction::Update,
                 &t,
@@ -503,7 +506,13 @@ impl Service {
             } else {
                 db::client::CommitmentScope::Provider(actor.org_id)
             };
-            let mine: Vec<Doc<Commitment>> = db::client::commitments_in(&mut tx, scope).await?;
+            // A provider's user of one service unit sees that unit's commitments (703/2023 9 §).
+            let mine: Vec<Doc<Commitment>> =
+                db::client::commitments_in::<Commitment>(&mut tx, scope)
+                    .await?
+                    .into_iter()
+                    .filter(|c| serves_unit(actor, c.data.unit))
+                    .collect();
             // Every row names its client (by id, with a link): each is a subject of the view.
             let shown = mine.iter().map(|c| c.data.client).collect();
             self.log_shown(
@@ -551,6 +560,7 @@ impl Service {
                     Resource::Commitment {
                         purchaser_id: c.owner_id,
                         provider_id: c.data.provider,
+                        unit: Some(c.data.unit),
                     },
                     AuditAction::Read,
                     &t,
@@ -561,8 +571,8 @@ impl Service {
             let client_grant = if actor.org_kind.is_purchaser() {
                 Some(grant)
             } else {
-                let follow = self
-                    .follow_of(&mut tx, c.data.provider, c.data.client)
+                let (follow, unit) = self
+                    .reach_of(&mut tx, actor, c.data.provider, c.data.client)
                     .await?;
                 self.granted(
                     actor,
@@ -571,6 +581,7 @@ impl Service {
                         purchaser_id: c.owner_id,
                         follow,
                         tie: domain::access::Tie::None,
+                        unit,
                     },
                 )
             };
@@ -660,6 +671,7 @@ impl Service {
                 Resource::Commitment {
                     purchaser_id: c.owner_id,
                     provider_id: c.data.provider,
+                    unit: Some(c.data.unit),
                 },
                 AuditAction::Update,
                 &t,

@@ -648,6 +648,7 @@ impl Service {
                         purchaser_id: owner,
                         follow: Follow::NotInForce,
                         tie,
+                        unit: None,
                     },
                     AuditAction::Create,
                     &t,

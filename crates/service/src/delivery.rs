@@ -350,6 +350,7 @@ impl Service {
             let res = Resource::Delivery {
                 purchaser_id: newest.owner_id,
                 provider_id: newest.data.provider,
+                unit: Some(newest.data.unit),
                 part: step.part,
                 follow: Follow::NotInForce,
                 own_person,
@@ -375,6 +376,7 @@ impl Service {
         Resource::Delivery {
             purchaser_id: e.purchaser,
             provider_id: e.commitment.provider,
+            unit: Some(e.commitment.unit),
             part,
             follow: e.follow,
             own_person,

@@ -49,6 +49,8 @@ impl ServiceError {
         "access-key-scope",
         "access-not-in-force",
         "access-outside-period",
+        "access-no-task",
+        "access-other-unit",
         "not-found",
         "invalid-input",
         "sign-in-failed",

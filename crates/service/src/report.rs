@@ -7,7 +7,7 @@ use crate::{Service, ServiceError, ServiceResult};
 use chrono::NaiveDate;
 use db::doc::{self, Doc, Filter, Table};
 use db::Tx;
-use domain::access::{Action, Part, Resource};
+use domain::access::{serves_unit, Action, Part, Resource};
 use domain::audit::{AuditAction, RecordKind};
 use domain::commitment::Commitment;
 use domain::delivery::{
@@ -312,7 +312,7 @@ impl Service {
             )
             .await?;
             let mut by_number: HashMap<String, Vec<Doc<Commitment>>> = HashMap::new();
-            for c in own {
+            for c in own.into_iter().filter(|c| serves_unit(actor, c.data.unit)) {
                 by_number.entry(c.data.number.clone()).or_default().push(c);
             }
             let mut out = Vec::new();

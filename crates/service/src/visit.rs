@@ -432,9 +432,9 @@ impl Service {
             };
             // Uploaded under the uploader's commitments for the client: the purchaser's staff
             // read it as delivery of their own register, the uploader during the follow period.
-            let follow = match a.parent_id {
-                Some(client) => self.follow_of(&mut tx, a.uploaded_by, client).await?,
-                None => Follow::NotInForce,
+            let (follow, unit) = match a.parent_id {
+                Some(client) => self.reach_of(&mut tx, actor, a.uploaded_by, client).await?,
+                None => (Follow::NotInForce, None),
             };
             self.authorize(
                 &mut tx,
@@ -443,6 +443,7 @@ impl Service {
                 Resource::Delivery {
                     purchaser_id: a.owner_id,
                     provider_id: a.uploaded_by,
+                    unit,
                     part: Part::Attachment,
                     follow,
                     own_person: false,

@@ -166,6 +166,7 @@ pub fn user_form(username: &str, role: &str) -> UserForm {
         roles: vec![role.into()],
         password: PASSWORD.into(),
         team: String::new(),
+        unit: String::new(),
     }
 }
 

@@ -1855,3 +1855,5 @@ accessibility-contact-admin = Send feedback to your organisation's Kumppani admi
 accessibility-enforcement-title = Supervisory authority
 accessibility-enforcement = If you get no answer within two weeks, or the answer does not satisfy you, you can notify the supervisory authority for accessibility. Instructions are on the page
 accessibility-dated = This statement was made on 8.12.2026 and is reviewed when the service changes.
+error-access-other-unit = The commitment is served by another service unit than yours.
+hint-user-unit = With a service unit chosen, the user sees only its commitments, their delivery and their clients. Leave it empty for a user who works in every unit.

@@ -1855,3 +1855,5 @@ accessibility-contact-admin = Lähetä palaute organisaatiosi Kumppani-pääkäy
 accessibility-enforcement-title = Valvontaviranomainen
 accessibility-enforcement = Jos et saa vastausta kahden viikon kuluessa tai vastaus ei tyydytä sinua, voit tehdä ilmoituksen saavutettavuuden valvontaviranomaiselle. Ohjeet löytyvät sivulta
 accessibility-dated = Seloste on laadittu 8.12.2026, ja se tarkistetaan, kun palvelu muuttuu.
+error-access-other-unit = Maksusitoumuksen palvelee toinen palveluyksikkö kuin omasi.
+hint-user-unit = Jos valitset palveluyksikön, käyttäjä näkee vain sen maksusitoumukset, niiden toteutuksen ja asiakkaat. Jätä tyhjäksi, jos käyttäjä työskentelee kaikissa yksiköissä.

@@ -1855,3 +1855,5 @@ accessibility-contact-admin = Skicka respons till din organisations huvudanvänd
 accessibility-enforcement-title = Tillsynsmyndighet
 accessibility-enforcement = Om du inte får svar inom två veckor eller inte är nöjd med svaret kan du göra en anmälan till tillsynsmyndigheten för tillgänglighet. Anvisningar finns på sidan
 accessibility-dated = Utlåtandet har upprättats 8.12.2026 och ses över när tjänsten ändras.
+error-access-other-unit = Förbindelsen betjänas av en annan serviceenhet än din.
+hint-user-unit = Om du väljer en serviceenhet ser användaren bara dess förbindelser, deras genomförande och klienter. Lämna tomt om användaren arbetar i alla enheter.

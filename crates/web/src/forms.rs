@@ -222,7 +222,13 @@ pub fn unit_fields(t: &Tr, f: &ServiceUnitForm) -> Vec<Field> {
     ]
 }
 
-pub fn user_fields(t: &Tr, f: &UserForm, kind: OrgKind, creating: bool) -> Vec<Field> {
+pub fn user_fields(
+    t: &Tr,
+    f: &UserForm,
+    kind: OrgKind,
+    creating: bool,
+    units: &[(uuid::Uuid, String)],
+) -> Vec<Field> {
     let mut password = Field::new(t, "password", "password", "")
         .autocomplete("new-password")
         .hint(
@@ -263,6 +269,24 @@ pub fn user_fields(t: &Tr, f: &UserForm, kind: OrgKind, creating: bool) -> Vec<F
         fields.insert(
             4,
             Field::new(t, "team", "text", &f.team).hint(t, "hint-team"),
+        );
+    }
+    // A provider user tied to one service unit reaches only its commitments (703/2023 9 §).
+    if !kind.is_purchaser() && !units.is_empty() {
+        fields.insert(
+            4,
+            Field::new(t, "unit", "select", &f.unit)
+                .hint(t, "hint-user-unit")
+                .options(
+                    units
+                        .iter()
+                        .map(|(id, name)| Opt {
+                            value: id.to_string(),
+                            label: name.clone(),
+                            selected: f.unit == id.to_string(),
+                        })
+                        .collect(),
+                ),
         );
     }
     fields

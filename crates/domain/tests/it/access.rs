@@ -34,6 +34,7 @@ fn actor(role: Role) -> Actor {
         roles: vec![role],
         person: (role == Role::ClientOrGuardian).then_some(OTHER_USER),
         key: None,
+        unit: None,
         team: String::new(),
     }
 }
@@ -345,6 +346,7 @@ fn every_role_record_and_action() {
                     purchaser_id: a.org_id,
                     follow: Follow::NotInForce,
                     tie: Tie::Task,
+                    unit: None,
                 },
             ),
             (
@@ -353,6 +355,7 @@ fn every_role_record_and_action() {
                     purchaser_id: OTHER_PURCHASER,
                     follow: Follow::NotInForce,
                     tie: Tie::Task,
+                    unit: None,
                 },
             ),
             ("own_reports", Resource::Reports { org_id: a.org_id }),
@@ -380,6 +383,7 @@ fn every_role_record_and_action() {
                 Resource::Commitment {
                     purchaser_id: a.org_id,
                     provider_id: OTHER_PROVIDER,
+                    unit: None,
                 },
             ),
             (
@@ -387,6 +391,7 @@ fn every_role_record_and_action() {
                 Resource::Commitment {
                     purchaser_id: OTHER_PURCHASER,
                     provider_id: a.org_id,
+                    unit: None,
                 },
             ),
             (
@@ -394,6 +399,7 @@ fn every_role_record_and_action() {
                 Resource::Commitment {
                     purchaser_id: OTHER_PURCHASER,
                     provider_id: OTHER_PROVIDER,
+                    unit: None,
                 },
             ),
             ("own_budget", Resource::Budget { org_id: a.org_id }),
@@ -626,6 +632,7 @@ fn commitment_answers_and_needs_decisions_name_the_missing_role() {
     let commitment = Resource::Commitment {
         purchaser_id: OWN_PURCHASER,
         provider_id: OWN_PROVIDER,
+        unit: None,
     };
     // The purchaser sends; it does not answer its own commitment.
     let c = actor(Role::Controller);
@@ -746,6 +753,7 @@ fn delivery_every_role_part_phase_and_action() {
                             part,
                             follow: f,
                             own_person: own,
+                            unit: None,
                         };
                         for action in Action::ALL {
                             let want = expected_delivery(role, action, side, part, f, own);
@@ -773,6 +781,7 @@ fn a_provider_sees_a_client_only_in_the_follow_period_and_only_reads() {
                 purchaser_id: OTHER_PURCHASER,
                 follow: f,
                 tie: Tie::None,
+                unit: None,
             };
             for action in Action::ALL {
                 let want = !role.is_purchaser_role()
@@ -796,6 +805,7 @@ fn a_provider_sees_a_client_only_in_the_follow_period_and_only_reads() {
         purchaser_id: OTHER_PURCHASER,
         follow: f,
         tie: Tie::None,
+        unit: None,
     };
     assert_eq!(
         decide(&w, Action::Read, client(Follow::Over)),
@@ -854,6 +864,7 @@ fn an_api_key_does_only_its_operations_and_what_a_worker_may() {
         part,
         follow: f,
         own_person: false,
+        unit: None,
     };
     assert_eq!(
         decide(&k, Action::Create, visits(Part::Visits, Follow::Delivering)),
@@ -874,6 +885,7 @@ fn an_api_key_does_only_its_operations_and_what_a_worker_may() {
                 purchaser_id: OTHER_PURCHASER,
                 follow: Follow::Delivering,
                 tie: Tie::None,
+                unit: None,
             },
         ),
         (Action::List, Resource::Commitments { org_id: k.org_id }),
@@ -891,6 +903,7 @@ fn an_api_key_does_only_its_operations_and_what_a_worker_may() {
         part: Part::Visits,
         follow: Follow::Delivering,
         own_person: false,
+        unit: None,
     };
     assert_eq!(
         decide(&k, Action::Create, other),
@@ -982,6 +995,7 @@ fn a_county_worker_reaches_their_teams_clients_and_others_only_with_a_reason() {
         purchaser_id: OWN_PURCHASER,
         follow: Follow::NotInForce,
         tie,
+        unit: None,
     };
     for action in [Action::Read, Action::Update] {
         assert_eq!(decide(&w, action, client(Tie::None)), Err(Denial::NoTask));
@@ -1012,4 +1026,78 @@ fn a_county_worker_reaches_their_teams_clients_and_others_only_with_a_reason() {
         assert_eq!(AccessReason::parse(r.code()), Some(r));
     }
     assert_eq!(AccessReason::parse("curiosity"), None);
+}
+
+#[test]
+fn a_provider_user_of_one_unit_reaches_only_the_commitments_that_name_it() {
+    let (unit_a, unit_b) = (Uuid::from_u128(0xA), Uuid::from_u128(0xB));
+    let delivery = |unit| Resource::Delivery {
+        purchaser_id: OTHER_PURCHASER,
+        provider_id: OWN_PROVIDER,
+        unit: Some(unit),
+        part: Part::Visits,
+        follow: Follow::Delivering,
+        own_person: false,
+    };
+    let commitment = |unit| Resource::Commitment {
+        purchaser_id: OTHER_PURCHASER,
+        provider_id: OWN_PROVIDER,
+        unit: Some(unit),
+    };
+    let client = |unit| Resource::Client {
+        purchaser_id: OTHER_PURCHASER,
+        follow: Follow::Delivering,
+        tie: Tie::None,
+        unit: Some(unit),
+    };
+    // Without a unit, every unit of the organisation.
+    let mut w = actor(Role::Worker);
+    assert!(decide(&w, Action::Create, delivery(unit_b)).is_ok());
+    assert!(decide(&w, Action::Read, client(unit_b)).is_ok());
+    // Tied to unit A: A's commitments, their delivery and clients; B's refused as another unit's.
+    w.unit = Some(unit_a);
+    assert!(decide(&w, Action::Create, delivery(unit_a)).is_ok());
+    assert!(decide(&w, Action::Read, commitment(unit_a)).is_ok());
+    assert!(decide(&w, Action::Read, client(unit_a)).is_ok());
+    for action in [Action::Read, Action::Create] {
+        assert_eq!(decide(&w, action, delivery(unit_b)), Err(Denial::OtherUnit));
+    }
+    assert_eq!(
+        decide(&w, Action::Read, commitment(unit_b)),
+        Err(Denial::OtherUnit)
+    );
+    assert_eq!(
+        decide(&w, Action::Read, client(unit_b)),
+        Err(Denial::OtherUnit)
+    );
+    let mut m = actor(Role::ServiceManager);
+    m.unit = Some(unit_a);
+    assert_eq!(
+        decide(&m, Action::Decide, commitment(unit_b)),
+        Err(Denial::OtherUnit)
+    );
+    // Another organisation is refused as such first: the unit tells it nothing.
+    let other = Resource::Delivery {
+        purchaser_id: OTHER_PURCHASER,
+        provider_id: OTHER_PROVIDER,
+        unit: Some(unit_b),
+        part: Part::Visits,
+        follow: Follow::Delivering,
+        own_person: false,
+    };
+    assert_eq!(
+        decide(&w, Action::Read, other),
+        Err(Denial::OtherOrganisation)
+    );
+    // The purchaser's staff are not tied to a provider's units.
+    let s = actor(Role::SocialWorker);
+    let own = Resource::Delivery {
+        purchaser_id: OWN_PURCHASER,
+        provider_id: OTHER_PROVIDER,
+        unit: Some(unit_b),
+        part: Part::Page,
+        follow: Follow::Delivering,
+        own_person: false,
+    };
+    assert!(decide(&s, Action::Read, own).is_ok());
 }

@@ -84,6 +84,7 @@ async fn read_records(db: &db::Db) -> Records {
             person: None,
             key: None,
             team: String::new(),
+            unit: None,
         };
         let resource = Resource::Clients { org_id: o.id };
         #[allow(clippy::disallowed_methods)] // reading behind the application's back

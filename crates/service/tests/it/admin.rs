@@ -106,6 +106,7 @@ async fn bad_input_names_each_field_and_saves_nothing() {
         roles: vec!["worker".into(), "wizard".into()],
         password: "short".into(),
         team: "x".repeat(81),
+        unit: String::new(),
     };
     let Err(ServiceError::Invalid(errs)) = w.service.create_user(&admin, w.county, &form).await
     else {

@@ -146,3 +146,86 @@ async fn another_teams_worker_opens_a_client_only_with_a_reason_and_the_auditor_
     let v = s.audit_verify().await.unwrap();
     assert_eq!(v.first_break, None);
 }
+
+/// A provider's user tied to a service unit reaches only the commitments that name it, their
+/// delivery and clients; the same refusal on every page, and the lists leave the rest out.
+#[tokio::test]
+async fn a_provider_worker_of_another_unit_reaches_neither_the_commitment_nor_its_client() {
+    use domain::org::{ServiceUnitForm, UserForm};
+    let w = World::new().await;
+    let s = &w.service;
+    let x = crate::delivery::setup(&w).await;
+    let signer = w.actor("p.signer").await;
+    let oct = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let v = s.delivery(&x.worker, &x.number, oct).await.unwrap();
+    let unit_a = v.engagement.commitment.unit;
+    let client = v.engagement.commitment.client;
+    let unit_b = s
+        .create_service_unit(
+            &signer,
+            w.provider,
+            &ServiceUnitForm {
+                name: "Toinen yksikkö".into(),
+                street_address: "Keskuskatu 2".into(),
+                postal_code: "45100".into(),
+                city: "Kouvola".into(),
+                municipality: "Kouvola".into(),
+                languages: vec!["fi".into()],
+                served_municipalities: "Kouvola".into(),
+                free_capacity: "2".into(),
+                capacity: "10".into(),
+                soteri_number: "S-toinen".into(),
+                soteri_registered: "2020-01-02".into(),
+                ..ServiceUnitForm::default()
+            },
+        )
+        .await
+        .unwrap();
+    let tie_to = |unit: uuid::Uuid| {
+        let signer = signer.clone();
+        let id = x.worker.user_id;
+        async move {
+            let view = s.user(&signer, id).await.unwrap();
+            let mut f = UserForm::from(&view.user);
+            f.unit = unit.to_string();
+            s.update_user(&signer, id, &f).await.unwrap();
+        }
+    };
+    // A unit of another organisation is not offered, and not taken.
+    let mut f = UserForm::from(&s.user(&signer, x.worker.user_id).await.unwrap().user);
+    f.unit = uuid::Uuid::now_v7().to_string();
+    assert!(matches!(
+        s.update_user(&signer, x.worker.user_id, &f).await,
+        Err(ServiceError::Invalid(e)) if e.get("unit") == Some("invalid-choice")
+    ));
+
+    tie_to(unit_b).await;
+    let b = w.actor(&x.worker.username).await;
+    assert_eq!(b.unit, Some(unit_b));
+    let other_unit = |r| matches!(r, Err(ServiceError::Denied(Denial::OtherUnit)));
+    assert!(other_unit(s.delivery(&b, &x.number, oct).await.map(|_| ())));
+    assert!(other_unit(s.client_record(&b, client).await.map(|_| ())));
+    assert!(!s
+        .commitments(&b)
+        .await
+        .unwrap()
+        .iter()
+        .any(|c| c.data.number == x.number));
+    assert!(s
+        .report_reminders(&b)
+        .await
+        .unwrap()
+        .iter()
+        .all(|r| r.commitment_number != x.number));
+
+    tie_to(unit_a).await;
+    let a = w.actor(&x.worker.username).await;
+    assert!(s.delivery(&a, &x.number, oct).await.is_ok());
+    assert!(s.client_record(&a, client).await.is_ok());
+    assert!(s
+        .commitments(&a)
+        .await
+        .unwrap()
+        .iter()
+        .any(|c| c.data.number == x.number));
+}

@@ -404,6 +404,11 @@ pub async fn new_user(
         return render::service_error(&ctx, e);
     }
     let (kind, name) = try_page!(org_kind(&app, &ctx, &actor, id).await);
+    let units = app
+        .service
+        .unit_choices(&actor, id)
+        .await
+        .unwrap_or_default();
     let t = ctx.tr();
     let form = UserForm {
         language: ctx.lang.code().into(),
@@ -415,7 +420,7 @@ pub async fn new_user(
         format!("/organisations/{id}/users"),
         "action-create",
         format!("/organisations/{id}"),
-        forms::user_fields(&t, &form, kind, true),
+        forms::user_fields(&t, &form, kind, true, &units),
         None,
     )
 }
@@ -437,7 +442,16 @@ pub async fn create_user(
                 format!("/organisations/{id}/users"),
                 "action-create",
                 format!("/organisations/{id}"),
-                forms::user_fields(&t, &form, kind, true),
+                forms::user_fields(
+                    &t,
+                    &form,
+                    kind,
+                    true,
+                    &app.service
+                        .unit_choices(&actor, id)
+                        .await
+                        .unwrap_or_default(),
+                ),
                 Some(&errs),
             )
         }
@@ -523,6 +537,10 @@ pub async fn edit_user(
             &UserForm::from(&view.user),
             view.organisation.kind,
             false,
+            &app.service
+                .unit_choices(&actor, view.organisation.id)
+                .await
+                .unwrap_or_default(),
         ),
         None,
     )
@@ -548,7 +566,16 @@ pub async fn update_user(
                 format!("/users/{id}"),
                 "action-save",
                 format!("/users/{id}"),
-                forms::user_fields(&t, &form, view.organisation.kind, false),
+                forms::user_fields(
+                    &t,
+                    &form,
+                    view.organisation.kind,
+                    false,
+                    &app.service
+                        .unit_choices(&actor, view.organisation.id)
+                        .await
+                        .unwrap_or_default(),
+                ),
                 Some(&errs),
             )
         }

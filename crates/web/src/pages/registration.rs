@@ -62,6 +62,7 @@ fn parse(body: &[u8]) -> (OrganisationForm, UserForm) {
         roles: vec!["provider_signatory".into()],
         password: d.get("user_password"),
         team: String::new(),
+        unit: String::new(),
     };
     (o, u)
 }
