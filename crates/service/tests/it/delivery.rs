@@ -299,7 +299,7 @@ pub(crate) fn row(
     }
 }
 
-fn oct(d: u32) -> NaiveDate {
+pub(crate) fn oct(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 10, d).unwrap()
 }
 

@@ -2,7 +2,7 @@
 //! visit, a report returned and resubmitted, a need decided, a commitment accepted and a
 //! client's end recorded each keep what they said before, with who replaced it, when and why.
 
-use crate::delivery::{row, setup};
+use crate::delivery::{oct, row, setup};
 use chrono::NaiveDate;
 use domain::client::EndForm;
 use domain::delivery::{PlanForm, ReportForm, ReportStatus};
@@ -10,10 +10,6 @@ use domain::version::{newest_first, Reason};
 use domain::visit::ConfirmationState;
 use service::client::ClientRecord;
 use testkit::World;
-
-fn oct(d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 10, d).unwrap()
-}
 
 #[tokio::test]
 async fn a_corrected_visit_and_a_returned_report_keep_every_earlier_content() {
