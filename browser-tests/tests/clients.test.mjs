@@ -184,6 +184,8 @@ test('a need becomes an accepted commitment, and access and the log follow it', 
     const doc = await page.locator('article.document').innerText();
     assert.match(doc, /Vilho Testinen \(150816A\*{4}\)/);
     assert.doesNotMatch(doc, new RegExp(child));
+    // It carries its metadata (703/2023 37 §) in the document's language.
+    assert.match(doc, /Handlingens uppgifter[\s\S]*Anordnare[\s\S]*Förvaringstid/);
     await checkA11y(page, 'commitment document (sv)');
     assert.ok(mine, 'the commitment is there');
     assert.equal(mine.status, 'sent');

@@ -49,6 +49,8 @@ pub struct CommitmentView {
     pub unit: String,
     pub lot: Lot,
     pub client: Option<(String, String)>,
+    /// What the commitment, a client document, carries (703/2023 37 §).
+    pub metadata: domain::metadata::Metadata,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -585,12 +587,13 @@ impl Service {
                     },
                 )
             };
-            let client = match &client_grant {
-                Some(g) => db::client::get::<Client>(&mut tx, g, c.data.client)
-                    .await?
-                    .map(|d| (d.data.name(), d.data.masked_code)),
+            let record = match &client_grant {
+                Some(g) => db::client::get::<Client>(&mut tx, g, c.data.client).await?,
                 None => None,
             };
+            let client = record
+                .as_ref()
+                .map(|d| (d.data.name(), d.data.masked_code.clone()));
             let lot: Doc<Lot> = doc::get(&mut tx, Table::Lots, c.data.lot)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
@@ -602,10 +605,18 @@ impl Service {
                 .await?
                 .map(|o| o.name)
                 .unwrap_or_default();
-            let unit = db::unit::get(&mut tx, c.data.unit)
-                .await?
-                .map(|u| u.name)
-                .unwrap_or_default();
+            let unit = db::unit::get(&mut tx, c.data.unit).await?;
+            let metadata = domain::metadata::of(domain::metadata::Sources {
+                lot_task: &lot.data.service_task,
+                lot_basis: &lot.data.legal_basis,
+                client_task: record.as_ref().map_or("", |r| r.data.service_task.as_str()),
+                client_basis: record.as_ref().map_or("", |r| r.data.legal_basis.as_str()),
+                organiser: &purchaser,
+                producer: &provider,
+                unit: unit.as_ref().map_or("", |u| u.name.as_str()),
+                unit_oid: unit.as_ref().map_or("", |u| u.oid.as_str()),
+            });
+            let unit = unit.map(|u| u.name).unwrap_or_default();
             self.log_client(
                 &mut tx,
                 actor,
@@ -629,6 +640,7 @@ impl Service {
                 unit,
                 lot: lot.data,
                 client,
+                metadata,
             })
         }
         .await;

@@ -1333,6 +1333,7 @@ struct CommitmentDocumentPage {
     max_total: String,
     cost_centre: String,
     answer_by: String,
+    metadata: Vec<(String, String)>,
 }
 
 pub async fn commitment_document(
@@ -1372,6 +1373,7 @@ pub async fn commitment_document(
         max_total: c.max_total.format(lang),
         cost_centre: c.cost_centre.clone(),
         answer_by: d.date(c.answer_by),
+        metadata: crate::pages::delivery::metadata_rows(&d, &v.metadata),
         d,
     })
 }
