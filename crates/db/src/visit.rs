@@ -125,9 +125,16 @@ pub async fn update_unconfirmed(
     change: &Change,
 ) -> Result<bool> {
     let json = to_json(r)?;
-    // A version is kept only if the row is still unconfirmed; otherwise the caller's error
-    // rolls the transaction back, the version with it.
-    versions::keep(tx, Versioned::Visits, id, change, now).await?;
+    // A version is kept only while the row is still unconfirmed, as the update below asks.
+    versions::keep_if(
+        tx,
+        Versioned::Visits,
+        id,
+        "confirmation = 'unconfirmed'",
+        change,
+        now,
+    )
+    .await?;
     let n = on_tx!(tx, c => {
         sqlx::query(
             "UPDATE visits SET confirmation = $2, data = $3, updated_at = $4 \
@@ -144,9 +151,20 @@ pub async fn update_unconfirmed(
     Ok(n == 1)
 }
 
-/// The earlier versions of a visit's record, oldest first.
-pub async fn versions(tx: &mut Tx, id: Uuid) -> Result<Vec<Version<VisitRecord>>> {
-    versions::of(tx, Versioned::Visits, id).await
+/// The earlier records of a client's visits that were corrected or answered, by visit,
+/// each oldest first.
+pub async fn versions_for_client(
+    tx: &mut Tx,
+    client: Uuid,
+) -> Result<Vec<(Uuid, Vec<Version<VisitRecord>>)>> {
+    let mut out: Vec<(Uuid, Vec<Version<VisitRecord>>)> = Vec::new();
+    for (id, v) in versions::of_client(tx, Versioned::Visits, client).await? {
+        match out.last_mut() {
+            Some((last, kept)) if *last == id => kept.push(v),
+            _ => out.push((id, vec![v])),
+        }
+    }
+    Ok(out)
 }
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Stored>> {

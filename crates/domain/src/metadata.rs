@@ -6,6 +6,9 @@
 //! purchased service of one lot, so they share the lot's service task and legal basis; the
 //! client's own (set when they were registered) stands in where the lot names none.
 
+use crate::client::Client;
+use crate::org::ServiceUnit;
+use crate::procurement::Lot;
 use crate::retention::{ServiceTask, Trigger};
 
 /// Where the metadata comes from.
@@ -56,4 +59,26 @@ pub fn of(s: Sources<'_>) -> Metadata {
         retention,
         service_task,
     }
+}
+
+/// The metadata of a document under a commitment, from the records it is read from: the
+/// commitment's lot, the client where the reader may see the record, the two organisations'
+/// names and the commitment's unit.
+pub fn for_commitment(
+    lot: Option<&Lot>,
+    client: Option<&Client>,
+    organiser: &str,
+    producer: &str,
+    unit: Option<&ServiceUnit>,
+) -> Metadata {
+    of(Sources {
+        lot_task: lot.map_or("", |l| l.service_task.as_str()),
+        lot_basis: lot.map_or("", |l| l.legal_basis.as_str()),
+        client_task: client.map_or("", |c| c.service_task.as_str()),
+        client_basis: client.map_or("", |c| c.legal_basis.as_str()),
+        organiser,
+        producer,
+        unit: unit.map_or("", |u| u.name.as_str()),
+        unit_oid: unit.map_or("", |u| u.oid.as_str()),
+    })
 }

@@ -606,16 +606,13 @@ impl Service {
                 .map(|o| o.name)
                 .unwrap_or_default();
             let unit = db::unit::get(&mut tx, c.data.unit).await?;
-            let metadata = domain::metadata::of(domain::metadata::Sources {
-                lot_task: &lot.data.service_task,
-                lot_basis: &lot.data.legal_basis,
-                client_task: record.as_ref().map_or("", |r| r.data.service_task.as_str()),
-                client_basis: record.as_ref().map_or("", |r| r.data.legal_basis.as_str()),
-                organiser: &purchaser,
-                producer: &provider,
-                unit: unit.as_ref().map_or("", |u| u.name.as_str()),
-                unit_oid: unit.as_ref().map_or("", |u| u.oid.as_str()),
-            });
+            let metadata = domain::metadata::for_commitment(
+                Some(&lot.data),
+                record.as_ref().map(|r| &r.data),
+                &purchaser,
+                &provider,
+                unit.as_ref(),
+            );
             let unit = unit.map(|u| u.name).unwrap_or_default();
             self.log_client(
                 &mut tx,

@@ -24,7 +24,7 @@ use domain::commitment::Commitment;
 use domain::delivery::{
     month_end, month_of, totals, MonthlyReport, ReportStatus, ServicePlan, Totals,
 };
-use domain::metadata::{Metadata, Sources};
+use domain::metadata::Metadata;
 use domain::org::{Actor, Role};
 use domain::procurement::Lot;
 use domain::requirement::Rule;
@@ -443,13 +443,13 @@ impl Service {
                 Some((id, _)) => doc::versions(&mut tx, Table::MonthlyReports, *id).await?,
                 None => Vec::new(),
             };
-            let mut visit_versions = Vec::new();
-            for v in &visits {
-                let kept = db::visit::versions(&mut tx, v.id).await?;
-                if !kept.is_empty() {
-                    visit_versions.push((v.id, kept));
-                }
-            }
+            // One query for the client's visits; the month's are kept.
+            let visit_versions: Vec<_> =
+                db::visit::versions_for_client(&mut tx, e.commitment.client)
+                    .await?
+                    .into_iter()
+                    .filter(|(id, _)| visits.iter().any(|v| v.id == *id))
+                    .collect();
             let client: Option<Doc<Client>> = match &e.grant {
                 Some(g) => db::client::get(&mut tx, g, e.commitment.client).await?,
                 None => None,
@@ -489,16 +489,13 @@ impl Service {
             .await?;
             let unit = db::unit::get(&mut tx, e.commitment.unit).await?;
             let (organiser, producer) = (name_of(e.purchaser), name_of(e.commitment.provider));
-            let metadata = domain::metadata::of(Sources {
-                lot_task: lot.as_ref().map_or("", |l| l.data.service_task.as_str()),
-                lot_basis: lot.as_ref().map_or("", |l| l.data.legal_basis.as_str()),
-                client_task: client.as_ref().map_or("", |c| c.data.service_task.as_str()),
-                client_basis: client.as_ref().map_or("", |c| c.data.legal_basis.as_str()),
-                organiser: &organiser,
-                producer: &producer,
-                unit: unit.as_ref().map_or("", |u| u.name.as_str()),
-                unit_oid: unit.as_ref().map_or("", |u| u.oid.as_str()),
-            });
+            let metadata = domain::metadata::for_commitment(
+                lot.as_ref().map(|l| &l.data),
+                client.as_ref().map(|c| &c.data),
+                &organiser,
+                &producer,
+                unit.as_ref(),
+            );
             Ok(DeliveryView {
                 metadata,
                 client_name: client.map(|c| c.data.name()).unwrap_or_default(),

@@ -37,6 +37,8 @@ async fn a_corrected_visit_and_a_returned_report_keep_every_earlier_content() {
         .await
         .unwrap();
 
+    // A second answer is refused and keeps no version of its own.
+    assert!(s.answer_visit(&x.guardian, id, true, "").await.is_err());
     let v = s.delivery(&x.social, &x.number, oct(1)).await.unwrap();
     assert_eq!(v.visits[0].record.visit.minutes(), 120);
     let (vid, kept) = &v.visit_versions[0];
